@@ -1,0 +1,29 @@
+/* Subcommands: each src/cmd-<name>.c exports one struct command. */
+#pragma once
+
+struct global_opts {
+	const char *db_path;            /* --db, $SSHWHY_DB, or store_default_path() */
+	int verbose;
+};
+
+struct command {
+	const char *name;
+	const char *synopsis;           /* "ingest [OPTIONS] FILE..." */
+	const char *summary;            /* one line */
+	int (*run)(int argc, char **argv, const struct global_opts *g);
+	void (*help)(void);
+};
+
+extern const struct command cmd_ingest;
+extern const struct command cmd_attempts;
+extern const struct command cmd_show;
+extern const struct command cmd_help;
+
+extern const struct command *const commands[];
+
+/* Exit codes (STYLE.md 17). A command returns 0, a negative errno (runtime
+ * failure, already logged) or EXIT_USAGE_ERROR via usage_error(). */
+#define EXIT_USAGE 2
+/* Log "sshwhy: <msg>" and "Try 'sshwhy help <cmd>'." and return -EXIT_USAGE_SENTINEL. */
+int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define EXIT_USAGE_SENTINEL 10000

@@ -1,0 +1,37 @@
+/* Presentation of attempts: aligned text tables that fit the terminal, a
+ * detailed view, and JSON lines. All escaping of log-derived text is done here
+ * (escape_terminal for text, json_escape for JSON). */
+#pragma once
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct attempt;
+struct buf;
+
+struct render_opts {
+	bool color;             /* ANSI colour (TTY and no NO_COLOR) */
+	int width;              /* terminal columns; 0 = unlimited */
+	bool utc;               /* print times in UTC instead of local */
+};
+
+/* JSON string literal of s[0..n) (with quotes) appended to b; invalid UTF-8
+ * bytes become U+FFFD, controls \u00XX. Returns 0 or -ENOMEM. */
+int json_escape(struct buf *b, const char *s, size_t n);
+
+/* One attempt as one JSON object + '\n'. */
+int render_attempt_json(struct buf *b, const struct attempt *a);
+
+/* Table of attempts: collect rows, then print aligned. */
+struct table;
+int table_new(const struct render_opts *o, struct table **ret);
+struct table *table_free(struct table *t);
+int table_add_attempt(struct table *t, const struct attempt *a);
+int table_print(struct table *t, FILE *f);
+
+/* Detailed multi-line view (sshwhy show). */
+int render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts *o);
+
+/* Fill opts from the environment: color if isatty(fd) and NO_COLOR unset, width
+ * from TIOCGWINSZ / $COLUMNS. */
+void render_opts_from_env(struct render_opts *o, int fd);

@@ -1,0 +1,65 @@
+/* SQLite store: owns the sqlite3 handle, applies the embedded migrations
+ * (sql/NNN-*.sql) under PRAGMA user_version, WAL, prepared statements only.
+ * Writers batch: store_begin() ... store_commit(). Nothing here prints. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct attempt;
+struct store;
+
+enum {
+	STORE_READONLY = 1 << 0,        /* open an existing database read-only */
+	STORE_CREATE   = 1 << 1,        /* create the file (0600) and parent directory (0700) */
+};
+
+/* Default path: /var/lib/sshwhy/sshwhy.db as root, else $XDG_STATE_HOME/sshwhy/sshwhy.db
+ * (~/.local/state/...). $SSHWHY_DB overrides. Caller frees. */
+char *store_default_path(void);
+
+int store_open(const char *path, unsigned flags, struct store **ret, char **reterr);
+struct store *store_free(struct store *s);
+
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+int store_rollback(struct store *s);
+
+/* Insert a new attempt (a->id == 0) or update a stored one (a->id != 0). A new
+ * attempt whose uid is already stored is a duplicate: nothing is written and
+ * 0 is returned; otherwise 1 and a->id is set. */
+int store_put_attempt(struct store *s, struct attempt *a);
+
+/* Every attempt stored with open = true, newest last. cb takes ownership of a. */
+int store_load_open(struct store *s, int (*cb)(struct attempt *a, void *ud), void *ud);
+
+/* Record an sshd line that no attempt holds (unrecognised text, listener
+ * lines such as penalties). Duplicates (same hash) are ignored. */
+int store_put_orphan(struct store *s, int64_t time_us, const char *host, uint32_t pid,
+		     const char *kind, const char *line, uint64_t hash);
+
+struct attempt_filter {
+	const char *user;               /* exact, as logged */
+	const char *from;               /* address or CIDR */
+	const char *fingerprint;
+	const char *host;
+	int64_t since_us;               /* 0 = unbounded */
+	int64_t until_us;               /* 0 = unbounded */
+	int outcome;                    /* enum outcome, -1 = any */
+	int cause;                      /* enum cause, -1 = any */
+	int64_t limit;                  /* 0 = no limit; newest N, printed oldest first */
+};
+
+/* Query attempts matching f, oldest first; cb borrows a (freed after it returns). */
+int store_query(struct store *s, const struct attempt_filter *f,
+		int (*cb)(const struct attempt *a, void *ud), void *ud);
+
+/* One attempt by id. 1 = found (*ret owned by caller), 0 = no such id. */
+int store_get(struct store *s, int64_t id, struct attempt **ret);
+
+struct store_counts {
+	int64_t attempts;
+	int64_t open;
+	int64_t orphans;
+};
+int store_counts(struct store *s, struct store_counts *ret);

@@ -1,0 +1,3 @@
+/* placeholder */
+#include "config.h"
+typedef int cmd_attempts_placeholder;

@@ -1,0 +1,321 @@
+/* Small helpers: number parsing, time formatting, terminal escaping, buffers. */
+#include "config.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <time.h>
+
+#include "util.h"
+#include "banned.h"
+
+int
+safe_atou64(const char *s, uint64_t *ret)
+{
+	uint64_t v = 0;
+
+	if (!s || !*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return -ERANGE;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*ret = v;
+	return 0;
+}
+
+int
+safe_atou(const char *s, unsigned *ret)
+{
+	uint64_t v;
+	int r = safe_atou64(s, &v);
+
+	if (r < 0)
+		return r;
+	if (v > UINT_MAX)
+		return -ERANGE;
+	*ret = (unsigned)v;
+	return 0;
+}
+
+int
+safe_atoi64(const char *s, int64_t *ret)
+{
+	uint64_t v;
+	bool neg = false;
+	int r;
+
+	if (s && *s == '-') {
+		neg = true;
+		s++;
+	}
+	r = safe_atou64(s, &v);
+	if (r < 0)
+		return r;
+	if (v > (uint64_t)INT64_MAX + (neg ? 1 : 0))
+		return -ERANGE;
+	*ret = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return 0;
+}
+
+const char *
+startswith(const char *s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return strncmp(s, prefix, n) == 0 ? s + n : NULL;
+}
+
+size_t
+strlcpy_n(char *dst, size_t dstsz, const char *src, size_t n)
+{
+	if (dstsz == 0)
+		return 0;
+	if (n > dstsz - 1)
+		n = dstsz - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return n;
+}
+
+int64_t
+now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+char *
+format_iso8601(int64_t usec, bool utc, int usec_digits, char *buf, size_t n)
+{
+	time_t t = (time_t)(usec >= 0 ? usec / USEC_PER_SEC : (usec - USEC_PER_SEC + 1) / USEC_PER_SEC);
+	int64_t frac = usec - (int64_t)t * USEC_PER_SEC;
+	struct tm tm;
+	char date[32], off[8];
+	long gmtoff;
+
+	if (utc ? !gmtime_r(&t, &tm) : !localtime_r(&t, &tm)) {
+		snprintf(buf, n, "@%lld", (long long)usec);
+		return buf;
+	}
+	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+	gmtoff = utc ? 0 : tm.tm_gmtoff;
+	snprintf(off, sizeof off, "%c%02ld:%02ld", gmtoff < 0 ? '-' : '+',
+		 labs(gmtoff) / 3600, (labs(gmtoff) % 3600) / 60);
+	if (usec_digits == 6)
+		snprintf(buf, n, "%s.%06lld%s", date, (long long)frac, off);
+	else if (usec_digits == 3)
+		snprintf(buf, n, "%s.%03lld%s", date, (long long)(frac / 1000), off);
+	else
+		snprintf(buf, n, "%s%s", date, off);
+	return buf;
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t
+utf8_seq_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	size_t len;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	/* C1 controls (U+0080..U+009F) can act as escape introducers on some terminals. */
+	if (cp >= 0x80 && cp <= 0x9f)
+		return 0;
+	return len;
+}
+
+int
+escape_terminal(char *out, size_t cap, size_t *len, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = *len;
+	int truncated = 0;
+
+	if (cap == 0)
+		return 1;
+	for (size_t i = 0; i < n;) {
+		char tmp[8];
+		size_t tl, sl = utf8_seq_len(p + i, n - i);
+
+		if (sl == 1 && p[i] >= 0x20 && p[i] != 0x7f) {
+			tmp[0] = (char)p[i];
+			tl = 1;
+		} else if (sl > 1) {
+			memcpy(tmp, p + i, sl);
+			tl = sl;
+		} else if (p[i] == '\n') {
+			memcpy(tmp, "\\n", 2), tl = 2, sl = 1;
+		} else if (p[i] == '\t') {
+			memcpy(tmp, "\\t", 2), tl = 2, sl = 1;
+		} else if (p[i] == '\r') {
+			memcpy(tmp, "\\r", 2), tl = 2, sl = 1;
+		} else if (sl == 1) {
+			tl = (size_t)snprintf(tmp, sizeof tmp, "\\%03o", p[i]);
+		} else {
+			tl = (size_t)snprintf(tmp, sizeof tmp, "\\x%02X", p[i]);
+			sl = 1;
+		}
+		if (o + tl >= cap) {
+			truncated = 1;
+			break;
+		}
+		memcpy(out + o, tmp, tl);
+		o += tl;
+		i += sl;
+	}
+	out[o] = '\0';
+	*len = o;
+	return truncated;
+}
+
+char *
+escape_terminal_dup(const char *s, size_t n)
+{
+	size_t cap = n * 4 + 1, len = 0;
+	char *out = malloc(cap);
+
+	if (!out)
+		return NULL;
+	escape_terminal(out, cap, &len, s, n);
+	return out;
+}
+
+unsigned
+levenshtein(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned row[64];
+
+	if (lb >= ELEMENTSOF(row))
+		return UINT_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++) {
+		unsigned prev = row[0];
+
+		row[0] = (unsigned)i;
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned cur = row[j];
+			unsigned cost = a[i - 1] == b[j - 1] ? 0 : 1;
+
+			row[j] = MIN(MIN(row[j] + 1, row[j - 1] + 1), prev + cost);
+			prev = cur;
+		}
+	}
+	return row[lb];
+}
+
+uint64_t
+hash_bytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= UINT64_C(0x100000001b3);
+	}
+	return h;
+}
+
+void
+buf_init(struct buf *b)
+{
+	*b = (struct buf){ 0 };
+}
+
+void
+buf_release(struct buf *b)
+{
+	free(b->data);
+	*b = (struct buf){ 0 };
+}
+
+void
+buf_clear(struct buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+int
+buf_reserve(struct buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+	char *p;
+	size_t cap;
+
+	if (need <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 256;
+	while (cap < need)
+		cap *= 2;
+	p = realloc(b->data, cap);
+	if (!p)
+		return -ENOMEM;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+int
+buf_append(struct buf *b, const void *p, size_t n)
+{
+	if (buf_reserve(b, n) < 0)
+		return -ENOMEM;
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int
+buf_puts(struct buf *b, const char *s)
+{
+	return buf_append(b, s, strlen(s));
+}
+
+int
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -EINVAL;
+	if (buf_reserve(b, (size_t)n) < 0)
+		return -ENOMEM;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}
