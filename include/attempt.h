@@ -9,7 +9,7 @@
 #include "cause.h"
 #include "event.h"
 
-#define ATTEMPT_MAX_KEYS 16            /* keys recorded per attempt; more are counted, not kept */
+#define ATTEMPT_MAX_KEYS 8             /* keys recorded per attempt; more are counted, not kept */
 #define ATTEMPT_MAX_EVIDENCE 64        /* evidence lines kept per attempt; more are counted */
 #define ATTEMPT_MAX_CANDIDATES 8
 

@@ -1,7 +1,13 @@
 /* Correlator: groups events into attempts, one per connection, keyed by host
  * and the per-connection (monitor) pid with address+port as a cross-check;
- * links post-auth child pids and listener lines; decides when an attempt is
- * complete and hands it to a callback (classified). Bounded: see CONN_MAX_OPEN. */
+ * links post-auth child pids ("User child is on pid N", or address+port) and
+ * listener lines (drops, 9.8+ grace timeouts "pid = N"); decides when an
+ * attempt is complete and hands it, classified, to a callback.
+ *
+ * Bounded: at most CONN_MAX_OPEN connections are held; beyond that the least
+ * recently active one is emitted as it stands (still open). Attempts idle for
+ * CONN_IDLE_EMIT_US of log time are emitted the same way, so memory does not
+ * grow with the length of the input. */
 #pragma once
 
 #include <stdbool.h>
@@ -12,41 +18,50 @@ struct auth_event;
 struct log_line;
 struct conn_table;
 
-#define CONN_MAX_OPEN 50000     /* open connections kept; the oldest is emitted (still open) beyond it */
+#define CONN_MAX_OPEN 4096
+#define CONN_IDLE_EMIT_US (INT64_C(6) * 3600 * 1000000)  /* 6 h of log time */
+#define CONN_CLOSE_GRACE_US INT64_C(1000000)             /* trailing lines after a close */
 
-/* Called for every attempt that is complete (a->open == false) or evicted or
- * flushed (a->open may be true). The callback borrows a; it must not keep it. */
-typedef int (*conn_emit_fn)(struct attempt *a, void *userdata);
+struct conn_callbacks {
+	/* An attempt is complete (a->open == false), or emitted while still open
+	 * (evicted, idle, flushed). Borrowed: do not keep a. May update a->id. */
+	int (*emit)(struct attempt *a, void *userdata);
+	/* A line that belongs to no connection (listener penalties, server
+	 * start/stop, unattachable unrecognised lines). kind is the event kind string. */
+	int (*orphan)(int64_t time_us, const char *host, uint32_t pid, const char *kind,
+		      const char *line, uint64_t hash, void *userdata);
+};
 
-int conn_table_new(conn_emit_fn emit, void *userdata, struct conn_table **ret);
+int conn_table_new(const struct conn_callbacks *cb, void *userdata, struct conn_table **ret);
 struct conn_table *conn_table_free(struct conn_table *t);
 
-/* Feed one parsed line. raw_msg is the line's message as logged (for evidence).
- * Returns 0 or negative errno (from emit or ENOMEM). Duplicate lines (same time,
- * host, pid, text as one already in the attempt) are ignored and return 0. */
+/* Feed one parsed line. Returns 0 or negative errno (from a callback or ENOMEM).
+ * A line already in its attempt (same evidence text) is counted as a duplicate. */
 int conn_table_feed(struct conn_table *t, const struct log_line *line, const struct auth_event *ev);
 
-/* Re-admit an attempt that was stored while still open (takes ownership). Later
- * lines of the same connection continue it instead of starting a new one. */
+/* Re-admit an attempt that was stored while still open (takes ownership; its
+ * evidence is re-parsed to rebuild the facts). Later lines of the same
+ * connection continue it instead of starting a new one. */
 int conn_table_adopt(struct conn_table *t, struct attempt *a);
 
-/* Emit every attempt idle since before now_us - idle_us (finalised as timed out
- * where the rules say so). For follow mode. */
+/* Emit attempts whose last line is older than now_us - idle_us, and closed
+ * ones past their grace period (follow mode: wall clock). */
 int conn_table_expire(struct conn_table *t, int64_t now_us, int64_t idle_us);
 
-/* Emit every attempt still open, classified provisionally, open = true. */
+/* Emit everything: closed attempts as complete, the rest still open. */
 int conn_table_flush(struct conn_table *t);
 
 struct conn_stats {
 	uint64_t events;
 	uint64_t duplicates;
-	uint64_t attempts_emitted;
+	uint64_t emitted;
 	uint64_t evicted;
-	uint64_t unattached;    /* lines that could not be tied to a connection */
+	uint64_t orphans;
 	uint64_t open_now;
 };
 void conn_table_stats(const struct conn_table *t, struct conn_stats *ret);
 
-/* Classify an attempt from its evidence so far: sets outcome, cause, candidates,
- * explanation, fix, decide. Idempotent. classify.c. Returns 0 or -ENOMEM. */
-int attempt_classify(struct attempt *a);
+/* Format the evidence line for a log line: "ISO8601(UTC, µs) host ident[pid]: msg"
+ * with NUL, CR and LF in msg written as \000 \015 \012. Appends to out (cap
+ * bytes, NUL-terminated) and returns its length. */
+size_t conn_format_evidence(char *out, size_t cap, const struct log_line *line);

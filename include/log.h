@@ -8,7 +8,7 @@ extern const char *program_name;
 extern int log_max_level;       /* LOG_ERR..LOG_DEBUG from <syslog.h> */
 
 void log_msg(int level, const char *fmt, ...) _printf_(2, 3);
-/* Logs and returns r (negative errno). The message may use %m for strerror(-r). */
+/* Logs and returns r as a negative errno. (No %m: not ISO C; pass strerror(-r).) */
 int log_errno(int level, int r, const char *fmt, ...) _printf_(3, 4);
 
 #define log_error(...) log_msg(3, __VA_ARGS__)

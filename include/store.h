@@ -19,6 +19,11 @@ enum {
 char *store_default_path(void);
 
 int store_open(const char *path, unsigned flags, struct store **ret, char **reterr);
+/* store_open() with a chosen busy timeout in milliseconds (store_open uses 5000). */
+int store_open_timeout(const char *path, unsigned flags, int busy_timeout_ms,
+		       struct store **ret, char **reterr);
+/* SQLite's message for the last failed call on s (static; valid until the next call). */
+const char *store_last_error(struct store *s);
 struct store *store_free(struct store *s);
 
 int store_begin(struct store *s);

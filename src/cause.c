@@ -1,3 +1,351 @@
-/* placeholder: being written */
+/* Outcome and cause tables: stable codes (from the X-macros in cause.h) and, per
+ * cause, a one-sentence explanation template and the fix an admin applies.
+ * Templates use {user} {addr} {fp} {detail}; classify.c expands them. */
 #include "config.h"
-typedef int cause_placeholder;
+
+#include <ctype.h>
+
+#include "cause.h"
+#include "util.h"
+#include "banned.h"
+
+static const char *const outcome_table[] = {
+#define X(n, s) [OUTCOME_##n] = s,
+	OUTCOMES(X)
+#undef X
+};
+
+struct cause_info {
+	const char *code;
+	int generic;
+	const char *explanation;
+	const char *fix;
+};
+
+#define T(n, e, f) [CAUSE_##n] = { .explanation = e, .fix = f }
+static const struct cause_info cause_text[] = {
+	T(NONE, "Nothing is known about this connection yet.", NULL),
+	T(ACCEPTED, "{user} logged in from {addr}{fp_with}.", NULL),
+	T(STRICTMODES_DIR_PERMS,
+	  "sshd ignored {user}'s authorized_keys because the directory {detail} is writable by group or others or has the wrong owner (StrictModes).",
+	  "chmod go-w {detail} and make sure it is owned by {user} or root; ~/.ssh should be 0700."),
+	T(STRICTMODES_FILE_PERMS,
+	  "sshd ignored {detail} because the file is writable by group or others or has the wrong owner (StrictModes).",
+	  "chmod 600 {detail} and chown it to {user}."),
+	T(SSH_DIR_NOT_A_DIRECTORY,
+	  "sshd could not read {user}'s authorized keys: a component of the path {detail} is not a directory.",
+	  "Make ~/.ssh a directory (mode 0700) holding authorized_keys (mode 0600)."),
+	T(AUTHORIZED_KEYS_UNREADABLE,
+	  "sshd could not open {detail} as {user} ({reason}), so no key can match.",
+	  "Give {user} read access: chown {user} {detail}; chmod 600 {detail} (and check SELinux labels / NFS root-squash)."),
+	T(FROM_RESTRICTION,
+	  "The key is in authorized_keys but its from= option does not allow {addr} (required {detail}).",
+	  "Add {addr} (or its network) to the from=\"...\" option of that authorized_keys line, or connect from an allowed address."),
+	T(KEY_ALGORITHM_NOT_ACCEPTED,
+	  "The server's PubkeyAcceptedAlgorithms does not include {detail}, so the key was refused before it was looked up.",
+	  "Add {detail} to PubkeyAcceptedAlgorithms in sshd_config, or give the client a key of an accepted type (ed25519)."),
+	T(SSH_RSA_SHA1_REFUSED,
+	  "The client signs with ssh-rsa (RSA/SHA-1), which OpenSSH 8.8+ refuses by default.",
+	  "Upgrade the client so it uses rsa-sha2-256/512, or switch it to an ed25519 key; only as a stopgap add PubkeyAcceptedAlgorithms +ssh-rsa."),
+	T(KEY_TYPE_UNSUPPORTED,
+	  "The server does not support the key algorithm {detail} at all (e.g. DSA removed in OpenSSH 10.1).",
+	  "Give the client an ed25519 or RSA (>= 3072 bits) key."),
+	T(RSA_KEY_TOO_SMALL,
+	  "The RSA key is shorter than the server's RequiredRSASize.",
+	  "Generate a new key: ssh-keygen -t ed25519 (or RSA >= 3072 bits)."),
+	T(KEY_REVOKED,
+	  "The key {fp} is listed in the server's RevokedKeys file {detail}.",
+	  "If the revocation is wrong, remove the key from {detail}; otherwise issue the user a new key."),
+	T(REVOKED_KEYS_UNREADABLE,
+	  "sshd could not read its RevokedKeys file {detail}, and then refuses every key.",
+	  "Fix the RevokedKeys file (path, permissions, format) or remove the RevokedKeys line."),
+	T(CERT_EXPIRED,
+	  "The user certificate has expired.",
+	  "Sign a new certificate (ssh-keygen -s CA -I ID -n {user} -V +52w key.pub)."),
+	T(CERT_NOT_YET_VALID,
+	  "The user certificate is not valid yet (check its validity window and the clocks).",
+	  "Fix the client or server clock, or re-sign the certificate with a validity that starts now."),
+	T(CERT_PRINCIPAL_NOT_LISTED,
+	  "The certificate does not name {user} among its principals.",
+	  "Re-sign the certificate with -n {user}, or list its principal in AuthorizedPrincipalsFile."),
+	T(CERT_UNTRUSTED_CA,
+	  "The certificate is signed by a CA that TrustedUserCAKeys does not list.",
+	  "Add the CA's public key to TrustedUserCAKeys, or have the certificate signed by a trusted CA."),
+	T(CERT_INVALID,
+	  "sshd refused the user certificate: {detail}.",
+	  "Inspect it with ssh-keygen -L -f cert.pub and re-sign it."),
+	T(CERT_SOURCE_RESTRICTION,
+	  "The certificate's source-address option does not allow {addr}.",
+	  "Re-sign the certificate with a source-address that includes {addr}."),
+	T(AUTHORIZED_KEYS_COMMAND_FAILED,
+	  "The AuthorizedKeysCommand failed ({detail}), so no key could be authorised.",
+	  "Run the AuthorizedKeysCommand by hand as its AuthorizedKeysCommandUser and fix it (ownership/modes must be root-only)."),
+	T(AUTHORIZED_KEYS_BAD_OPTIONS,
+	  "The matching authorized_keys line has options sshd cannot parse, so the key is ignored.",
+	  "Fix the options field of that line (quotes, commas); check it with sshwhy check or ssh-keygen -l -f."),
+	T(FIDO_REQUIREMENT_NOT_MET,
+	  "The FIDO key's signature lacked user presence or verification that the server requires ({detail}).",
+	  "Touch the security key when asked / enter its PIN, or relax no-touch-required / verify-required."),
+	T(TOO_MANY_AUTH_FAILURES,
+	  "The client offered more keys than MaxAuthTries allows and was disconnected; the right key may never have been tried.",
+	  "Have the client use only the right key (IdentitiesOnly yes + IdentityFile), or raise MaxAuthTries."),
+	T(KEY_NOT_AUTHORIZED,
+	  "The key {user} offered is not in their authorized_keys.",
+	  "Add the client's public key to ~{user}/.ssh/authorized_keys."),
+	T(AUTHORIZED_KEYS_MISSING,
+	  "{user} has no authorized_keys file ({detail}).",
+	  "Create ~{user}/.ssh/authorized_keys (0600, owned by {user}) with the client's public key."),
+	T(AUTHORIZED_KEYS_WRONG_LOCATION,
+	  "sshd looks for keys in {detail}, not where the key was installed (AuthorizedKeysFile).",
+	  "Put the key where AuthorizedKeysFile points (sshd -T | grep authorizedkeysfile), or change AuthorizedKeysFile."),
+	T(AUTHORIZED_KEYS_LINE_BROKEN,
+	  "The authorized_keys entry is broken across lines, so sshd cannot parse it.",
+	  "Put each key on exactly one line (re-paste it with ssh-copy-id)."),
+	T(AUTHORIZED_KEYS_KEY_CORRUPT,
+	  "The key in authorized_keys is truncated or corrupt.",
+	  "Re-install the public key (ssh-copy-id) and compare fingerprints with ssh-keygen -lf."),
+	T(AUTHORIZED_KEYS_CONTAINS_PRIVATE_KEY,
+	  "authorized_keys contains a private key instead of the public one.",
+	  "Replace it with the .pub file's single line, and treat the pasted private key as compromised."),
+	T(AUTHORIZED_KEYS_ENTRY_EXPIRED,
+	  "The authorized_keys entry has an expiry-time that has passed.",
+	  "Update or remove the expiry-time option."),
+	T(HOME_DIRECTORY_MISSING,
+	  "{user}'s home directory does not exist, so there is no authorized_keys to read.",
+	  "Create or mount the home directory (NFS/autofs), or point AuthorizedKeysFile elsewhere."),
+	T(PUBKEY_AUTH_DISABLED,
+	  "Public-key authentication is disabled for this connection (PubkeyAuthentication no, possibly in a Match block).",
+	  "Enable PubkeyAuthentication for this user/address (check Match blocks: sshd -T -C user={user},addr={addr})."),
+	T(SECOND_FACTOR_MISSING,
+	  "The key was accepted but AuthenticationMethods requires another method that the client did not complete.",
+	  "Complete the second factor, or change AuthenticationMethods."),
+	T(INVALID_USER,
+	  "There is no account named {user} on this server.",
+	  "Check the user name the client uses (ssh -l, User in ~/.ssh/config), or create the account."),
+	T(NOT_IN_ALLOWUSERS,
+	  "{user} is not listed in AllowUsers, so sshd refused the account before looking at keys.",
+	  "Add {user} to AllowUsers in sshd_config (or its Match block) and reload sshd."),
+	T(IN_DENYUSERS,
+	  "{user} is listed in DenyUsers.",
+	  "Remove {user} from DenyUsers if the access is intended."),
+	T(NOT_IN_ALLOWGROUPS,
+	  "None of {user}'s groups is listed in AllowGroups.",
+	  "Add {user} to an allowed group (usermod -aG GROUP {user}) or extend AllowGroups."),
+	T(IN_DENYGROUPS,
+	  "One of {user}'s groups is listed in DenyGroups.",
+	  "Remove the group from DenyGroups or {user} from that group."),
+	T(NOT_IN_ANY_GROUP,
+	  "{user} has no group sshd could resolve, so AllowGroups/DenyGroups refused the account.",
+	  "Fix the account's group membership (getent group)."),
+	T(SHELL_MISSING,
+	  "{user}'s login shell {detail} does not exist.",
+	  "Install the shell or change it: usermod -s /bin/bash {user}."),
+	T(SHELL_NOT_EXECUTABLE,
+	  "{user}'s login shell {detail} is not executable.",
+	  "chmod 755 the shell or set a valid one: usermod -s /bin/bash {user}."),
+	T(SHELL_NOLOGIN,
+	  "{user} authenticated but the account's shell refuses logins (nologin).",
+	  "Give {user} a real shell (usermod -s /bin/bash {user}) if interactive access is intended."),
+	T(SHELL_EXEC_FAILED,
+	  "{user} authenticated but the login shell could not be started ({detail}).",
+	  "Set a valid shell: usermod -s /bin/bash {user}."),
+	T(ACCOUNT_LOCKED,
+	  "{user}'s account is locked (password field starts with '!'), and with UsePAM no sshd refuses locked accounts even for keys.",
+	  "Unlock it (usermod -U {user}) or set a '*' password instead of '!', or use UsePAM yes."),
+	T(ACCOUNT_EXPIRED,
+	  "{user}'s account has expired.",
+	  "Extend it: chage -E -1 {user} (or a new date)."),
+	T(PASSWORD_EXPIRED,
+	  "{user}'s password has expired; the login was accepted but a password change is forced before a session.",
+	  "Set a new password (passwd {user}) or clear the expiry (chage -d $(date +%F) {user})."),
+	T(PAM_ACCOUNT_REFUSED,
+	  "The key or password was accepted, but the PAM account stack refused {user} (expiry, pam_access, nologin, SSSD/HBAC).",
+	  "Check the pam_* account lines around this time and /etc/pam.d/sshd's account stack."),
+	T(PAM_ACCESS_DENIED,
+	  "pam_access denied {user} from {addr} (access.conf).",
+	  "Allow {user} from {addr} in /etc/security/access.conf."),
+	T(NOLOGIN_FILE,
+	  "/etc/nologin exists, so only root may log in.",
+	  "Remove /etc/nologin once maintenance is over."),
+	T(ROOT_LOGIN_REFUSED,
+	  "root authenticated but PermitRootLogin forbids this method.",
+	  "Log in as a normal user and use sudo, or set PermitRootLogin prohibit-password for key logins."),
+	T(ROOT_PASSWORD_NOT_PERMITTED,
+	  "A root password login was tried but PermitRootLogin does not allow passwords.",
+	  "Use a key for root (PermitRootLogin prohibit-password) or log in as a normal user."),
+	T(CHROOT_BAD_OWNERSHIP,
+	  "{user} authenticated, but the ChrootDirectory path ({detail}) is not root-owned and root-only writable, so sshd killed the session.",
+	  "chown root:root every component of the ChrootDirectory path and chmod 755 it."),
+	T(REFUSED_BY_ADMIN,
+	  "The connection was refused by RefuseConnection in sshd_config.",
+	  "Check Match blocks with RefuseConnection yes."),
+	T(KEX_NO_MATCH,
+	  "Client and server share no key exchange algorithm.",
+	  "Align KexAlgorithms: update the old side, or add a common algorithm to the server's KexAlgorithms."),
+	T(HOSTKEY_ALG_NO_MATCH,
+	  "Client and server share no host key algorithm.",
+	  "Add a modern host key type (ssh-ed25519, rsa-sha2-512) to the server's HostKeyAlgorithms / HostKey."),
+	T(CIPHER_NO_MATCH,
+	  "Client and server share no cipher.",
+	  "Align Ciphers on both sides (sshd -T | grep ciphers)."),
+	T(MAC_NO_MATCH,
+	  "Client and server share no MAC algorithm.",
+	  "Align MACs on both sides (sshd -T | grep macs)."),
+	T(COMPRESSION_NO_MATCH,
+	  "Client and server share no compression method.",
+	  "Align Compression settings."),
+	T(BANNER_EXCHANGE_FAILED,
+	  "The peer closed or sent garbage before the SSH identification exchange (scanner, health check, or non-SSH client).",
+	  NULL),
+	T(PROTOCOL_ERROR,
+	  "The connection failed with an SSH protocol error ({detail}).",
+	  NULL),
+	T(LOGIN_GRACE_TIMEOUT,
+	  "The client did not finish authenticating within LoginGraceTime.",
+	  "Find out what the client waits for (passphrase prompt, FIDO touch, network), or raise LoginGraceTime."),
+	T(PER_SOURCE_PENALTY,
+	  "sshd's PerSourcePenalties dropped this connection from {addr} before authentication ({detail}), because of earlier failures from that address.",
+	  "Wait for the penalty to expire, fix the client's failing logins, or exempt the address with PerSourcePenaltyExemptList."),
+	T(MAXSTARTUPS_DROP,
+	  "sshd dropped the connection because too many unauthenticated connections were pending (MaxStartups).",
+	  "Raise MaxStartups or find what opens so many connections."),
+	T(NO_AUTH_ATTEMPTED,
+	  "The client connected and left without trying to authenticate.",
+	  NULL),
+	T(CLIENT_KEY_BAD_PERMISSIONS,
+	  "The client ignored its private key because the key file is readable by others.",
+	  "On the client: chmod 600 the private key file."),
+	T(CLIENT_IDENTITY_FILE_MISSING,
+	  "The client's identity file does not exist.",
+	  "On the client: fix the -i / IdentityFile path."),
+	T(CLIENT_WRONG_PASSPHRASE,
+	  "The client could not decrypt its private key (wrong passphrase), so the key was never offered.",
+	  "On the client: use the right passphrase (ssh-keygen -y -f KEY to test it)."),
+	T(CLIENT_KEY_ENCRYPTED_NO_PROMPT,
+	  "The client's key is passphrase-protected and the client could not ask for the passphrase (BatchMode), so the key was never offered.",
+	  "On the client: load the key into ssh-agent, or use an unencrypted deploy key for automation."),
+	T(CLIENT_NO_MUTUAL_SIGNATURE_ALGORITHM,
+	  "The client and server share no signature algorithm for this key type, so the client did not offer it.",
+	  "Upgrade the client or use an ed25519 key."),
+	T(CLIENT_HAS_NO_KEY,
+	  "The client had no key to offer.",
+	  "Give the client the right key (-i / IdentityFile)."),
+	T(PREAUTH_CLOSE_NO_DETAIL,
+	  "The client gave up while authenticating as {user}; at this LogLevel sshd does not log which keys were offered or why they were refused.",
+	  "Set LogLevel VERBOSE in sshd_config (or a Match block), get the client's ssh -vvv output (sshwhy explain), or run sshwhy check {user}."),
+	T(PUBKEY_REJECTED_NO_REASON,
+	  "sshd refused the key {fp} for {user} without logging a reason: most often it is not in authorized_keys.",
+	  "Compare {fp} with ssh-keygen -lf ~{user}/.ssh/authorized_keys (sshwhy check {user}); LogLevel DEBUG1 would log the reason."),
+	T(KEY_ACCEPTED_NO_SIGNATURE,
+	  "sshd accepted the key {fp} for {user}, but the client never sent the signature (it could not use the private key).",
+	  "On the client: check the passphrase / agent / private key file (ssh -vvv shows why)."),
+	T(NO_KEY_OFFERED,
+	  "The client connected as {user} but offered no key sshd logged.",
+	  "Check the client's keys and IdentityFile (ssh -vvv), and that the client tries publickey."),
+	T(KEY_OPTIONS_REFUSED,
+	  "The key matched an authorized_keys line, but that line's options refused this login.",
+	  "Check the options (from=, expiry-time=, no-... ) of the matching authorized_keys line."),
+	T(PASSWORD_FAILED,
+	  "A password login for {user} failed.",
+	  "Check the password; if it was right, see PAM lines and PermitRootLogin."),
+	T(PARTIAL_AUTH_INCOMPLETE,
+	  "{user} passed one authentication step but not the next one that AuthenticationMethods requires.",
+	  "Complete the second method (e.g. password or keyboard-interactive), or change AuthenticationMethods."),
+	T(AUTHORIZED_KEYS_LINE_UNPARSABLE,
+	  "sshd could not parse a line of the authorized_keys file (see the debug lines).",
+	  "Fix the line: one key per line, type + base64 + optional comment."),
+	T(CONNECTION_ENDED_WITHOUT_CLOSE_LOG,
+	  "The connection left no closing line; it may still be in progress, have timed out silently (LoginGraceTime logs nothing on Debian 12), or the log was cut.",
+	  "Look for later lines; a LoginGraceTime expiry is the usual cause when nothing follows."),
+	T(NO_SERVER_TRACE,
+	  "The server logged nothing for this connection at its LogLevel.",
+	  "Raise LogLevel to VERBOSE."),
+	T(SESSION_ENDED_ABNORMALLY,
+	  "{user} logged in but the session ended abnormally ({detail}).",
+	  NULL),
+};
+#undef T
+
+static const char *const cause_code_table[] = {
+#define X(n, s, g) [CAUSE_##n] = s,
+	CAUSES(X)
+#undef X
+};
+
+static const int cause_generic_table[] = {
+#define X(n, s, g) [CAUSE_##n] = g,
+	CAUSES(X)
+#undef X
+};
+
+const char *
+outcome_to_string(enum outcome o)
+{
+	if ((int)o < 0 || o >= _OUTCOME_MAX)
+		return NULL;
+	return outcome_table[o];
+}
+
+enum outcome
+outcome_from_string(const char *s)
+{
+	for (size_t i = 0; i < ELEMENTSOF(outcome_table); i++)
+		if (streq(outcome_table[i], s))
+			return (enum outcome)i;
+	return _OUTCOME_INVALID;
+}
+
+const char *
+cause_to_string(enum cause c)
+{
+	if ((int)c < 0 || c >= _CAUSE_MAX)
+		return NULL;
+	return cause_code_table[c];
+}
+
+enum cause
+cause_from_string(const char *s)
+{
+	for (size_t i = 0; i < ELEMENTSOF(cause_code_table); i++)
+		if (streq(cause_code_table[i], s))
+			return (enum cause)i;
+	return _CAUSE_INVALID;
+}
+
+enum cause
+cause_from_any_case(const char *s)
+{
+	char tmp[128];
+	size_t n = strlen(s);
+
+	if (n >= sizeof tmp)
+		return _CAUSE_INVALID;
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = s[i] == '_' ? '-' : (char)tolower((unsigned char)s[i]);
+	tmp[n] = '\0';
+	return cause_from_string(tmp);
+}
+
+int
+cause_is_generic(enum cause c)
+{
+	if ((int)c < 0 || c >= _CAUSE_MAX)
+		return 0;
+	return cause_generic_table[c];
+}
+
+const char *
+cause_explanation_template(enum cause c)
+{
+	if ((int)c < 0 || c >= _CAUSE_MAX || !cause_text[c].explanation)
+		return "No explanation is available.";
+	return cause_text[c].explanation;
+}
+
+const char *
+cause_fix(enum cause c)
+{
+	if ((int)c < 0 || c >= _CAUSE_MAX)
+		return NULL;
+	return cause_text[c].fix;
+}

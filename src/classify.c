@@ -1,3 +1,513 @@
-/* placeholder: being written */
+/* Classifier: an attempt's facts -> outcome, cause, candidates, explanation,
+ * fix and what would decide. The rules run from the most specific evidence to
+ * the least; a cause the log cannot prove at its LogLevel is reported as the
+ * generic code with candidates (see DESIGN.md), never guessed. */
 #include "config.h"
-typedef int classify_placeholder;
+
+#include "attempt.h"
+#include "cause.h"
+#include "conn-int.h"
+#include "util.h"
+#include "banned.h"
+
+struct verdict {
+	enum outcome outcome;
+	enum cause cause;
+	enum cause candidates[ATTEMPT_MAX_CANDIDATES];
+	size_t n_candidates;
+	const char *detail;             /* {detail} in the templates */
+	const char *reason;             /* {reason} */
+	const char *decide;
+};
+
+static void
+candidate(struct verdict *v, enum cause c)
+{
+	if (v->n_candidates < ATTEMPT_MAX_CANDIDATES)
+		v->candidates[v->n_candidates++] = c;
+}
+
+static bool
+contains(const char *s, const char *needle)
+{
+	return s && strstr(s, needle) != NULL;
+}
+
+static bool
+is_cert_type(const char *type)
+{
+	size_t n = strlen(type);
+
+	return n > 5 && streq(type + n - 5, "-CERT");
+}
+
+static const char *
+loglevel_name(const struct conn_facts *f)
+{
+	if (f->debug_level)
+		return f->debug_level == 1 ? "DEBUG1" : f->debug_level == 2 ? "DEBUG2" : "DEBUG3";
+	if (facts_seen(f, EVENT_CONNECTION_FROM) || facts_seen(f, EVENT_KEY_FOUND) ||
+	    facts_seen(f, EVENT_USER_CHILD) || facts_seen(f, EVENT_SESSION_START) ||
+	    facts_seen(f, EVENT_CERT_FOUND))
+		return "VERBOSE";
+	return "INFO";
+}
+
+static void
+classify_not_allowed(struct verdict *v, const struct note *n)
+{
+	static const struct {
+		const char *code;
+		enum cause cause;
+	} map[] = {
+		{ NOT_ALLOWED_ALLOWUSERS, CAUSE_NOT_IN_ALLOWUSERS },
+		{ NOT_ALLOWED_DENYUSERS, CAUSE_IN_DENYUSERS },
+		{ NOT_ALLOWED_ALLOWGROUPS, CAUSE_NOT_IN_ALLOWGROUPS },
+		{ NOT_ALLOWED_DENYGROUPS, CAUSE_IN_DENYGROUPS },
+		{ NOT_ALLOWED_NOGROUP, CAUSE_NOT_IN_ANY_GROUP },
+		{ NOT_ALLOWED_SHELL_MISSING, CAUSE_SHELL_MISSING },
+		{ NOT_ALLOWED_SHELL_NOEXEC, CAUSE_SHELL_NOT_EXECUTABLE },
+		{ NOT_ALLOWED_LOCKED, CAUSE_ACCOUNT_LOCKED },
+		{ NOT_ALLOWED_EXPIRED, CAUSE_ACCOUNT_EXPIRED },
+		{ NOT_ALLOWED_PW_EXPIRED, CAUSE_PASSWORD_EXPIRED },
+	};
+
+	v->outcome = OUTCOME_REFUSED;
+	v->cause = CAUSE_NOT_IN_ALLOWUSERS;
+	for (size_t i = 0; i < ELEMENTSOF(map); i++)
+		if (streq(n->detail, map[i].code)) {
+			v->cause = map[i].cause;
+			break;
+		}
+	/* The shell checks print the shell path as the reason text. */
+	v->detail = n->reason[0] ? n->reason : NULL;
+}
+
+/* The candidates a generic "key refused without a reason" verdict leaves open. */
+static void
+key_refused_candidates(struct verdict *v, bool cert)
+{
+	if (cert)
+		candidate(v, CAUSE_CERT_UNTRUSTED_CA);
+	candidate(v, CAUSE_KEY_NOT_AUTHORIZED);
+	candidate(v, CAUSE_AUTHORIZED_KEYS_MISSING);
+	candidate(v, CAUSE_AUTHORIZED_KEYS_WRONG_LOCATION);
+	candidate(v, CAUSE_AUTHORIZED_KEYS_LINE_BROKEN);
+	candidate(v, CAUSE_AUTHORIZED_KEYS_KEY_CORRUPT);
+	candidate(v, CAUSE_AUTHORIZED_KEYS_CONTAINS_PRIVATE_KEY);
+	candidate(v, CAUSE_HOME_DIRECTORY_MISSING);
+}
+
+/* Refusals that name their reason in the log, most specific first.
+ * Returns true when one applied. */
+static bool
+classify_key_reason(struct verdict *v, const struct conn_facts *f)
+{
+	const struct note *n;
+
+	if ((n = facts_note(f, EVENT_KEY_REVOKED))) {
+		v->cause = CAUSE_KEY_REVOKED;
+		v->detail = n->detail;
+	} else if ((n = facts_note(f, EVENT_REVOKED_CHECK_FAILED))) {
+		v->cause = CAUSE_REVOKED_KEYS_UNREADABLE;
+		v->detail = n->detail;
+	} else if ((n = facts_note(f, EVENT_CERT_INVALID))) {
+		const char *why = n->reason[0] ? n->reason : n->detail;
+
+		if (contains(why, "not yet valid"))
+			v->cause = CAUSE_CERT_NOT_YET_VALID;
+		else if (contains(why, "expired"))
+			v->cause = CAUSE_CERT_EXPIRED;
+		else if (contains(why, "principal"))
+			v->cause = CAUSE_CERT_PRINCIPAL_NOT_LISTED;
+		else
+			v->cause = CAUSE_CERT_INVALID;
+		v->detail = why;
+	} else if (facts_note(f, EVENT_CERT_CA_UNTRUSTED)) {
+		v->cause = CAUSE_CERT_UNTRUSTED_CA;
+	} else if ((n = facts_note(f, EVENT_CERT_SOURCE_REFUSED))) {
+		v->cause = CAUSE_CERT_SOURCE_RESTRICTION;
+		v->detail = n->detail;
+	} else if ((n = facts_note(f, EVENT_FROM_REFUSED))) {
+		v->cause = CAUSE_FROM_RESTRICTION;
+		v->detail = n->detail;
+	} else if (facts_note(f, EVENT_KEY_OPTIONS_BAD)) {
+		v->cause = CAUSE_AUTHORIZED_KEYS_BAD_OPTIONS;
+	} else if ((n = facts_note(f, EVENT_STRICTMODES))) {
+		v->cause = (n->flags & EVF_FILE) ? CAUSE_STRICTMODES_FILE_PERMS : CAUSE_STRICTMODES_DIR_PERMS;
+		v->detail = n->detail;
+	} else if ((n = facts_note(f, EVENT_AUTHKEYS_NOT_REGULAR))) {
+		v->cause = contains(n->detail, "authorized_keys") ? CAUSE_STRICTMODES_FILE_PERMS
+								  : CAUSE_SSH_DIR_NOT_A_DIRECTORY;
+		v->detail = n->detail;
+	} else if ((n = facts_note(f, EVENT_AUTHKEYS_OPEN_FAILED)) && f->n_open_other > 0) {
+		v->cause = contains(n->reason, "Not a directory") ? CAUSE_SSH_DIR_NOT_A_DIRECTORY
+								  : CAUSE_AUTHORIZED_KEYS_UNREADABLE;
+		v->detail = n->detail;
+		v->reason = n->reason;
+	} else if ((n = facts_note(f, EVENT_PUBKEY_ALG_REFUSED))) {
+		v->cause = streq(n->detail, "ssh-rsa") ? CAUSE_SSH_RSA_SHA1_REFUSED
+						       : CAUSE_KEY_ALGORITHM_NOT_ACCEPTED;
+		v->detail = n->detail;
+		v->outcome = OUTCOME_REFUSED;
+	} else if ((n = facts_note(f, EVENT_PUBKEY_ALG_UNSUPPORTED))) {
+		v->cause = CAUSE_KEY_TYPE_UNSUPPORTED;
+		v->detail = n->detail;
+		v->outcome = OUTCOME_REFUSED;
+	} else if (facts_note(f, EVENT_RSA_KEY_REFUSED)) {
+		v->cause = CAUSE_RSA_KEY_TOO_SMALL;
+		v->outcome = OUTCOME_REFUSED;
+	} else if ((n = facts_note(f, EVENT_CERT_SIGALG_REFUSED))) {
+		v->cause = CAUSE_CERT_INVALID;
+		v->detail = n->detail;
+	} else if ((n = facts_note(f, EVENT_AUTHKEYS_COMMAND_FAILED))) {
+		v->cause = CAUSE_AUTHORIZED_KEYS_COMMAND_FAILED;
+		v->detail = n->detail;
+	} else if ((n = facts_note(f, EVENT_FIDO_REJECTED))) {
+		v->cause = CAUSE_FIDO_REQUIREMENT_NOT_MET;
+		v->detail = n->detail;
+	} else if (facts_note(f, EVENT_KEY_OPTIONS_REFUSED)) {
+		v->cause = CAUSE_KEY_OPTIONS_REFUSED;
+		candidate(v, CAUSE_FROM_RESTRICTION);
+		candidate(v, CAUSE_AUTHORIZED_KEYS_ENTRY_EXPIRED);
+		v->decide = "The line before 'Refused by key options' (or LogLevel DEBUG1) names the option; sshwhy check shows the authorized_keys line.";
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* What DEBUG lines prove about the authorized_keys lookup. */
+static bool
+classify_debug_lookup(struct verdict *v, const struct conn_facts *f)
+{
+	const struct note *n = facts_note(f, EVENT_AUTHKEYS_OPEN_FAILED);
+
+	if (!f->debug_level)
+		return false;
+	if (f->debug_level >= 2 && facts_note(f, EVENT_AUTHKEYS_NO_MATCH)) {
+		v->cause = CAUSE_AUTHORIZED_KEYS_LINE_UNPARSABLE;
+		v->detail = facts_note(f, EVENT_AUTHKEYS_NO_MATCH)->detail;
+		candidate(v, CAUSE_AUTHORIZED_KEYS_LINE_BROKEN);
+		candidate(v, CAUSE_AUTHORIZED_KEYS_KEY_CORRUPT);
+		candidate(v, CAUSE_AUTHORIZED_KEYS_CONTAINS_PRIVATE_KEY);
+		v->decide = "sshwhy check USER shows which authorized_keys line is malformed.";
+		return true;
+	}
+	if (n && f->n_open_enoent > 0 && f->n_open_enoent >= f->n_tried_files && f->n_open_other == 0) {
+		/* Every file sshd tried is missing. */
+		v->detail = n->detail;
+		if (f->enoent_in_ssh_dir) {
+			v->cause = CAUSE_AUTHORIZED_KEYS_MISSING;
+			candidate(v, CAUSE_HOME_DIRECTORY_MISSING);
+			candidate(v, CAUSE_AUTHORIZED_KEYS_WRONG_LOCATION);
+			v->decide = "sshwhy check USER tells whether the home directory, ~/.ssh or only the file is missing.";
+		} else {
+			v->cause = CAUSE_AUTHORIZED_KEYS_WRONG_LOCATION;
+			candidate(v, CAUSE_AUTHORIZED_KEYS_MISSING);
+			v->decide = "sshd -T | grep authorizedkeysfile shows where sshd looks; compare with where the key was installed.";
+		}
+		return true;
+	}
+	if (f->debug_level >= 2 && f->n_tried_files > f->n_open_enoent && f->n_failed_pubkey) {
+		/* A file was read, it parsed (no "advance" complaints at DEBUG2+) and
+		 * held no matching key. */
+		v->cause = CAUSE_KEY_NOT_AUTHORIZED;
+		return true;
+	}
+	return false;
+}
+
+static void
+classify_unauthenticated(struct verdict *v, const struct attempt *a, const struct conn_facts *f)
+{
+	const struct note *n;
+	bool any_key_line = f->n_failed_pubkey || f->n_key_found || f->n_postponed || f->n_partial;
+
+	v->outcome = OUTCOME_FAILED;
+
+	if ((n = facts_note(f, EVENT_DROP_CONNECTION))) {
+		v->outcome = OUTCOME_DROPPED;
+		v->cause = contains(n->detail, "penalty") ? CAUSE_PER_SOURCE_PENALTY : CAUSE_MAXSTARTUPS_DROP;
+		v->detail = n->detail;
+		return;
+	}
+	if ((n = facts_note(f, EVENT_NOT_ALLOWED))) {
+		classify_not_allowed(v, n);
+		return;
+	}
+	if (facts_note(f, EVENT_ADMIN_PROHIBITED)) {
+		v->outcome = OUTCOME_REFUSED;
+		v->cause = CAUSE_REFUSED_BY_ADMIN;
+		return;
+	}
+	if (facts_seen(f, EVENT_INVALID_USER)) {
+		v->cause = CAUSE_INVALID_USER;
+		return;
+	}
+	if (facts_note(f, EVENT_ROOT_REFUSED)) {
+		v->outcome = OUTCOME_REFUSED;
+		v->cause = CAUSE_ROOT_LOGIN_REFUSED;
+		return;
+	}
+	if (facts_note(f, EVENT_PAM_ACCOUNT_REFUSED)) {
+		v->outcome = OUTCOME_REFUSED;
+		if (facts_note(f, EVENT_PAM_ACCOUNT_EXPIRED))
+			v->cause = CAUSE_ACCOUNT_EXPIRED;
+		else if (facts_note(f, EVENT_PAM_ACCESS_DENIED))
+			v->cause = CAUSE_PAM_ACCESS_DENIED;
+		else if (facts_note(f, EVENT_PAM_PASSWORD_EXPIRED))
+			v->cause = CAUSE_PASSWORD_EXPIRED;
+		else {
+			v->cause = CAUSE_PAM_ACCOUNT_REFUSED;
+			candidate(v, CAUSE_ACCOUNT_EXPIRED);
+			candidate(v, CAUSE_PAM_ACCESS_DENIED);
+			candidate(v, CAUSE_NOLOGIN_FILE);
+			v->decide = "The pam_* lines of the account stack just before, or /etc/pam.d/sshd, name the module.";
+		}
+		return;
+	}
+	if (facts_seen(f, EVENT_MAX_AUTH_TRIES) ||
+	    ((n = facts_note(f, EVENT_DISCONNECTING)) && contains(n->detail, "Too many authentication failures"))) {
+		v->cause = CAUSE_TOO_MANY_AUTH_FAILURES;
+		return;
+	}
+	if (classify_key_reason(v, f))
+		return;
+	if ((n = facts_note(f, EVENT_NEGOTIATION_FAILED))) {
+		v->outcome = OUTCOME_ABORTED;
+		v->detail = n->detail;
+		if (contains(n->detail, "key exchange"))
+			v->cause = CAUSE_KEX_NO_MATCH;
+		else if (contains(n->detail, "host key"))
+			v->cause = CAUSE_HOSTKEY_ALG_NO_MATCH;
+		else if (contains(n->detail, "cipher"))
+			v->cause = CAUSE_CIPHER_NO_MATCH;
+		else if (contains(n->detail, "MAC"))
+			v->cause = CAUSE_MAC_NO_MATCH;
+		else if (contains(n->detail, "compression"))
+			v->cause = CAUSE_COMPRESSION_NO_MATCH;
+		else
+			v->cause = CAUSE_KEX_NO_MATCH;
+		return;
+	}
+	if ((n = facts_note(f, EVENT_GRACE_TIMEOUT))) {
+		v->outcome = OUTCOME_TIMEOUT;
+		v->cause = CAUSE_LOGIN_GRACE_TIMEOUT;
+		return;
+	}
+	if (classify_debug_lookup(v, f))
+		return;
+	if (f->n_partial) {
+		v->cause = CAUSE_PARTIAL_AUTH_INCOMPLETE;
+		candidate(v, CAUSE_SECOND_FACTOR_MISSING);
+		v->decide = "sshd -T -C user=USER | grep authenticationmethods shows the required chain; the client log shows which method it could not do.";
+		return;
+	}
+	if (f->n_failed_pubkey) {
+		bool cert = is_cert_type(f->last_failed_type);
+
+		if (cert) {
+			/* An expired or misnamed certificate logs its reason; an
+			 * untrusted CA logs nothing below DEBUG2. */
+			v->cause = CAUSE_CERT_UNTRUSTED_CA;
+			return;
+		}
+		v->cause = CAUSE_PUBKEY_REJECTED_NO_REASON;
+		key_refused_candidates(v, false);
+		v->decide = f->debug_level
+			? "DEBUG2 would show whether the authorized_keys lines parse; sshwhy check USER compares the fingerprint with authorized_keys."
+			: "sshwhy check USER compares the fingerprint with authorized_keys; LogLevel DEBUG1 logs which files sshd read.";
+		return;
+	}
+	if (!f->closed) {
+		v->outcome = OUTCOME_OPEN;
+		v->cause = CAUSE_CONNECTION_ENDED_WITHOUT_CLOSE_LOG;
+		candidate(v, CAUSE_LOGIN_GRACE_TIMEOUT);
+		if (f->n_key_found)
+			candidate(v, CAUSE_KEY_ACCEPTED_NO_SIGNATURE);
+		candidate(v, CAUSE_NO_AUTH_ATTEMPTED);
+		v->decide = "Later lines of this connection, if any; on Debian 12 a LoginGraceTime expiry logs nothing.";
+		return;
+	}
+	if (f->n_key_found && !f->n_failed_pubkey) {
+		v->cause = CAUSE_KEY_ACCEPTED_NO_SIGNATURE;
+		candidate(v, CAUSE_CLIENT_WRONG_PASSPHRASE);
+		candidate(v, CAUSE_CLIENT_KEY_ENCRYPTED_NO_PROMPT);
+		candidate(v, CAUSE_CLIENT_KEY_BAD_PERMISSIONS);
+		candidate(v, CAUSE_CLIENT_NO_MUTUAL_SIGNATURE_ALGORITHM);
+		v->decide = "Only the client log decides (sshwhy explain): it says why the private key could not be used.";
+		return;
+	}
+	if (f->n_failed_password || f->n_failed_other) {
+		v->cause = CAUSE_PASSWORD_FAILED;
+		if (streq(a->user, "root"))
+			candidate(v, CAUSE_ROOT_PASSWORD_NOT_PERMITTED);
+		v->decide = "A wrong password and a refused root password look the same; PermitRootLogin decides for root.";
+		return;
+	}
+	if ((n = facts_note(f, EVENT_BANNER_FAILED))) {
+		v->outcome = OUTCOME_ABORTED;
+		v->cause = CAUSE_BANNER_EXCHANGE_FAILED;
+		v->detail = n->detail;
+		return;
+	}
+	if ((n = facts_note(f, EVENT_PROTOCOL_ERROR)) || (n = facts_note(f, EVENT_TIMED_OUT))) {
+		v->outcome = OUTCOME_ABORTED;
+		v->cause = CAUSE_PROTOCOL_ERROR;
+		v->detail = n->detail[0] ? n->detail : n->reason;
+		return;
+	}
+	if (a->user[0] && a->user_valid != 0 && !any_key_line) {
+		/* The client tried to authenticate as a known user. */
+		if (facts_seen(f, EVENT_CONNECTION_FROM) || f->debug_level) {
+			v->cause = CAUSE_NO_KEY_OFFERED;
+			candidate(v, CAUSE_CLIENT_KEY_BAD_PERMISSIONS);
+			candidate(v, CAUSE_CLIENT_IDENTITY_FILE_MISSING);
+			candidate(v, CAUSE_CLIENT_KEY_ENCRYPTED_NO_PROMPT);
+			candidate(v, CAUSE_CLIENT_HAS_NO_KEY);
+			candidate(v, CAUSE_CLIENT_NO_MUTUAL_SIGNATURE_ALGORITHM);
+			candidate(v, CAUSE_PUBKEY_AUTH_DISABLED);
+			v->decide = "The client log (sshwhy explain) shows whether a key was loaded and offered; sshd -T -C user=USER,addr=ADDR shows pubkeyauthentication.";
+		} else {
+			v->cause = CAUSE_PREAUTH_CLOSE_NO_DETAIL;
+			candidate(v, CAUSE_KEY_NOT_AUTHORIZED);
+			candidate(v, CAUSE_AUTHORIZED_KEYS_MISSING);
+			candidate(v, CAUSE_AUTHORIZED_KEYS_WRONG_LOCATION);
+			candidate(v, CAUSE_HOME_DIRECTORY_MISSING);
+			candidate(v, CAUSE_CERT_UNTRUSTED_CA);
+			candidate(v, CAUSE_PUBKEY_AUTH_DISABLED);
+			candidate(v, CAUSE_CLIENT_KEY_ENCRYPTED_NO_PROMPT);
+			candidate(v, CAUSE_CLIENT_WRONG_PASSPHRASE);
+			v->decide = "At LogLevel INFO sshd logs neither the offered keys nor why they were refused: LogLevel VERBOSE, the client's ssh -vvv (sshwhy explain) or sshwhy check USER decides.";
+		}
+		return;
+	}
+	if (a->user_valid == 0 && a->user[0]) {
+		v->cause = CAUSE_INVALID_USER;
+		return;
+	}
+	v->outcome = OUTCOME_ABORTED;
+	v->cause = CAUSE_NO_AUTH_ATTEMPTED;
+}
+
+static void
+classify_authenticated(struct verdict *v, const struct conn_facts *f)
+{
+	const struct note *n;
+
+	v->outcome = OUTCOME_ACCEPTED;
+	v->cause = CAUSE_ACCEPTED;
+	if ((n = facts_note(f, EVENT_CHROOT_BAD_OWNERSHIP))) {
+		v->outcome = OUTCOME_SESSION_REFUSED;
+		v->cause = CAUSE_CHROOT_BAD_OWNERSHIP;
+		v->detail = n->detail;
+	} else if (facts_note(f, EVENT_NOLOGIN)) {
+		v->outcome = OUTCOME_SESSION_REFUSED;
+		v->cause = CAUSE_NOLOGIN_FILE;
+	} else if (facts_note(f, EVENT_PAM_PASSWORD_EXPIRED)) {
+		v->outcome = OUTCOME_SESSION_REFUSED;
+		v->cause = CAUSE_PASSWORD_EXPIRED;
+	} else if (((n = facts_note(f, EVENT_PAM_SESSION_ERROR)) || (n = facts_note(f, EVENT_SESSION_FATAL))) &&
+		   !(n->flags & EVF_DEBUG)) {
+		v->outcome = OUTCOME_SESSION_REFUSED;
+		v->cause = CAUSE_SHELL_EXEC_FAILED;
+		v->detail = n->detail;
+	}
+}
+
+/* Expand {user} {addr} {fp} {fp_with} {detail} {reason} in a template. */
+static char *
+expand(const char *tmpl, const struct attempt *a, const struct conn_facts *f, const struct verdict *v)
+{
+	struct buf b;
+	const char *fp = f->accepted_fp[0] ? f->accepted_fp : f->last_failed_fp;
+	const char *type = f->accepted_fp[0] ? f->accepted_type : f->last_failed_type;
+
+	buf_init(&b);
+	if (buf_reserve(&b, 256) < 0)
+		return NULL;
+	for (const char *p = tmpl; *p;) {
+		const char *val = NULL;
+		char tmp[FP_MAX + KEYTYPE_MAX + 32];
+		size_t skip = 0;
+
+		if (*p == '{') {
+			if (startswith(p, "{user}"))
+				val = a->user[0] ? a->user : "the user", skip = 6;
+			else if (startswith(p, "{addr}")) {
+				if (a->port)
+					snprintf(tmp, sizeof tmp, "%s port %u", a->addr, a->port), val = tmp;
+				else
+					val = a->addr[0] ? a->addr : "the client";
+				skip = 6;
+			} else if (startswith(p, "{fp_with}")) {
+				if (fp[0])
+					snprintf(tmp, sizeof tmp, " with %s key %s", type, fp);
+				else if (f->accepted_method[0])
+					snprintf(tmp, sizeof tmp, " by %s", f->accepted_method);
+				else
+					tmp[0] = '\0';
+				val = tmp, skip = 9;
+			} else if (startswith(p, "{fp}"))
+				val = fp[0] ? fp : "(fingerprint not logged)", skip = 4;
+			else if (startswith(p, "{detail}"))
+				val = v->detail && *v->detail ? v->detail : "(not logged)", skip = 8;
+			else if (startswith(p, "{reason}"))
+				val = v->reason && *v->reason ? v->reason : "unknown error", skip = 8;
+		}
+		if (val) {
+			if (buf_puts(&b, val) < 0)
+				goto oom;
+			p += skip;
+		} else {
+			if (buf_append(&b, p, 1) < 0)
+				goto oom;
+			p++;
+		}
+	}
+	return b.data;
+oom:
+	buf_release(&b);
+	return NULL;
+}
+
+int
+classify_attempt(struct attempt *a, const struct conn_facts *f)
+{
+	struct verdict v = { .outcome = OUTCOME_OPEN, .cause = CAUSE_NONE };
+	_cleanup_(freep) char *expl = NULL;
+	_cleanup_(freep) char *fix = NULL;
+	const char *fix_tmpl;
+
+	if (f->authenticated) {
+		classify_authenticated(&v, f);
+	} else {
+		classify_unauthenticated(&v, a, f);
+		/* Not over yet: the cause so far is provisional. */
+		if (!f->closed && v.outcome != OUTCOME_DROPPED)
+			v.outcome = OUTCOME_OPEN;
+	}
+
+	/* Only connections that never finished stay "open"; a verdict reached
+	 * before the end (accepted, refused) is kept while the session lasts. */
+	a->outcome = v.outcome;
+	a->cause = v.cause;
+	memcpy(a->candidates, v.candidates, sizeof v.candidates);
+	a->n_candidates = v.n_candidates;
+	strlcpy_n(a->loglevel, sizeof a->loglevel, loglevel_name(f), strlen(loglevel_name(f)));
+
+	expl = expand(cause_explanation_template(v.cause), a, f, &v);
+	if (!expl)
+		return -ENOMEM;
+	fix_tmpl = cause_fix(v.cause);
+	if (fix_tmpl) {
+		fix = expand(fix_tmpl, a, f, &v);
+		if (!fix)
+			return -ENOMEM;
+	}
+	if (attempt_set_text(&a->explanation, expl) < 0 || attempt_set_text(&a->fix, fix) < 0 ||
+	    attempt_set_text(&a->decide, v.decide) < 0)
+		return -ENOMEM;
+	return 0;
+}

@@ -1,3 +1,253 @@
-/* placeholder */
+/* sshwhy ingest: read log files or the journal once into the database. */
 #include "config.h"
-typedef int cmd_ingest_placeholder;
+
+#include <getopt.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "ingest.h"
+#include "log.h"
+#include "source.h"
+#include "store.h"
+#include "util.h"
+#include "banned.h"
+
+static const struct option options[] = {
+	{ "journal",     no_argument,       NULL, 'j' },  /* read the systemd journal (sd-journal) */
+	{ "directory",   required_argument, NULL, 'D' },  /* with --journal: journal files in DIR */
+	{ "file",        required_argument, NULL, 'f' },  /* with --journal: this journal file (repeatable) */
+	{ "year",        required_argument, NULL, 'y' },  /* year of traditional "Nov 22" timestamps */
+	{ "no-progress", no_argument,       NULL, 'P' },
+	{ "quiet",       no_argument,       NULL, 'q' },  /* no summary */
+	{ "help",        no_argument,       NULL, 'h' },
+	{ 0 }
+};
+
+static void
+help(void)
+{
+	printf("Options:\n"
+	       "  FILE...            syslog text (auth.log, secure; .gz too), journalctl -o export or\n"
+	       "                     -o json output; '-' reads standard input. Rotated files are read\n"
+	       "                     oldest first (auth.log.2.gz, auth.log.1, auth.log).\n"
+	       "  --journal          read the local journal (ssh entries only), then stop\n"
+	       "  --directory DIR    with --journal: read the journal files in DIR (journal-remote)\n"
+	       "  --file FILE        with --journal: read this journal file (repeatable)\n"
+	       "  --year N           year of traditional timestamps (default: from the file's mtime:\n"
+	       "                     the latest year that does not put a line after the mtime + 1 day)\n"
+	       "  --no-progress      no progress line on a terminal\n"
+	       "  -q, --quiet        no summary\n"
+	       "Re-ingesting a file, or an overlapping one, adds nothing twice.\n");
+}
+
+/* Rotation rank: auth.log.N[.gz] -> N, else 0. Higher ranks are older. */
+static unsigned
+rotation_rank(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	const char *dot, *end;
+	unsigned n = 0;
+
+	base = base ? base + 1 : path;
+	end = base + strlen(base);
+	if (end - base > 3 && streq(end - 3, ".gz"))
+		end -= 3;
+	dot = end;
+	while (dot > base && dot[-1] >= '0' && dot[-1] <= '9')
+		dot--;
+	if (dot == end || dot == base || dot[-1] != '.' || end - dot > 6)
+		return 0;
+	for (const char *p = dot; p < end; p++)
+		n = n * 10 + (unsigned)(*p - '0');
+	return n;
+}
+
+struct input {
+	const char *path;
+	unsigned rank;
+	size_t order;
+};
+
+static int
+input_cmp(const void *x, const void *y)
+{
+	const struct input *a = x, *b = y;
+
+	if (a->rank != b->rank)
+		return a->rank > b->rank ? -1 : 1;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+static void
+print_summary(const struct ingest_stats *s, unsigned inputs, double secs)
+{
+	printf("%llu lines read from %u input%s in %.2f s: %llu sshd lines (%llu unrecognised, kept), "
+	       "%llu new attempts, %llu updated, %llu already stored, %llu still open",
+	       (unsigned long long)s->lines, inputs, inputs == 1 ? "" : "s", secs,
+	       (unsigned long long)s->sshd_lines, (unsigned long long)s->unrecognised,
+	       (unsigned long long)s->attempts_new, (unsigned long long)s->attempts_updated,
+	       (unsigned long long)s->attempts_duplicate, (unsigned long long)s->open_at_end);
+	if (s->duplicate_lines)
+		printf(", %llu duplicate lines skipped", (unsigned long long)s->duplicate_lines);
+	if (s->malformed)
+		printf(", %llu malformed lines skipped", (unsigned long long)s->malformed);
+	if (s->truncated)
+		printf(", %llu overlong lines cut", (unsigned long long)s->truncated);
+	printf("\n");
+}
+
+static int
+ingest_one(struct ingest *in, struct source *src, const char *label)
+{
+	_cleanup_(freep) char *err = NULL;
+	_cleanup_(freep) char *safe = escape_terminal_dup(label, strlen(label));
+	int r;
+
+	r = ingest_run(in, src, label, &err);
+	if (r < 0) {
+		if (err)
+			log_error("'%s': %s", safe ? safe : "?", err);
+		else
+			log_error_errno(r, "'%s': %s", safe ? safe : "?", strerror(-r));
+	}
+	return r;
+}
+
+static int
+run(int argc, char **argv, const struct global_opts *g)
+{
+	struct source_options so = { 0 };
+	bool journal = false, quiet = false, progress = isatty(STDERR_FILENO);
+	const char *directory = NULL;
+	_cleanup_(freep) char **jfiles = NULL;
+	_cleanup_(freep) struct input *inputs = NULL;
+	size_t n_jfiles = 0, n_inputs = 0;
+	struct ingest_options io = { 0 };
+	struct store *st = NULL;
+	struct ingest *in = NULL;
+	_cleanup_(freep) char *err = NULL;
+	struct ingest_stats stats;
+	int64_t t0 = now_usec();
+	int c, r, failures = 0;
+	unsigned year;
+
+	jfiles = calloc((size_t)argc + 1, sizeof *jfiles);
+	inputs = calloc((size_t)argc + 1, sizeof *inputs);
+	if (!jfiles || !inputs)
+		return log_error_errno(-ENOMEM, "out of memory");
+	while ((c = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			journal = true;
+			break;
+		case 'D':
+			directory = optarg;
+			break;
+		case 'f':
+			jfiles[n_jfiles++] = optarg;
+			break;
+		case 'y':
+			if (safe_atou(optarg, &year) < 0 || year < 1970 || year > 9999)
+				return usage_error("ingest", "invalid --year '%s'", optarg);
+			so.year = (int)year;
+			break;
+		case 'P':
+			progress = false;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			help();
+			return 0;
+		default:
+			return usage_error("ingest", "invalid option");
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		inputs[n_inputs] = (struct input){ argv[i], rotation_rank(argv[i]), n_inputs };
+		n_inputs++;
+	}
+	if ((directory || n_jfiles) && !journal)
+		journal = true;
+	if (directory && n_jfiles)
+		return usage_error("ingest", "--directory and --file cannot be combined");
+	if (!journal && n_inputs == 0)
+		return usage_error("ingest", "nothing to ingest: give FILE... or --journal");
+	qsort(inputs, n_inputs, sizeof *inputs, input_cmp);
+
+	r = store_open(g->db_path, STORE_CREATE, &st, &err);
+	if (r < 0) {
+		_cleanup_(freep) char *safe = escape_terminal_dup(g->db_path, strlen(g->db_path));
+
+		if (err)
+			return log_error_errno(r, "cannot open database '%s': %s", safe ? safe : "?", err);
+		return log_error_errno(r, "cannot open database '%s': %s", safe ? safe : "?", strerror(-r));
+	}
+	io.progress = progress;
+	r = ingest_new(st, &io, &in, &err);
+	if (r < 0) {
+		log_error_errno(r, "cannot start: %s", err ? err : strerror(-r));
+		store_free(st);
+		return r;
+	}
+
+	if (journal) {
+		struct source *src = NULL;
+		_cleanup_(freep) char *jerr = NULL;
+
+		r = source_open_journal(directory, n_jfiles ? jfiles : NULL, &so, &src, &jerr);
+		if (r < 0) {
+			log_error_errno(r, "cannot open the journal: %s", jerr ? jerr : strerror(-r));
+			failures++;
+		} else {
+			if (ingest_one(in, src, directory ? directory : "journal") < 0)
+				failures++;
+			source_free(src);
+		}
+	}
+	for (size_t i = 0; i < n_inputs; i++) {
+		struct source *src = NULL;
+		_cleanup_(freep) char *serr = NULL;
+		_cleanup_(freep) char *safe = escape_terminal_dup(inputs[i].path, strlen(inputs[i].path));
+		struct ingest_stats before, after;
+
+		r = source_open_path(inputs[i].path, &so, &src, &serr);
+		if (r < 0) {
+			if (serr)
+				log_error("%s", serr);
+			else
+				log_error_errno(r, "cannot open '%s': %s", safe ? safe : "?", strerror(-r));
+			failures++;
+			continue;
+		}
+		ingest_get_stats(in, &before);
+		if (ingest_one(in, src, inputs[i].path) < 0)
+			failures++;
+		ingest_get_stats(in, &after);
+		if (after.lines == before.lines)
+			log_warning("'%s' is empty, nothing to ingest", safe ? safe : "?");
+		source_free(src);
+	}
+	r = ingest_finish(in, &err);
+	if (r < 0) {
+		log_error_errno(r, "cannot store the last attempts: %s", strerror(-r));
+		failures++;
+	}
+	ingest_get_stats(in, &stats);
+	if (!quiet)
+		print_summary(&stats, (unsigned)(n_inputs + (journal ? 1 : 0)),
+			      (double)(now_usec() - t0) / 1e6);
+	ingest_free(in);
+	store_free(st);
+	return failures ? -EIO : 0;
+}
+
+const struct command cmd_ingest = {
+	.name = "ingest",
+	.synopsis = "ingest [OPTIONS] FILE... | --journal [--directory DIR | --file FILE]",
+	.summary = "read sshd logs once and store the attempts",
+	.run = run,
+	.help = help,
+};

@@ -1,3 +1,905 @@
-/* placeholder: being written */
+/* Correlator: events -> one attempt per connection.
+ *
+ * Index: one hash table of 64-bit keys -> connection, holding the monitor pid
+ * key (host, pid), child pid aliases (host, child pid) and the client endpoint
+ * (host, addr, port). Connections live on one of two lists: "active" in order of
+ * last activity (evicted from the head when the table is full or idle), and
+ * "closing" in order of their terminal line, kept CONN_CLOSE_GRACE_US of log
+ * time so that trailing lines (PAM cleanup, child exit) still join them.
+ * Invariant: every connection is on exactly one list and all its keys point at it. */
 #include "config.h"
-typedef int conn_placeholder;
+
+#include <time.h>
+
+#include "attempt.h"
+#include "conn-int.h"
+#include "conn.h"
+#include "event.h"
+#include "source.h"
+#include "sshd-parse.h"
+#include "util.h"
+#include "banned.h"
+
+#define N_BUCKETS 16384         /* power of two; ~4 keys per connection at CONN_MAX_OPEN */
+#define MAX_CONN_KEYS 6
+#define EVIDENCE_LINE_MAX (70 * 1024)
+
+struct key_entry {
+	uint64_t key;
+	struct conn *conn;
+	struct key_entry *next;
+};
+
+struct conn {
+	struct attempt *a;
+	struct conn_facts f;
+	uint64_t host_hash;
+	uint32_t pid;
+	int user_rank;
+	int64_t last_us;
+	int64_t closed_us;              /* 0 = not closed */
+	bool closing;                   /* on the closing list */
+	struct conn *prev, *next;
+	uint64_t keys[MAX_CONN_KEYS];
+	size_t n_keys;
+};
+
+struct conn_list {
+	struct conn *head, *tail;
+};
+
+struct conn_table {
+	struct key_entry *buckets[N_BUCKETS];
+	struct conn_list active;
+	struct conn_list closing;
+	size_t n_conns;
+	struct conn_callbacks cb;
+	void *ud;
+	struct conn_stats stats;
+	int64_t clock_us;               /* newest log time seen */
+	struct sshd_parser *parser;     /* only for adopt(); created lazily */
+	int64_t cached_sec;
+	char cached_date[40];
+	size_t cached_date_len;
+	char line[EVIDENCE_LINE_MAX];
+};
+
+static void
+list_unlink(struct conn_list *l, struct conn *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		l->head = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	else
+		l->tail = c->prev;
+	c->prev = c->next = NULL;
+}
+
+static void
+list_append(struct conn_list *l, struct conn *c)
+{
+	c->prev = l->tail;
+	c->next = NULL;
+	if (l->tail)
+		l->tail->next = c;
+	else
+		l->head = c;
+	l->tail = c;
+}
+
+static uint64_t
+key_pid(uint64_t host_hash, uint32_t pid)
+{
+	uint64_t h = hash_bytes(host_hash, "P", 1);
+
+	return hash_bytes(h, &pid, sizeof pid);
+}
+
+static uint64_t
+key_endpoint(uint64_t host_hash, const char *addr, uint16_t port)
+{
+	uint64_t h = hash_bytes(host_hash, "A", 1);
+
+	h = hash_bytes(h, addr, strlen(addr));
+	return hash_bytes(h, &port, sizeof port);
+}
+
+static struct conn *
+index_lookup(struct conn_table *t, uint64_t key)
+{
+	for (struct key_entry *e = t->buckets[key & (N_BUCKETS - 1)]; e; e = e->next)
+		if (e->key == key)
+			return e->conn;
+	return NULL;
+}
+
+static void
+index_remove(struct conn_table *t, uint64_t key, struct conn *c)
+{
+	struct key_entry **pp = &t->buckets[key & (N_BUCKETS - 1)];
+
+	for (; *pp; pp = &(*pp)->next) {
+		if ((*pp)->key == key && (*pp)->conn == c) {
+			struct key_entry *e = *pp;
+
+			*pp = e->next;
+			free(e);
+			return;
+		}
+	}
+}
+
+/* Point key at c. A key held by another connection is taken over (the newer
+ * connection wins: the pid was reused or the endpoint reconnected). */
+static int
+index_add(struct conn_table *t, uint64_t key, struct conn *c)
+{
+	struct conn *old = index_lookup(t, key);
+	struct key_entry *e;
+
+	if (old == c)
+		return 0;
+	if (c->n_keys >= MAX_CONN_KEYS)
+		return 0;
+	if (old) {
+		index_remove(t, key, old);
+		for (size_t i = 0; i < old->n_keys; i++)
+			if (old->keys[i] == key) {
+				old->keys[i] = old->keys[--old->n_keys];
+				break;
+			}
+	}
+	e = malloc(sizeof *e);
+	if (!e)
+		return -ENOMEM;
+	e->key = key;
+	e->conn = c;
+	e->next = t->buckets[key & (N_BUCKETS - 1)];
+	t->buckets[key & (N_BUCKETS - 1)] = e;
+	c->keys[c->n_keys++] = key;
+	return 0;
+}
+
+int
+conn_table_new(const struct conn_callbacks *cb, void *userdata, struct conn_table **ret)
+{
+	struct conn_table *t = calloc(1, sizeof *t);
+
+	if (!t)
+		return -ENOMEM;
+	t->cb = *cb;
+	t->ud = userdata;
+	t->cached_sec = INT64_MIN;
+	*ret = t;
+	return 0;
+}
+
+static void
+conn_destroy(struct conn_table *t, struct conn *c)
+{
+	for (size_t i = 0; i < c->n_keys; i++)
+		index_remove(t, c->keys[i], c);
+	list_unlink(c->closing ? &t->closing : &t->active, c);
+	t->n_conns--;
+	attempt_free(c->a);
+	free(c);
+}
+
+struct conn_table *
+conn_table_free(struct conn_table *t)
+{
+	if (!t)
+		return NULL;
+	while (t->active.head)
+		conn_destroy(t, t->active.head);
+	while (t->closing.head)
+		conn_destroy(t, t->closing.head);
+	sshd_parser_free(t->parser);
+	free(t);
+	return NULL;
+}
+
+const struct note *
+facts_note(const struct conn_facts *f, enum event_kind k)
+{
+	for (size_t i = 0; i < f->n_notes; i++)
+		if (f->notes[i].kind == k)
+			return &f->notes[i];
+	return NULL;
+}
+
+/* Classify, hand out, destroy. ended: the connection is known to be over even
+ * without a terminal line (its pid was reused). */
+static int
+conn_emit(struct conn_table *t, struct conn *c, bool ended)
+{
+	int r;
+
+	if (ended)
+		c->f.closed = true;
+	c->a->open = !c->f.closed;
+	r = classify_attempt(c->a, &c->f);
+	if (r >= 0)
+		r = t->cb.emit(c->a, t->ud);
+	t->stats.emitted++;
+	conn_destroy(t, c);
+	return r;
+}
+
+static struct conn *
+conn_create(struct conn_table *t, uint64_t host_hash, const char *host, size_t host_len,
+	    uint32_t pid, int64_t time_us)
+{
+	struct conn *c = calloc(1, sizeof *c);
+
+	if (!c)
+		return NULL;
+	c->a = attempt_new();
+	if (!c->a) {
+		free(c);
+		return NULL;
+	}
+	c->host_hash = host_hash;
+	c->pid = pid;
+	c->a->pid = pid;
+	c->a->start_us = c->a->end_us = time_us;
+	c->last_us = time_us;
+	strlcpy_n(c->a->host, sizeof c->a->host, host, host_len);
+	list_append(&t->active, c);
+	t->n_conns++;
+	return c;
+}
+
+/* Event kinds that are about the server or a whole address, not a connection. */
+static bool
+kind_is_host_level(enum event_kind k)
+{
+	return k == EVENT_SERVER_LISTENING || k == EVENT_SERVER_SIGNAL || k == EVENT_PENALTY ||
+	       k == EVENT_MAXSTARTUPS || k == EVENT_CHILD_EXIT;
+}
+
+/* Lines that may still arrive for a connection after its terminal line. */
+static bool
+kind_is_tail(enum event_kind k)
+{
+	switch (k) {
+	case EVENT_PAM_MORE_FAILURES:
+	case EVENT_PAM_SESSION_CLOSED:
+	case EVENT_PAM_OTHER:
+	case EVENT_SESSION_CLOSE:
+	case EVENT_TRANSFERRED:
+	case EVENT_DEBUG:
+	case EVENT_UNRECOGNISED:
+	case EVENT_DISCONNECTED:
+	case EVENT_CONNECTION_CLOSED:
+	case EVENT_RECEIVED_DISCONNECT:
+	case EVENT_SSHD_ERROR:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Event kinds whose first occurrence is kept as a note for the classifier. */
+static bool
+kind_is_notable(enum event_kind k)
+{
+	switch (k) {
+	case EVENT_UNRECOGNISED:
+	case EVENT_DEBUG:
+	case EVENT_CONNECTION_FROM:
+	case EVENT_INVALID_USER:
+	case EVENT_AUTH_ACCEPTED:
+	case EVENT_AUTH_FAILED:
+	case EVENT_AUTH_POSTPONED:
+	case EVENT_AUTH_PARTIAL:
+	case EVENT_KEY_FOUND:
+	case EVENT_CERT_FOUND:
+	case EVENT_AUTHKEYS_TRYING_FILE:
+	case EVENT_CONNECTION_CLOSED:
+	case EVENT_CONNECTION_RESET:
+	case EVENT_DISCONNECTED:
+	case EVENT_USER_CHILD:
+	case EVENT_SESSION_START:
+	case EVENT_SESSION_CLOSE:
+	case EVENT_TRANSFERRED:
+	case EVENT_PAM_AUTH_FAILURE:
+	case EVENT_PAM_USER_UNKNOWN:
+	case EVENT_PAM_MORE_FAILURES:
+	case EVENT_PAM_SESSION_OPENED:
+	case EVENT_PAM_SESSION_CLOSED:
+	case EVENT_PAM_OTHER:
+		return false;
+	default:
+		return true;
+	}
+}
+
+static bool
+msg_contains(const struct log_line *line, const char *needle)
+{
+	return memmem(line->msg, line->msg_len, needle, strlen(needle)) != NULL;
+}
+
+/* Does this line end the connection? */
+static bool
+is_terminal(const struct conn *c, const struct log_line *line, const struct auth_event *ev)
+{
+	if (c->f.authenticated) {
+		if (ev->kind == EVENT_PAM_SESSION_CLOSED)
+			return true;
+		if (c->f.pam_session)
+			return false;
+		switch (ev->kind) {
+		case EVENT_DISCONNECTED:
+		case EVENT_CONNECTION_CLOSED:
+		case EVENT_CONNECTION_RESET:
+		case EVENT_READ_ERROR:
+		case EVENT_TIMED_OUT:
+		case EVENT_SESSION_FATAL:
+		case EVENT_CHROOT_BAD_OWNERSHIP:
+			return true;
+		default:
+			return false;
+		}
+	}
+	switch (ev->kind) {
+	case EVENT_CONNECTION_CLOSED:
+	case EVENT_CONNECTION_RESET:
+	case EVENT_DISCONNECTED:
+	case EVENT_DISCONNECTING:
+	case EVENT_NEGOTIATION_FAILED:
+	case EVENT_PROTOCOL_ERROR:
+	case EVENT_GRACE_TIMEOUT:
+	case EVENT_TIMED_OUT:
+	case EVENT_READ_ERROR:
+	case EVENT_PAM_ACCOUNT_REFUSED:
+	case EVENT_DROP_CONNECTION:
+		return true;
+	case EVENT_BANNER_FAILED:
+		/* 8.0+ logs "kex_exchange_identification: ..." and then (8.3+) a
+		 * "Connection closed by ..." line; probes are followed by more too. */
+		return !msg_contains(line, "kex_exchange_identification") &&
+		       !msg_contains(line, "Don't panic");
+	default:
+		return false;
+	}
+}
+
+static int
+user_rank(enum event_kind k)
+{
+	switch (k) {
+	case EVENT_AUTH_ACCEPTED:
+	case EVENT_AUTH_FAILED:
+	case EVENT_AUTH_POSTPONED:
+	case EVENT_AUTH_PARTIAL:
+	case EVENT_INVALID_USER:
+	case EVENT_NOT_ALLOWED:
+	case EVENT_MAX_AUTH_TRIES:
+		return 3;
+	case EVENT_CONNECTION_CLOSED:
+	case EVENT_CONNECTION_RESET:
+	case EVENT_DISCONNECTED:
+	case EVENT_DISCONNECTING:
+		return 2;
+	default:
+		return 1;
+	}
+}
+
+static void
+facts_add_note(struct conn_facts *f, const struct auth_event *ev)
+{
+	struct note *n;
+
+	if (facts_note(f, ev->kind) || f->n_notes >= FACTS_MAX_NOTES)
+		return;
+	n = &f->notes[f->n_notes++];
+	n->kind = ev->kind;
+	n->flags = ev->flags;
+	n->code = ev->code;
+	strlcpy_n(n->detail, sizeof n->detail, ev->detail, strlen(ev->detail));
+	strlcpy_n(n->reason, sizeof n->reason, ev->reason, strlen(ev->reason));
+}
+
+/* Fold one event into the connection's attempt and facts. */
+static int
+conn_apply(struct conn_table *t, struct conn *c, const struct log_line *line,
+	   const struct auth_event *ev)
+{
+	struct attempt *a = c->a;
+	struct conn_facts *f = &c->f;
+	int r;
+
+	f->seen[ev->kind / 64] |= UINT64_C(1) << (ev->kind % 64);
+	f->n_lines++;
+	if ((ev->flags & EVF_DEBUG) && line->msg_len > 6 && line->msg[0] == 'd') {
+		int level = line->msg[5] - '0';
+
+		if (level > f->debug_level && level <= 3)
+			f->debug_level = level;
+	}
+	if (line->time_us > a->end_us)
+		a->end_us = line->time_us;
+	if (line->time_us && (line->time_us < a->start_us || !a->start_us))
+		a->start_us = line->time_us;
+
+	/* The endpoint: only from lines that print the numeric address and port. */
+	if (!a->port && ev->port && ev->addr[0] && ev->kind != EVENT_NOT_ALLOWED) {
+		strlcpy_n(a->addr, sizeof a->addr, ev->addr, strlen(ev->addr));
+		a->port = ev->port;
+		r = index_add(t, key_endpoint(c->host_hash, a->addr, a->port), c);
+		if (r < 0)
+			return r;
+	} else if (!a->addr[0] && ev->addr[0] && ev->kind == EVENT_GRACE_TIMEOUT) {
+		strlcpy_n(a->addr, sizeof a->addr, ev->addr, strlen(ev->addr));
+	}
+	if (!a->server_port && ev->lport &&
+	    (ev->kind == EVENT_CONNECTION_FROM || ev->kind == EVENT_DROP_CONNECTION))
+		a->server_port = ev->lport;
+
+	if (ev->user[0] && user_rank(ev->kind) > c->user_rank) {
+		strlcpy_n(a->user, sizeof a->user, ev->user, strlen(ev->user));
+		c->user_rank = user_rank(ev->kind);
+	}
+	if (ev->kind == EVENT_INVALID_USER || ev->kind == EVENT_NOT_ALLOWED ||
+	    (ev->flags & EVF_INVALID_USER))
+		a->user_valid = 0;
+	else if (ev->kind == EVENT_AUTH_ACCEPTED)
+		a->user_valid = 1;
+	else if (a->user_valid < 0 && ev->user[0] &&
+		 (ev->flags & (EVF_PREAMBLE_AUTH | EVF_PREAMBLE_USER) ||
+		  ev->kind == EVENT_AUTH_FAILED || ev->kind == EVENT_AUTH_POSTPONED ||
+		  ev->kind == EVENT_AUTH_PARTIAL))
+		a->user_valid = 1;
+	if (ev->flags & (EVF_PREAMBLE_AUTH | EVF_PREAMBLE_USER | EVF_INVALID_USER))
+		f->any_preamble_user = true;
+
+	switch (ev->kind) {
+	case EVENT_AUTH_ACCEPTED:
+		f->authenticated = true;
+		strlcpy_n(f->accepted_method, sizeof f->accepted_method, ev->method, strlen(ev->method));
+		strlcpy_n(f->accepted_type, sizeof f->accepted_type, ev->key_type, strlen(ev->key_type));
+		strlcpy_n(f->accepted_fp, sizeof f->accepted_fp, ev->fingerprint, strlen(ev->fingerprint));
+		attempt_add_key(a, ev->key_type, ev->fingerprint, KEY_ACCEPTED);
+		break;
+	case EVENT_AUTH_FAILED:
+		if (streq(ev->method, "publickey") || streq(ev->method, "hostbased")) {
+			f->n_failed_pubkey++;
+			if (ev->fingerprint[0]) {
+				strlcpy_n(f->last_failed_fp, sizeof f->last_failed_fp,
+					  ev->fingerprint, strlen(ev->fingerprint));
+				strlcpy_n(f->last_failed_type, sizeof f->last_failed_type,
+					  ev->key_type, strlen(ev->key_type));
+			}
+		} else if (streq(ev->method, "password")) {
+			f->n_failed_password++;
+		} else {
+			f->n_failed_other++;
+		}
+		strlcpy_n(f->last_failed_method, sizeof f->last_failed_method, ev->method, strlen(ev->method));
+		attempt_add_key(a, ev->key_type, ev->fingerprint, KEY_FAILED);
+		break;
+	case EVENT_AUTH_PARTIAL:
+		f->n_partial++;
+		attempt_add_key(a, ev->key_type, ev->fingerprint, KEY_PARTIAL);
+		break;
+	case EVENT_AUTH_POSTPONED:
+		f->n_postponed++;
+		break;
+	case EVENT_KEY_FOUND:
+		f->n_key_found++;
+		attempt_add_key(a, ev->key_type, ev->fingerprint, KEY_FOUND);
+		break;
+	case EVENT_KEY_REVOKED:
+		attempt_add_key(a, ev->key_type, ev->fingerprint, KEY_REVOKED);
+		break;
+	case EVENT_USER_CHILD:
+		if (ev->ref_pid && ev->ref_pid != c->pid) {
+			a->child_pid = ev->ref_pid;
+			r = index_add(t, key_pid(c->host_hash, ev->ref_pid), c);
+			if (r < 0)
+				return r;
+		}
+		break;
+	case EVENT_PAM_SESSION_OPENED:
+		f->pam_session = true;
+		break;
+	case EVENT_AUTHKEYS_TRYING_FILE:
+		f->n_tried_files++;
+		break;
+	case EVENT_AUTHKEYS_OPEN_FAILED:
+		if (strstr(ev->reason, "No such file")) {
+			f->n_open_enoent++;
+			if (strstr(ev->detail, "/.ssh/"))
+				f->enoent_in_ssh_dir = true;
+		} else {
+			f->n_open_other++;
+		}
+		break;
+	default:
+		if (ev->fingerprint[0] && (ev->flags & EVF_DEBUG))
+			attempt_add_key(a, ev->key_type, ev->fingerprint, KEY_OFFERED);
+		break;
+	}
+	if (kind_is_notable(ev->kind))
+		facts_add_note(f, ev);
+	if (!f->closed && is_terminal(c, line, ev)) {
+		f->closed = true;
+		f->terminal = ev->kind;
+		f->terminal_flags = ev->flags;
+		c->closed_us = line->time_us ? line->time_us : t->clock_us;
+		if (!c->closing) {
+			list_unlink(&t->active, c);
+			list_append(&t->closing, c);
+			c->closing = true;
+		}
+	}
+	return 0;
+}
+
+static int
+format_date(struct conn_table *t, int64_t usec, char *out, size_t cap)
+{
+	int64_t sec = usec >= 0 ? usec / USEC_PER_SEC : (usec - USEC_PER_SEC + 1) / USEC_PER_SEC;
+	int64_t frac = usec - sec * USEC_PER_SEC;
+
+	if (sec != t->cached_sec) {
+		time_t tt = (time_t)sec;
+		struct tm tm;
+
+		if (!gmtime_r(&tt, &tm))
+			memset(&tm, 0, sizeof tm);
+		t->cached_date_len = strftime(t->cached_date, sizeof t->cached_date,
+					      "%Y-%m-%dT%H:%M:%S", &tm);
+		t->cached_sec = sec;
+	}
+	return snprintf(out, cap, "%.*s.%06lld+00:00", (int)t->cached_date_len, t->cached_date,
+			(long long)frac);
+}
+
+static size_t
+format_evidence(struct conn_table *t, char *out, size_t cap, const struct log_line *line)
+{
+	size_t o;
+	int n;
+
+	if (t)
+		n = format_date(t, line->time_us, out, cap);
+	else {
+		char tmp[48];
+
+		format_iso8601(line->time_us, true, 6, tmp, sizeof tmp);
+		n = snprintf(out, cap, "%s", tmp);
+	}
+	o = n > 0 ? MIN((size_t)n, cap - 1) : 0;
+	if (line->pid)
+		n = snprintf(out + o, cap - o, " %.*s %.*s[%u]: ", (int)MIN(line->host_len, 255),
+			     line->host, (int)MIN(line->ident_len, 63), line->ident, line->pid);
+	else
+		n = snprintf(out + o, cap - o, " %.*s %.*s: ", (int)MIN(line->host_len, 255),
+			     line->host, (int)MIN(line->ident_len, 63), line->ident);
+	o += n > 0 ? MIN((size_t)n, cap - o - 1) : 0;
+	for (size_t i = 0; i < line->msg_len && o + 5 < cap; i++) {
+		unsigned char ch = (unsigned char)line->msg[i];
+
+		if (ch == '\0' || ch == '\n' || ch == '\r') {
+			out[o++] = '\\';
+			out[o++] = '0';
+			out[o++] = (char)('0' + (ch >> 3));
+			out[o++] = (char)('0' + (ch & 7));
+		} else {
+			out[o++] = (char)ch;
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
+size_t
+conn_format_evidence(char *out, size_t cap, const struct log_line *line)
+{
+	return format_evidence(NULL, out, cap, line);
+}
+
+static bool
+endpoint_conflicts(const struct conn *c, const struct auth_event *ev)
+{
+	if (!ev->port || !c->a->port || ev->kind == EVENT_NOT_ALLOWED)
+		return false;
+	return ev->port != c->a->port || strcmp(ev->addr, c->a->addr) != 0;
+}
+
+/* Emit what the log clock says is over: closed connections past their grace,
+ * idle ones, and the oldest beyond the cap. */
+static int
+sweep(struct conn_table *t, int64_t now_us, int64_t grace_us, int64_t idle_us)
+{
+	int r;
+
+	while (t->closing.head && t->closing.head->closed_us + grace_us <= now_us) {
+		r = conn_emit(t, t->closing.head, false);
+		if (r < 0)
+			return r;
+	}
+	while (t->active.head && t->active.head->last_us + idle_us <= now_us) {
+		r = conn_emit(t, t->active.head, false);
+		if (r < 0)
+			return r;
+	}
+	while (t->n_conns > CONN_MAX_OPEN) {
+		struct conn *c = t->closing.head ? t->closing.head : t->active.head;
+
+		t->stats.evicted++;
+		r = conn_emit(t, c, false);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Which connection does this line belong to? NULL = none (a new one starts). */
+static int
+find_conn(struct conn_table *t, uint64_t host_hash, const struct log_line *line,
+	  const struct auth_event *ev, struct conn **ret)
+{
+	struct conn *c = index_lookup(t, key_pid(host_hash, line->pid));
+	int r;
+
+	if (c) {
+		bool reuse;
+
+		if (c->f.closed)
+			reuse = endpoint_conflicts(c, ev) || !kind_is_tail(ev->kind);
+		else
+			reuse = endpoint_conflicts(c, ev) ||
+				(ev->kind == EVENT_CONNECTION_FROM && c->f.n_lines > 0);
+		if (reuse) {
+			r = conn_emit(t, c, true);
+			if (r < 0)
+				return r;
+			c = NULL;
+		}
+	}
+	if (!c && ev->port && ev->addr[0] && ev->kind != EVENT_NOT_ALLOWED) {
+		struct conn *e = index_lookup(t, key_endpoint(host_hash, ev->addr, ev->port));
+
+		/* Post-auth child lines carry their own pid but the same endpoint. */
+		if (e && e->f.authenticated && line->pid != e->pid) {
+			if (!e->a->child_pid)
+				e->a->child_pid = line->pid;
+			r = index_add(t, key_pid(host_hash, line->pid), e);
+			if (r < 0)
+				return r;
+			c = e;
+		}
+	}
+	*ret = c;
+	return 0;
+}
+
+static int
+emit_orphan(struct conn_table *t, const struct log_line *line, enum event_kind kind,
+	    const char *text, uint64_t hash)
+{
+	char host[HOST_MAX];
+
+	strlcpy_n(host, sizeof host, line->host, line->host_len);
+	t->stats.orphans++;
+	return t->cb.orphan(line->time_us, host, line->pid, event_kind_to_string(kind), text, hash, t->ud);
+}
+
+static int
+conn_add_line(struct conn_table *t, struct conn *c, const struct log_line *line,
+	      const struct auth_event *ev, const char *text, size_t n, uint64_t hash)
+{
+	int r;
+
+	if (attempt_has_evidence_hash(c->a, hash)) {
+		t->stats.duplicates++;
+		return 0;
+	}
+	r = attempt_add_evidence(c->a, text, n, hash);
+	if (r < 0)
+		return r;
+	if (c->a->n_evidence == 1 && !c->a->uid) {
+		uint64_t h = hash_bytes(c->host_hash, &c->pid, sizeof c->pid);
+
+		c->a->uid = hash_bytes(h, text, n);
+	}
+	c->last_us = MAX(c->last_us, line->time_us);
+	if (!c->closing) {
+		list_unlink(&t->active, c);
+		list_append(&t->active, c);
+	}
+	return conn_apply(t, c, line, ev);
+}
+
+/* Post-auth child lines without an endpoint (a chroot or shell failure at
+ * INFO, before any "User child is on pid"): the child is the newest
+ * authenticated connection on this host that has no child yet, whose monitor
+ * pid is lower and which was active in the last minute. */
+static struct conn *
+find_session_parent(struct conn_table *t, uint64_t host_hash, uint32_t pid, int64_t time_us,
+		    const struct auth_event *ev)
+{
+	unsigned looked = 0;
+
+	if (ev->port || (ev->kind != EVENT_CHROOT_BAD_OWNERSHIP && ev->kind != EVENT_SESSION_FATAL &&
+			 ev->kind != EVENT_NOLOGIN))
+		return NULL;
+	for (struct conn *c = t->active.tail; c && looked < 64; c = c->prev, looked++) {
+		if (c->host_hash != host_hash || !c->f.authenticated || c->a->child_pid || c->pid >= pid)
+			continue;
+		if (time_us - c->last_us > 60 * USEC_PER_SEC)
+			break;
+		c->a->child_pid = pid;
+		if (index_add(t, key_pid(host_hash, pid), c) < 0)
+			return NULL;
+		return c;
+	}
+	return NULL;
+}
+
+int
+conn_table_feed(struct conn_table *t, const struct log_line *line, const struct auth_event *ev)
+{
+	uint64_t host_hash, ehash;
+	struct conn *c = NULL;
+	uint32_t pid = line->pid;
+	size_t n;
+	int r;
+
+	t->stats.events++;
+	if (line->time_us > t->clock_us)
+		t->clock_us = line->time_us;
+	r = sweep(t, t->clock_us, CONN_CLOSE_GRACE_US, CONN_IDLE_EMIT_US);
+	if (r < 0)
+		return r;
+
+	n = format_evidence(t, t->line, sizeof t->line, line);
+	ehash = hash_bytes(HASH_INIT, t->line, n);
+	host_hash = hash_bytes(HASH_INIT, line->host, line->host_len);
+
+	if (kind_is_host_level(ev->kind))
+		return emit_orphan(t, line, ev->kind, t->line, ehash);
+
+	if (ev->kind == EVENT_DROP_CONNECTION) {
+		/* The listener refused it: no per-connection process ever existed. */
+		c = conn_create(t, host_hash, line->host, line->host_len, pid, line->time_us);
+		if (!c)
+			return -ENOMEM;
+		r = conn_add_line(t, c, line, ev, t->line, n, ehash);
+		if (r < 0)
+			return r;
+		return conn_emit(t, c, true);
+	}
+
+	if (ev->kind == EVENT_GRACE_TIMEOUT && (ev->flags & EVF_LISTENER) && ev->ref_pid) {
+		/* 9.8+: the listener names the session pid. */
+		pid = ev->ref_pid;
+		c = index_lookup(t, key_pid(host_hash, pid));
+	} else {
+		r = find_conn(t, host_hash, line, ev, &c);
+		if (r < 0)
+			return r;
+	}
+
+	if (!c) {
+		/* Debug chatter and unknown text from a pid with no connection
+		 * (the listener, mostly) does not start an attempt. */
+		if (ev->kind == EVENT_UNRECOGNISED || (ev->flags & EVF_DEBUG) || pid == 0)
+			return emit_orphan(t, line, ev->kind, t->line, ehash);
+		c = find_session_parent(t, host_hash, pid, line->time_us, ev);
+	}
+	if (!c) {
+		c = conn_create(t, host_hash, line->host, line->host_len, pid, line->time_us);
+		if (!c)
+			return -ENOMEM;
+		r = index_add(t, key_pid(host_hash, pid), c);
+		if (r < 0)
+			return r;
+	}
+	r = conn_add_line(t, c, line, ev, t->line, n, ehash);
+	if (r < 0)
+		return r;
+	return sweep(t, t->clock_us, CONN_CLOSE_GRACE_US, CONN_IDLE_EMIT_US);
+}
+
+int
+conn_table_adopt(struct conn_table *t, struct attempt *a)
+{
+	uint64_t host_hash = hash_bytes(HASH_INIT, a->host, strlen(a->host));
+	struct conn *c, *old;
+	int r;
+
+	if (!t->parser) {
+		r = sshd_parser_new(&t->parser, NULL);
+		if (r < 0) {
+			attempt_free(a);
+			return r;
+		}
+	}
+	old = index_lookup(t, key_pid(host_hash, a->pid));
+	if (old) {
+		r = conn_emit(t, old, true);
+		if (r < 0) {
+			attempt_free(a);
+			return r;
+		}
+	}
+	c = calloc(1, sizeof *c);
+	if (!c) {
+		attempt_free(a);
+		return -ENOMEM;
+	}
+	c->a = a;
+	c->host_hash = host_hash;
+	c->pid = a->pid;
+	c->last_us = a->end_us;
+	list_append(&t->active, c);
+	t->n_conns++;
+	r = index_add(t, key_pid(host_hash, a->pid), c);
+	if (r < 0)
+		return r;
+	if (a->child_pid) {
+		r = index_add(t, key_pid(host_hash, a->child_pid), c);
+		if (r < 0)
+			return r;
+	}
+	if (a->port) {
+		r = index_add(t, key_endpoint(host_hash, a->addr, a->port), c);
+		if (r < 0)
+			return r;
+	}
+	/* Rebuild the facts from the evidence, exactly as the lines first came. */
+	for (size_t i = 0; i < a->n_evidence; i++) {
+		struct log_line line;
+		struct auth_event ev;
+
+		if (syslog_parse_line(a->evidence[i], strlen(a->evidence[i]), 0, 0, &line) <= 0)
+			continue;
+		r = sshd_parse_message(t->parser, line.msg, line.msg_len, &ev);
+		if (r < 0)
+			return r;
+		r = conn_apply(t, c, &line, &ev);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int
+conn_table_expire(struct conn_table *t, int64_t now_us, int64_t idle_us)
+{
+	return sweep(t, now_us, MIN(idle_us, CONN_CLOSE_GRACE_US), idle_us);
+}
+
+int
+conn_table_flush(struct conn_table *t)
+{
+	int r;
+
+	while (t->closing.head) {
+		r = conn_emit(t, t->closing.head, false);
+		if (r < 0)
+			return r;
+	}
+	while (t->active.head) {
+		r = conn_emit(t, t->active.head, false);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+void
+conn_table_stats(const struct conn_table *t, struct conn_stats *ret)
+{
+	*ret = t->stats;
+	ret->open_now = t->n_conns;
+}

@@ -1,3 +1,286 @@
-/* placeholder: being written */
+/* The ingest pipeline: source -> sshd parser -> correlator -> store. Writes go
+ * in batched transactions (INGEST_BATCH attempts); open attempts left by an
+ * earlier run are adopted first so a later file completes them. */
 #include "config.h"
-typedef int ingest_placeholder;
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "attempt.h"
+#include "conn.h"
+#include "event.h"
+#include "ingest.h"
+#include "source.h"
+#include "sshd-parse.h"
+#include "store.h"
+#include "util.h"
+#include "banned.h"
+
+#define INGEST_BATCH 20000
+#define PROGRESS_EVERY_US (250 * 1000)
+
+struct ingest {
+	struct store *st;
+	struct sshd_parser *parser;
+	struct conn_table *conns;
+	struct ingest_stats stats;
+	struct ingest_options o;
+	unsigned pending;               /* writes in the open transaction */
+	bool in_txn;
+	int64_t started_us;
+	int64_t progress_us;
+	bool progress_drawn;
+};
+
+static int
+txn_begin(struct ingest *in)
+{
+	int r;
+
+	if (in->in_txn)
+		return 0;
+	r = store_begin(in->st);
+	if (r < 0)
+		return r;
+	in->in_txn = true;
+	in->pending = 0;
+	return 0;
+}
+
+static int
+txn_commit(struct ingest *in)
+{
+	int r;
+
+	if (!in->in_txn)
+		return 0;
+	r = store_commit(in->st);
+	if (r < 0)
+		return r;
+	in->in_txn = false;
+	in->pending = 0;
+	return 0;
+}
+
+static int
+txn_tick(struct ingest *in)
+{
+	int r;
+
+	if (++in->pending < INGEST_BATCH)
+		return 0;
+	r = txn_commit(in);
+	if (r < 0)
+		return r;
+	return txn_begin(in);
+}
+
+static int
+on_emit(struct attempt *a, void *ud)
+{
+	struct ingest *in = ud;
+	bool was_stored = a->id != 0;
+	int r;
+
+	r = txn_begin(in);
+	if (r < 0)
+		return r;
+	r = store_put_attempt(in->st, a);
+	if (r < 0)
+		return r;
+	if (r == 0)
+		in->stats.attempts_duplicate++;
+	else if (was_stored)
+		in->stats.attempts_updated++;
+	else
+		in->stats.attempts_new++;
+	if (a->open)
+		in->stats.open_at_end++;
+	return txn_tick(in);
+}
+
+static int
+on_orphan(int64_t time_us, const char *host, uint32_t pid, const char *kind, const char *line,
+	  uint64_t hash, void *ud)
+{
+	struct ingest *in = ud;
+	int r;
+
+	r = txn_begin(in);
+	if (r < 0)
+		return r;
+	r = store_put_orphan(in->st, time_us, host, pid, kind, line, hash);
+	if (r < 0)
+		return r;
+	return txn_tick(in);
+}
+
+static int
+on_load_open(struct attempt *a, void *ud)
+{
+	struct ingest *in = ud;
+
+	return conn_table_adopt(in->conns, a);
+}
+
+int
+ingest_new(struct store *st, const struct ingest_options *o, struct ingest **ret, char **reterr)
+{
+	static const struct conn_callbacks cb = { .emit = on_emit, .orphan = on_orphan };
+	struct ingest *in = calloc(1, sizeof *in);
+	int r;
+
+	if (!in)
+		return -ENOMEM;
+	in->st = st;
+	if (o)
+		in->o = *o;
+	in->started_us = now_usec();
+	r = sshd_parser_new(&in->parser, reterr);
+	if (r < 0)
+		goto fail;
+	r = conn_table_new(&cb, in, &in->conns);
+	if (r < 0)
+		goto fail;
+	r = store_load_open(st, on_load_open, in);
+	if (r < 0) {
+		if (reterr && !*reterr)
+			*reterr = strdup("cannot load the open attempts of an earlier run");
+		goto fail;
+	}
+	*ret = in;
+	return 0;
+fail:
+	ingest_free(in);
+	return r;
+}
+
+struct ingest *
+ingest_free(struct ingest *in)
+{
+	if (!in)
+		return NULL;
+	if (in->in_txn)
+		store_rollback(in->st);
+	conn_table_free(in->conns);
+	sshd_parser_free(in->parser);
+	free(in);
+	return NULL;
+}
+
+static void
+human_count(uint64_t n, char *buf, size_t sz)
+{
+	if (n >= 10000000)
+		snprintf(buf, sz, "%.0fM", (double)n / 1e6);
+	else if (n >= 1000000)
+		snprintf(buf, sz, "%.1fM", (double)n / 1e6);
+	else if (n >= 10000)
+		snprintf(buf, sz, "%.0fk", (double)n / 1e3);
+	else
+		snprintf(buf, sz, "%llu", (unsigned long long)n);
+}
+
+static void
+draw_progress(struct ingest *in, struct source *src, const char *label, int64_t t0, bool final)
+{
+	struct source_stats ss;
+	int64_t now = now_usec();
+	double secs = (double)(now - t0) / 1e6;
+	char lines[16], rate[16], where[64] = "", eta[32] = "";
+
+	if (!in->o.progress)
+		return;
+	if (!final && now - in->progress_us < PROGRESS_EVERY_US)
+		return;
+	in->progress_us = now;
+	source_get_stats(src, &ss);
+	human_count(ss.lines, lines, sizeof lines);
+	human_count(secs > 0 ? (uint64_t)((double)ss.lines / secs) : 0, rate, sizeof rate);
+	if (ss.bytes_total) {
+		double frac = (double)ss.bytes_done / (double)ss.bytes_total;
+
+		snprintf(where, sizeof where, " %.0f/%.0f MiB (%.0f%%)", (double)ss.bytes_done / 1048576.0,
+			 (double)ss.bytes_total / 1048576.0, frac * 100);
+		if (frac > 0.01 && !final) {
+			double left = secs / frac - secs;
+
+			snprintf(eta, sizeof eta, ", ETA %d:%02d", (int)left / 60, (int)left % 60);
+		}
+	}
+	/* The label is a path the user gave; keep control bytes off the terminal. */
+	{
+		_cleanup_(freep) char *safe = escape_terminal_dup(label, strlen(label));
+
+		fprintf(stderr, "\r\033[K%s:%s %s lines, %s lines/s%s", safe ? safe : "?", where, lines,
+			rate, eta);
+	}
+	if (final)
+		fputc('\n', stderr);
+	fflush(stderr);
+	in->progress_drawn = true;
+}
+
+int
+ingest_run(struct ingest *in, struct source *src, const char *label, char **reterr)
+{
+	struct log_line line;
+	struct auth_event ev;
+	struct source_stats ss;
+	int64_t t0 = now_usec();
+	uint64_t n = 0;
+	int r, rr;
+
+	for (;;) {
+		r = source_next(src, &line, reterr);
+		if (r <= 0)
+			break;
+		in->stats.sshd_lines++;
+		rr = sshd_parse_message(in->parser, line.msg, line.msg_len, &ev);
+		if (rr < 0) {
+			r = rr;
+			break;
+		}
+		if (rr == 0)
+			in->stats.unrecognised++;
+		rr = conn_table_feed(in->conns, &line, &ev);
+		if (rr < 0) {
+			r = rr;
+			break;
+		}
+		if ((++n & 0xfff) == 0)
+			draw_progress(in, src, label, t0, false);
+	}
+	if (in->progress_drawn)
+		draw_progress(in, src, label, t0, true);
+	source_get_stats(src, &ss);
+	in->stats.lines += ss.lines;
+	in->stats.malformed += ss.malformed;
+	in->stats.truncated += ss.truncated;
+	/* Keep what was read, whatever stopped the loop. */
+	rr = txn_commit(in);
+	if (r >= 0 && rr < 0)
+		r = rr;
+	return r < 0 ? r : 0;
+}
+
+int
+ingest_finish(struct ingest *in, char **reterr)
+{
+	struct conn_stats cs;
+	int r;
+
+	in->stats.open_at_end = 0;
+	r = conn_table_flush(in->conns);
+	if (r >= 0)
+		r = txn_commit(in);
+	conn_table_stats(in->conns, &cs);
+	in->stats.duplicate_lines = cs.duplicates;
+	return r;
+}
+
+void
+ingest_get_stats(const struct ingest *in, struct ingest_stats *ret)
+{
+	*ret = in->stats;
+}

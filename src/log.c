@@ -18,9 +18,7 @@ log_vmsg(int level, int err, const char *fmt, va_list ap)
 
 	if (level > log_max_level)
 		return;
-	/* %m expands to strerror(err) for log_errno(); glibc's vsnprintf uses errno. */
-	if (err)
-		errno = err;
+	(void)err;
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	n = strlen(msg);
 	fprintf(stderr, "%s: %.*s\n", program_name, (int)n, msg);

@@ -1,3 +1,167 @@
-/* placeholder */
+/* sshwhy: global options, the command table, dispatch and exit codes
+ * (0 success, 1 runtime failure, 2 usage error). */
 #include "config.h"
-typedef int main_placeholder;
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <syslog.h>
+
+#include "command.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
+#include "banned.h"
+
+const struct command *const commands[] = {
+	&cmd_ingest,
+	&cmd_attempts,
+	&cmd_show,
+	&cmd_help,
+	NULL,
+};
+
+int
+usage_error(const char *cmd, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	log_error("%s", msg);
+	if (cmd)
+		fprintf(stderr, "Try '%s help %s'.\n", program_name, cmd);
+	else
+		fprintf(stderr, "Try '%s help'.\n", program_name);
+	return -EXIT_USAGE_SENTINEL;
+}
+
+/* Exact name, else a unique prefix. *ret_ambiguous set when several match. */
+static const struct command *
+find_command(const char *name, bool *ret_ambiguous)
+{
+	const struct command *found = NULL;
+	size_t n = strlen(name);
+
+	*ret_ambiguous = false;
+	for (size_t i = 0; commands[i]; i++)
+		if (streq(commands[i]->name, name))
+			return commands[i];
+	for (size_t i = 0; commands[i]; i++) {
+		if (strncmp(commands[i]->name, name, n) == 0) {
+			if (found) {
+				*ret_ambiguous = true;
+				return NULL;
+			}
+			found = commands[i];
+		}
+	}
+	return found;
+}
+
+static const char *
+suggest_command(const char *name)
+{
+	const char *best = NULL;
+	unsigned best_d = 3;
+
+	for (size_t i = 0; commands[i]; i++) {
+		unsigned d = levenshtein(name, commands[i]->name);
+
+		if (d < best_d) {
+			best_d = d;
+			best = commands[i]->name;
+		}
+	}
+	return best;
+}
+
+static int
+finish_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno == EPIPE)
+			return 0;
+		log_error("write error on standard output: %s", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "db",      required_argument, NULL, 'd' },  /* database file */
+		{ "verbose", no_argument,       NULL, 'v' },  /* debug diagnostics */
+		{ "version", no_argument,       NULL, 'V' },
+		{ "help",    no_argument,       NULL, 'h' },
+		{ 0 }
+	};
+	struct global_opts g = { 0 };
+	_cleanup_(freep) char *default_db = NULL;
+	const struct command *cmd;
+	bool ambiguous;
+	int c, r;
+
+	signal(SIGPIPE, SIG_IGN);
+	while ((c = getopt_long(argc, argv, "+d:vVh", options, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			g.db_path = optarg;
+			break;
+		case 'v':
+			g.verbose++;
+			log_max_level = LOG_DEBUG;
+			break;
+		case 'V':
+			printf("sshwhy %s\n", PACKAGE_VERSION);
+			return finish_stdout();
+		case 'h':
+			cmd_help.run(1, (char *[]){ "help", NULL }, &g);
+			return finish_stdout();
+		default:
+			fprintf(stderr, "Try '%s help'.\n", program_name);
+			return EXIT_USAGE;
+		}
+	}
+	if (!g.db_path) {
+		default_db = store_default_path();
+		if (!default_db) {
+			log_error("out of memory");
+			return 1;
+		}
+		g.db_path = default_db;
+	}
+	if (optind >= argc) {
+		cmd_help.run(1, (char *[]){ "help", NULL }, &g);
+		return finish_stdout() ? 1 : EXIT_USAGE;
+	}
+	cmd = find_command(argv[optind], &ambiguous);
+	if (!cmd) {
+		const char *s = ambiguous ? NULL : suggest_command(argv[optind]);
+		_cleanup_(freep) char *safe = escape_terminal_dup(argv[optind], strlen(argv[optind]));
+
+		if (ambiguous)
+			log_error("ambiguous command '%s'", safe ? safe : "?");
+		else if (s)
+			log_error("unknown command '%s', did you mean '%s'?", safe ? safe : "?", s);
+		else
+			log_error("unknown command '%s'", safe ? safe : "?");
+		fprintf(stderr, "Try '%s help'.\n", program_name);
+		return EXIT_USAGE;
+	}
+	{
+		int idx = optind;
+
+		optind = 0;     /* glibc: reinitialise getopt for the command's own options */
+		r = cmd->run(argc - idx, argv + idx, &g);
+	}
+	if (r == -EXIT_USAGE_SENTINEL)
+		return EXIT_USAGE;
+	if (finish_stdout())
+		return 1;
+	return r < 0 ? 1 : 0;
+}

@@ -1,3 +1,447 @@
-/* placeholder: being written */
+/* Text output: the attempts table (aligned, fitted to the terminal) and the
+ * detailed view of one attempt. Every log-derived string goes through
+ * escape_terminal() before it is measured or printed, so no control byte
+ * from a log reaches the terminal; colour is added only around our own text. */
 #include "config.h"
-typedef int render_text_placeholder;
+
+#include <sys/ioctl.h>
+#include <time.h>
+
+#include "attempt.h"
+#include "cause.h"
+#include "render.h"
+#include "util.h"
+#include "banned.h"
+
+#define ANSI_RED "\033[31m"
+#define ANSI_GREEN "\033[32m"
+#define ANSI_YELLOW "\033[33m"
+#define ANSI_BOLD "\033[1m"
+#define ANSI_RESET "\033[0m"
+
+#define ELLIPSIS "\xe2\x80\xa6"         /* U+2026, one column */
+#define MIN_SHRUNK 8                    /* USER/HOST are never cut below this */
+
+enum column {
+	COL_ID,
+	COL_TIME,
+	COL_HOST,
+	COL_USER,
+	COL_FROM,
+	COL_OUTCOME,
+	COL_CAUSE,
+	COL_KEY,
+	_COL_MAX,
+};
+
+static const char *const col_header[_COL_MAX] = {
+	[COL_ID] = "ID",
+	[COL_TIME] = "TIME",
+	[COL_HOST] = "HOST",
+	[COL_USER] = "USER",
+	[COL_FROM] = "FROM",
+	[COL_OUTCOME] = "OUTCOME",
+	[COL_CAUSE] = "CAUSE",
+	[COL_KEY] = "KEY",
+};
+
+struct row {
+	char *cell[_COL_MAX];           /* owned, escaped; NULL = "-" */
+	enum outcome outcome;
+};
+
+struct table {
+	struct render_opts opts;
+	struct row *rows;               /* owned */
+	size_t n_rows;
+	size_t cap_rows;
+};
+
+/* Display columns of an escaped (valid UTF-8, no controls) string: one per
+ * code point. East Asian wide characters count one; good enough for the
+ * sshd vis-encoded names we print. */
+static size_t
+text_width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+/* Byte length of the first `cols` code points of s. */
+static size_t
+prefix_bytes(const char *s, size_t cols)
+{
+	size_t i = 0, w = 0;
+
+	while (s[i]) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80) {
+			if (w == cols)
+				break;
+			w++;
+		}
+		i++;
+	}
+	return i;
+}
+
+static char *
+escape_str(const char *s)
+{
+	return escape_terminal_dup(s, strlen(s));
+}
+
+int
+table_new(const struct render_opts *o, struct table **ret)
+{
+	struct table *t = calloc(1, sizeof *t);
+
+	if (!t)
+		return -ENOMEM;
+	if (o)
+		t->opts = *o;
+	*ret = t;
+	return 0;
+}
+
+struct table *
+table_free(struct table *t)
+{
+	if (!t)
+		return NULL;
+	for (size_t i = 0; i < t->n_rows; i++)
+		for (size_t c = 0; c < _COL_MAX; c++)
+			free(t->rows[i].cell[c]);
+	free(t->rows);
+	free(t);
+	return NULL;
+}
+
+static void
+format_time(int64_t us, bool utc, char *buf, size_t n)
+{
+	time_t t = (time_t)(us >= 0 ? us / USEC_PER_SEC : (us - USEC_PER_SEC + 1) / USEC_PER_SEC);
+	struct tm tm;
+
+	if (utc ? !gmtime_r(&t, &tm) : !localtime_r(&t, &tm)) {
+		snprintf(buf, n, "@%lld", (long long)(us / USEC_PER_SEC));
+		return;
+	}
+	strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* "addr:port", "[v6]:port", "addr" without a port; escaped. NULL if no address. */
+static char *
+format_from(const struct attempt *a)
+{
+	_cleanup_(freep) char *e = NULL;
+	char *out = NULL;
+
+	if (!a->addr[0])
+		return NULL;
+	e = escape_str(a->addr);
+	if (!e)
+		return NULL;
+	if (!a->port)
+		return TAKE_PTR(e);
+	if (asprintf(&out, strchr(e, ':') ? "[%s]:%u" : "%s:%u", e, a->port) < 0)
+		return NULL;
+	return out;
+}
+
+/* The key worth a column: the accepted one, else the last one tried. */
+static const struct attempt_key *
+main_key(const struct attempt *a)
+{
+	if (a->n_keys == 0)
+		return NULL;
+	for (size_t i = 0; i < a->n_keys; i++)
+		if (a->keys[i].result == KEY_ACCEPTED)
+			return &a->keys[i];
+	return &a->keys[MIN(a->n_keys, (size_t)ATTEMPT_MAX_KEYS) - 1];
+}
+
+int
+table_add_attempt(struct table *t, const struct attempt *a)
+{
+	const struct attempt_key *k = main_key(a);
+	const char *o = outcome_to_string(a->outcome), *c = cause_to_string(a->cause);
+	struct row row = { .outcome = a->outcome };
+	char tb[64];
+	bool oom = false;
+
+	if (t->n_rows == t->cap_rows) {
+		size_t cap = t->cap_rows ? t->cap_rows * 2 : 64;
+		struct row *rows = realloc(t->rows, cap * sizeof *rows);
+
+		if (!rows)
+			return -ENOMEM;
+		t->rows = rows;
+		t->cap_rows = cap;
+	}
+	format_time(a->start_us, t->opts.utc, tb, sizeof tb);
+	if (asprintf(&row.cell[COL_ID], "%lld", (long long)a->id) < 0)
+		row.cell[COL_ID] = NULL, oom = true;
+	row.cell[COL_TIME] = strdup(tb);
+	oom |= !row.cell[COL_TIME];
+	if (a->host[0])
+		oom |= !(row.cell[COL_HOST] = escape_str(a->host));
+	if (a->user[0])
+		oom |= !(row.cell[COL_USER] = escape_str(a->user));
+	if (a->addr[0])
+		oom |= !(row.cell[COL_FROM] = format_from(a));
+	oom |= !(row.cell[COL_OUTCOME] = strdup(o ? o : "?"));
+	oom |= !(row.cell[COL_CAUSE] = strdup(c ? c : "?"));
+	if (k && k->fingerprint[0])
+		oom |= !(row.cell[COL_KEY] = escape_str(k->fingerprint));
+	if (oom) {
+		for (size_t i = 0; i < _COL_MAX; i++)
+			free(row.cell[i]);
+		return -ENOMEM;
+	}
+	t->rows[t->n_rows++] = row;
+	return 0;
+}
+
+static const char *
+outcome_color(enum outcome o)
+{
+	switch (o) {
+	case OUTCOME_ACCEPTED:
+		return ANSI_GREEN;
+	case OUTCOME_FAILED:
+	case OUTCOME_REFUSED:
+	case OUTCOME_SESSION_REFUSED:
+		return ANSI_RED;
+	default:
+		return ANSI_YELLOW;
+	}
+}
+
+static size_t
+total_width(const size_t *w, const bool *show)
+{
+	size_t total = 0, n = 0;
+
+	for (size_t c = 0; c < _COL_MAX; c++)
+		if (show[c]) {
+			total += w[c];
+			n++;
+		}
+	return total + (n ? 2 * (n - 1) : 0);
+}
+
+/* Shrink USER and HOST (the wider first) until the table fits `width` or
+ * both reached MIN_SHRUNK. Returns true when it fits. */
+static bool
+shrink_to_fit(size_t *w, const size_t *natural, const bool *show, size_t width)
+{
+	for (size_t c = 0; c < _COL_MAX; c++)
+		w[c] = natural[c];
+	while (total_width(w, show) > width) {
+		size_t *big = w[COL_USER] >= w[COL_HOST] ? &w[COL_USER] : &w[COL_HOST];
+		size_t *other = big == &w[COL_USER] ? &w[COL_HOST] : &w[COL_USER];
+
+		if (*big > MIN_SHRUNK)
+			(*big)--;
+		else if (*other > MIN_SHRUNK)
+			(*other)--;
+		else
+			return false;
+	}
+	return true;
+}
+
+static int
+print_cell(FILE *f, const char *s, size_t w, bool right, bool last, const char *color)
+{
+	size_t sw = text_width(s);
+
+	if (sw > w) {
+		/* cut to w-1 columns and mark it */
+		size_t nb = prefix_bytes(s, w > 0 ? w - 1 : 0);
+
+		if (color)
+			fputs(color, f);
+		fwrite(s, 1, nb, f);
+		if (w > 0)
+			fputs(ELLIPSIS, f);
+		if (color)
+			fputs(ANSI_RESET, f);
+		return 0;
+	}
+	if (right)
+		fprintf(f, "%*s", (int)(w - sw), "");
+	if (color)
+		fputs(color, f);
+	fputs(s, f);
+	if (color)
+		fputs(ANSI_RESET, f);
+	if (!right && !last)
+		fprintf(f, "%*s", (int)(w - sw), "");
+	return 0;
+}
+
+int
+table_print(struct table *t, FILE *f)
+{
+	size_t natural[_COL_MAX] = { 0 }, w[_COL_MAX];
+	bool show[_COL_MAX];
+	size_t lastcol = 0;
+
+	for (size_t c = 0; c < _COL_MAX; c++) {
+		natural[c] = strlen(col_header[c]);
+		show[c] = c != COL_KEY;
+	}
+	for (size_t i = 0; i < t->n_rows; i++)
+		for (size_t c = 0; c < _COL_MAX; c++) {
+			const char *s = t->rows[i].cell[c];
+
+			natural[c] = MAX(natural[c], s ? text_width(s) : 1);
+			if (c == COL_KEY && s)
+				show[COL_KEY] = true;
+		}
+	if (t->opts.width > 0 &&
+	    !shrink_to_fit(w, natural, show, (size_t)t->opts.width) && show[COL_KEY]) {
+		/* Still too wide with USER/HOST cut: the key column goes first
+		 * (sshwhy show has it), then USER/HOST get their room back. */
+		show[COL_KEY] = false;
+		shrink_to_fit(w, natural, show, (size_t)t->opts.width);
+	} else if (t->opts.width <= 0)
+		memcpy(w, natural, sizeof w);
+	for (size_t c = 0; c < _COL_MAX; c++)
+		if (show[c])
+			lastcol = c;
+
+	for (size_t c = 0; c < _COL_MAX; c++) {
+		if (!show[c])
+			continue;
+		if (c)
+			fputs("  ", f);
+		print_cell(f, col_header[c], w[c], c == COL_ID, c == lastcol,
+			   t->opts.color ? ANSI_BOLD : NULL);
+	}
+	fputc('\n', f);
+	for (size_t i = 0; i < t->n_rows; i++) {
+		const struct row *row = &t->rows[i];
+
+		for (size_t c = 0; c < _COL_MAX; c++) {
+			if (!show[c])
+				continue;
+			if (c)
+				fputs("  ", f);
+			print_cell(f, row->cell[c] ? row->cell[c] : "-", w[c], c == COL_ID,
+				   c == lastcol,
+				   t->opts.color && c == COL_OUTCOME ? outcome_color(row->outcome) : NULL);
+		}
+		fputc('\n', f);
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+/* "label:      value\n" with value escaped. */
+static void
+detail_line(FILE *f, const char *label, const char *value, const char *suffix)
+{
+	_cleanup_(freep) char *e = value ? escape_str(value) : NULL;
+
+	fprintf(f, "%-13s %s%s\n", label, e ? e : "-", suffix ? suffix : "");
+}
+
+int
+render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts *o)
+{
+	const char *os = outcome_to_string(a->outcome), *cs = cause_to_string(a->cause);
+	const char *color = o->color ? outcome_color(a->outcome) : "";
+	const char *reset = o->color ? ANSI_RESET : "";
+	char t1[48], t2[48], num[64];
+	_cleanup_(freep) char *from = format_from(a);
+
+	os = os ? os : "?";
+	cs = cs ? cs : "?";
+	fprintf(f, "%sattempt %lld%s  %s%s%s  %s\n", o->color ? ANSI_BOLD : "", (long long)a->id,
+		reset, color, os, reset, cs);
+
+	format_iso8601(a->start_us, o->utc, 6, t1, sizeof t1);
+	if (a->open)
+		fprintf(f, "%-13s %s .. (still open)\n", "time:", t1);
+	else {
+		int64_t d = a->end_us - a->start_us;
+
+		format_iso8601(a->end_us, o->utc, 6, t2, sizeof t2);
+		fprintf(f, "%-13s %s .. %s (%lld.%03lld s)\n", "time:", t1, t2,
+			(long long)(d / USEC_PER_SEC), (long long)(llabs(d) % USEC_PER_SEC / 1000));
+	}
+	detail_line(f, "host:", a->host[0] ? a->host : NULL, NULL);
+	if (a->child_pid)
+		snprintf(num, sizeof num, "%u (user child %u)", a->pid, a->child_pid);
+	else
+		snprintf(num, sizeof num, "%u", a->pid);
+	fprintf(f, "%-13s %s\n", "pid:", num);
+	fprintf(f, "%-13s %s\n", "from:", from ? from : "-");
+	if (a->server_port)
+		fprintf(f, "%-13s %u\n", "server port:", a->server_port);
+	detail_line(f, "user:", a->user[0] ? a->user : NULL,
+		    a->user_valid == 0 ? " (invalid/refused account)" : NULL);
+	fprintf(f, "%-13s %s%s%s\n", "outcome:", color, os, reset);
+	fprintf(f, "%-13s %s%s\n", "cause:", cs,
+		cause_is_generic(a->cause) > 0 ? " (generic: the log cannot prove more)" : "");
+	if (a->explanation)
+		detail_line(f, "explanation:", a->explanation, NULL);
+	if (a->fix)
+		detail_line(f, "fix:", a->fix, NULL);
+	if (a->n_candidates) {
+		fprintf(f, "%-13s", "candidates:");
+		for (size_t i = 0; i < a->n_candidates && i < ATTEMPT_MAX_CANDIDATES; i++) {
+			const char *c = cause_to_string(a->candidates[i]);
+
+			fprintf(f, "%s%s", i ? ", " : " ", c ? c : "?");
+		}
+		fputc('\n', f);
+	}
+	if (a->decide)
+		detail_line(f, "decide:", a->decide, NULL);
+	for (size_t i = 0; i < a->n_keys && i < ATTEMPT_MAX_KEYS; i++) {
+		const struct attempt_key *k = &a->keys[i];
+		_cleanup_(freep) char *ty = escape_str(k->type);
+		_cleanup_(freep) char *fp = escape_str(k->fingerprint);
+		const char *res = key_result_to_string(k->result);
+
+		fprintf(f, "%-13s %s %s %s\n", i ? "" : "keys:", ty ? ty : "?", fp ? fp : "?",
+			res ? res : "?");
+	}
+	if (a->loglevel[0])
+		detail_line(f, "loglevel:", a->loglevel, " (inferred from the lines seen)");
+	fprintf(f, "evidence (%zu line%s", a->n_evidence, a->n_evidence == 1 ? "" : "s");
+	if (a->n_evidence_dropped)
+		fprintf(f, ", %zu more not kept", a->n_evidence_dropped);
+	fputs("):\n", f);
+	for (size_t i = 0; i < a->n_evidence; i++) {
+		_cleanup_(freep) char *e = escape_str(a->evidence[i]);
+
+		fprintf(f, "  %s\n", e ? e : "?");
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+void
+render_opts_from_env(struct render_opts *o, int fd)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM"), *cols;
+	struct winsize ws;
+	unsigned v;
+	bool tty = isatty(fd);
+
+	o->color = tty && (!nc || !*nc) && !(term && streq(term, "dumb"));
+	o->width = 0;
+	if (tty && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+		o->width = ws.ws_col;
+		return;
+	}
+	cols = getenv("COLUMNS");
+	if (cols && safe_atou(cols, &v) == 0 && v > 0 && v < 100000)
+		o->width = (int)v;
+}

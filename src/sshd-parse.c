@@ -1,3 +1,1088 @@
-/* placeholder: being written */
+/* sshd and Linux-PAM message parser: one message text (after "ident[pid]: ")
+ * into a struct auth_event. A static table holds one row per sshd format
+ * string: {kind, literal prefix or needle, pcre2 regex, comment naming the
+ * format string}. sshd_parser_new() compiles every row once (JIT); a message is
+ * stripped of "error: "/"fatal: "/"debugN: " and " [preauth]"/" [postauth]",
+ * then only the rows whose literal prefix matches (bucketed by first byte) are
+ * tried, in table order, so most messages run exactly one regex. Rows without
+ * a prefix carry a needle (memmem) and are tried last.
+ *
+ * Invariants: never read past len; every captured field is truncated to its
+ * buffer; attacker-controlled user names are matched greedily so that the
+ * address and port are the LAST " IP port N" (openssh-messages.md §7.13). */
 #include "config.h"
-typedef int sshd_parse_placeholder;
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "event.h"
+#include "sshd-parse.h"
+#include "util.h"
+#include "banned.h"
+
+/* Building blocks. Numeric addresses are validated (IPv4 dotted quad with
+ * octets <= 255, IPv6 hex groups with optional embedded IPv4 and %zone), ports
+ * are 0..65535. */
+#define OCTET "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+#define IP4 OCTET "(?:\\." OCTET "){3}"
+#define IP6 "(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|" IP4 ")?(?:%[A-Za-z0-9_.\\-]+)?"
+#define IP "(?:" IP4 "|" IP6 ")"
+#define PORT "(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}|0)"
+/* sshkey_type() short names (§5.2) */
+#define KTYPE "(?:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*|unknown)"
+/* sshkey_fingerprint(): SHA256:b64(43), MD5:hex pairs, other digests (§5.1) */
+#define FP "(?:SHA256:[A-Za-z0-9+/]{43}|MD5:(?:[0-9a-f]{2}:){15}[0-9a-f]{2}|SHA(?:1|384|512):[A-Za-z0-9+/]+)"
+/* packet.c connection id: "[<preamble> ]IP port N"; the monitor's own
+ * preamble lacks a space ("authenticatinguser"). User greedy: the address is
+ * the last " IP port N" (§7.13). */
+#define PRE "(?:(?<pre>authenticating ?user|invalid user|user) (?<user>.*) )?"
+#define CONNID PRE "(?<addr>" IP ") port (?<port>" PORT ")"
+#define NET "(?:" IP ")/[0-9]{1,3}"
+
+/* Post-processing a row may need beyond the generic field copy. */
+enum post {
+	POST_NONE,
+	POST_NOT_ALLOWED,       /* map the AllowUsers/DenyGroups/... text in reason to a code in detail */
+	POST_CERT_REASON,       /* strip "Certificate invalid: " from detail */
+};
+
+struct pattern {
+	enum event_kind kind;
+	const char *prefix;     /* literal the stripped text starts with, or NULL */
+	const char *needle;     /* for prefix == NULL: literal that must occur (memmem) */
+	const char *regex;
+	unsigned flags;         /* EVF_* always set on a match */
+	const char *detail;     /* constant detail, overrides a captured one */
+	enum post post;
+	const char *comment;    /* the sshd format string and source it mirrors */
+};
+
+/* pattern.flags bit (not an EVF_*): try the row only on a message of 500+
+ * bytes, i.e. one sshd cut at "%.500s" before the address (§1, §7.9). */
+#define PF_TRUNCATED (1u << 31)
+
+#define P(k, pfx, re, fl, det, post, c) { EVENT_##k, pfx, NULL, re, fl, det, post, c }
+#define N(k, ndl, re, fl, det, post, c) { EVENT_##k, NULL, ndl, re, fl, det, post, c }
+
+/* auth.c:auth_log() "%s %s%s%s for %s%.100s from %.200s port %d ssh2%s%s":
+ * invalid users are attacker controlled, so greedy user, last " from IP port N
+ * ssh2" at the end (invalid users never get key info); valid users: first
+ * occurrence, then the strict format_method_key() grammar. */
+#define AUTHLOG_INVALID(word) \
+	"^" word " (?<method>[^ ]+) for (?<inv>invalid user )(?<user>.*) from (?<addr>" IP ") port (?<port>" PORT ") ssh2$"
+#define AUTHLOG_EXTRA \
+	"(?:: (?:(?<ktype>" KTYPE ")(?: (?<fp>" FP "))?(?: (?<detail>ID .* \\(serial [0-9]+\\) CA " KTYPE " " FP "))?" \
+	"(?:, (?<reason>client user \".*\", client host \".*\"))?|(?<detail2>[^ ]+)))?"
+#define AUTHLOG_VALID(word) \
+	"^" word " (?<method>[^ ]+) for (?<user>.*?) from (?<addr>" IP ") port (?<port>" PORT ") ssh2" AUTHLOG_EXTRA "$"
+/* Last resort for a valid-user line whose extra does not follow the grammar
+ * (truncated at 500 bytes, unknown future format): keep addr/port, extra in reason. */
+#define AUTHLOG_LOOSE(word) \
+	"^" word " (?<method>[^ ]+) for (?<user>.*?) from (?<addr>" IP ") port (?<port>" PORT ") ssh2(?:: (?<reason>.*))?$"
+#define AUTHLOG_ROWS(K, word, fn) \
+	P(K, word " ", AUTHLOG_INVALID(word), 0, NULL, POST_NONE, fn " \"%s %s%s%s for %s%.100s from %.200s port %d ssh2%s%s\" (invalid user)"), \
+	P(K, word " ", AUTHLOG_VALID(word), 0, NULL, POST_NONE, fn " \"%s %s%s%s for %s%.100s from %.200s port %d ssh2%s%s\" + format_method_key()"), \
+	P(K, word " ", AUTHLOG_LOOSE(word), 0, NULL, POST_NONE, fn " same, extra not in the format_method_key() grammar")
+
+static const struct pattern patterns[] = {
+	/* ---- 3.1 listener ---- */
+	P(SERVER_LISTENING, "Server listening on ",
+	  "^Server listening on (?<laddr>" IP ") port (?<lport>" PORT ")(?: rdomain (?<detail>.*))?\\.$", 0, NULL, POST_NONE,
+	  "sshd.c:listen_on_addrs() \"Server listening on %s port %s%s%s.\" (7.4-7.6 server_listen() without rdomain)"),
+	P(SERVER_SIGNAL, "Received signal ",
+	  "^Received signal (?<detail>[0-9]+); terminating\\.$", 0, NULL, POST_NONE,
+	  "sshd.c:server_accept_loop() \"Received signal %d; terminating.\""),
+	P(SERVER_SIGNAL, "Received SIGHUP",
+	  "^Received (?<detail>SIGHUP); restarting\\.$", 0, NULL, POST_NONE,
+	  "sshd.c:sighup_restart() \"Received SIGHUP; restarting.\""),
+	P(DROP_CONNECTION, "drop connection #",
+	  "^drop connection #[0-9]+ from \\[(?<addr>" IP ")\\]:(?<port>" PORT ") on \\[(?<laddr>" IP ")\\]:(?<lport>" PORT ") (?<detail>.*)$",
+	  EVF_LISTENER, NULL, POST_NONE,
+	  "sshd.c:drop_connection() \"drop connection #%d from [%s]:%d on [%s]:%d %s\" (7.4-9.7 \"... past MaxStartups\")"),
+	P(MAXSTARTUPS, "beginning MaxStartups throttling",
+	  "^(?<detail>beginning MaxStartups throttling)$", EVF_LISTENER, NULL, POST_NONE,
+	  "sshd.c:drop_connection() \"beginning MaxStartups throttling\""),
+	P(MAXSTARTUPS, "in MaxStartups throttling for ",
+	  "^(?<detail>in MaxStartups throttling for .*, [0-9]+ connections dropped)$", EVF_LISTENER, NULL, POST_NONE,
+	  "sshd.c:drop_connection() \"in MaxStartups throttling for %s, %u connections dropped\""),
+	P(MAXSTARTUPS, "exited MaxStartups throttling after ",
+	  "^(?<detail>exited MaxStartups throttling after .*, [0-9]+ connections dropped)$", EVF_LISTENER, NULL, POST_NONE,
+	  "sshd.c:drop_connection() \"exited MaxStartups throttling after %s, %u connections dropped\""),
+	N(MAXSTARTUPS, " logging rate-limited: additional ",
+	  "^(?<detail>[A-Za-z]+ logging rate-limited: additional [0-9]+ connections dropped)$", EVF_LISTENER, NULL, POST_NONE,
+	  "sshd.c:drop_connection() \"%s logging rate-limited: additional %u connections dropped\" (10.0+)"),
+	P(PENALTY, "srclimit_penalise: ",
+	  "^srclimit_penalise: ipv[46]: new (?<addr>" NET ") (?:deferred|active) penalty of (?<reason>[0-9.]+) seconds for (?<detail>.*)$",
+	  EVF_LISTENER, NULL, POST_NONE,
+	  "srclimit.c:srclimit_penalise() \"%s: new %s %s penalty of %d seconds for %s\" (10.3+ %.3f)"),
+	P(PENALTY, "srclimit_penalise: ",
+	  "^srclimit_penalise: (?<addr>" NET "): activating ipv[46] penalty of (?<reason>[0-9.]+) seconds for (?<detail>.*)$",
+	  EVF_LISTENER, NULL, POST_NONE,
+	  "srclimit.c:srclimit_penalise() \"%s: activating %s penalty of %lld seconds for %s\" (10.3+ %.3f)"),
+	P(PENALTY, "srclimit_penalise: ",
+	  "^srclimit_penalise: ipv[46] penalty table full, cannot penalise (?<addr>" NET ") for (?<detail>.*)$",
+	  EVF_LISTENER, NULL, POST_NONE,
+	  "srclimit.c:srclimit_penalise() verbose_f(\"%s penalty table full, cannot penalise %s for %s\")"),
+	P(PENALTY, "srclimit_penalise: ",
+	  "^srclimit_penalise: (?<detail>.*)$", EVF_LISTENER, NULL, POST_NONE,
+	  "srclimit.c:srclimit_penalise() any other penalty line"),
+	P(GRACE_TIMEOUT, "Timeout before authentication for connection from ",
+	  "^Timeout before authentication for connection from (?<addr>" IP "|[^ ,]+)(?: to (?<laddr>" IP "|[^ ,]+))?, pid = (?<pid>[0-9]{1,10})(?<detail> \\(.*\\))?$",
+	  EVF_LISTENER, NULL, POST_NONE,
+	  "sshd.c:child_reap() \"Timeout before authentication for %s, pid = %ld%s\" (9.8+; 9.8 swaps the addresses)"),
+	P(CHILD_EXIT, "Session process ",
+	  "^Session process (?<pid>[0-9]{1,10}) unpriv child crash for (?<detail>(?:connection from (?<addr>" IP ")(?: to (?<laddr>" IP "))?)?.*)$",
+	  EVF_LISTENER, NULL, POST_NONE,
+	  "sshd.c:child_reap() \"Session process %ld unpriv child crash for %s%s\" (9.8+)"),
+	P(CHILD_EXIT, "session process ",
+	  "^session process (?<pid>[0-9]{1,10}) for (?<detail>(?:connection from (?<addr>" IP ")(?: to (?<laddr>" IP "))?)?.* killed by signal [0-9]+.*)$",
+	  EVF_LISTENER, NULL, POST_NONE,
+	  "sshd.c:child_reap() \"session process %ld for %s killed by signal %d%s\" (9.8+)"),
+	P(DEBUG, "child_reap: ",
+	  "^child_reap: preauth child (?<pid>[0-9]{1,10}) for (?:connection from (?<addr>" IP ")(?: to (?<laddr>" IP "))?)?(?<detail>.*)$",
+	  EVF_LISTENER, NULL, POST_NONE,
+	  "sshd.c:child_reap() debug_f(\"preauth child %ld for %s exited after ...%s\") (9.8+)"),
+
+	/* ---- 3.2 connection start and banner exchange ---- */
+	P(CONNECTION_FROM, "Connection from ",
+	  "^Connection from (?<addr>" IP ") port (?<port>" PORT ") on (?<laddr>" IP ") port (?<lport>" PORT ")(?: rdomain \"(?<detail>.*)\")?$",
+	  0, NULL, POST_NONE,
+	  "sshd.c/sshd-session.c:main() \"Connection from %s port %d on %s port %d%s%s%s\" (7.4-7.6 without rdomain)"),
+	P(TIMED_OUT, "Connection ",
+	  "^Connection (?:from|to) " CONNID " timed out$", 0, NULL, POST_NONE,
+	  "packet.c:sshpkt_vfatal() \"Connection %s %s timed out\""),
+	P(PROTOCOL_ERROR, "Connection from ",
+	  "^Connection from (?<addr>" IP ") port (?<port>" PORT ") with IP opts: (?<detail>.*)$", 0, NULL, POST_NONE,
+	  "sshd.c:check_ip_options() \"Connection from %.100s port %d with IP opts: %.800s\""),
+	P(PROTOCOL_ERROR, "Connection from ",
+	  "^Connection from (?<addr>" IP "): (?<detail>refusing non-sftp session)$", 0, NULL, POST_NONE,
+	  "session.c:do_child() \"Connection from %s: refusing non-sftp session\""),
+	P(PROTOCOL_ERROR, "Connection ",
+	  "^Connection (?:from|to) " CONNID ": (?<detail>.*)$", 0, NULL, POST_NONE,
+	  "packet.c:sshpkt_vfatal() \"%s%sConnection %s %s: %s\" without a tag"),
+	P(CONNECTION_CLOSED, "Connection closed by ",
+	  "^Connection closed by " CONNID "$", 0, NULL, POST_NONE,
+	  "packet.c:sshpkt_vfatal() \"Connection closed by %s\" (7.4 \"%.200s port %d\"); serverloop.c \"Connection closed by %.100s port %d\""),
+	P(CONNECTION_RESET, "Connection reset by ",
+	  "^Connection reset by " CONNID "$", 0, NULL, POST_NONE,
+	  "packet.c:sshpkt_vfatal() \"Connection reset by %s\""),
+	P(BANNER_FAILED, "Connection timed out during banner exchange",
+	  "^(?<detail>Connection timed out during banner exchange)$", 0, NULL, POST_NONE,
+	  "kex.c:kex_exchange_identification() \"Connection timed out during banner exchange\""),
+	P(BANNER_FAILED, "Did not receive identification string from ",
+	  "^(?<detail>Did not receive identification string) from (?<addr>" IP ") port (?<port>" PORT ")$", 0, NULL, POST_NONE,
+	  "sshd.c:sshd_exchange_identification() \"Did not receive identification string from %s port %d\" (7.4-7.9)"),
+	P(BANNER_FAILED, "Bad protocol version identification '",
+	  "^(?<detail>Bad protocol version identification) '(?<reason>.*)' from (?<addr>" IP ") port (?<port>" PORT ")$", 0, NULL, POST_NONE,
+	  "sshd.c:sshd_exchange_identification() \"Bad protocol version identification '%.100s' from %s port %d\" (7.4-7.9)"),
+	P(BANNER_FAILED, "Bad remote protocol version identification: '",
+	  "^(?<detail>Bad remote protocol version identification): '(?<reason>.*)'$", 0, NULL, POST_NONE,
+	  "kex.c:kex_exchange_identification() \"Bad remote protocol version identification: '%.100s'\""),
+	P(BANNER_FAILED, "Protocol major versions differ",
+	  "^(?<detail>Protocol major versions differ)(?: for (?<addr>" IP ") port (?<port>" PORT "))?: (?<reason>.*)$", 0, NULL, POST_NONE,
+	  "sshd.c \"Protocol major versions differ for %s port %d: %.200s vs. %.200s\"; kex.c \"Protocol major versions differ: %d vs. %d\""),
+	P(BANNER_FAILED, "probed from ",
+	  "^(?<detail>probed) from (?<addr>" IP ") port (?<port>" PORT ") with (?<reason>.*)\\.  Don't panic\\.$", 0, NULL, POST_NONE,
+	  "kex.c:kex_exchange_identification() \"probed from %s port %d with %s.  Don't panic.\""),
+	P(BANNER_FAILED, "scanned from ",
+	  "^(?<detail>scanned) from (?<addr>" IP ") port (?<port>" PORT ") with (?<reason>.*)\\.  Don't panic\\.$", 0, NULL, POST_NONE,
+	  "kex.c:kex_exchange_identification() \"scanned from %s port %d with %s.  Don't panic.\""),
+	P(BANNER_FAILED, "kex_exchange_identification: ",
+	  "^kex_exchange_identification: (?<detail>client sent invalid protocol identifier) \"(?<reason>.*)\"$", 0, NULL, POST_NONE,
+	  "kex.c:kex_exchange_identification() \"client sent invalid protocol identifier \\\"%.256s\\\"\""),
+	P(BANNER_FAILED, "kex_exchange_identification: ",
+	  "^kex_exchange_identification: (?<detail>.*)$", 0, NULL, POST_NONE,
+	  "kex.c:kex_exchange_identification() \"%s: Connection closed by remote host\", \"read: %.100s\", \"banner line contains invalid characters\", ..."),
+	P(BANNER_FAILED, "banner exchange: ",
+	  "^banner exchange: Connection (?:from|to) " CONNID ": (?<detail>.*)$", 0, NULL, POST_NONE,
+	  "sshd.c:main() sshpkt_fatal(ssh, r, \"banner exchange\") \"%s%sConnection %s %s: %s\" (8.3+)"),
+
+	/* ---- 3.3 key exchange and transport ---- */
+	P(NEGOTIATION_FAILED, "Unable to negotiate with ",
+	  "^Unable to negotiate with " CONNID ": (?<detail>[^.]*)\\. Their offer: (?<reason>.*)$", 0, NULL, POST_NONE,
+	  "packet.c:sshpkt_vfatal() \"Unable to negotiate with %s: %s. Their offer: %s\" (7.4 \"%.200s port %d\")"),
+	P(NEGOTIATION_FAILED, "Unable to negotiate with ",
+	  "^Unable to negotiate with " CONNID ": (?<detail>.*)$", 0, NULL, POST_NONE,
+	  "packet.c:sshpkt_vfatal() same, truncated at 500 bytes before \"Their offer\""),
+	P(PROTOCOL_ERROR, "ssh_dispatch_run_fatal: ",
+	  "^ssh_dispatch_run_fatal: Connection (?:from|to) " CONNID ": (?<detail>.*)$", 0, NULL, POST_NONE,
+	  "packet.c:sshpkt_vfatal() \"%s%sConnection %s %s: %s\" tag ssh_dispatch_run_fatal"),
+	P(PROTOCOL_ERROR, "Bad packet length ",
+	  "^(?<detail>Bad packet length [0-9]+\\.)$", 0, NULL, POST_NONE,
+	  "packet.c:ssh_packet_read_poll2() \"Bad packet length %u.\""),
+	P(PROTOCOL_ERROR, "Corrupted MAC on input",
+	  "^(?<detail>Corrupted MAC on input\\.)$", 0, NULL, POST_NONE,
+	  "packet.c:ssh_packet_read_poll2() \"Corrupted MAC on input.\""),
+	P(PROTOCOL_ERROR, "padding error: ",
+	  "^(?<detail>padding error: .*)$", 0, NULL, POST_NONE,
+	  "packet.c:ssh_packet_read_poll2() \"padding error: need %d block %d mod %d\""),
+	P(PROTOCOL_ERROR, "kex protocol error: ",
+	  "^(?<detail>kex protocol error: type [0-9]+ seq [0-9]+)$", 0, NULL, POST_NONE,
+	  "kex.c:kex_protocol_error() \"kex protocol error: type %d seq %u\" (7.4-9.5)"),
+	P(PROTOCOL_ERROR, "kex_protocol_error: ",
+	  "^(?<detail>kex_protocol_error: type [0-9]+ seq [0-9]+)$", 0, NULL, POST_NONE,
+	  "kex.c:kex_protocol_error() error_f(\"type %u seq %u\") (9.6+)"),
+	P(PROTOCOL_ERROR, "dispatch_protocol_error: ",
+	  "^(?<detail>dispatch_protocol_error: type [0-9]+ seq [0-9]+)$", 0, NULL, POST_NONE,
+	  "dispatch.c:dispatch_protocol_error() \"dispatch_protocol_error: type %d seq %u\""),
+	N(PROTOCOL_ERROR, ": Connection ",
+	  "^(?<reason>[A-Za-z0-9_ ]+): Connection (?:from|to) " CONNID ": (?<detail>.*)$", 0, NULL, POST_NONE,
+	  "packet.c:sshpkt_vfatal() \"%s%sConnection %s %s: %s\" with any other tag"),
+
+	/* ---- 3.4 user lookup and account refusals ---- */
+	P(INVALID_USER, "Invalid user ",
+	  "^Invalid user (?<user>.*) from (?<addr>" IP ") port (?<port>" PORT ")$", EVF_INVALID_USER, NULL, POST_NONE,
+	  "auth.c:getpwnamallow() \"Invalid user %.100s from %.100s port %d\""),
+	P(INVALID_USER, "input_userauth_request: invalid user ",
+	  "^input_userauth_request: invalid user (?<user>.*)$", EVF_INVALID_USER, NULL, POST_NONE,
+	  "auth2.c:input_userauth_request() \"input_userauth_request: invalid user %s\" (7.4)"),
+	P(USER_CHILD, "User child is on pid ",
+	  "^User child is on pid (?<pid>[0-9]{1,10})$", 0, NULL, POST_NONE,
+	  "sshd.c:privsep_postauth() \"User child is on pid %ld\""),
+	P(NOT_ALLOWED, "User ",
+	  "^User (?<user>.*) from (?<addr>[^ ]+) not allowed because (?<reason>listed in DenyUsers|not listed in AllowUsers|not in any group|a group is listed in DenyGroups|none of user's groups are listed in AllowGroups)$",
+	  0, NULL, POST_NOT_ALLOWED,
+	  "auth.c:allowed_user() \"User %.100s from %.100s not allowed because listed in DenyUsers\" / \"not listed in AllowUsers\" / \"not in any group\" / \"a group is listed in DenyGroups\" / \"none of user's groups are listed in AllowGroups\""),
+	P(NOT_ALLOWED, "User ",
+	  "^User (?<user>.*) not allowed because shell (?<reason>.*) does not exist$", 0, NOT_ALLOWED_SHELL_MISSING, POST_NONE,
+	  "auth.c:allowed_user() \"User %.100s not allowed because shell %.100s does not exist\""),
+	P(NOT_ALLOWED, "User ",
+	  "^User (?<user>.*) not allowed because shell (?<reason>.*) is not executable$", 0, NOT_ALLOWED_SHELL_NOEXEC, POST_NONE,
+	  "auth.c:allowed_user() \"User %.100s not allowed because shell %.100s is not executable\""),
+	P(NOT_ALLOWED, "User ",
+	  "^User (?<user>.*) not allowed because account is locked$", 0, NOT_ALLOWED_LOCKED, POST_NONE,
+	  "auth.c:allowed_user() \"User %.100s not allowed because account is locked\""),
+	P(NOLOGIN, "User ",
+	  "^User (?<user>.*) not allowed because (?<detail>/[^ ]*) exists$", 0, NULL, POST_NONE,
+	  "session.c:do_nologin() \"User %.100s not allowed because %s exists\""),
+	P(NOT_ALLOWED, "User ",
+	  "^User (?<user>.*) password has expired \\((?<reason>password aged|root forced)\\)$", 0, NOT_ALLOWED_PW_EXPIRED, POST_NONE,
+	  "auth-shadow.c:auth_shadow_pwexpired() \"User %.100s password has expired (password aged)\" / \"(root forced)\""),
+	P(NOT_ALLOWED, "Account ",
+	  "^Account (?<user>.*) has expired$", 0, NOT_ALLOWED_EXPIRED, POST_NONE,
+	  "auth-shadow.c:auth_shadow_acctexpired() \"Account %.100s has expired\""),
+	P(AUTHKEYS_NOT_REGULAR, "User ",
+	  "^User '(?<user>.*)' authorized (?:keys|principals) '(?<detail>.*)' is not a regular file$", 0, NULL, POST_NONE,
+	  "auth2-pubkeyfile.c:auth_openfile() \"User '%s' %s '%s' is not a regular file\" (9.1+)"),
+	P(AUTHKEYS_NOT_REGULAR, "User ",
+	  "^User (?<user>[^ ]*) authorized (?:keys|principals) (?<detail>.*) is not a regular file$", 0, NULL, POST_NONE,
+	  "auth.c:auth_openfile() \"User %s %s %s is not a regular file\" (7.4-9.0)"),
+	P(ADMIN_PROHIBITED, "administratively prohibited connection for ",
+	  "^administratively prohibited connection for (?<inv>invalid user )?(?<user>.*) from (?<addr>" IP ") port (?<port>" PORT ")$", 0, NULL, POST_NONE,
+	  "monitor.c:mm_answer_pwnamallow() \"administratively prohibited connection for %s%s from %.128s port %d\" (9.9+)"),
+	P(SSHD_ERROR, "Login name ",
+	  "^(?<detail>Login name (?<user>.*) does not match stored username .*)$", 0, NULL, POST_NONE,
+	  "auth.c \"Login name %.100s does not match stored username %.100s\" (7.4-7.9)"),
+
+	/* ---- 3.6 public-key messages ---- */
+	P(KEY_FOUND, "Accepted key ",
+	  "^Accepted key (?<ktype>" KTYPE ") (?<fp>" FP ") found at (?<detail>.+)$", 0, NULL, POST_NONE,
+	  "auth2-pubkeyfile.c:auth_check_authkey_line() \"Accepted key %s %s found at %s\" (7.7+)"),
+	P(CERT_FOUND, "Accepted certificate ID ",
+	  "^Accepted certificate (?<detail>ID \".*\" (?:\\(serial [0-9]+\\) )?signed by .*)$", 0, NULL, POST_NONE,
+	  "auth2-pubkey.c:user_cert_trusted_ca() \"Accepted certificate ID \\\"%s\\\" (serial %llu) signed by %s CA %s via %s\"; "
+	  "auth_check_authkey_line() \"... signed by CA %s %s found at %s\"; auth2-hostbased.c \"... signed by %s CA %s from %s@%s\""),
+	P(KEY_FOUND, "Accepted ",
+	  "^Accepted (?<ktype>" KTYPE ") public key (?<fp>" FP ") from (?<user>.*)@(?<detail>[^@ ]*)$", 0, NULL, POST_NONE,
+	  "auth2-hostbased.c:hostbased_key_allowed() \"Accepted %s public key %s from %s@%s\""),
+	/* ---- 3.5 auth_log() ---- */
+	AUTHLOG_ROWS(AUTH_ACCEPTED, "Accepted", "auth.c:auth_log()"),
+	AUTHLOG_ROWS(AUTH_FAILED, "Failed", "auth.c:auth_log() / auth2-gss.c (10.4+)"),
+	AUTHLOG_ROWS(AUTH_POSTPONED, "Postponed", "auth.c:auth_log()"),
+	AUTHLOG_ROWS(AUTH_PARTIAL, "Partial", "auth.c:auth_log()"),
+
+	P(STRICTMODES, "Authentication refused: bad ownership or modes for directory ",
+	  "^Authentication refused: bad ownership or modes for directory (?<detail>.*)$", EVF_DIR, NULL, POST_NONE,
+	  "auth2-pubkeyfile.c:auth_openfile() \"Authentication refused: %s\" + misc.c:safe_path() \"bad ownership or modes for directory %s\""),
+	P(STRICTMODES, "Authentication refused: bad ownership or modes for file ",
+	  "^Authentication refused: bad ownership or modes for file (?<detail>.*)$", EVF_FILE, NULL, POST_NONE,
+	  "auth2-pubkeyfile.c:auth_openfile() \"Authentication refused: %s\" + misc.c:safe_path() \"bad ownership or modes for file %s\""),
+	P(AUTHKEYS_NOT_REGULAR, "Authentication refused: ",
+	  "^Authentication refused: (?<detail>.*) is not a regular file$", EVF_FILE, NULL, POST_NONE,
+	  "misc.c:safe_path() \"%s is not a regular file\" via \"Authentication refused: %s\""),
+	P(STRICTMODES, "Authentication refused: realpath ",
+	  "^Authentication refused: realpath (?<detail>.*) failed: (?<reason>[^:]*)$", 0, NULL, POST_NONE,
+	  "misc.c:safe_path() \"realpath %s failed: %s\" via \"Authentication refused: %s\""),
+	P(STRICTMODES, "Authentication refused for ",
+	  "^Authentication refused for (?<user>.*): bad owner or modes for (?<detail>.*)$", 0, NULL, POST_NONE,
+	  "auth.c:check_key_in_hostfiles() \"Authentication refused for %.100s: bad owner or modes for %.200s\""),
+	P(STRICTMODES, "Authentication refused",
+	  "^Authentication refused(?:: (?<detail>.*)|\\.)$", 0, NULL, POST_NONE,
+	  "auth2-pubkeyfile.c \"Authentication refused: %s\" (other safe_path() reasons); Win32 \"Authentication refused.\""),
+	P(STRICTMODES, "Bad permissions. ",
+	  "^(?<detail>Bad permissions\\. .*)$", 0, NULL, POST_NONE,
+	  "Win32-OpenSSH \"Bad permissions. Try removing permissions for user: %S\\\\%S (%s) on file %S.\""),
+	P(AUTHKEYS_OPEN_FAILED, "Could not open ",
+	  "^Could not open (?:user '(?<user>.*)' )?authorized (?:keys|principals) '(?<detail>.*)': (?<reason>[^']*)$", 0, NULL, POST_NONE,
+	  "auth2-pubkeyfile.c:auth_openfile() \"Could not open user '%s' %s '%s': %s\" (9.1+); auth.c \"Could not open %s '%s': %s\" (7.4-9.0, DEBUG1)"),
+	P(AUTHKEYS_OPEN_FAILED, "Could not open ",
+	  "^Could not open [^']*'(?<detail>.*)': (?<reason>[^']*)$", 0, NULL, POST_NONE,
+	  "Win32 auth_openfile() \"Could not open %s '%s': %s\""),
+	P(AUTHKEYS_TRYING_FILE, "trying public key file ",
+	  "^trying public key file (?<detail>.*)$", 0, NULL, POST_NONE,
+	  "auth2-pubkey.c:user_key_allowed2() debug(\"trying public key file %s\")"),
+	P(AUTHKEYS_TRYING_FILE, "user_key_allowed2: trying public key file ",
+	  "^user_key_allowed2: trying public key file (?<detail>.*)$", 0, NULL, POST_NONE,
+	  "auth2-pubkey.c:user_key_allowed2() debug(\"%s: trying public key file %s\") (older)"),
+	P(AUTHKEYS_OPEN_FAILED, "user_key_allowed: glob ",
+	  "^user_key_allowed: glob \"(?<detail>.*)\" failed$", 0, NULL, POST_NONE,
+	  "auth2-pubkey.c:user_key_allowed() logit_f(\"glob \\\"%s\\\" failed\") (10.0+)"),
+	P(KEY_FOUND, "matching key found: ",
+	  "^matching key found: file (?<detail>.*), line (?<reason>[0-9]+) (?<ktype>" KTYPE ") (?<fp>" FP ")$", 0, NULL, POST_NONE,
+	  "auth2-pubkey.c:check_authkeys_file() debug(\"matching key found: file %s, line %lu %s %s\") (7.4-7.6)"),
+	P(FROM_REFUSED, "Authentication tried for ",
+	  "^Authentication tried for (?<user>.*) with correct key but not from a permitted host \\(host=.*, ip=(?<addr>" IP ")\\)\\.$", 0, NULL, POST_NONE,
+	  "auth-options.c \"Authentication tried for %.100s with correct key but not from a permitted host (host=%.200s, ip=%.200s).\" (7.4-7.6)"),
+	P(CERT_SOURCE_REFUSED, "Authentication tried for ",
+	  "^Authentication tried for (?<user>.*) with valid certificate but not from a permitted host \\(ip=(?<addr>" IP ")\\)\\.$", 0, NULL, POST_NONE,
+	  "auth-options.c \"Authentication tried for %.100s with valid certificate but not from a permitted host (ip=%.200s).\" (7.4-7.6)"),
+	N(FROM_REFUSED, ": Authentication tried for ",
+	  "^(?<reason>.*?): Authentication tried for (?<user>.*) with correct key but not from a permitted host \\(host=.*, ip=(?<addr>" IP "), required=(?<detail>.*)\\)\\.$",
+	  0, NULL, POST_NONE,
+	  "auth2-pubkeyfile.c:auth_authorise_keyopts() \"%s: Authentication tried for %.100s with correct key but not from a permitted host (host=%.200s, ip=%.200s, required=%.200s).\" (7.7+)"),
+	N(CERT_SOURCE_REFUSED, ": Authentication tried for ",
+	  "^(?<reason>.*?): Authentication tried for (?<user>.*) with valid certificate but not from a permitted source address \\((?<addr>" IP ")\\)\\.$",
+	  0, NULL, POST_NONE,
+	  "auth2-pubkeyfile.c:auth_authorise_keyopts() \"%s: Authentication tried for %.100s with valid certificate but not from a permitted source address (%.200s).\" (7.7+)"),
+	N(KEY_FOUND, ": matching ",
+	  "^(?<detail>.*?): matching (?:key|CA) found: (?<ktype>" KTYPE ") (?<fp>" FP ")$", 0, NULL, POST_NONE,
+	  "auth2-pubkeyfile.c:auth_check_authkey_line() debug(\"%s: matching %s found: %s %s\") (7.7+)"),
+	N(AUTHKEYS_NO_MATCH, ": advance: ",
+	  "^(?<detail>(?<reason>.*?): advance: .*)$", 0, NULL, POST_NONE,
+	  "auth2-pubkeyfile.c:auth_check_authkey_line() debug2(\"%s: advance: '%s'\")"),
+	N(KEY_OPTIONS_BAD, ": bad key options: ",
+	  "^(?<detail>.*?): bad key options: (?<reason>.*)$", 0, NULL, POST_NONE,
+	  "auth2-pubkeyfile.c:auth_check_authkey_line() debug(\"%s: bad key options: %s\")"),
+	N(KEY_OPTIONS_REFUSED, ": entry expired at ",
+	  "^(?<detail>.*?): (?<reason>entry expired at .*)$", 0, NULL, POST_NONE,
+	  "auth2-pubkeyfile.c:auth_authorise_keyopts() debug(\"%s: entry expired at %s\") (expiry-time=)"),
+	N(DEBUG, ": processed ",
+	  "^(?<detail>(?:auth_check_authkeys_file|auth_process_principals): (?<reason>.*): processed [0-9]+/[0-9]+ lines)$", 0, NULL, POST_NONE,
+	  "auth2-pubkeyfile.c debug2_f(\"%s: processed %lu/%lu lines\") (logged with or without a match)"),
+	P(KEY_OPTIONS_BAD, "Bad options in ",
+	  "^Bad options in (?<detail>.*) file, line [0-9]+: (?<reason>.*)$", 0, NULL, POST_NONE,
+	  "auth-options.c \"Bad options in %.100s file, line %lu: %.50s\" (7.4-7.6)"),
+	/* auth_check_authkey_line()/user_cert_trusted_ca() fail_reason: error("%s", reason)
+	 * (7.7-10.0) or error("%s at %s", reason, loc) (10.1+); reason from
+	 * sshauthopt_parse()/sshkey_cert_check_authority(). */
+	P(KEY_OPTIONS_REFUSED, "Refused by key options",
+	  "^Refused by key options(?: at (?<detail>.*))?$", 0, NULL, POST_NONE,
+	  "auth2-pubkeyfile.c:auth_check_authkey_line() reason \"Refused by key options\" (10.1+ \"%s at %s\")"),
+	P(KEY_OPTIONS_BAD, "invalid key option string",
+	  "^invalid key option string(?: at (?<detail>.*))?$", 0, NULL, POST_NONE,
+	  "auth2-pubkeyfile.c:auth_check_authkey_line() reason \"invalid key option string\" (10.1+ \"%s at %s\")"),
+	P(CERT_INVALID, "Certificate invalid: ",
+	  "^Certificate invalid: (?<detail>.*?)(?: at (?<reason>/.*))?$", 0, NULL, POST_NONE,
+	  "sshkey.c:sshkey_cert_check_authority() \"Certificate invalid: %s\" via error(\"%s\") (10.1+ \"%s at %s\")"),
+	P(CERT_INVALID, "Certificate ",
+	  "^(?<detail>Certificate (?:lacks principal list|does not contain an authorized principal|has multiple force-command options|critical option .* is not supported|extension .* is not supported|.*))$",
+	  0, NULL, POST_NONE,
+	  "sshkey.c/auth-options.c \"Certificate lacks principal list\", \"Certificate does not contain an authorized principal\", \"Certificate critical option \\\"%s\\\" is not supported\", ..."),
+	P(CERT_INVALID, "Invalid certificate options",
+	  "^(?<detail>Invalid certificate options)(?: at (?<reason>.*))?$", 0, NULL, POST_NONE,
+	  "auth2-pubkey.c reason \"Invalid certificate options\""),
+	P(CERT_INVALID, "Refused by certificate ",
+	  "^(?<detail>Refused by certificate (?:principals )?options)(?: at (?<reason>.*))?$", 0, NULL, POST_NONE,
+	  "auth2-pubkey.c reason \"Refused by certificate options\" / \"Refused by certificate principals options\""),
+	P(CERT_INVALID, "Refusing certificate ID \"",
+	  "^Refusing certificate ID \"(?<reason>.*)\" serial=[0-9]+ signed by (?<ktype>" KTYPE ") CA (?<fp>" FP ")(?: via (?:.*?))?: (?<detail>.*)$",
+	  0, NULL, POST_CERT_REASON,
+	  "auth2-pubkey.c:user_cert_trusted_ca() \"Refusing certificate ID \\\"%s\\\" serial=%llu signed by %s CA %s: %s\" / "
+	  "auth2-pubkeyfile.c \"... via %s: %s\" (10.1+)"),
+	P(CERT_CA_UNTRUSTED, "CA ",
+	  "^CA (?<ktype>" KTYPE ") (?<fp>" FP ") is not listed in (?<detail>.*?)(?:: (?<reason>[^/]*))?$", 0, NULL, POST_NONE,
+	  "auth2-pubkey.c:user_cert_trusted_ca() debug2_fr(\"CA %s %s is not listed in %s\")"),
+	P(CERT_CA_UNTRUSTED, "user_cert_trusted_ca: CA ",
+	  "^user_cert_trusted_ca: CA (?<ktype>" KTYPE ") (?<fp>" FP ") is not listed in (?<detail>.*?)(?:: (?<reason>[^/]*))?$", 0, NULL, POST_NONE,
+	  "auth2-pubkey.c:user_cert_trusted_ca() debug2_fr(\"CA %s %s is not listed in %s\") with function prefix"),
+	P(KEY_REVOKED, "Authentication key ",
+	  "^Authentication key (?<ktype>" KTYPE ") (?<fp>" FP ") revoked by file (?<detail>.*)$", 0, NULL, POST_NONE,
+	  "auth.c:auth_key_is_revoked() \"Authentication key %s %s revoked by file %s\""),
+	P(KEY_REVOKED, "WARNING: revoked key for ",
+	  "^WARNING: revoked key for (?<user>.*) attempted authentication$", 0, NULL, POST_NONE,
+	  "auth.c:check_key_in_hostfiles() \"WARNING: revoked key for %s attempted authentication\""),
+	P(REVOKED_CHECK_FAILED, "Error checking authentication key ",
+	  "^Error checking authentication key (?<ktype>" KTYPE ") (?<fp>" FP ") in revoked keys file (?<detail>.*?): (?<reason>[^/]*)$", 0, NULL, POST_NONE,
+	  "auth.c:auth_key_is_revoked() \"Error checking authentication key %s %s in revoked keys file %s: %s\""),
+	P(PUBKEY_ALG_REFUSED, "userauth_pubkey: ",
+	  "^userauth_pubkey: (?:key type|signature algorithm) (?<detail>[^ ]+) not in PubkeyAccepted(?:KeyTypes|Algorithms)$", 0, NULL, POST_NONE,
+	  "auth2-pubkey.c:userauth_pubkey() \"%s: key type %s not in PubkeyAcceptedKeyTypes\" (7.4-8.4), logit_f(\"key type %s not in PubkeyAcceptedAlgorithms\") (8.5-8.9), "
+	  "logit_f(\"signature algorithm %s not in PubkeyAcceptedAlgorithms\") (9.0+)"),
+	P(PUBKEY_ALG_REFUSED, "userauth_hostbased: ",
+	  "^userauth_hostbased: (?:key type|signature algorithm) (?<detail>[^ ]+) not in HostbasedAccepted(?:KeyTypes|Algorithms)$", 0, NULL, POST_NONE,
+	  "auth2-hostbased.c:userauth_hostbased() \"... %s not in HostbasedAcceptedKeyTypes/Algorithms\""),
+	P(PUBKEY_ALG_UNSUPPORTED, "userauth_pubkey: unsupported public key algorithm: ",
+	  "^userauth_pubkey: unsupported public key algorithm: (?<detail>.*)$", 0, NULL, POST_NONE,
+	  "auth2-pubkey.c:userauth_pubkey() \"%s: unsupported public key algorithm: %s\""),
+	P(PUBKEY_ALG_UNSUPPORTED, "userauth_hostbased: unsupported public key algorithm: ",
+	  "^userauth_hostbased: unsupported public key algorithm: (?<detail>.*)$", 0, NULL, POST_NONE,
+	  "auth2-hostbased.c:userauth_hostbased() \"%s: unsupported public key algorithm: %s\""),
+	P(CERT_SIGALG_REFUSED, "userauth_pubkey: certificate signature algorithm ",
+	  "^userauth_pubkey: certificate signature algorithm (?<detail>[^ :]+)(?:: (?<reason>.*))?$", 0, NULL, POST_NONE,
+	  "auth2-pubkey.c:userauth_pubkey() \"%s: certificate signature algorithm %s: %s\" / logit_fr(\"certificate signature algorithm %s\")"),
+	P(RSA_KEY_REFUSED, "refusing ",
+	  "^refusing (?<ktype>" KTYPE ") key(?:: (?<detail>.*))?$", 0, NULL, POST_NONE,
+	  "auth2-pubkey.c:userauth_pubkey() logit_r(r, \"refusing %s key\") (9.1+ RequiredRSASize)"),
+	P(RSA_KEY_REFUSED, "userauth_pubkey: refusing ",
+	  "^userauth_pubkey: refusing (?<ktype>" KTYPE ") key(?:: (?<detail>.*))?$", 0, NULL, POST_NONE,
+	  "auth2-pubkey.c:userauth_pubkey() refusing %s key with function prefix"),
+	P(RSA_KEY_REFUSED, "Refusing RSA key because ",
+	  "^Refusing (?<ktype>RSA) key because (?<detail>client uses unsafe signature scheme)$", 0, NULL, POST_NONE,
+	  "auth2-pubkey.c:userauth_pubkey() \"Refusing RSA key because client uses unsafe signature scheme\" (7.4-9.2)"),
+	P(KEY_REUSED, "refusing previously-used ",
+	  "^refusing previously-used (?<ktype>" KTYPE ") key$", 0, NULL, POST_NONE,
+	  "auth2-pubkey.c:userauth_pubkey() \"refusing previously-used %s key\""),
+	P(KEY_REUSED, "userauth_pubkey: refusing previously-used ",
+	  "^userauth_pubkey: refusing previously-used (?<ktype>" KTYPE ") key$", 0, NULL, POST_NONE,
+	  "auth2-pubkey.c:userauth_pubkey() \"refusing previously-used %s key\" with function prefix"),
+	P(DEBUG, "userauth_pubkey: ",
+	  "^userauth_pubkey: (?<method>[a-z0-9@.-]+ )?test pkalg (?<detail>[^ ]+) pkblob (?<ktype>" KTYPE ") (?<fp>" FP ")(?: CA " KTYPE " " FP ")?.*$",
+	  0, NULL, POST_NONE,
+	  "auth2-pubkey.c:userauth_pubkey() debug(\"%s test pkalg %s pkblob %s%s%s\") (8.9+; 7.7-8.4 \"%s: test pkalg ...\")"),
+	P(SSHD_ERROR, "userauth_pubkey: ",
+	  "^userauth_pubkey: (?<detail>(?:cannot decode key|type mismatch for decoded key|key type mismatch for decoded key).*)$", 0, NULL, POST_NONE,
+	  "auth2-pubkey.c:userauth_pubkey() error_f(\"cannot decode key: %s\") / \"type mismatch for decoded key ...\""),
+	N(PUBKEY_ALG_REFUSED, " is not in permitted list ",
+	  "^(?<method>[a-z-]+) key type (?<detail>[^ ]+) is not in permitted list (?<reason>.*)$", 0, NULL, POST_NONE,
+	  "monitor.c:key_base_type_match() \"%s key type %s is not in permitted list %s\" (8.0+)"),
+	P(FIDO_REJECTED, "public key ",
+	  "^public key (?<ktype>" KTYPE ")(?: (?<fp>" FP "))? signature for (?<inv>invalid user )?(?<user>.*) from (?<addr>" IP ") port (?<port>" PORT ") rejected: (?<detail>.*?) ?$",
+	  0, NULL, POST_NONE,
+	  "monitor.c:mm_answer_keyverify() / auth2-pubkey.c \"public key %s %s signature for %s%s from %.128s port %d rejected: user presence (authenticator touch) requirement not met \""),
+	P(AUTHKEYS_COMMAND_FAILED, "Authorized",
+	  "^(?<detail>Authorized(?:Keys|Principals)Command.*)$", 0, NULL, POST_NONE,
+	  "misc.c:exited_cleanly() \"%s %s failed, status %d\" / \"%s path is not absolute\"; auth2-pubkey.c \"AuthorizedKeysCommandUser \\\"%s\\\" not found: %s\", \"... contains invalid quotes\", \"... yielded no arguments\""),
+	P(AUTHKEYS_COMMAND_FAILED, "Unsafe Authorized",
+	  "^(?<detail>Unsafe Authorized(?:Keys|Principals)Command .*)$", 0, NULL, POST_NONE,
+	  "misc.c:subprocess() \"Unsafe %s \\\"%s\\\": %s\""),
+	P(AUTHKEYS_COMMAND_FAILED, "Could not stat Authorized",
+	  "^(?<detail>Could not stat Authorized(?:Keys|Principals)Command .*)$", 0, NULL, POST_NONE,
+	  "misc.c:subprocess() \"Could not stat %s \\\"%s\\\": %s\""),
+	P(AUTHKEYS_COMMAND_FAILED, "No user for Authorized",
+	  "^(?<detail>No user for Authorized(?:Keys|Principals)Command specified.*)$", 0, NULL, POST_NONE,
+	  "auth2-pubkey.c \"No user for AuthorizedKeysCommand specified, skipping\""),
+
+	/* ---- 3.7 PAM (sshd's own) ---- */
+	P(PAM_ACCOUNT_REFUSED, "Access denied for user ",
+	  "^Access denied for user (?<user>.*) by PAM account configuration$", 0, NULL, POST_NONE,
+	  "auth2.c:userauth_finish() fatal \"Access denied for user %s by PAM account configuration\""),
+	P(PAM_SESSION_ERROR, "PAM: pam_open_session(): ",
+	  "^PAM: pam_open_session\\(\\): (?<detail>.*)$", 0, NULL, POST_NONE,
+	  "auth-pam.c:do_pam_session() \"PAM: pam_open_session(): %s\""),
+	P(PAM_SESSION_ERROR, "PAM: pam_setcred(): ",
+	  "^PAM: pam_setcred\\(\\): (?<detail>.*)$", 0, NULL, POST_NONE,
+	  "auth-pam.c:do_pam_setcred() \"PAM: pam_setcred(): %s\""),
+	P(DEBUG, "PAM: password authentication ",
+	  "^PAM: password authentication (?<detail>accepted|failed) for (?:an illegal user|(?<user>.*?))(?:: (?<reason>.*))?$", 0, NULL, POST_NONE,
+	  "auth-pam.c:sshpam_auth_passwd() debug(\"PAM: password authentication accepted for %.100s\") / \"... failed for %.100s: %s\""),
+	P(PAM_SSHD_ERROR, "PAM: ",
+	  "^PAM: (?<detail>Have exhausted maximum number of retries for service|.*?) for (?<inv>illegal user )?(?<user>.*) from (?<addr>[^ ]*)$",
+	  0, NULL, POST_NONE,
+	  "auth-pam.c:sshpam_query() error(\"PAM: %s for %s%.100s from %.100s\")"),
+	P(PAM_OTHER, "PAM: ",
+	  "^PAM: (?<detail>.*)$", 0, NULL, POST_NONE,
+	  "auth-pam.c other \"PAM: ...\" messages"),
+	P(PAM_OTHER, "check_pam_user: ",
+	  "^check_pam_user: (?<detail>PAM user \"(?<user>.*)\" does not match previous \".*\")$", 0, NULL, POST_NONE,
+	  "auth-pam.c:check_pam_user() error_f(\"PAM user \\\"%s\\\" does not match previous \\\"%s\\\"\") (10.3+)"),
+	P(PAM_MORE_FAILURES, "PAM ",
+	  "^PAM (?<detail>[0-9]+) more authentication failures?;.*? rhost=(?<addr>[^ ]*)(?: +user=(?<user>.*))? *$", 0, NULL, POST_NONE,
+	  "pam_unix/support.c:_cleanup_failures() \"PAM %d more authentication failure%s; logname=%s uid=%d euid=%d tty=%s ruser=%s rhost=%s %s%s\""),
+	/* Linux-PAM module lines "module(service:stack): text" (libpam pam_vsyslog) */
+	P(PAM_AUTH_FAILURE, "pam_unix(",
+	  "^pam_unix\\([^():]*:auth\\): authentication failure;.*? rhost=(?<addr>[^ ]*)(?: +user=(?<user>.*))? *$", 0, NULL, POST_NONE,
+	  "pam_unix/support.c:_unix_verify_password() \"authentication failure; logname=%s uid=%d euid=%d tty=%s ruser=%s rhost=%s %s%s\""),
+	P(PAM_USER_UNKNOWN, "pam_unix(",
+	  "^pam_unix\\([^():]*:auth\\): (?<detail>check pass; user unknown)$", 0, NULL, POST_NONE,
+	  "pam_unix/support.c:_unix_blankpasswd()/_unix_verify_password() \"check pass; user unknown\""),
+	P(PAM_ACCOUNT_EXPIRED, "pam_unix(",
+	  "^pam_unix\\([^():]*:account\\): account (?<user>.*) has expired \\((?<detail>account expired)\\)$", 0, NULL, POST_NONE,
+	  "pam_unix/pam_unix_acct.c \"account %s has expired (account expired)\""),
+	P(PAM_PASSWORD_EXPIRED, "pam_unix(",
+	  "^pam_unix\\([^():]*:account\\): expired password for user (?<user>.*) \\((?<detail>root enforced|password aged)\\)$", 0, NULL, POST_NONE,
+	  "pam_unix/pam_unix_acct.c \"expired password for user %s (root enforced)\" / \"(password aged)\""),
+	P(PAM_SESSION_OPENED, "pam_unix(",
+	  "^pam_unix\\([^():]*:session\\): session opened for user (?<user>.*?)(?:\\(uid=[0-9]+\\))? by (?<detail>.*)$", 0, NULL, POST_NONE,
+	  "pam_unix/pam_unix_sess.c \"session opened for user %s(uid=%s) by %s(uid=%lu)\" (Linux-PAM >= 1.4; older \"session opened for user %s by %s(uid=%lu)\")"),
+	P(PAM_SESSION_CLOSED, "pam_unix(",
+	  "^pam_unix\\([^():]*:session\\): session closed for user (?<user>.*)$", 0, NULL, POST_NONE,
+	  "pam_unix/pam_unix_sess.c \"session closed for user %s\""),
+	P(PAM_ACCESS_DENIED, "pam_access(",
+	  "^pam_access\\([^():]*:[a-z]+\\): access denied for user `(?<user>.*)' from `(?<addr>.*)'$", 0, NULL, POST_NONE,
+	  "pam_access/pam_access.c \"access denied for user `%s' from `%s'\""),
+	P(PAM_FAILLOCK, "pam_faillock(",
+	  "^pam_faillock\\([^():]*:[a-z]+\\): (?<detail>Consecutive login failures for user (?<user>.*) account temporarily locked)$", 0, NULL, POST_NONE,
+	  "pam_faillock/pam_faillock.c \"Consecutive login failures for user %s account temporarily locked\""),
+	P(PAM_FAILLOCK, "pam_faillock(",
+	  "^pam_faillock\\([^():]*:[a-z]+\\): (?<detail>.*)$", 0, NULL, POST_NONE,
+	  "pam_faillock/pam_faillock.c other messages"),
+	N(PAM_OTHER, "(",
+	  "^(?<reason>[A-Za-z0-9_.-]+\\([^()]*:[a-z]+\\)): (?<detail>.*)$", 0, NULL, POST_NONE,
+	  "libpam pam_vsyslog() \"%s(%s:%s): \" + any module text"),
+
+	/* ---- 3.8 root login ---- */
+	P(ROOT_REFUSED, "ROOT LOGIN REFUSED FROM ",
+	  "^ROOT LOGIN REFUSED FROM (?<addr>" IP ") port (?<port>" PORT ")$", 0, NULL, POST_NONE,
+	  "auth.c:auth_root_allowed() \"ROOT LOGIN REFUSED FROM %.200s port %d\""),
+	P(SSHD_ERROR, "Root login accepted for forced command",
+	  "^(?<detail>Root login accepted for forced command)\\.?$", 0, NULL, POST_NONE,
+	  "auth.c:auth_root_allowed() \"Root login accepted for forced command.\""),
+
+	/* ---- 3.9 too many attempts, disconnects and closes ---- */
+	P(MAX_AUTH_TRIES, "maximum authentication attempts exceeded for ",
+	  "^maximum authentication attempts exceeded for (?<inv>invalid user )?(?<user>.*) from (?<addr>" IP ") port (?<port>" PORT ") ssh2$", 0, NULL, POST_NONE,
+	  "auth.c:auth_maxtries_exceeded() \"maximum authentication attempts exceeded for %s%.100s from %.200s port %d ssh2\""),
+	/* Known reasons first so a user name in "Change of username..." cannot move the address. */
+	P(DISCONNECTING, "Disconnecting ",
+	  "^Disconnecting " CONNID ": (?<detail>Too many authentication failures|no authentication methods enabled|"
+	  "Change of username or service not allowed: \\(.*|bad service request .*|strict KEX violation: .*)$", 0, NULL, POST_NONE,
+	  "packet.c:ssh_packet_disconnect() \"Disconnecting %s: %.100s\" (7.5+), known reasons"),
+	P(DISCONNECTING, "Disconnecting ",
+	  "^Disconnecting " CONNID ": (?<detail>.*)$", 0, NULL, POST_NONE,
+	  "packet.c:ssh_packet_disconnect() \"Disconnecting %s: %.100s\" (7.5+)"),
+	P(DISCONNECTING, "Disconnecting: ",
+	  "^Disconnecting: (?<detail>.*)$", 0, NULL, POST_NONE,
+	  "packet.c:ssh_packet_disconnect() \"Disconnecting: %.100s\" (7.4)"),
+	P(RECEIVED_DISCONNECT, "Received disconnect from ",
+	  "^Received disconnect from (?<addr>" IP ") port (?<port>" PORT "):(?<code>[0-9]{1,10}): ?(?<detail>.*)$", 0, NULL, POST_NONE,
+	  "packet.c:ssh_packet_read_poll_seqnr() \"Received disconnect from %s port %d:%u: %.400s\""),
+	P(DISCONNECTED, "Disconnected from ",
+	  "^Disconnected from " CONNID "$", 0, NULL, POST_NONE,
+	  "packet.c:sshpkt_vfatal() \"Disconnected from %s\" (7.4 \"%.200s port %d\")"),
+
+	/* ---- 3.10 after authentication ---- */
+	P(READ_ERROR, "Read error from remote host ",
+	  "^Read error from remote host " CONNID ": (?<detail>.*)$", 0, NULL, POST_NONE,
+	  "serverloop.c:process_input() \"Read error from remote host %s port %d: %s\""),
+	P(TIMED_OUT, "Timeout, client not responding",
+	  "^(?<detail>Timeout, client not responding)(?: from " CONNID "|\\.)$", 0, NULL, POST_NONE,
+	  "serverloop.c:client_alive_check() \"Timeout, client not responding from %s\" (7.4-7.6 \"Timeout, client not responding.\")"),
+	P(TIMED_OUT, "terminating inactive connection from ",
+	  "^(?<detail>terminating inactive connection) from " CONNID "$", 0, NULL, POST_NONE,
+	  "serverloop.c:server_loop2() \"terminating inactive connection from %s\" (9.2+)"),
+	P(GRACE_TIMEOUT, "Timeout before authentication for ",
+	  "^Timeout before authentication for (?<addr>" IP ") port (?<port>" PORT ")$", 0, NULL, POST_NONE,
+	  "sshd.c:grace_alarm_handler() sigdie(\"Timeout before authentication for %s port %d\") (7.4-9.7)"),
+	P(SESSION_START, "Starting session: ",
+	  "^Starting session: (?<detail>.*) for (?<user>[^ ]*) from (?<addr>" IP ") port (?<port>" PORT ") id [0-9]+$", 0, NULL, POST_NONE,
+	  "session.c:do_exec() \"Starting session: %s%s%s for %s from %.200s port %d id %d\""),
+	P(SESSION_CLOSE, "Close session: ",
+	  "^Close session: user (?<user>.*) from (?<addr>" IP ") port (?<port>" PORT ") id (?<detail>[0-9]+)$", 0, NULL, POST_NONE,
+	  "session.c:session_close() \"Close session: user %s from %.200s port %d id %d\""),
+	P(TRANSFERRED, "Transferred: ",
+	  "^Transferred: (?<detail>sent [0-9]+, received [0-9]+ bytes)$", 0, NULL, POST_NONE,
+	  "sshd.c:main() \"Transferred: sent %llu, received %llu bytes\""),
+	P(TRANSFERRED, "Closing connection to ",
+	  "^Closing connection to (?<addr>" IP ") port (?<port>" PORT ")$", 0, NULL, POST_NONE,
+	  "sshd.c:main() \"Closing connection to %.500s port %d\""),
+	P(CHROOT_BAD_OWNERSHIP, "bad ownership or modes for chroot directory ",
+	  "^bad ownership or modes for chroot directory (?:component )?\"(?<detail>.*)\"$", 0, NULL, POST_NONE,
+	  "session.c:safely_chroot() \"bad ownership or modes for chroot directory component \\\"%s\\\"\" / \"... directory \\\"%s\\\"\""),
+	P(SESSION_FATAL, "chroot",
+	  "^(?<detail>chroot(?: path .*|\\(\".*\"\\): .*))$", 0, NULL, POST_NONE,
+	  "session.c:safely_chroot() \"chroot path does not begin at root\", \"chroot path %s\\\"%s\\\" is not a directory\", \"chroot(\\\"%s\\\"): %s\""),
+	P(SESSION_FATAL, "safely_chroot: ",
+	  "^(?<detail>safely_chroot: .*)$", 0, NULL, POST_NONE,
+	  "session.c:safely_chroot() fatal_f(\"stat(\\\"%s\\\"): %s\")"),
+	P(SESSION_FATAL, "Unable to chdir to chroot path ",
+	  "^(?<detail>Unable to chdir to chroot path .*)$", 0, NULL, POST_NONE,
+	  "session.c:safely_chroot() \"Unable to chdir to chroot path \\\"%s\\\": %s\""),
+	P(SESSION_FATAL, "server lacks privileges to chroot",
+	  "^(?<detail>server lacks privileges to chroot.*)$", 0, NULL, POST_NONE,
+	  "session.c:do_setusercontext() \"server lacks privileges to chroot to ChrootDirectory\""),
+	P(SESSION_FATAL, "Failed to set uids to ",
+	  "^(?<detail>Failed to set uids to [0-9]+\\.?)$", 0, NULL, POST_NONE,
+	  "session.c:do_setusercontext() \"Failed to set uids to %u.\""),
+	P(SESSION_FATAL, "set_id(",
+	  "^(?<detail>set_id\\((?<user>.*)\\) Failed)$", 0, NULL, POST_NONE,
+	  "session.c:do_setusercontext() \"set_id(%s) Failed\""),
+	P(SESSION_FATAL, "setsid failed: ",
+	  "^(?<detail>setsid failed: .*)$", 0, NULL, POST_NONE,
+	  "session.c:do_exec_no_pty() \"setsid failed: %.100s\""),
+	P(SESSION_FATAL, "Too many lines in environment file ",
+	  "^(?<detail>Too many lines in environment file .*)$", 0, NULL, POST_NONE,
+	  "session.c:read_environment_file() \"Too many lines in environment file %s\""),
+	P(SESSION_FATAL, "subsystem request for ",
+	  "^(?<detail>subsystem request for .* by user (?<user>.*) failed, .*)$", 0, NULL, POST_NONE,
+	  "session.c:session_subsystem_req() \"subsystem request for %.100s by user %s failed, subsystem not found\" (10.4+ \"failed, %s\")"),
+	P(SESSION_FATAL, "session_",
+	  "^(?<detail>session_(?:pty_req|subsystem_req|exec_req|shell_req|input_channel_req): .*)$", 0, NULL, POST_NONE,
+	  "session.c session_*_req() errors"),
+	P(SESSION_FATAL, "do_exec",
+	  "^(?<detail>do_exec(?:_no_pty|_pty)?: .*)$", 0, NULL, POST_NONE,
+	  "session.c:do_exec_no_pty()/do_exec_pty() errors"),
+	P(SSHD_ERROR, "Changed root directory to ",
+	  "^(?<detail>Changed root directory to \"(?<reason>.*)\")$", 0, NULL, POST_NONE,
+	  "session.c:do_setusercontext() verbose(\"Changed root directory to \\\"%s\\\"\") (informational, generic kind)"),
+
+	/* ---- lines cut at 500 bytes before the connection id (escaped user names
+	 * grow up to 4x): keep kind, preamble and the user prefix; no address ---- */
+	P(CONNECTION_CLOSED, "Connection closed by ",
+	  "^Connection closed by (?<pre>authenticating ?user|invalid user|user) (?<user>.*)$", PF_TRUNCATED, NULL, POST_NONE,
+	  "packet.c:sshpkt_vfatal() \"Connection closed by %s\" truncated"),
+	P(CONNECTION_RESET, "Connection reset by ",
+	  "^Connection reset by (?<pre>authenticating ?user|invalid user|user) (?<user>.*)$", PF_TRUNCATED, NULL, POST_NONE,
+	  "packet.c:sshpkt_vfatal() \"Connection reset by %s\" truncated"),
+	P(DISCONNECTED, "Disconnected from ",
+	  "^Disconnected from (?<pre>authenticating ?user|invalid user|user) (?<user>.*)$", PF_TRUNCATED, NULL, POST_NONE,
+	  "packet.c:sshpkt_vfatal() \"Disconnected from %s\" truncated"),
+	P(DISCONNECTING, "Disconnecting ",
+	  "^Disconnecting (?<pre>authenticating ?user|invalid user|user) (?<user>.*)$", PF_TRUNCATED, NULL, POST_NONE,
+	  "packet.c:ssh_packet_disconnect() \"Disconnecting %s: %.100s\" truncated"),
+	P(PROTOCOL_ERROR, "ssh_dispatch_run_fatal: ",
+	  "^ssh_dispatch_run_fatal: Connection (?:from|to) (?<pre>authenticating ?user|invalid user|user) (?<user>.*)$", PF_TRUNCATED, NULL, POST_NONE,
+	  "packet.c:sshpkt_vfatal() \"%s%sConnection %s %s: %s\" truncated"),
+	P(INVALID_USER, "Invalid user ",
+	  "^Invalid user (?<user>.*)$", PF_TRUNCATED | EVF_INVALID_USER, NULL, POST_NONE,
+	  "auth.c:getpwnamallow() \"Invalid user %.100s from %.100s port %d\" truncated"),
+	P(MAX_AUTH_TRIES, "maximum authentication attempts exceeded for ",
+	  "^maximum authentication attempts exceeded for (?<inv>invalid user )?(?<user>.*)$", PF_TRUNCATED, NULL, POST_NONE,
+	  "auth.c:auth_maxtries_exceeded() truncated"),
+	P(AUTH_FAILED, "Failed ",
+	  "^Failed (?<method>[^ ]+) for (?<inv>invalid user )?(?<user>.*)$", PF_TRUNCATED, NULL, POST_NONE,
+	  "auth.c:auth_log() truncated"),
+	P(AUTH_POSTPONED, "Postponed ",
+	  "^Postponed (?<method>[^ ]+) for (?<inv>invalid user )?(?<user>.*)$", PF_TRUNCATED, NULL, POST_NONE,
+	  "auth.c:auth_log() truncated"),
+
+	/* ---- misc recognised-but-generic ---- */
+	P(SSHD_ERROR, "password change not supported",
+	  "^(?<detail>password change not supported)$", 0, NULL, POST_NONE,
+	  "auth2-passwd.c:userauth_passwd() \"password change not supported\""),
+	P(SSHD_ERROR, "GSSAPI MIC check failed",
+	  "^(?<detail>GSSAPI MIC check failed)$", 0, NULL, POST_NONE,
+	  "auth2-gss.c:input_gssapi_mic() \"GSSAPI MIC check failed\""),
+	P(SSHD_ERROR, "userauth_hostbased mismatch: ",
+	  "^(?<detail>userauth_hostbased mismatch: .*)$", 0, NULL, POST_NONE,
+	  "auth2-hostbased.c:hostbased_key_allowed() \"userauth_hostbased mismatch: client sends %s, but we resolve %s to %s\""),
+};
+
+#undef P
+#undef N
+
+/* auth_event field a named group fills; names may carry a digit suffix
+ * ("detail2") for a second group feeding the same field. */
+enum field {
+	F_USER, F_ADDR, F_PORT, F_LADDR, F_LPORT, F_METHOD, F_KTYPE, F_FP,
+	F_DETAIL, F_REASON, F_CODE, F_PID, F_PRE, F_INV,
+	_F_MAX,
+};
+
+static const char *const field_names[_F_MAX] = {
+	[F_USER] = "user", [F_ADDR] = "addr", [F_PORT] = "port", [F_LADDR] = "laddr",
+	[F_LPORT] = "lport", [F_METHOD] = "method", [F_KTYPE] = "ktype", [F_FP] = "fp",
+	[F_DETAIL] = "detail", [F_REASON] = "reason", [F_CODE] = "code", [F_PID] = "pid",
+	[F_PRE] = "pre", [F_INV] = "inv",
+};
+
+#define MAX_GROUPS 12
+
+struct compiled {
+	pcre2_code *code;
+	bool jit;
+	uint8_t ngroups;
+	uint8_t group[MAX_GROUPS];      /* capture group number */
+	uint8_t field[MAX_GROUPS];      /* enum field */
+	uint16_t prefix_len;
+	uint16_t needle_len;
+};
+
+struct sshd_parser {
+	struct compiled c[ELEMENTSOF(patterns)];
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	/* bucket[b] = indexes of the rows whose prefix starts with byte b, in table
+	 * order, terminated by UINT16_MAX; fallback = rows with a needle. */
+	uint16_t *bucket[256];
+	uint16_t *fallback;
+	uint16_t *storage;
+};
+
+static int
+field_from_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	while (n > 0 && name[n - 1] >= '0' && name[n - 1] <= '9')
+		n--;
+	for (int f = 0; f < _F_MAX; f++)
+		if (strlen(field_names[f]) == n && memcmp(field_names[f], name, n) == 0)
+			return f;
+	return -1;
+}
+
+static int
+compile_one(const struct pattern *pat, struct compiled *c, char **reterr)
+{
+	int errcode;
+	PCRE2_SIZE erroff;
+	uint32_t namecount = 0, entrysize = 0;
+	PCRE2_SPTR nametable = NULL;
+
+	c->code = pcre2_compile((PCRE2_SPTR)pat->regex, PCRE2_ZERO_TERMINATED,
+	    PCRE2_DOLLAR_ENDONLY | PCRE2_DOTALL | PCRE2_NO_AUTO_CAPTURE, &errcode, &erroff, NULL);
+	if (!c->code) {
+		if (reterr) {
+			PCRE2_UCHAR msg[256];
+			struct buf b;
+
+			pcre2_get_error_message(errcode, msg, sizeof(msg));
+			buf_init(&b);
+			if (buf_printf(&b, "pattern '%s' at offset %zu: %s", pat->regex, (size_t)erroff, (const char *)msg) >= 0)
+				*reterr = TAKE_PTR(b.data);
+			else
+				buf_release(&b);
+		}
+		return -EINVAL;
+	}
+	c->jit = pcre2_jit_compile(c->code, PCRE2_JIT_COMPLETE) == 0;
+
+	pcre2_pattern_info(c->code, PCRE2_INFO_NAMECOUNT, &namecount);
+	pcre2_pattern_info(c->code, PCRE2_INFO_NAMEENTRYSIZE, &entrysize);
+	pcre2_pattern_info(c->code, PCRE2_INFO_NAMETABLE, &nametable);
+	c->ngroups = 0;
+	for (uint32_t i = 0; i < namecount; i++) {
+		PCRE2_SPTR e = nametable + (size_t)i * entrysize;
+		int f = field_from_name((const char *)e + 2);
+
+		if (f < 0 || c->ngroups >= MAX_GROUPS) {
+			if (reterr) {
+				struct buf b;
+
+				buf_init(&b);
+				if (buf_printf(&b, "pattern '%s': bad group name '%s'", pat->regex, (const char *)e + 2) >= 0)
+					*reterr = TAKE_PTR(b.data);
+				else
+					buf_release(&b);
+			}
+			return -EINVAL;
+		}
+		c->group[c->ngroups] = (uint8_t)((e[0] << 8) | e[1]);
+		c->field[c->ngroups] = (uint8_t)f;
+		c->ngroups++;
+	}
+	c->prefix_len = pat->prefix ? (uint16_t)strlen(pat->prefix) : 0;
+	c->needle_len = pat->needle ? (uint16_t)strlen(pat->needle) : 0;
+	return 0;
+}
+
+int
+sshd_parser_new(struct sshd_parser **ret, char **reterr)
+{
+	_cleanup_(freep) struct sshd_parser *p = NULL;
+	size_t total;
+	uint16_t *s;
+	int r;
+
+	if (!ret)
+		return -EINVAL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+
+	for (size_t i = 0; i < ELEMENTSOF(patterns); i++) {
+		r = compile_one(&patterns[i], &p->c[i], reterr);
+		if (r < 0) {
+			sshd_parser_free(TAKE_PTR(p));
+			return r;
+		}
+	}
+
+	/* one array: every bucket and the fallback list, each UINT16_MAX-terminated */
+	total = ELEMENTSOF(patterns) + 257;
+	p->storage = malloc(total * sizeof(uint16_t));
+	p->md = pcre2_match_data_create(2 * MAX_GROUPS + 8, NULL);
+	p->mctx = pcre2_match_context_create(NULL);
+	if (!p->storage || !p->md || !p->mctx) {
+		sshd_parser_free(TAKE_PTR(p));
+		return -ENOMEM;
+	}
+	/* Bound backtracking on hostile 64 KiB inputs. */
+	pcre2_set_match_limit(p->mctx, 1000000);
+	pcre2_set_depth_limit(p->mctx, 10000);
+
+	s = p->storage;
+	for (unsigned b = 0; b < 256; b++) {
+		p->bucket[b] = s;
+		for (size_t i = 0; i < ELEMENTSOF(patterns); i++)
+			if (patterns[i].prefix && (unsigned char)patterns[i].prefix[0] == b)
+				*s++ = (uint16_t)i;
+		*s++ = UINT16_MAX;
+	}
+	p->fallback = s;
+	for (size_t i = 0; i < ELEMENTSOF(patterns); i++)
+		if (!patterns[i].prefix)
+			*s++ = (uint16_t)i;
+	*s++ = UINT16_MAX;
+
+	*ret = TAKE_PTR(p);
+	return 0;
+}
+
+struct sshd_parser *
+sshd_parser_free(struct sshd_parser *p)
+{
+	if (!p)
+		return NULL;
+	for (size_t i = 0; i < ELEMENTSOF(patterns); i++)
+		pcre2_code_free(p->c[i].code);
+	pcre2_match_data_free(p->md);
+	pcre2_match_context_free(p->mctx);
+	free(p->storage);
+	free(p);
+	return NULL;
+}
+
+int
+sshd_ident_match(const char *ident, size_t n)
+{
+	if (!ident)
+		return 0;
+	return (n == 4 && memcmp(ident, "sshd", 4) == 0) ||
+	       (n == 12 && memcmp(ident, "sshd-session", 12) == 0) ||
+	       (n == 9 && memcmp(ident, "sshd-auth", 9) == 0);
+}
+
+static bool
+has_prefix(const char *s, size_t len, const char *pfx, size_t n)
+{
+	return len >= n && memcmp(s, pfx, n) == 0;
+}
+
+static bool
+has_suffix(const char *s, size_t len, const char *sfx, size_t n)
+{
+	return len >= n && memcmp(s + len - n, sfx, n) == 0;
+}
+
+/* Digits only (the regex guarantees it); saturates instead of overflowing. */
+static uint64_t
+parse_u64(const char *s, size_t n)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			break;
+		if (v > (UINT64_MAX - 9) / 10)
+			return UINT64_MAX;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	return v;
+}
+
+static void
+set_field(struct auth_event *ev, int f, const char *s, size_t n)
+{
+	uint64_t v;
+
+	switch (f) {
+	case F_USER:
+		strlcpy_n(ev->user, sizeof(ev->user), s, n);
+		break;
+	case F_ADDR:
+		strlcpy_n(ev->addr, sizeof(ev->addr), s, n);
+		break;
+	case F_LADDR:
+		strlcpy_n(ev->laddr, sizeof(ev->laddr), s, n);
+		break;
+	case F_METHOD:
+		/* "publickey " in "publickey test pkalg" keeps its separator */
+		while (n > 0 && s[n - 1] == ' ')
+			n--;
+		strlcpy_n(ev->method, sizeof(ev->method), s, n);
+		break;
+	case F_KTYPE:
+		strlcpy_n(ev->key_type, sizeof(ev->key_type), s, n);
+		break;
+	case F_FP:
+		strlcpy_n(ev->fingerprint, sizeof(ev->fingerprint), s, n);
+		break;
+	case F_DETAIL:
+		strlcpy_n(ev->detail, sizeof(ev->detail), s, n);
+		break;
+	case F_REASON:
+		strlcpy_n(ev->reason, sizeof(ev->reason), s, n);
+		break;
+	case F_PORT:
+		ev->port = (uint16_t)parse_u64(s, n);  /* regex: 0..65535 */
+		break;
+	case F_LPORT:
+		ev->lport = (uint16_t)parse_u64(s, n);
+		break;
+	case F_CODE:
+		v = parse_u64(s, n);
+		ev->code = v > INT32_MAX ? INT32_MAX : (int)v;
+		break;
+	case F_PID:
+		v = parse_u64(s, n);
+		ev->ref_pid = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+		break;
+	case F_PRE:
+		if (n >= 14 && memcmp(s, "authenticating", 14) == 0)
+			ev->flags |= EVF_PREAMBLE_AUTH;
+		else if (n >= 7 && memcmp(s, "invalid", 7) == 0)
+			ev->flags |= EVF_INVALID_USER;
+		else
+			ev->flags |= EVF_PREAMBLE_USER;
+		break;
+	case F_INV:
+		ev->flags |= EVF_INVALID_USER;
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+set_detail(struct auth_event *ev, const char *s)
+{
+	strlcpy_n(ev->detail, sizeof(ev->detail), s, strlen(s));
+}
+
+static void
+post_process(const struct pattern *pat, struct auth_event *ev)
+{
+	static const struct {
+		const char *text;
+		const char *code;
+	} not_allowed[] = {
+		{ "listed in DenyUsers", NOT_ALLOWED_DENYUSERS },
+		{ "not listed in AllowUsers", NOT_ALLOWED_ALLOWUSERS },
+		{ "not in any group", NOT_ALLOWED_NOGROUP },
+		{ "a group is listed in DenyGroups", NOT_ALLOWED_DENYGROUPS },
+		{ "none of user's groups are listed in AllowGroups", NOT_ALLOWED_ALLOWGROUPS },
+	};
+	const char *p;
+
+	switch (pat->post) {
+	case POST_NOT_ALLOWED:
+		for (size_t i = 0; i < ELEMENTSOF(not_allowed); i++)
+			if (streq(ev->reason, not_allowed[i].text)) {
+				set_detail(ev, not_allowed[i].code);
+				break;
+			}
+		break;
+	case POST_CERT_REASON:
+		p = startswith(ev->detail, "Certificate invalid: ");
+		if (p)
+			memmove(ev->detail, p, strlen(p) + 1);
+		break;
+	case POST_NONE:
+	default:
+		break;
+	}
+	if (pat->detail)
+		set_detail(ev, pat->detail);
+	if (ev->key_type[0]) {
+		size_t n = strlen(ev->key_type);
+
+		if (n > 5 && memcmp(ev->key_type + n - 5, "-CERT", 5) == 0)
+			ev->flags |= EVF_CERT;
+	}
+}
+
+/* 1 matched and filled, 0 no match (also on match-limit errors: hostile input
+ * is "unrecognised", not an internal error). */
+static int
+try_pattern(struct sshd_parser *p, size_t i, const char *s, size_t len, struct auth_event *ev)
+{
+	const struct compiled *c = &p->c[i];
+	PCRE2_SIZE *ov;
+	int rc;
+
+	if (c->jit)
+		rc = pcre2_jit_match(c->code, (PCRE2_SPTR)s, len, 0, 0, p->md, p->mctx);
+	else
+		rc = pcre2_match(c->code, (PCRE2_SPTR)s, len, 0, 0, p->md, p->mctx);
+	if (rc <= 0)
+		return 0;
+
+	ov = pcre2_get_ovector_pointer(p->md);
+	ev->kind = patterns[i].kind;
+	ev->flags |= patterns[i].flags & ~PF_TRUNCATED;
+	for (unsigned g = 0; g < c->ngroups; g++) {
+		unsigned n = c->group[g];
+
+		if ((int)n >= rc || ov[2 * n] == PCRE2_UNSET)
+			continue;
+		set_field(ev, c->field[g], s + ov[2 * n], ov[2 * n + 1] - ov[2 * n]);
+	}
+	post_process(&patterns[i], ev);
+	return 1;
+}
+
+int
+sshd_parse_message(struct sshd_parser *p, const char *msg, size_t len, struct auth_event *ret)
+{
+	const char *s = msg;
+	size_t n = len;
+	unsigned flags = 0;
+
+	if (!p || !ret || (!msg && len > 0))
+		return -EINVAL;
+	auth_event_clear(ret);
+	if (!msg)
+		msg = s = "";
+
+	/* log.c:do_log() level prefixes (syslog only; optional, §7.8) */
+	if (n >= 7 && s[5] == ':' && s[6] == ' ') {
+		if (memcmp(s, "error", 5) == 0) {
+			flags |= EVF_ERROR;
+			s += 7, n -= 7;
+		} else if (memcmp(s, "fatal", 5) == 0) {
+			flags |= EVF_FATAL;
+			s += 7, n -= 7;
+		}
+	} else if (n >= 8 && memcmp(s, "debug", 5) == 0 && s[5] >= '1' && s[5] <= '3' && s[6] == ':' && s[7] == ' ') {
+		flags |= EVF_DEBUG;
+		s += 8, n -= 8;
+	}
+	/* monitor.c:monitor_read_log() relay suffix "%s [%s]" */
+	if (has_suffix(s, n, " [preauth]", 10)) {
+		flags |= EVF_PREAUTH;
+		n -= 10;
+	} else if (has_suffix(s, n, " [postauth]", 11)) {
+		flags |= EVF_POSTAUTH;
+		n -= 11;
+	}
+	ret->flags = flags;
+
+	if (n > 0) {
+		const uint16_t *b = p->bucket[(unsigned char)s[0]];
+
+		for (; *b != UINT16_MAX; b++) {
+			const struct pattern *pat = &patterns[*b];
+
+			if (!has_prefix(s, n, pat->prefix, p->c[*b].prefix_len))
+				continue;
+			if ((pat->flags & PF_TRUNCATED) && len < 500)
+				continue;
+			if (try_pattern(p, *b, s, n, ret))
+				return 1;
+		}
+		for (b = p->fallback; *b != UINT16_MAX; b++) {
+			const struct pattern *pat = &patterns[*b];
+
+			if (!memmem(s, n, pat->needle, p->c[*b].needle_len))
+				continue;
+			if (try_pattern(p, *b, s, n, ret))
+				return 1;
+		}
+	}
+
+	/* Every other debugN:, error: and fatal: line is recognised but generic. */
+	if (flags & (EVF_DEBUG | EVF_ERROR | EVF_FATAL)) {
+		ret->kind = (flags & EVF_DEBUG) ? EVENT_DEBUG : EVENT_SSHD_ERROR;
+		strlcpy_n(ret->detail, sizeof(ret->detail), s, n);
+		return 1;
+	}
+	ret->kind = EVENT_UNRECOGNISED;
+	strlcpy_n(ret->detail, sizeof(ret->detail), msg, len);
+	return 0;
+}

@@ -1,3 +1,1268 @@
-/* placeholder: being written */
+/* SQLite store. Owns the sqlite3 handle; applies the embedded migrations
+ * (sql/NNN-*.sql) in one transaction under PRAGMA user_version; every
+ * statement is a fixed string prepared once (hot ones in store_open, query
+ * variants on first use) and reset + cleared after each use. Nothing here
+ * prints: errors are negative errno, with sqlite3_errmsg via store_last_error()
+ * and a message through reterr where the API has one. */
 #include "config.h"
-typedef int store_placeholder;
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <sqlite3.h>
+
+#include "attempt.h"
+#include "cause.h"
+#include "store-migrations.h"
+#include "store.h"
+#include "util.h"
+#include "banned.h"
+
+/* PRAGMA application_id of our files: "sshw". Set by sql/001-init.sql. */
+#define STORE_APPLICATION_ID 0x73736877
+#define STORE_BUSY_TIMEOUT_MS 5000
+/* Page cache per connection, in KiB (negative = KiB for PRAGMA cache_size).
+ * Big enough that the index pages touched by a batch stay cached, small
+ * enough for the 64 MiB RSS budget of ingest. */
+#define STORE_CACHE_KIB 16384
+
+/* Columns of attempts in the order row_to_attempt() reads them. */
+#define ATTEMPT_COLS \
+	"id, uid, host, pid, child_pid, start_us, end_us, open, addr, port, " \
+	"server_port, user, user_valid, outcome, cause, candidates, explanation, " \
+	"fix, decide, loglevel, evidence, evidence_dropped"
+enum {
+	COL_ID, COL_UID, COL_HOST, COL_PID, COL_CHILD_PID, COL_START, COL_END, COL_OPEN,
+	COL_ADDR, COL_PORT, COL_SERVER_PORT, COL_USER, COL_USER_VALID, COL_OUTCOME,
+	COL_CAUSE, COL_CANDIDATES, COL_EXPLANATION, COL_FIX, COL_DECIDE, COL_LOGLEVEL,
+	COL_EVIDENCE, COL_EVIDENCE_DROPPED,
+};
+
+/* Hot statements, prepared in store_open(). */
+enum {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_INSERT,
+	ST_UPDATE,
+	ST_KEYS_DELETE,
+	ST_KEY_INSERT,
+	ST_KEYS_SELECT,
+	ST_ORPHAN,
+	ST_LOAD_OPEN,
+	ST_GET,
+	ST_COUNTS,
+	_ST_MAX,
+};
+
+static const char *const stmt_sql[_ST_MAX] = {
+	/* IMMEDIATE: take the write lock up front, so a batch never fails half
+	 * way with SQLITE_BUSY on the read-to-write upgrade. */
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	/* Parameters ?1..?21 are bound by bind_attempt(). A re-ingested
+	 * connection has the same uid: DO NOTHING, and sqlite3_changes() == 0
+	 * tells the caller it was a duplicate, without a SELECT per row. */
+	[ST_INSERT] =
+		"INSERT INTO attempts (uid, host, pid, child_pid, start_us, end_us, open, "
+		"addr, port, server_port, user, user_valid, outcome, cause, candidates, "
+		"explanation, fix, decide, loglevel, evidence, evidence_dropped) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+		"?15, ?16, ?17, ?18, ?19, ?20, ?21) ON CONFLICT(uid) DO NOTHING",
+	[ST_UPDATE] =
+		"UPDATE attempts SET uid = ?1, host = ?2, pid = ?3, child_pid = ?4, "
+		"start_us = ?5, end_us = ?6, open = ?7, addr = ?8, port = ?9, "
+		"server_port = ?10, user = ?11, user_valid = ?12, outcome = ?13, "
+		"cause = ?14, candidates = ?15, explanation = ?16, fix = ?17, "
+		"decide = ?18, loglevel = ?19, evidence = ?20, evidence_dropped = ?21 "
+		"WHERE id = ?22",
+	[ST_KEYS_DELETE] = "DELETE FROM attempt_keys WHERE attempt_id = ?1",
+	[ST_KEY_INSERT] =
+		"INSERT INTO attempt_keys (attempt_id, seq, type, fingerprint, result) "
+		"VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_KEYS_SELECT] =
+		"SELECT type, fingerprint, result FROM attempt_keys "
+		"WHERE attempt_id = ?1 ORDER BY seq",
+	[ST_ORPHAN] =
+		"INSERT INTO orphans (hash, time_us, host, pid, kind, line) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(hash) DO NOTHING",
+	/* Uses the partial index attempts_open. */
+	[ST_LOAD_OPEN] = "SELECT " ATTEMPT_COLS " FROM attempts WHERE open = 1 ORDER BY start_us, id",
+	[ST_GET] = "SELECT " ATTEMPT_COLS " FROM attempts WHERE id = ?1",
+	[ST_COUNTS] =
+		"SELECT (SELECT count(*) FROM attempts), "
+		"(SELECT count(*) FROM attempts WHERE open = 1), "
+		"(SELECT count(*) FROM orphans)",
+};
+
+/* store_query(): one fixed WHERE clause whose optional conditions are
+ * "(?N IS NULL OR col = ?N)", plus one "driving" condition written as a plain
+ * equality or range so the planner can use that index (an OR term cannot).
+ * Parameters: ?1 user, ?2 host, ?3 since, ?4 until, ?5 outcome, ?6 cause,
+ * ?7 fingerprint, ?8 exact address, ?9 CIDR, ?10/?11 textual prefix range of
+ * the CIDR, ?12 limit. */
+#define Q_REST \
+	" AND start_us >= ?3 AND start_us < ?4" \
+	" AND (?1 IS NULL OR user = ?1)" \
+	" AND (?2 IS NULL OR host = ?2)" \
+	" AND (?5 IS NULL OR outcome = ?5)" \
+	" AND (?6 IS NULL OR cause = ?6)" \
+	" AND (?7 IS NULL OR id IN (SELECT attempt_id FROM attempt_keys WHERE fingerprint = ?7))" \
+	" AND (?8 IS NULL OR addr = ?8)" \
+	" AND (?9 IS NULL OR cidr_match(addr, ?9))"
+#define Q_SELECT(drv) "SELECT " ATTEMPT_COLS " FROM attempts WHERE " drv Q_REST
+#define Q_ALL(drv) Q_SELECT(drv) " ORDER BY start_us, id"
+/* --limit N: the newest N, then re-sorted so the newest prints last. */
+#define Q_NEWEST(drv) \
+	"SELECT * FROM (" Q_SELECT(drv) " ORDER BY start_us DESC, id DESC LIMIT ?12) " \
+	"ORDER BY start_us, id"
+
+enum {
+	DRV_FINGERPRINT,        /* attempt_keys_fingerprint */
+	DRV_USER,               /* attempts_user */
+	DRV_ADDR,               /* attempts_addr, exact */
+	DRV_CIDR,               /* attempts_addr, textual prefix range, then cidr_match() */
+	DRV_CAUSE,              /* attempts_cause */
+	DRV_OUTCOME,            /* attempts_outcome */
+	DRV_TIME,               /* attempts_start */
+	_DRV_MAX,
+};
+
+#define Q_DRIVERS(Q) { \
+	[DRV_FINGERPRINT] = Q("id IN (SELECT attempt_id FROM attempt_keys WHERE fingerprint = ?7)"), \
+	[DRV_USER] = Q("user = ?1"), \
+	[DRV_ADDR] = Q("addr = ?8"), \
+	[DRV_CIDR] = Q("addr >= ?10 AND addr < ?11"), \
+	[DRV_CAUSE] = Q("cause = ?6"), \
+	[DRV_OUTCOME] = Q("outcome = ?5"), \
+	[DRV_TIME] = Q("1"), \
+}
+static const char *const query_sql[2][_DRV_MAX] = { Q_DRIVERS(Q_ALL), Q_DRIVERS(Q_NEWEST) };
+
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+
+struct store {
+	sqlite3 *db;
+	char *path;                             /* owned */
+	bool readonly;
+	sqlite3_stmt *st[_ST_MAX];
+	sqlite3_stmt *query[2][_DRV_MAX];       /* prepared on first use */
+	struct buf evidence;                    /* scratch for joining evidence lines */
+};
+
+static inline void
+sqlite3_finalizep(sqlite3_stmt **p)
+{
+	sqlite3_finalize(*p);
+}
+
+static inline void
+store_freep(struct store **p)
+{
+	store_free(*p);
+}
+
+static inline void
+attempt_freep(struct attempt **p)
+{
+	attempt_free(*p);
+}
+
+_printf_(2, 3) static void
+set_reterr(char **reterr, const char *fmt, ...)
+{
+	va_list ap;
+	char *m = NULL;
+
+	if (!reterr)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&m, fmt, ap) < 0)
+		m = NULL;
+	va_end(ap);
+	free(*reterr);
+	*reterr = m;
+}
+
+/* SQLite result code -> negative errno. */
+static int
+store_errno(sqlite3 *db, int rc)
+{
+	int sys;
+
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return 0;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return -EBUSY;
+	case SQLITE_FULL:
+		return -ENOSPC;
+	case SQLITE_READONLY:
+		return -EROFS;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return -EBADMSG;
+	case SQLITE_NOMEM:
+		return -ENOMEM;
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return -EACCES;
+	case SQLITE_TOOBIG:
+		return -E2BIG;
+	case SQLITE_CONSTRAINT:
+		return -EEXIST;
+	case SQLITE_RANGE:
+	case SQLITE_MISMATCH:
+	case SQLITE_MISUSE:
+		return -EINVAL;
+	case SQLITE_CANTOPEN:
+	case SQLITE_IOERR:
+		sys = db ? sqlite3_system_errno(db) : 0;
+		return sys > 0 ? -sys : -EIO;
+	default:
+		return -EIO;
+	}
+}
+
+const char *
+store_last_error(struct store *s)
+{
+	return s && s->db ? sqlite3_errmsg(s->db) : "no database";
+}
+
+char *
+store_default_path(void)
+{
+	const char *e = getenv("SSHWHY_DB");
+	const char *state, *home;
+	char *p = NULL;
+
+	if (e && *e)
+		return strdup(e);
+	if (geteuid() == 0)
+		return strdup("/var/lib/sshwhy/sshwhy.db");
+	state = getenv("XDG_STATE_HOME");
+	/* XDG: a relative $XDG_STATE_HOME is invalid and must be ignored. */
+	if (state && state[0] == '/') {
+		if (asprintf(&p, "%s/sshwhy/sshwhy.db", state) < 0)
+			return NULL;
+		return p;
+	}
+	home = getenv("HOME");
+	if (!home || home[0] != '/') {
+		struct passwd pw, *res = NULL;
+		char pwbuf[4096];
+
+		if (getpwuid_r(geteuid(), &pw, pwbuf, sizeof pwbuf, &res) != 0 || !res)
+			return NULL;
+		if (asprintf(&p, "%s/.local/state/sshwhy/sshwhy.db", pw.pw_dir) < 0)
+			return NULL;
+		return p;
+	}
+	if (asprintf(&p, "%s/.local/state/sshwhy/sshwhy.db", home) < 0)
+		return NULL;
+	return p;
+}
+
+/* Create the missing directories above path, mode 0700 whatever the umask. */
+static int
+mkdir_parents(const char *path, char **reterr)
+{
+	_cleanup_(freep) char *d = strdup(path);
+	char *slash;
+
+	if (!d)
+		return -ENOMEM;
+	slash = strrchr(d, '/');
+	if (!slash || slash == d)
+		return 0;
+	*slash = '\0';
+	for (char *p = d + 1;; p++) {
+		bool last = *p == '\0';
+
+		if (*p != '/' && !last)
+			continue;
+		*p = '\0';
+		if (mkdir(d, 0700) == 0) {
+			if (chmod(d, 0700) < 0) {
+				int r = -errno;
+
+				set_reterr(reterr, "cannot set mode of '%s': %s", d, strerror(-r));
+				return r;
+			}
+		} else if (errno != EEXIST) {
+			int r = -errno;
+
+			set_reterr(reterr, "cannot create directory '%s': %s", d, strerror(-r));
+			return r;
+		}
+		if (last)
+			break;
+		*p = '/';
+	}
+	return 0;
+}
+
+/* Create the database file 0600 (it holds user names and addresses) before
+ * SQLite does, so the umask cannot widen it. SQLite gives the -wal and -shm
+ * files the database file's mode. An existing file is left alone. */
+static int
+create_db_file(const char *path, char **reterr)
+{
+	_cleanup_(closep) int fd = -1;
+
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return 0;
+		int r = -errno;
+
+		set_reterr(reterr, "cannot create '%s': %s", path, strerror(-r));
+		return r;
+	}
+	if (fchmod(fd, 0600) < 0) {
+		int r = -errno;
+
+		set_reterr(reterr, "cannot set mode of '%s': %s", path, strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
+static int
+exec_sql(struct store *s, const char *sql)
+{
+	return store_errno(s->db, sqlite3_exec(s->db, sql, NULL, NULL, NULL));
+}
+
+/* Read a one-integer PRAGMA (sql is a fixed string). */
+static int
+pragma_int(struct store *s, const char *sql, int64_t *ret)
+{
+	_cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return store_errno(s->db, rc);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*ret = sqlite3_column_int64(st, 0);
+		return 0;
+	}
+	if (rc == SQLITE_DONE) {
+		*ret = 0;
+		return 0;
+	}
+	return store_errno(s->db, rc);
+}
+
+static int
+latest_version(void)
+{
+	int v = 0;
+
+	for (unsigned i = 0; i < n_migrations; i++)
+		v = MAX(v, migrations[i].version);
+	return v;
+}
+
+/* Apply every migration newer than the file's user_version, all in one
+ * transaction: a failure leaves the file as it was. */
+static int
+store_migrate(struct store *s, char **reterr)
+{
+	int64_t v;
+	int r;
+
+	r = exec_sql(s, "BEGIN IMMEDIATE");
+	if (r < 0)
+		goto fail_nobegin;
+	r = pragma_int(s, "PRAGMA user_version", &v);
+	if (r < 0)
+		goto fail;
+	for (unsigned i = 0; i < n_migrations; i++) {
+		const struct migration *m = &migrations[i];
+		int64_t got;
+
+		if (m->version <= v)
+			continue;
+		r = exec_sql(s, m->sql);
+		if (r < 0)
+			goto fail;
+		/* Each file ends with PRAGMA user_version = NNN (a PRAGMA cannot
+		 * take a bound parameter, and we build no SQL): check it did. */
+		r = pragma_int(s, "PRAGMA user_version", &got);
+		if (r < 0)
+			goto fail;
+		if (got != m->version) {
+			exec_sql(s, "ROLLBACK");
+			set_reterr(reterr, "migration '%s' of '%s' left user_version %lld, expected %d",
+				   m->name, s->path, (long long)got, m->version);
+			return -EPROTO;
+		}
+		v = got;
+	}
+	r = exec_sql(s, "COMMIT");
+	if (r < 0)
+		goto fail;
+	return 0;
+fail:
+	set_reterr(reterr, "cannot update the schema of '%s': %s", s->path, sqlite3_errmsg(s->db));
+	exec_sql(s, "ROLLBACK");
+	return r;
+fail_nobegin:
+	set_reterr(reterr, "cannot update the schema of '%s': %s", s->path, sqlite3_errmsg(s->db));
+	return r;
+}
+
+/* CIDR matching for --from, as the deterministic SQL function
+ * cidr_match(addr, net): 1 when addr lies in net, 0 otherwise (also for
+ * addresses that are not numeric, e.g. DNS names), NULL for NULL input. */
+struct cidr {
+	int family;                     /* AF_INET or AF_INET6 */
+	unsigned char bytes[16];
+	unsigned prefix;
+};
+
+/* Parse "ADDR" or "ADDR/PREFIX" (IPv4 or IPv6, "%zone" ignored). Host bits
+ * beyond the prefix are cleared. Returns 0 or -EINVAL. */
+static int
+cidr_parse(const char *s, size_t n, bool allow_prefix, struct cidr *ret)
+{
+	char tmp[INET6_ADDRSTRLEN + 16];
+	char *slash, *pct;
+	unsigned prefix = UINT_MAX, maxp;
+	struct cidr c = { 0 };
+
+	if (n == 0 || n >= sizeof tmp)
+		return -EINVAL;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	slash = strchr(tmp, '/');
+	if (slash) {
+		if (!allow_prefix)
+			return -EINVAL;
+		*slash = '\0';
+		if (safe_atou(slash + 1, &prefix) < 0)
+			return -EINVAL;
+	}
+	pct = strchr(tmp, '%');
+	if (pct)
+		*pct = '\0';
+	if (inet_pton(AF_INET, tmp, c.bytes) == 1) {
+		c.family = AF_INET;
+		maxp = 32;
+	} else if (inet_pton(AF_INET6, tmp, c.bytes) == 1) {
+		c.family = AF_INET6;
+		maxp = 128;
+	} else
+		return -EINVAL;
+	if (prefix == UINT_MAX)
+		prefix = maxp;
+	if (prefix > maxp)
+		return -EINVAL;
+	c.prefix = prefix;
+	for (unsigned bit = prefix; bit < maxp; bit++)
+		c.bytes[bit / 8] &= (unsigned char)~(0x80u >> (bit % 8));
+	*ret = c;
+	return 0;
+}
+
+static bool
+cidr_contains(const struct cidr *net, const struct cidr *a)
+{
+	const unsigned char *b = a->bytes;
+	static const unsigned char v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	unsigned full, rest;
+
+	if (net->family == AF_INET && a->family == AF_INET6 && memcmp(b, v4mapped, 12) == 0)
+		b += 12;        /* ::ffff:a.b.c.d against an IPv4 network */
+	else if (net->family != a->family)
+		return false;
+	full = net->prefix / 8;
+	rest = net->prefix % 8;
+	if (memcmp(b, net->bytes, full) != 0)
+		return false;
+	if (rest) {
+		unsigned char mask = (unsigned char)(0xff << (8 - rest));
+
+		if ((b[full] & mask) != net->bytes[full])
+			return false;
+	}
+	return true;
+}
+
+static void
+sql_cidr_match(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct cidr *net, a;
+	const char *addr;
+
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
+		return;         /* NULL */
+	/* The network is the same for every row: parse it once per statement. */
+	net = sqlite3_get_auxdata(ctx, 1);
+	if (!net) {
+		const char *ns = (const char *)sqlite3_value_text(argv[1]);
+		struct cidr c;
+
+		if (!ns || cidr_parse(ns, (size_t)sqlite3_value_bytes(argv[1]), true, &c) < 0) {
+			sqlite3_result_error(ctx, "cidr_match: invalid network", -1);
+			return;
+		}
+		net = sqlite3_malloc(sizeof *net);
+		if (!net) {
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+		*net = c;
+		sqlite3_set_auxdata(ctx, 1, net, sqlite3_free);
+		net = sqlite3_get_auxdata(ctx, 1);
+		if (!net) {     /* SQLite freed it (OOM): use the local copy */
+			addr = (const char *)sqlite3_value_text(argv[0]);
+			sqlite3_result_int(ctx, addr &&
+				cidr_parse(addr, (size_t)sqlite3_value_bytes(argv[0]), false, &a) == 0 &&
+				cidr_contains(&c, &a));
+			return;
+		}
+	}
+	addr = (const char *)sqlite3_value_text(argv[0]);
+	sqlite3_result_int(ctx, addr &&
+		cidr_parse(addr, (size_t)sqlite3_value_bytes(argv[0]), false, &a) == 0 &&
+		cidr_contains(net, &a));
+}
+
+static int
+store_prepare(struct store *s, const char *sql, sqlite3_stmt **ret)
+{
+	int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, ret, NULL);
+
+	return store_errno(s->db, rc);
+}
+
+int
+store_open_timeout(const char *path, unsigned flags, int busy_timeout_ms,
+		   struct store **ret, char **reterr)
+{
+	_cleanup_(store_freep) struct store *s = NULL;
+	bool memory, ro = flags & STORE_READONLY;
+	int64_t appid, version, objects;
+	int rc, r, oflags;
+	struct stat st;
+
+	if (!path || !ret)
+		return -EINVAL;
+	memory = streq(path, ":memory:");
+	if (!memory) {
+		if (!ro && (flags & STORE_CREATE)) {
+			r = mkdir_parents(path, reterr);
+			if (r < 0)
+				return r;
+			r = create_db_file(path, reterr);
+			if (r < 0)
+				return r;
+		}
+		if (stat(path, &st) < 0) {
+			r = -errno;
+			if (r == -ENOENT)
+				set_reterr(reterr, "no database at '%s'", path);
+			else
+				set_reterr(reterr, "cannot open '%s': %s", path, strerror(-r));
+			return r;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			set_reterr(reterr, "'%s' is not an sshwhy database", path);
+			return S_ISDIR(st.st_mode) ? -EISDIR : -EBADMSG;
+		}
+	}
+
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return -ENOMEM;
+	buf_init(&s->evidence);
+	s->readonly = ro;
+	s->path = strdup(path);
+	if (!s->path)
+		return -ENOMEM;
+	oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if (memory)
+		oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY;
+	rc = sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		r = store_errno(s->db, rc);
+		set_reterr(reterr, "cannot open '%s': %s", path,
+			   s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		return r == 0 ? -EIO : r;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, busy_timeout_ms);
+
+	/* SQLite reads the header lazily: this is where a file that is not a
+	 * database (SQLITE_NOTADB) or a locked one (SQLITE_BUSY) shows. */
+	r = pragma_int(s, "PRAGMA application_id", &appid);
+	if (r >= 0)
+		r = pragma_int(s, "PRAGMA user_version", &version);
+	if (r >= 0)
+		r = pragma_int(s, "SELECT count(*) FROM sqlite_master", &objects);
+	if (r == -EBADMSG) {
+		set_reterr(reterr, "'%s' is not an sshwhy database", path);
+		return r;
+	}
+	if (r == -EBUSY) {
+		set_reterr(reterr, "database '%s' is locked by another process: %s", path,
+			   sqlite3_errmsg(s->db));
+		return r;
+	}
+	if (r < 0) {
+		set_reterr(reterr, "cannot read '%s': %s", path, sqlite3_errmsg(s->db));
+		return r;
+	}
+	/* Another program's SQLite file: never touch it. */
+	if ((appid != 0 && appid != STORE_APPLICATION_ID) ||
+	    (appid == 0 && (version != 0 || objects != 0))) {
+		set_reterr(reterr, "'%s' is not an sshwhy database", path);
+		return -EBADMSG;
+	}
+	if (version > latest_version()) {
+		set_reterr(reterr, "database '%s' has schema version %lld, newer than this sshwhy "
+			   "knows (%d); use a newer sshwhy", path, (long long)version, latest_version());
+		return -EPROTO;
+	}
+
+	if (!ro) {
+		/* WAL: readers (attempts, show) never block the writer (ingest,
+		 * follow). NORMAL is durable across application crashes, and a
+		 * power loss can only lose the last commits, never corrupt. */
+		r = exec_sql(s, "PRAGMA journal_mode = WAL");
+		if (r >= 0)
+			r = exec_sql(s, "PRAGMA synchronous = NORMAL");
+		if (r < 0) {
+			set_reterr(reterr, "cannot configure '%s': %s", path, sqlite3_errmsg(s->db));
+			return r;
+		}
+		r = store_migrate(s, reterr);
+		if (r < 0)
+			return r;
+	} else if (version < latest_version()) {
+		set_reterr(reterr, "database '%s' has schema version %lld, this sshwhy needs %d; "
+			   "run 'sshwhy ingest' once to upgrade it", path, (long long)version,
+			   latest_version());
+		return -EPROTO;
+	}
+	r = exec_sql(s, "PRAGMA foreign_keys = ON");
+	if (r >= 0)
+		r = exec_sql(s, "PRAGMA cache_size = -" STRINGIFY(STORE_CACHE_KIB));
+	if (r < 0) {
+		set_reterr(reterr, "cannot configure '%s': %s", path, sqlite3_errmsg(s->db));
+		return r;
+	}
+
+	rc = sqlite3_create_function(s->db, "cidr_match", 2,
+				     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+				     NULL, sql_cidr_match, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		set_reterr(reterr, "cannot set up '%s': %s", path, sqlite3_errmsg(s->db));
+		return store_errno(s->db, rc);
+	}
+	for (size_t i = 0; i < _ST_MAX; i++) {
+		r = store_prepare(s, stmt_sql[i], &s->st[i]);
+		if (r < 0) {
+			set_reterr(reterr, "cannot prepare statements on '%s': %s", path,
+				   sqlite3_errmsg(s->db));
+			return r;
+		}
+	}
+	*ret = TAKE_PTR(s);
+	return 0;
+}
+
+int
+store_open(const char *path, unsigned flags, struct store **ret, char **reterr)
+{
+	return store_open_timeout(path, flags, STORE_BUSY_TIMEOUT_MS, ret, reterr);
+}
+
+struct store *
+store_free(struct store *s)
+{
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < _ST_MAX; i++)
+		sqlite3_finalize(s->st[i]);
+	for (size_t d = 0; d < 2; d++)
+		for (size_t i = 0; i < _DRV_MAX; i++)
+			sqlite3_finalize(s->query[d][i]);
+	/* close_v2: never fails; a still-open statement would be a bug here. */
+	sqlite3_close_v2(s->db);
+	buf_release(&s->evidence);
+	free(s->path);
+	free(s);
+	return NULL;
+}
+
+/* Step a statement that returns no rows, then reset it. */
+static int
+step_done(struct store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	int r = 0;
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		r = store_errno(s->db, rc);
+		if (r == 0)
+			r = -EIO;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return r;
+}
+
+int
+store_begin(struct store *s)
+{
+	return step_done(s, s->st[ST_BEGIN]);
+}
+
+int
+store_commit(struct store *s)
+{
+	return step_done(s, s->st[ST_COMMIT]);
+}
+
+int
+store_rollback(struct store *s)
+{
+	if (sqlite3_get_autocommit(s->db))
+		return 0;       /* nothing to roll back (SQLite may have done it already) */
+	return step_done(s, s->st[ST_ROLLBACK]);
+}
+
+static void
+reset_stmt(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+/* Bind a C string; SQLITE_STATIC: every caller steps and resets before the
+ * string can change. */
+static int
+bind_str(sqlite3_stmt *st, int i, const char *v)
+{
+	if (!v)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, v, (int)strlen(v), SQLITE_STATIC);
+}
+
+static int
+bind_attempt(struct store *s, sqlite3_stmt *st, const struct attempt *a,
+	     char *cand, size_t candsz)
+{
+	const char *o = outcome_to_string(a->outcome), *c = cause_to_string(a->cause);
+	size_t clen = 0;
+	int rc = SQLITE_OK;
+
+	if (!o || !c)
+		return -EINVAL;
+	/* tag: causes. Comma-separated codes; no code contains a comma. */
+	cand[0] = '\0';
+	for (size_t i = 0; i < a->n_candidates && i < ATTEMPT_MAX_CANDIDATES; i++) {
+		const char *cs = cause_to_string(a->candidates[i]);
+		size_t l;
+
+		if (!cs)
+			continue;
+		l = strlen(cs);
+		if (clen + l + 2 > candsz)
+			break;
+		if (clen)
+			cand[clen++] = ',';
+		memcpy(cand + clen, cs, l);
+		clen += l;
+		cand[clen] = '\0';
+	}
+	/* Evidence lines never contain '\n' (the correlator escapes it). */
+	buf_clear(&s->evidence);
+	if (buf_reserve(&s->evidence, 0) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < a->n_evidence; i++) {
+		if ((i && buf_append(&s->evidence, "\n", 1) < 0) ||
+		    buf_puts(&s->evidence, a->evidence[i]) < 0)
+			return -ENOMEM;
+	}
+
+	rc |= sqlite3_bind_int64(st, 1, (int64_t)a->uid);
+	rc |= bind_str(st, 2, a->host);
+	rc |= sqlite3_bind_int64(st, 3, a->pid);
+	rc |= sqlite3_bind_int64(st, 4, a->child_pid);
+	rc |= sqlite3_bind_int64(st, 5, a->start_us);
+	rc |= sqlite3_bind_int64(st, 6, a->end_us);
+	rc |= sqlite3_bind_int(st, 7, a->open ? 1 : 0);
+	rc |= bind_str(st, 8, a->addr);
+	rc |= sqlite3_bind_int(st, 9, a->port);
+	rc |= sqlite3_bind_int(st, 10, a->server_port);
+	rc |= bind_str(st, 11, a->user);
+	rc |= sqlite3_bind_int(st, 12, a->user_valid > 0 ? 1 : a->user_valid == 0 ? 0 : -1);
+	rc |= bind_str(st, 13, o);
+	rc |= bind_str(st, 14, c);
+	rc |= sqlite3_bind_text(st, 15, cand, (int)clen, SQLITE_STATIC);
+	rc |= bind_str(st, 16, a->explanation);
+	rc |= bind_str(st, 17, a->fix);
+	rc |= bind_str(st, 18, a->decide);
+	rc |= bind_str(st, 19, a->loglevel);
+	rc |= sqlite3_bind_text(st, 20, s->evidence.data, (int)s->evidence.len, SQLITE_STATIC);
+	rc |= sqlite3_bind_int64(st, 21, (int64_t)a->n_evidence_dropped);
+	return rc == SQLITE_OK ? 0 : -ENOMEM;
+}
+
+static int
+put_keys(struct store *s, const struct attempt *a)
+{
+	sqlite3_stmt *st = s->st[ST_KEY_INSERT];
+
+	for (size_t i = 0; i < a->n_keys && i < ATTEMPT_MAX_KEYS; i++) {
+		const struct attempt_key *k = &a->keys[i];
+		const char *res = key_result_to_string(k->result);
+		int r;
+
+		sqlite3_bind_int64(st, 1, a->id);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		bind_str(st, 3, k->type);
+		bind_str(st, 4, k->fingerprint);
+		bind_str(st, 5, res ? res : "offered");
+		r = step_done(s, st);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int
+put_attempt_locked(struct store *s, struct attempt *a)
+{
+	char cand[ATTEMPT_MAX_CANDIDATES * 64];
+	sqlite3_stmt *st;
+	int r;
+
+	if (a->id == 0) {
+		st = s->st[ST_INSERT];
+		r = bind_attempt(s, st, a, cand, sizeof cand);
+		if (r < 0) {
+			reset_stmt(st);
+			return r;
+		}
+		r = step_done(s, st);
+		if (r < 0)
+			return r;
+		if (sqlite3_changes(s->db) == 0)
+			return 0;               /* uid already stored: duplicate */
+		a->id = sqlite3_last_insert_rowid(s->db);
+		r = put_keys(s, a);
+		if (r < 0) {
+			a->id = 0;
+			return r;
+		}
+		return 1;
+	}
+
+	st = s->st[ST_UPDATE];
+	r = bind_attempt(s, st, a, cand, sizeof cand);
+	if (r < 0) {
+		reset_stmt(st);
+		return r;
+	}
+	sqlite3_bind_int64(st, 22, a->id);
+	r = step_done(s, st);
+	if (r < 0)
+		return r;
+	if (sqlite3_changes(s->db) == 0)
+		return -ENOENT;
+	st = s->st[ST_KEYS_DELETE];
+	sqlite3_bind_int64(st, 1, a->id);
+	r = step_done(s, st);
+	if (r < 0)
+		return r;
+	r = put_keys(s, a);
+	if (r < 0)
+		return r;
+	return 1;
+}
+
+int
+store_put_attempt(struct store *s, struct attempt *a)
+{
+	int64_t old_id = a->id;
+	int r, r2;
+
+	if (!sqlite3_get_autocommit(s->db))
+		return put_attempt_locked(s, a);
+	/* Outside a batch: make the row and its keys one transaction. */
+	r = store_begin(s);
+	if (r < 0)
+		return r;
+	r = put_attempt_locked(s, a);
+	if (r < 0) {
+		store_rollback(s);
+		a->id = old_id;
+		return r;
+	}
+	r2 = store_commit(s);
+	if (r2 < 0) {
+		store_rollback(s);
+		a->id = old_id;
+		return r2;
+	}
+	return r;
+}
+
+int
+store_put_orphan(struct store *s, int64_t time_us, const char *host, uint32_t pid,
+		 const char *kind, const char *line, uint64_t hash)
+{
+	sqlite3_stmt *st = s->st[ST_ORPHAN];
+	int r;
+
+	sqlite3_bind_int64(st, 1, (int64_t)hash);
+	sqlite3_bind_int64(st, 2, time_us);
+	bind_str(st, 3, host ? host : "");
+	sqlite3_bind_int64(st, 4, pid);
+	bind_str(st, 5, kind ? kind : "");
+	bind_str(st, 6, line ? line : "");
+	r = step_done(s, st);
+	if (r < 0)
+		return r;
+	return sqlite3_changes(s->db) > 0 ? 1 : 0;
+}
+
+static void
+copy_col(char *dst, size_t dstsz, sqlite3_stmt *st, int col)
+{
+	const char *t = (const char *)sqlite3_column_text(st, col);
+
+	if (!t) {
+		dst[0] = '\0';
+		return;
+	}
+	strlcpy_n(dst, dstsz, t, (size_t)sqlite3_column_bytes(st, col));
+}
+
+static int
+set_text_col(char **field, sqlite3_stmt *st, int col)
+{
+	const char *t = (const char *)sqlite3_column_text(st, col);
+
+	if (!t && sqlite3_column_type(st, col) != SQLITE_NULL)
+		return -ENOMEM;
+	return attempt_set_text(field, t);
+}
+
+static int
+load_keys(struct store *s, struct attempt *a)
+{
+	sqlite3_stmt *st = s->st[ST_KEYS_SELECT];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, a->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char type[KEYTYPE_MAX], fp[FP_MAX], res[32];
+		enum key_result kr;
+
+		copy_col(type, sizeof type, st, 0);
+		copy_col(fp, sizeof fp, st, 1);
+		copy_col(res, sizeof res, st, 2);
+		kr = key_result_from_string(res);
+		attempt_add_key(a, type, fp, kr < 0 ? KEY_OFFERED : kr);
+	}
+	reset_stmt(st);
+	return rc == SQLITE_DONE ? 0 : store_errno(s->db, rc);
+}
+
+/* Build an attempt from the current row of st (columns ATTEMPT_COLS). */
+static int
+row_to_attempt(struct store *s, sqlite3_stmt *st, struct attempt **ret)
+{
+	_cleanup_(attempt_freep) struct attempt *a = attempt_new();
+	const char *ev, *t;
+	char code[128];
+	size_t evlen;
+	int r;
+
+	if (!a)
+		return -ENOMEM;
+	a->id = sqlite3_column_int64(st, COL_ID);
+	a->uid = (uint64_t)sqlite3_column_int64(st, COL_UID);
+	copy_col(a->host, sizeof a->host, st, COL_HOST);
+	a->pid = (uint32_t)sqlite3_column_int64(st, COL_PID);
+	a->child_pid = (uint32_t)sqlite3_column_int64(st, COL_CHILD_PID);
+	a->start_us = sqlite3_column_int64(st, COL_START);
+	a->end_us = sqlite3_column_int64(st, COL_END);
+	a->open = sqlite3_column_int(st, COL_OPEN) != 0;
+	copy_col(a->addr, sizeof a->addr, st, COL_ADDR);
+	a->port = (uint16_t)sqlite3_column_int(st, COL_PORT);
+	a->server_port = (uint16_t)sqlite3_column_int(st, COL_SERVER_PORT);
+	copy_col(a->user, sizeof a->user, st, COL_USER);
+	a->user_valid = sqlite3_column_int(st, COL_USER_VALID);
+	if (a->user_valid > 1 || a->user_valid < -1)
+		a->user_valid = -1;
+
+	/* tag: outcomes, tag: causes. A code this binary does not know (only
+	 * possible after a manual edit: newer schemas are refused) reads as
+	 * open / none rather than failing the whole query. */
+	copy_col(code, sizeof code, st, COL_OUTCOME);
+	a->outcome = outcome_from_string(code);
+	if ((int)a->outcome < 0)
+		a->outcome = OUTCOME_OPEN;
+	copy_col(code, sizeof code, st, COL_CAUSE);
+	a->cause = cause_from_string(code);
+	if ((int)a->cause < 0)
+		a->cause = CAUSE_NONE;
+	a->n_candidates = 0;
+	t = (const char *)sqlite3_column_text(st, COL_CANDIDATES);
+	while (t && *t && a->n_candidates < ATTEMPT_MAX_CANDIDATES) {
+		const char *comma = strchr(t, ',');
+		size_t l = comma ? (size_t)(comma - t) : strlen(t);
+		enum cause c;
+
+		strlcpy_n(code, sizeof code, t, l);
+		c = cause_from_string(code);
+		if ((int)c >= 0)
+			a->candidates[a->n_candidates++] = c;
+		t = comma ? comma + 1 : t + l;
+	}
+
+	r = set_text_col(&a->explanation, st, COL_EXPLANATION);
+	if (r >= 0)
+		r = set_text_col(&a->fix, st, COL_FIX);
+	if (r >= 0)
+		r = set_text_col(&a->decide, st, COL_DECIDE);
+	if (r < 0)
+		return r;
+	copy_col(a->loglevel, sizeof a->loglevel, st, COL_LOGLEVEL);
+
+	ev = (const char *)sqlite3_column_text(st, COL_EVIDENCE);
+	evlen = (size_t)sqlite3_column_bytes(st, COL_EVIDENCE);
+	if (ev && evlen > 0) {
+		const char *p = ev, *end = ev + evlen;
+
+		for (;;) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+			/* The correlator's dedup hash: FNV-1a of the whole line. */
+			r = attempt_add_evidence(a, p, l, hash_bytes(HASH_INIT, p, l));
+			if (r < 0)
+				return r;
+			if (!nl)
+				break;
+			p = nl + 1;
+		}
+	}
+	a->n_evidence_dropped = (size_t)MAX(sqlite3_column_int64(st, COL_EVIDENCE_DROPPED), 0);
+
+	r = load_keys(s, a);
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(a);
+	return 0;
+}
+
+int
+store_load_open(struct store *s, int (*cb)(struct attempt *a, void *ud), void *ud)
+{
+	sqlite3_stmt *st = s->st[ST_LOAD_OPEN];
+	int rc, r = 0, n = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct attempt *a = NULL;
+
+		r = row_to_attempt(s, st, &a);
+		if (r < 0)
+			break;
+		r = cb(a, ud);
+		if (r < 0)
+			break;
+		n++;
+	}
+	if (r >= 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		r = store_errno(s->db, rc);
+	reset_stmt(st);
+	return r < 0 ? r : n;
+}
+
+int
+store_get(struct store *s, int64_t id, struct attempt **ret)
+{
+	sqlite3_stmt *st = s->st[ST_GET];
+	int rc, r;
+
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		reset_stmt(st);
+		return 0;
+	}
+	if (rc != SQLITE_ROW) {
+		reset_stmt(st);
+		return store_errno(s->db, rc);
+	}
+	r = row_to_attempt(s, st, ret);
+	reset_stmt(st);
+	return r < 0 ? r : 1;
+}
+
+int
+store_counts(struct store *s, struct store_counts *ret)
+{
+	sqlite3_stmt *st = s->st[ST_COUNTS];
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_ROW) {
+		reset_stmt(st);
+		return store_errno(s->db, rc);
+	}
+	*ret = (struct store_counts){
+		.attempts = sqlite3_column_int64(st, 0),
+		.open = sqlite3_column_int64(st, 1),
+		.orphans = sqlite3_column_int64(st, 2),
+	};
+	reset_stmt(st);
+	return 0;
+}
+
+/* The textual prefix every address of net starts with, as a range
+ * [lo, hi) on the addr column: the leading whole octets of an IPv4 network
+ * ("10.1." .. "10.1/") or the leading non-zero hextets of an IPv6 one
+ * ("2001:db8:" .. "2001:db8;"), which inet_ntop always prints as such.
+ * Returns false when there is no useful prefix. IPv4-mapped IPv6 addresses
+ * are outside the range; sshd logs IPv4 clients as plain IPv4. */
+static bool
+cidr_text_range(const struct cidr *net, char *lo, char *hi, size_t n)
+{
+	size_t len = 0;
+	int w;
+
+	if (net->family == AF_INET) {
+		for (unsigned i = 0; i < net->prefix / 8 && i < 3; i++) {
+			w = snprintf(lo + len, n - len, "%u.", net->bytes[i]);
+			if (w < 0 || (size_t)w >= n - len)
+				return false;
+			len += (size_t)w;
+		}
+	} else {
+		for (unsigned i = 0; i < net->prefix / 16 && i < 7; i++) {
+			unsigned h = (unsigned)net->bytes[2 * i] << 8 | net->bytes[2 * i + 1];
+
+			if (h == 0)
+				break;
+			w = snprintf(lo + len, n - len, "%x:", h);
+			if (w < 0 || (size_t)w >= n - len)
+				return false;
+			len += (size_t)w;
+		}
+	}
+	if (len == 0)
+		return false;
+	memcpy(hi, lo, len + 1);
+	hi[len - 1]++;          /* '.' -> '/', ':' -> ';' */
+	return true;
+}
+
+int
+store_query(struct store *s, const struct attempt_filter *f,
+	    int (*cb)(const struct attempt *a, void *ud), void *ud)
+{
+	char exact[INET6_ADDRSTRLEN], lo[64], hi[64];
+	const char *addr_exact = NULL, *cidr = NULL;
+	bool have_range = false;
+	sqlite3_stmt *st;
+	int drv, rc, r = 0, n = 0;
+	bool newest = f->limit > 0;
+
+	if (f->from && *f->from) {
+		struct cidr c;
+
+		if (strchr(f->from, '/')) {
+			if (cidr_parse(f->from, strlen(f->from), true, &c) < 0)
+				return -EINVAL;
+			if (c.prefix == (c.family == AF_INET ? 32u : 128u)) {
+				inet_ntop(c.family, c.bytes, exact, sizeof exact);
+				addr_exact = exact;
+			} else {
+				cidr = f->from;
+				have_range = cidr_text_range(&c, lo, hi, sizeof lo);
+			}
+		} else if (cidr_parse(f->from, strlen(f->from), false, &c) == 0 &&
+			   !strchr(f->from, '%')) {
+			/* Compare in inet_ntop's canonical form, as sshd logs it. */
+			inet_ntop(c.family, c.bytes, exact, sizeof exact);
+			addr_exact = exact;
+		} else
+			addr_exact = f->from;   /* a DNS name in "User ... from HOST" */
+	}
+	if (f->outcome >= _OUTCOME_MAX || f->cause >= _CAUSE_MAX)
+		return -EINVAL;
+
+	/* The most selective condition drives the index walk. */
+	if (f->fingerprint)
+		drv = DRV_FINGERPRINT;
+	else if (f->user)
+		drv = DRV_USER;
+	else if (addr_exact)
+		drv = DRV_ADDR;
+	else if (cidr && have_range)
+		drv = DRV_CIDR;
+	else if (f->cause >= 0)
+		drv = DRV_CAUSE;
+	else if (f->outcome >= 0)
+		drv = DRV_OUTCOME;
+	else
+		drv = DRV_TIME;
+
+	if (!s->query[newest][drv]) {
+		r = store_prepare(s, query_sql[newest][drv], &s->query[newest][drv]);
+		if (r < 0)
+			return r;
+	}
+	st = s->query[newest][drv];
+	bind_str(st, 1, f->user);
+	bind_str(st, 2, f->host);
+	sqlite3_bind_int64(st, 3, f->since_us ? f->since_us : INT64_MIN);
+	sqlite3_bind_int64(st, 4, f->until_us ? f->until_us : INT64_MAX);
+	bind_str(st, 5, f->outcome >= 0 ? outcome_to_string(f->outcome) : NULL);
+	bind_str(st, 6, f->cause >= 0 ? cause_to_string(f->cause) : NULL);
+	bind_str(st, 7, f->fingerprint);
+	bind_str(st, 8, addr_exact);
+	bind_str(st, 9, cidr);
+	bind_str(st, 10, have_range ? lo : "");
+	bind_str(st, 11, have_range ? hi : "");
+	if (newest)
+		sqlite3_bind_int64(st, 12, f->limit);
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct attempt *a = NULL;
+
+		r = row_to_attempt(s, st, &a);
+		if (r < 0)
+			break;
+		r = cb(a, ud);
+		attempt_free(a);
+		if (r < 0)
+			break;
+		n++;
+	}
+	if (r >= 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		r = store_errno(s->db, rc);
+	reset_stmt(st);
+	return r < 0 ? r : n;
+}

@@ -95,7 +95,7 @@ format_iso8601(int64_t usec, bool utc, int usec_digits, char *buf, size_t n)
 	time_t t = (time_t)(usec >= 0 ? usec / USEC_PER_SEC : (usec - USEC_PER_SEC + 1) / USEC_PER_SEC);
 	int64_t frac = usec - (int64_t)t * USEC_PER_SEC;
 	struct tm tm;
-	char date[32], off[8];
+	char date[32], off[16];
 	long gmtoff;
 
 	if (utc ? !gmtime_r(&t, &tm) : !localtime_r(&t, &tm)) {
@@ -104,8 +104,8 @@ format_iso8601(int64_t usec, bool utc, int usec_digits, char *buf, size_t n)
 	}
 	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
 	gmtoff = utc ? 0 : tm.tm_gmtoff;
-	snprintf(off, sizeof off, "%c%02ld:%02ld", gmtoff < 0 ? '-' : '+',
-		 labs(gmtoff) / 3600, (labs(gmtoff) % 3600) / 60);
+	snprintf(off, sizeof off, "%c%02d:%02d", gmtoff < 0 ? '-' : '+',
+		 (int)(labs(gmtoff) / 3600 % 100), (int)((labs(gmtoff) % 3600) / 60));
 	if (usec_digits == 6)
 		snprintf(buf, n, "%s.%06lld%s", date, (long long)frac, off);
 	else if (usec_digits == 3)
