@@ -232,6 +232,12 @@ classify_unauthenticated(struct verdict *v, const struct attempt *a, const struc
 		v->detail = n->detail;
 		return;
 	}
+	if (facts_note(f, EVENT_GRACE_TIMEOUT)) {
+		/* Whatever else happened, the clock ended it. */
+		v->outcome = OUTCOME_TIMEOUT;
+		v->cause = CAUSE_LOGIN_GRACE_TIMEOUT;
+		return;
+	}
 	if ((n = facts_note(f, EVENT_NOT_ALLOWED))) {
 		classify_not_allowed(v, n);
 		return;
@@ -289,11 +295,6 @@ classify_unauthenticated(struct verdict *v, const struct attempt *a, const struc
 			v->cause = CAUSE_COMPRESSION_NO_MATCH;
 		else
 			v->cause = CAUSE_KEX_NO_MATCH;
-		return;
-	}
-	if ((n = facts_note(f, EVENT_GRACE_TIMEOUT))) {
-		v->outcome = OUTCOME_TIMEOUT;
-		v->cause = CAUSE_LOGIN_GRACE_TIMEOUT;
 		return;
 	}
 	if (classify_debug_lookup(v, f))

@@ -792,7 +792,8 @@ conn_table_feed(struct conn_table *t, const struct log_line *line, const struct 
 	if (!c) {
 		/* Debug chatter and unknown text from a pid with no connection
 		 * (the listener, mostly) does not start an attempt. */
-		if (ev->kind == EVENT_UNRECOGNISED || (ev->flags & EVF_DEBUG) || pid == 0)
+		if (ev->kind == EVENT_UNRECOGNISED || (ev->flags & EVF_DEBUG) || pid == 0 ||
+		    ev->kind == EVENT_PAM_MORE_FAILURES)
 			return emit_orphan(t, line, ev->kind, t->line, ehash);
 		c = find_session_parent(t, host_hash, pid, line->time_us, ev);
 	}

@@ -1,4 +1,5 @@
-/* Source read benchmark (not a test): bench-source [--all] [--journal] FILE...
+/* Source read benchmark (not a test): bench-source [--all] [--journal] FILE|DIR...
+ * (--journal: the following arguments are journal directories.)
  * Reads each input through the source module and prints records/s, MB/s and
  * the stats. Make inputs with ../shared/tools/gen_authlog.py. */
 #include "config.h"
@@ -45,9 +46,7 @@ main(int argc, char **argv)
 		}
 		t0 = now_s();
 		if (journal) {
-			char *files[] = { argv[i], NULL };
-
-			r = source_open_journal(NULL, files, &o, &s, &err);
+			r = source_open_journal(argv[i], NULL, &o, &s, &err);
 		} else
 			r = source_open_path(argv[i], &o, &s, &err);
 		if (r < 0) {
