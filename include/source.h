@@ -60,3 +60,22 @@ int syslog_parse_line(const char *line, size_t len, int year, time_t ref_time, s
 /* The year rule for traditional timestamps: the year that puts month/day at or
  * before ref_time + 1 day (so a December line read in January is last year's). */
 int syslog_infer_year(int month, int day, time_t ref_time);
+
+/* Notes on the contract above (source.c, source-syslog.c, source-export.c,
+ * source-journal.c):
+ *  - Refusals at open: -EMEDIUMTYPE for UTF-16 and binary input; -EISDIR,
+ *    -ENOENT, -EACCES ... from open(). Damaged gzip: -EBADMSG from
+ *    source_next() ("truncated gzip stream" / "corrupt gzip stream") after
+ *    every complete line before the damage was returned. reterr messages
+ *    name the input with control characters escaped; print them as they are.
+ *  - source_open_journal(): -ENOENT with "no journal ..." when the local
+ *    journal (or the directory) has no journal files at all; an existing
+ *    but empty journal opens and yields 0 entries. A corrupt entry or file
+ *    is counted in stats.malformed and iteration ends cleanly, never fatal.
+ *  - Journal-derived inputs (export, JSON, sd-journal) match on
+ *    SYSLOG_IDENTIFIER sshd/sshd-session/sshd-auth OR _SYSTEMD_UNIT
+ *    ssh.service/sshd.service/ssh@*.service/sshd@*.service; host from
+ *    _HOSTNAME, pid from SYSLOG_PID else _PID, time from __REALTIME_TIMESTAMP.
+ *  - stats.lines counts records: text lines, or journal entries. For
+ *    SOURCE_JOURNAL bytes_total is 0 and bytes_done counts entries.
+ *  - struct log_line strings may contain NUL bytes and invalid UTF-8. */

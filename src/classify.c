@@ -322,7 +322,7 @@ classify_unauthenticated(struct verdict *v, const struct attempt *a, const struc
 		return;
 	}
 	if (!f->closed) {
-		v->outcome = OUTCOME_OPEN;
+		v->outcome = f->ended ? (any_key_line ? OUTCOME_FAILED : OUTCOME_ABORTED) : OUTCOME_OPEN;
 		v->cause = CAUSE_CONNECTION_ENDED_WITHOUT_CLOSE_LOG;
 		candidate(v, CAUSE_LOGIN_GRACE_TIMEOUT);
 		if (f->n_key_found)
@@ -462,9 +462,13 @@ expand(const char *tmpl, const struct attempt *a, const struct conn_facts *f, co
 				goto oom;
 			p += skip;
 		} else {
-			if (buf_append(&b, p, 1) < 0)
+			/* Copy up to the next placeholder in one go. */
+			const char *brace = strchr(p + 1, '{');
+			size_t len = brace ? (size_t)(brace - p) : strlen(p);
+
+			if (buf_append(&b, p, len) < 0)
 				goto oom;
-			p++;
+			p += len;
 		}
 	}
 	return b.data;
@@ -486,7 +490,7 @@ classify_attempt(struct attempt *a, const struct conn_facts *f)
 	} else {
 		classify_unauthenticated(&v, a, f);
 		/* Not over yet: the cause so far is provisional. */
-		if (!f->closed && v.outcome != OUTCOME_DROPPED)
+		if (!f->closed && !f->ended && v.outcome != OUTCOME_DROPPED)
 			v.outcome = OUTCOME_OPEN;
 	}
 

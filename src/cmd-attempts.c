@@ -43,20 +43,21 @@ static const struct {
 } options[] = {
 	{ { "user", required_argument, NULL, ARG_USER }, "USER", "user name, exactly as logged" },
 	{ { "from", required_argument, NULL, ARG_FROM }, "ADDR|CIDR",
-	  "client address, or a network such as 192.0.2.0/24 or 2001:db8::/32" },
+	  "client address or network (192.0.2.0/24, 2001:db8::/32)" },
 	{ { "fingerprint", required_argument, NULL, ARG_FINGERPRINT }, "FP",
 	  "a key fingerprint (SHA256:...) offered or used" },
 	{ { "since", required_argument, NULL, ARG_SINCE }, "TIME",
 	  "attempts starting at or after TIME (see below)" },
 	{ { "until", required_argument, NULL, ARG_UNTIL }, "TIME", "attempts starting before TIME" },
 	{ { "outcome", required_argument, NULL, ARG_OUTCOME }, "OUTCOME",
-	  "accepted, failed, refused, session-refused, aborted, timeout, dropped, open" },
+	  "accepted, failed, refused, session-refused, aborted,\n"
+	  "                                timeout, dropped or open" },
 	{ { "cause", required_argument, NULL, ARG_CAUSE }, "CAUSE",
 	  "a cause code, e.g. strictmodes-dir-perms (README lists them)" },
 	{ { "host", required_argument, NULL, ARG_HOST }, "HOST", "the server that logged the attempt" },
 	{ { "limit", required_argument, NULL, ARG_LIMIT }, "N",
-	  "the newest N attempts (0 = all); default: 50 for the table on a\n"
-	  "\t\t\t\tterminal, all otherwise and for --json" },
+	  "the newest N attempts (0 = all); default: all, except 50\n"
+	  "                                for the table on a terminal" },
 	{ { "json", no_argument, NULL, ARG_JSON }, NULL, "one JSON object per line" },
 	{ { "utc", no_argument, NULL, ARG_UTC }, NULL, "print times in UTC" },
 	{ { "help", no_argument, NULL, ARG_HELP }, NULL, "show this help" },
@@ -65,8 +66,7 @@ static const struct {
 static void
 attempts_help(void)
 {
-	printf("Usage: sshwhy attempts [OPTIONS]\n\n"
-	       "List stored login attempts, oldest first (the newest is the last line).\n\n");
+	printf("Attempts print oldest first: the newest is the last line.\n\nOptions:\n");
 	for (size_t i = 0; i < ELEMENTSOF(options); i++) {
 		char lhs[64];
 
@@ -254,6 +254,7 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 			utc = true;
 			break;
 		case ARG_HELP:
+			printf("Usage: sshwhy %s\n%s\n\n", cmd_attempts.synopsis, cmd_attempts.summary);
 			attempts_help();
 			return 0;
 		case ':':

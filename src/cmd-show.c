@@ -31,10 +31,9 @@ static const struct {
 static void
 show_help(void)
 {
-	printf("Usage: sshwhy show [OPTIONS] ID\n\n"
-	       "Show one stored attempt: times, client, user, outcome, cause and why,\n"
-	       "the fix, the candidates a generic cause stands for, keys and the log\n"
-	       "lines it was built from. ID is the first column of 'sshwhy attempts'.\n\n");
+	printf("Times, client, user, outcome, cause and why, the fix, the candidates a\n"
+	       "generic cause stands for, keys, and the log lines the attempt was built\n"
+	       "from. ID is the first column of 'sshwhy attempts'.\n\nOptions:\n");
 	for (size_t i = 0; i < ELEMENTSOF(options); i++) {
 		char lhs[32];
 
@@ -82,6 +81,7 @@ show_run(int argc, char **argv, const struct global_opts *g)
 			utc = true;
 			break;
 		case ARG_HELP:
+			printf("Usage: sshwhy %s\n%s\n\n", cmd_show.synopsis, cmd_show.summary);
 			show_help();
 			return 0;
 		default:
@@ -144,7 +144,7 @@ show_run(int argc, char **argv, const struct global_opts *g)
 
 const struct command cmd_show = {
 	.name = "show",
-	.synopsis = "show [--json] ID",
+	.synopsis = "show [--json] [--utc] ID",
 	.summary = "show one attempt with its evidence, cause and fix",
 	.run = show_run,
 	.help = show_help,

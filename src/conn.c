@@ -218,9 +218,9 @@ conn_emit(struct conn_table *t, struct conn *c, bool ended)
 {
 	int r;
 
-	if (ended)
-		c->f.closed = true;
-	c->a->open = !c->f.closed;
+	if (ended && !c->f.closed)
+		c->f.ended = true;
+	c->a->open = !c->f.closed && !c->f.ended;
 	r = classify_attempt(c->a, &c->f);
 	if (r >= 0)
 		r = t->cb.emit(c->a, t->ud);
@@ -542,8 +542,32 @@ conn_apply(struct conn_table *t, struct conn *c, const struct log_line *line,
 	return 0;
 }
 
-static int
-format_date(struct conn_table *t, int64_t usec, char *out, size_t cap)
+/* Decimal digits of v, right-aligned in width (zero-padded); returns width. */
+static size_t
+put_uint(char *out, uint64_t v, size_t width)
+{
+	for (size_t i = width; i > 0; i--) {
+		out[i - 1] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return width;
+}
+
+static size_t
+uint_width(uint64_t v)
+{
+	size_t w = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		w++;
+	}
+	return w;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS.uuuuuu+00:00" (32 bytes) for usec; the date part is cached per second. */
+static size_t
+format_date(struct conn_table *t, int64_t usec, char *out)
 {
 	int64_t sec = usec >= 0 ? usec / USEC_PER_SEC : (usec - USEC_PER_SEC + 1) / USEC_PER_SEC;
 	int64_t frac = usec - sec * USEC_PER_SEC;
@@ -558,36 +582,45 @@ format_date(struct conn_table *t, int64_t usec, char *out, size_t cap)
 					      "%Y-%m-%dT%H:%M:%S", &tm);
 		t->cached_sec = sec;
 	}
-	return snprintf(out, cap, "%.*s.%06lld+00:00", (int)t->cached_date_len, t->cached_date,
-			(long long)frac);
+	memcpy(out, t->cached_date, t->cached_date_len);
+	out[t->cached_date_len] = '.';
+	put_uint(out + t->cached_date_len + 1, (uint64_t)frac, 6);
+	memcpy(out + t->cached_date_len + 7, "+00:00", 6);
+	return t->cached_date_len + 13;
 }
 
+/* The evidence line for a log line (see conn_format_evidence()). cap must be
+ * at least 512; the message is cut to fit. */
 static size_t
 format_evidence(struct conn_table *t, char *out, size_t cap, const struct log_line *line)
 {
+	size_t host_len = MIN(line->host_len, (size_t)255);
+	size_t ident_len = MIN(line->ident_len, (size_t)63);
 	size_t o;
-	int n;
 
-	if (t)
-		n = format_date(t, line->time_us, out, cap);
-	else {
-		char tmp[48];
-
-		format_iso8601(line->time_us, true, 6, tmp, sizeof tmp);
-		n = snprintf(out, cap, "%s", tmp);
+	if (t) {
+		o = format_date(t, line->time_us, out);
+	} else {
+		format_iso8601(line->time_us, true, 6, out, 48);
+		o = strlen(out);
 	}
-	o = n > 0 ? MIN((size_t)n, cap - 1) : 0;
-	if (line->pid)
-		n = snprintf(out + o, cap - o, " %.*s %.*s[%u]: ", (int)MIN(line->host_len, 255),
-			     line->host, (int)MIN(line->ident_len, 63), line->ident, line->pid);
-	else
-		n = snprintf(out + o, cap - o, " %.*s %.*s: ", (int)MIN(line->host_len, 255),
-			     line->host, (int)MIN(line->ident_len, 63), line->ident);
-	o += n > 0 ? MIN((size_t)n, cap - o - 1) : 0;
+	out[o++] = ' ';
+	memcpy(out + o, line->host, host_len);
+	o += host_len;
+	out[o++] = ' ';
+	memcpy(out + o, line->ident, ident_len);
+	o += ident_len;
+	if (line->pid) {
+		out[o++] = '[';
+		o += put_uint(out + o, line->pid, uint_width(line->pid));
+		out[o++] = ']';
+	}
+	out[o++] = ':';
+	out[o++] = ' ';
 	for (size_t i = 0; i < line->msg_len && o + 5 < cap; i++) {
 		unsigned char ch = (unsigned char)line->msg[i];
 
-		if (ch == '\0' || ch == '\n' || ch == '\r') {
+		if (_unlikely_(ch == '\0' || ch == '\n' || ch == '\r')) {
 			out[o++] = '\\';
 			out[o++] = '0';
 			out[o++] = (char)('0' + (ch >> 3));
@@ -603,6 +636,8 @@ format_evidence(struct conn_table *t, char *out, size_t cap, const struct log_li
 size_t
 conn_format_evidence(char *out, size_t cap, const struct log_line *line)
 {
+	if (cap < 512)
+		return 0;
 	return format_evidence(NULL, out, cap, line);
 }
 

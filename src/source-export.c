@@ -373,6 +373,33 @@ hex4(const char *p, uint32_t *ret)
 	return 0;
 }
 
+/* First byte in [p, end) that ends a plain JSON string run: '"', '\\' or a
+ * control character; end if none. Eight bytes at a time (SWAR): the lowest
+ * flagged byte of each word is exact, later ones may be false positives. */
+static const char *
+find_special(const char *p, const char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+
+	while (end - p >= 8) {
+		uint64_t x, q, b, m;
+
+		memcpy(&x, p, 8);
+		q = x ^ (ones * '"');
+		b = x ^ (ones * '\\');
+		m = ((q - ones) & ~q) | ((b - ones) & ~b) | ((x - ones * 0x20) & ~x);
+		m &= highs;
+		if (m)
+			return p + (__builtin_ctzll(m) >> 3);
+		p += 8;
+	}
+#endif
+	while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+		p++;
+	return p;
+}
+
 /* String at j->p (the opening quote). Decoded into out (may be NULL: only
  * validate). Raw control characters are an error (strict JSON). */
 static int
@@ -385,8 +412,7 @@ jp_string(struct jp *j, struct vbuf *out)
 	for (;;) {
 		const char *run = p;
 
-		while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
-			p++;
+		p = find_special(p, end);
 		if (out) {
 			size_t n = (size_t)(p - run), room = out->cap - out->len;
 

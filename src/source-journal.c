@@ -138,6 +138,7 @@ source_open_journal(const char *directory, char **files, const struct source_opt
 		    struct source **ret, char **reterr)
 {
 	_cleanup_(sd_journal_closep) sd_journal *j = NULL;
+	_cleanup_(freep) char *safe = NULL;
 	struct source *s;
 	const char *what;
 	uint64_t usage = 0;
@@ -153,17 +154,20 @@ source_open_journal(const char *directory, char **files, const struct source_opt
 		what = "the local journal";
 		r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM);
 	}
+	safe = escape_terminal_dup(what, strlen(what));
+	if (!safe)
+		return -ENOMEM;
 	if (r < 0) {
 		if (files || directory)
-			return source_error(reterr, r, "cannot open journal '%s': %s", what, strerror(-r));
-		return source_error(reterr, r, "cannot open %s: %s", what, strerror(-r));
+			return source_error(reterr, r, "cannot open journal '%s': %s", safe, strerror(-r));
+		return source_error(reterr, r, "cannot open %s: %s", safe, strerror(-r));
 	}
 	/* sd_journal_open() succeeds with no files at all; that is "no
 	 * journal" (callers fall back to auth.log). An existing but empty
 	 * journal has a size and simply yields no entries. */
 	if (sd_journal_get_usage(j, &usage) >= 0 && usage == 0 && !files) {
 		if (directory)
-			return source_error(reterr, -ENOENT, "no journal files in '%s'", directory);
+			return source_error(reterr, -ENOENT, "no journal files in '%s'", safe);
 		return source_error(reterr, -ENOENT,
 				    "no journal found (nothing in /var/log/journal or /run/log/journal)");
 	}
@@ -178,7 +182,7 @@ source_open_journal(const char *directory, char **files, const struct source_opt
 		s->opts = *o;
 	if (s->opts.max_line == 0)
 		s->opts.max_line = SOURCE_DEFAULT_MAX_LINE;
-	s->name = strdup(what);
+	s->name = TAKE_PTR(safe);
 	r = s->name ? jentry_init(&s->je, s->opts.max_line) : -ENOMEM;
 	if (r < 0) {
 		source_free(s);

@@ -339,12 +339,12 @@ reader_line(struct reader *rd, size_t max, const char **ret, size_t *ret_len, bo
 			return 1;
 		}
 		rd->scan = avail;
-		if (avail >= max && max > 0) {
+		if ((avail >= max && max > 0) || avail == rd->cap) {
 			/* Overlong: hand out the first max bytes, drop the rest up to
 			 * the next newline without buffering it. The pointer stays
 			 * valid: nothing moves until the next call. */
 			*ret = rd->buf + rd->start;
-			*ret_len = max;
+			*ret_len = MIN(max, avail);
 			*ret_cut = true;
 			reader_consume(rd, avail);
 			rd->skipping = true;
@@ -466,12 +466,19 @@ looks_export(const char *p, size_t n)
 	eq = memchr(p, '=', nl ? (size_t)(nl - p) : n);
 	if (!(eq && is_field_name(p, (size_t)(eq - p))) && !(nl && is_field_name(p, (size_t)(nl - p))))
 		return false;
-	if ((n >= 8 && memcmp(p, "MESSAGE=", 8) == 0) ||
-	    (n >= 21 && memcmp(p, "__REALTIME_TIMESTAMP=", 21) == 0) ||
-	    (n >= 8 && memcmp(p, "MESSAGE\n", 8) == 0))
-		return true;
-	return memmem(p, n, "\nMESSAGE=", 9) || memmem(p, n, "\n__REALTIME_TIMESTAMP=", 22) ||
-		memmem(p, n, "\nMESSAGE\n", 9);
+	/* Look at the start of every line of the sample. */
+	for (const char *q = p, *end = p + n; q < end;) {
+		size_t rest = (size_t)(end - q);
+
+		if ((rest >= 8 && (memcmp(q, "MESSAGE=", 8) == 0 || memcmp(q, "MESSAGE\n", 8) == 0)) ||
+		    (rest >= 21 && memcmp(q, "__REALTIME_TIMESTAMP=", 21) == 0))
+			return true;
+		q = memchr(q, '\n', rest);
+		if (!q)
+			break;
+		q++;
+	}
+	return false;
 }
 
 static int
@@ -486,7 +493,9 @@ source_new(const char *name, const struct source_options *o, struct source **ret
 		s->opts = *o;
 	if (s->opts.max_line == 0)
 		s->opts.max_line = SOURCE_DEFAULT_MAX_LINE;
-	s->name = strdup(name);
+	/* Only used in messages: escaped once, so a hostile file name cannot
+	 * move the terminal (STYLE 13). */
+	s->name = escape_terminal_dup(name, strlen(name));
 	if (!s->name) {
 		free(s);
 		return -ENOMEM;
@@ -516,8 +525,9 @@ source_open_path(const char *path, const struct source_options *o, struct source
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 		if (fd < 0) {
 			r = -errno;
+			r = source_error(reterr, r, "cannot open '%s': %s", s->name, strerror(-r));
 			source_free(s);
-			return source_error(reterr, r, "cannot open '%s': %s", path, strerror(-r));
+			return r;
 		}
 	}
 	if (fstat(fd, &st) < 0) {
@@ -555,7 +565,7 @@ source_open_path(const char *path, const struct source_options *o, struct source
 	}
 	if (looks_utf16(sample, k)) {
 		r = source_error(reterr, -EMEDIUMTYPE,
-				 "'%s' looks like UTF-16 text; convert it with iconv -f UTF-16 -t UTF-8", path);
+				 "'%s' looks like UTF-16 text; convert it with iconv -f UTF-16 -t UTF-8", s->name);
 		source_free(s);
 		return r;
 	}
@@ -573,7 +583,7 @@ source_open_path(const char *path, const struct source_options *o, struct source
 		}
 	}
 	if (s->format != SOURCE_EXPORT && looks_binary(sample, k)) {
-		r = source_error(reterr, -EMEDIUMTYPE, "'%s' does not look like a log file (binary data)", path);
+		r = source_error(reterr, -EMEDIUMTYPE, "'%s' does not look like a log file (binary data)", s->name);
 		source_free(s);
 		return r;
 	}
@@ -598,15 +608,14 @@ source_open_path(const char *path, const struct source_options *o, struct source
 fail_fd:
 	if (!is_stdin)
 		close(fd);
+	r = source_error(reterr, r, "cannot read '%s': %s", s->name, strerror(-r));
 	source_free(s);
-	if (r == -EISDIR)
-		return source_error(reterr, r, "cannot read '%s': Is a directory", path);
-	return source_error(reterr, r, "cannot read '%s': %s", path, strerror(-r));
+	return r;
 fail:
 	if (s->rd.errmsg)
-		r = source_error(reterr, r, "'%s': %s", path, s->rd.errmsg);
+		r = source_error(reterr, r, "'%s': %s", s->name, s->rd.errmsg);
 	else
-		r = source_error(reterr, r, "cannot read '%s': %s", path, strerror(-r));
+		r = source_error(reterr, r, "cannot read '%s': %s", s->name, strerror(-r));
 	source_free(s);
 	return r;
 }

@@ -49,6 +49,7 @@ enum post {
 	POST_NONE,
 	POST_NOT_ALLOWED,       /* map the AllowUsers/DenyGroups/... text in reason to a code in detail */
 	POST_CERT_REASON,       /* strip "Certificate invalid: " from detail */
+	POST_FILE_LINE,         /* detail = detail ":" reason (7.4-7.6 "file F, line N"), reason cleared */
 };
 
 struct pattern {
@@ -134,7 +135,7 @@ static const struct pattern patterns[] = {
 	  "^srclimit_penalise: (?<detail>.*)$", EVF_LISTENER, NULL, POST_NONE,
 	  "srclimit.c:srclimit_penalise() any other penalty line"),
 	P(GRACE_TIMEOUT, "Timeout before authentication for connection from ",
-	  "^Timeout before authentication for connection from (?<addr>" IP "|[^ ,]+)(?: to (?<laddr>" IP "|[^ ,]+))?, pid = (?<pid>[0-9]{1,10})(?<detail> \\(.*\\))?$",
+	  "^Timeout before authentication for connection from (?<addr>" IP "|[^ ,]+)(?: to (?<laddr>" IP "|[^ ,]+))?, pid = (?<pid>[0-9]{1,10})(?: \\((?<detail>.*)\\))?$",
 	  EVF_LISTENER, NULL, POST_NONE,
 	  "sshd.c:child_reap() \"Timeout before authentication for %s, pid = %ld%s\" (9.8+; 9.8 swaps the addresses)"),
 	P(CHILD_EXIT, "Session process ",
@@ -146,7 +147,7 @@ static const struct pattern patterns[] = {
 	  EVF_LISTENER, NULL, POST_NONE,
 	  "sshd.c:child_reap() \"session process %ld for %s killed by signal %d%s\" (9.8+)"),
 	P(DEBUG, "child_reap: ",
-	  "^child_reap: preauth child (?<pid>[0-9]{1,10}) for (?:connection from (?<addr>" IP ")(?: to (?<laddr>" IP "))?)?(?<detail>.*)$",
+	  "^child_reap: preauth child (?<pid>[0-9]{1,10}) for (?:connection from (?<addr>" IP ")(?: to (?<laddr>" IP "))? ?)?(?<detail>.*)$",
 	  EVF_LISTENER, NULL, POST_NONE,
 	  "sshd.c:child_reap() debug_f(\"preauth child %ld for %s exited after ...%s\") (9.8+)"),
 
@@ -335,7 +336,7 @@ static const struct pattern patterns[] = {
 	  "^user_key_allowed: glob \"(?<detail>.*)\" failed$", 0, NULL, POST_NONE,
 	  "auth2-pubkey.c:user_key_allowed() logit_f(\"glob \\\"%s\\\" failed\") (10.0+)"),
 	P(KEY_FOUND, "matching key found: ",
-	  "^matching key found: file (?<detail>.*), line (?<reason>[0-9]+) (?<ktype>" KTYPE ") (?<fp>" FP ")$", 0, NULL, POST_NONE,
+	  "^matching key found: file (?<detail>.*), line (?<reason>[0-9]+) (?<ktype>" KTYPE ") (?<fp>" FP ")$", 0, NULL, POST_FILE_LINE,
 	  "auth2-pubkey.c:check_authkeys_file() debug(\"matching key found: file %s, line %lu %s %s\") (7.4-7.6)"),
 	P(FROM_REFUSED, "Authentication tried for ",
 	  "^Authentication tried for (?<user>.*) with correct key but not from a permitted host \\(host=.*, ip=(?<addr>" IP ")\\)\\.$", 0, NULL, POST_NONE,
@@ -683,6 +684,16 @@ static const char *const field_names[_F_MAX] = {
 };
 
 #define MAX_GROUPS 12
+#define NBUCKETS 1024
+
+/* Every prefix is at least 3 bytes long (checked in sshd_parser_new()). */
+static inline unsigned
+bucket_of(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	return ((unsigned)u[0] * 961u + (unsigned)u[1] * 31u + (unsigned)u[2]) & (NBUCKETS - 1);
+}
 
 struct compiled {
 	pcre2_code *code;
@@ -698,9 +709,10 @@ struct sshd_parser {
 	struct compiled c[ELEMENTSOF(patterns)];
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
-	/* bucket[b] = indexes of the rows whose prefix starts with byte b, in table
-	 * order, terminated by UINT16_MAX; fallback = rows with a needle. */
-	uint16_t *bucket[256];
+	/* bucket[h] = indexes of the rows whose prefix's first three bytes hash to
+	 * h, in table order, terminated by UINT16_MAX; fallback = rows with only a
+	 * needle. */
+	uint16_t *bucket[NBUCKETS];
 	uint16_t *fallback;
 	uint16_t *storage;
 };
@@ -796,7 +808,7 @@ sshd_parser_new(struct sshd_parser **ret, char **reterr)
 	}
 
 	/* one array: every bucket and the fallback list, each UINT16_MAX-terminated */
-	total = ELEMENTSOF(patterns) + 257;
+	total = ELEMENTSOF(patterns) + NBUCKETS + 1;
 	p->storage = malloc(total * sizeof(uint16_t));
 	p->md = pcre2_match_data_create(2 * MAX_GROUPS + 8, NULL);
 	p->mctx = pcre2_match_context_create(NULL);
@@ -809,11 +821,18 @@ sshd_parser_new(struct sshd_parser **ret, char **reterr)
 	pcre2_set_depth_limit(p->mctx, 10000);
 
 	s = p->storage;
-	for (unsigned b = 0; b < 256; b++) {
+	for (unsigned b = 0; b < NBUCKETS; b++) {
 		p->bucket[b] = s;
-		for (size_t i = 0; i < ELEMENTSOF(patterns); i++)
-			if (patterns[i].prefix && (unsigned char)patterns[i].prefix[0] == b)
+		for (size_t i = 0; i < ELEMENTSOF(patterns); i++) {
+			if (!patterns[i].prefix)
+				continue;
+			if (p->c[i].prefix_len < 3) {
+				sshd_parser_free(TAKE_PTR(p));
+				return -EINVAL;
+			}
+			if (bucket_of(patterns[i].prefix) == b)
 				*s++ = (uint16_t)i;
+		}
 		*s++ = UINT16_MAX;
 	}
 	p->fallback = s;
@@ -854,6 +873,25 @@ static bool
 has_prefix(const char *s, size_t len, const char *pfx, size_t n)
 {
 	return len >= n && memcmp(s, pfx, n) == 0;
+}
+
+/* memmem() for short needles in short messages: memchr on the first byte,
+ * then memcmp; avoids glibc's two-way setup cost on every call. */
+static bool
+contains(const char *s, size_t len, const char *ndl, size_t n)
+{
+	const char *end = s + len, *q = s;
+
+	if (n == 0)
+		return true;
+	while (len >= n && (q = memchr(q, ndl[0], (size_t)(end - q) - n + 1))) {
+		if (memcmp(q + 1, ndl + 1, n - 1) == 0)
+			return true;
+		q++;
+		if ((size_t)(end - q) < n)
+			break;
+	}
+	return false;
 }
 
 static bool
@@ -975,6 +1013,16 @@ post_process(const struct pattern *pat, struct auth_event *ev)
 		if (p)
 			memmove(ev->detail, p, strlen(p) + 1);
 		break;
+	case POST_FILE_LINE: {
+		size_t dl = strlen(ev->detail), rl = strlen(ev->reason);
+
+		if (dl + 1 + rl < sizeof(ev->detail)) {
+			ev->detail[dl] = ':';
+			memcpy(ev->detail + dl + 1, ev->reason, rl + 1);
+		}
+		ev->reason[0] = '\0';
+		break;
+	}
 	case POST_NONE:
 	default:
 		break;
@@ -1063,16 +1111,16 @@ sshd_parse_message(struct sshd_parser *p, const char *msg, size_t len, struct au
 	ret->flags = flags;
 
 	if (n > 0) {
-		const uint16_t *b = p->bucket[(unsigned char)s[0]];
+		const uint16_t *b = n >= 3 ? p->bucket[bucket_of(s)] : p->fallback;
 
-		for (; *b != UINT16_MAX; b++) {
+		for (; n >= 3 && *b != UINT16_MAX; b++) {
 			const struct pattern *pat = &patterns[*b];
 
 			if (!has_prefix(s, n, pat->prefix, p->c[*b].prefix_len))
 				continue;
 			if ((pat->flags & PF_TRUNCATED) && len < 500)
 				continue;
-			if (pat->needle && !memmem(s, n, pat->needle, p->c[*b].needle_len))
+			if (pat->needle && !contains(s, n, pat->needle, p->c[*b].needle_len))
 				continue;
 			if (try_pattern(p, *b, s, n, ret))
 				return 1;
@@ -1080,7 +1128,7 @@ sshd_parse_message(struct sshd_parser *p, const char *msg, size_t len, struct au
 		for (b = p->fallback; *b != UINT16_MAX; b++) {
 			const struct pattern *pat = &patterns[*b];
 
-			if (!memmem(s, n, pat->needle, p->c[*b].needle_len))
+			if (!contains(s, n, pat->needle, p->c[*b].needle_len))
 				continue;
 			if (try_pattern(p, *b, s, n, ret))
 				return 1;

@@ -230,16 +230,34 @@ levenshtein(const char *a, const char *b)
 	return row[lb];
 }
 
+/* 64-bit hash, 8 bytes per step (multiply-xorshift, in the manner of
+ * wyhash/FxHash). Deterministic across runs and machines of the same byte
+ * order: stored in the database for dedup, so never change it without a
+ * migration. */
 uint64_t
 hash_bytes(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *s = p;
+	const uint64_t k = UINT64_C(0x9e3779b97f4a7c15);
 
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= UINT64_C(0x100000001b3);
+	while (n >= 8) {
+		uint64_t v;
+
+		memcpy(&v, s, 8);
+		h = (h ^ v) * k;
+		h ^= h >> 29;
+		s += 8;
+		n -= 8;
 	}
-	return h;
+	if (n) {
+		uint64_t v = 0;
+
+		memcpy(&v, s, n);
+		h = (h ^ v ^ ((uint64_t)n << 56)) * k;
+		h ^= h >> 29;
+	}
+	h *= UINT64_C(0xbf58476d1ce4e5b9);
+	return h ^ (h >> 31);
 }
 
 void

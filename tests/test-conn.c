@@ -1,10 +1,242 @@
-/* Placeholder: empty suite until this module's tests are written. */
+/* conn.c + classify.c: grouping lines into attempts and their verdicts, with
+ * the real parser and syslog line reader in front (lines as in auth.log). */
 #include "config.h"
 
+#include <stdlib.h>
+
+#include "attempt.h"
+#include "conn.h"
+#include "event.h"
 #include "harness.h"
+#include "source.h"
+#include "sshd-parse.h"
+#include "util.h"
+
+struct seen {
+	uint32_t pid, child_pid;
+	uint16_t port;
+	bool open;
+	enum outcome outcome;
+	enum cause cause;
+	size_t n_evidence;
+	char user[64];
+	char addr[64];
+};
+
+static struct seen emitted[64];
+static size_t n_emitted, n_orphans;
+static struct conn_table *table;
+static struct sshd_parser *parser;
+
+static int
+on_emit(struct attempt *a, void *ud)
+{
+	struct seen *s = &emitted[n_emitted++];
+
+	(void)ud;
+	ck_assert_uint_lt(n_emitted, ELEMENTSOF(emitted));
+	*s = (struct seen){ .pid = a->pid, .child_pid = a->child_pid, .port = a->port, .open = a->open,
+			    .outcome = a->outcome, .cause = a->cause, .n_evidence = a->n_evidence };
+	strlcpy_n(s->user, sizeof s->user, a->user, strlen(a->user));
+	strlcpy_n(s->addr, sizeof s->addr, a->addr, strlen(a->addr));
+	ck_assert_ptr_nonnull(a->explanation);
+	return 0;
+}
+
+static int
+on_orphan(int64_t t, const char *host, uint32_t pid, const char *kind, const char *line,
+	  uint64_t hash, void *ud)
+{
+	(void)t, (void)host, (void)pid, (void)kind, (void)line, (void)hash, (void)ud;
+	n_orphans++;
+	return 0;
+}
+
+static void
+setup(void)
+{
+	static const struct conn_callbacks cb = { .emit = on_emit, .orphan = on_orphan };
+
+	n_emitted = n_orphans = 0;
+	ck_assert_int_eq(conn_table_new(&cb, NULL, &table), 0);
+	ck_assert_int_eq(sshd_parser_new(&parser, NULL), 0);
+}
+
+static void
+teardown(void)
+{
+	table = conn_table_free(table);
+	parser = sshd_parser_free(parser);
+}
+
+static void
+feed(const char *text)
+{
+	struct log_line line;
+	struct auth_event ev;
+
+	ck_assert_int_eq(syslog_parse_line(text, strlen(text), 2026, 0, &line), 1);
+	ck_assert_int_ge(sshd_parse_message(parser, line.msg, line.msg_len, &ev), 0);
+	ck_assert_int_eq(conn_table_feed(table, &line, &ev), 0);
+}
+
+#define T "2026-11-22T02:24:"
+
+START_TEST(test_info_close_is_generic)
+{
+	feed(T "24.98+00:00 vm sshd[100]: Connection closed by authenticating user alice 127.0.0.1 port 33128 [preauth]");
+	ck_assert_int_eq(conn_table_flush(table), 0);
+	ck_assert_uint_eq(n_emitted, 1);
+	ck_assert_int_eq(emitted[0].cause, CAUSE_PREAUTH_CLOSE_NO_DETAIL);
+	ck_assert_int_eq(emitted[0].outcome, OUTCOME_FAILED);
+	ck_assert_str_eq(emitted[0].user, "alice");
+	ck_assert_uint_eq(emitted[0].port, 33128);
+	ck_assert(!emitted[0].open);
+}
+END_TEST
+
+START_TEST(test_interleaved_connections)
+{
+	feed(T "01.0+00:00 vm sshd[100]: Invalid user admin from 10.0.0.1 port 1000");
+	feed(T "01.1+00:00 vm sshd[200]: Accepted publickey for bob from 10.0.0.2 port 2000 ssh2: ED25519 SHA256:Ft+bVjqPRAkVTb7eHqiEwalT/AC6l+CNn0Of/R6LWec");
+	feed(T "01.2+00:00 vm sshd[100]: Connection closed by invalid user admin 10.0.0.1 port 1000 [preauth]");
+	feed(T "01.3+00:00 vm sshd[200]: pam_unix(sshd:session): session opened for user bob(uid=1000) by (uid=0)");
+	/* post-auth child, unknown pid, joined by its endpoint */
+	feed(T "09.0+00:00 vm sshd[201]: Received disconnect from 10.0.0.2 port 2000:11: disconnected by user");
+	feed(T "09.1+00:00 vm sshd[201]: Disconnected from user bob 10.0.0.2 port 2000");
+	feed(T "09.2+00:00 vm sshd[200]: pam_unix(sshd:session): session closed for user bob");
+	ck_assert_int_eq(conn_table_flush(table), 0);
+	ck_assert_uint_eq(n_emitted, 2);
+	ck_assert_int_eq(emitted[0].cause, CAUSE_INVALID_USER);
+	ck_assert_int_eq(emitted[1].cause, CAUSE_ACCEPTED);
+	ck_assert_uint_eq(emitted[1].child_pid, 201);
+	ck_assert_uint_eq(emitted[1].n_evidence, 5);
+	ck_assert(!emitted[1].open);
+}
+END_TEST
+
+START_TEST(test_pid_reuse_splits)
+{
+	feed(T "01.0+00:00 vm sshd[300]: Connection from 10.0.0.1 port 1000 on 10.0.0.9 port 22 rdomain \"\"");
+	/* same pid, new endpoint: the first connection ended without a close line */
+	feed(T "05.0+00:00 vm sshd[300]: Connection from 10.0.0.3 port 3000 on 10.0.0.9 port 22 rdomain \"\"");
+	feed(T "05.1+00:00 vm sshd[300]: Connection closed by 10.0.0.3 port 3000 [preauth]");
+	ck_assert_int_eq(conn_table_flush(table), 0);
+	ck_assert_uint_eq(n_emitted, 2);
+	ck_assert_uint_eq(emitted[0].port, 1000);
+	ck_assert_int_eq(emitted[0].cause, CAUSE_CONNECTION_ENDED_WITHOUT_CLOSE_LOG);
+	ck_assert_uint_eq(emitted[1].port, 3000);
+	ck_assert_int_eq(emitted[1].cause, CAUSE_NO_AUTH_ATTEMPTED);
+}
+END_TEST
+
+START_TEST(test_hostile_user_keeps_real_endpoint)
+{
+	feed(T "01.0+00:00 vm sshd[400]: Invalid user admin from 6.6.6.6 port 22 from 10.0.0.7 port 4444");
+	feed(T "01.5+00:00 vm sshd[400]: Connection closed by invalid user admin from 6.6.6.6 port 22 10.0.0.7 port 4444 [preauth]");
+	ck_assert_int_eq(conn_table_flush(table), 0);
+	ck_assert_uint_eq(n_emitted, 1);
+	ck_assert_str_eq(emitted[0].addr, "10.0.0.7");
+	ck_assert_uint_eq(emitted[0].port, 4444);
+	ck_assert_str_eq(emitted[0].user, "admin from 6.6.6.6 port 22");
+}
+END_TEST
+
+START_TEST(test_duplicate_lines_ignored)
+{
+	const char *l = T "01.0+00:00 vm sshd[500]: Failed password for root from 10.0.0.1 port 1000 ssh2";
+
+	feed(l);
+	feed(l);
+	feed(T "02.0+00:00 vm sshd[500]: Connection closed by authenticating user root 10.0.0.1 port 1000 [preauth]");
+	ck_assert_int_eq(conn_table_flush(table), 0);
+	ck_assert_uint_eq(n_emitted, 1);
+	ck_assert_uint_eq(emitted[0].n_evidence, 2);
+	ck_assert_int_eq(emitted[0].cause, CAUSE_PASSWORD_FAILED);
+}
+END_TEST
+
+START_TEST(test_listener_lines)
+{
+	/* 10.x grace timeout names the session pid */
+	feed(T "01.0+00:00 vm sshd-session[601]: Connection from 127.0.0.1 port 5000 on 127.0.0.1 port 2223 rdomain \"\"");
+	feed(T "04.0+00:00 vm sshd[600]: Timeout before authentication for connection from 127.0.0.1 to 127.0.0.1, pid = 601");
+	/* a penalty drop is an attempt of its own */
+	feed(T "05.0+00:00 vm sshd[600]: drop connection #0 from [127.0.0.1]:5002 on [127.0.0.1]:2223 penalty: failed authentication");
+	/* a penalty notice belongs to no connection */
+	feed(T "05.5+00:00 vm sshd[600]: srclimit_penalise: ipv4: new 127.0.0.1/32 deferred penalty of 5.000 seconds for penalty: failed authentication");
+	ck_assert_int_eq(conn_table_flush(table), 0);
+	ck_assert_uint_eq(n_emitted, 2);
+	ck_assert_uint_eq(n_orphans, 1);
+	ck_assert_int_eq(emitted[0].cause, CAUSE_PER_SOURCE_PENALTY);
+	ck_assert_int_eq(emitted[0].outcome, OUTCOME_DROPPED);
+	ck_assert_uint_eq(emitted[0].port, 5002);
+	ck_assert_int_eq(emitted[1].cause, CAUSE_LOGIN_GRACE_TIMEOUT);
+	ck_assert_uint_eq(emitted[1].pid, 601);
+	ck_assert_uint_eq(emitted[1].port, 5000);
+}
+END_TEST
+
+START_TEST(test_open_at_end_is_provisional)
+{
+	feed(T "01.0+00:00 vm sshd[700]: Connection from 127.0.0.1 port 6000 on 127.0.0.1 port 22 rdomain \"\"");
+	ck_assert_int_eq(conn_table_flush(table), 0);
+	ck_assert_uint_eq(n_emitted, 1);
+	ck_assert(emitted[0].open);
+	ck_assert_int_eq(emitted[0].outcome, OUTCOME_OPEN);
+	ck_assert_int_eq(emitted[0].cause, CAUSE_CONNECTION_ENDED_WITHOUT_CLOSE_LOG);
+}
+END_TEST
+
+START_TEST(test_trailing_pam_line_joins_closed)
+{
+	feed(T "01.0+00:00 vm sshd[800]: Failed password for root from 10.0.0.1 port 1000 ssh2");
+	feed(T "01.0+00:00 vm sshd[800]: Disconnecting authenticating user root 10.0.0.1 port 1000: Too many authentication failures [preauth]");
+	feed(T "02.0+00:00 vm sshd[800]: PAM 5 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=10.0.0.1  user=root");
+	ck_assert_int_eq(conn_table_flush(table), 0);
+	ck_assert_uint_eq(n_emitted, 1);
+	ck_assert_uint_eq(emitted[0].n_evidence, 3);
+	ck_assert_int_eq(emitted[0].cause, CAUSE_TOO_MANY_AUTH_FAILURES);
+}
+END_TEST
+
+START_TEST(test_cap_bounds_memory)
+{
+	char l[256];
+
+	for (unsigned i = 0; i < CONN_MAX_OPEN + 100; i++) {
+		snprintf(l, sizeof l, T "01.0+00:00 vm sshd[%u]: Connection from 10.0.%u.%u port %u on 10.0.0.9 port 22 rdomain \"\"",
+			 10000 + i, i / 250, i % 250, 1024 + i % 60000);
+		feed(l);
+		if (n_emitted > 50)
+			n_emitted = 0;   /* only the count matters here */
+	}
+	{
+		struct conn_stats cs;
+
+		conn_table_stats(table, &cs);
+		ck_assert_uint_le(cs.open_now, CONN_MAX_OPEN);
+		ck_assert_uint_eq(cs.evicted, 100);
+	}
+}
+END_TEST
 
 Suite *
 make_suite(void)
 {
-	return suite_create("placeholder");
+	Suite *s = suite_create("conn");
+	TCase *tc = tcase_create("correlate");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_info_close_is_generic);
+	tcase_add_test(tc, test_interleaved_connections);
+	tcase_add_test(tc, test_pid_reuse_splits);
+	tcase_add_test(tc, test_hostile_user_keeps_real_endpoint);
+	tcase_add_test(tc, test_duplicate_lines_ignored);
+	tcase_add_test(tc, test_listener_lines);
+	tcase_add_test(tc, test_open_at_end_is_provisional);
+	tcase_add_test(tc, test_trailing_pam_line_joins_closed);
+	tcase_add_test(tc, test_cap_bounds_memory);
+	suite_add_tcase(s, tc);
+	return s;
 }

@@ -48,7 +48,7 @@ drain(struct source *s, struct tlines *t, size_t max)
 {
 	struct log_line l;
 	char *err = NULL;
-	int r;
+	int r = 0;
 
 	memset(t, 0, sizeof(*t));
 	while (t->n < max && (r = source_next(s, &l, &err)) > 0) {

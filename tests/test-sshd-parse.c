@@ -313,7 +313,7 @@ START_TEST(test_sshd_parse_message_bounds)
 	ck_assert_str_eq(ev.user, "\xff\xfe\xc3");
 
 	/* length excludes the port digits that follow in memory */
-	r = sshd_parse_message(parser, "Connection closed by 1.2.3.4 port 2299999", 34, &ev);
+	r = sshd_parse_message(parser, "Connection closed by 1.2.3.4 port 2299999", 36, &ev);
 	ck_assert_int_eq(r, 1);
 	ck_assert_int_eq(ev.port, 22);
 
