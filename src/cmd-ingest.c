@@ -28,6 +28,8 @@ static void
 help(void)
 {
 	printf("Options:\n"
+	       "  (nothing)          the journal if this machine has one, else /var/log/auth.log\n"
+	       "                     or /var/log/secure\n"
 	       "  FILE...            syslog text (auth.log, secure; .gz too), journalctl -o export or\n"
 	       "                     -o json output; '-' reads standard input. Rotated files are read\n"
 	       "                     oldest first (auth.log.2.gz, auth.log.1, auth.log).\n"
@@ -39,6 +41,21 @@ help(void)
 	       "  --no-progress      no progress line on a terminal\n"
 	       "  -q, --quiet        no summary\n"
 	       "Re-ingesting a file, or an overlapping one, adds nothing twice.\n");
+}
+
+/* Does this machine keep a journal sd-journal can read (persistent or volatile)? */
+static bool
+have_journal(void)
+{
+	static const char *const dirs[] = { "/var/log/journal", "/run/log/journal" };
+
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+		struct stat st;
+
+		if (stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode) && st.st_nlink > 2)
+			return true;
+	}
+	return false;
 }
 
 /* Rotation rank: auth.log.N[.gz] -> N, else 0. Higher ranks are older. */
@@ -173,8 +190,25 @@ run(int argc, char **argv, const struct global_opts *g)
 		journal = true;
 	if (directory && n_jfiles)
 		return usage_error("ingest", "--directory and --file cannot be combined");
-	if (!journal && n_inputs == 0)
-		return usage_error("ingest", "nothing to ingest: give FILE... or --journal");
+	if (!journal && n_inputs == 0) {
+		/* The embedded default: this machine's journal, else its syslog file. */
+		const char *path = NULL;
+
+		if (have_journal())
+			journal = true;
+		else if (access("/var/log/auth.log", F_OK) == 0)
+			path = "/var/log/auth.log";
+		else if (access("/var/log/secure", F_OK) == 0)
+			path = "/var/log/secure";
+		else {
+			log_error("no journal and no /var/log/auth.log or /var/log/secure here; give FILE... or --journal");
+			return -ENOENT;
+		}
+		if (path)
+			inputs[n_inputs++] = (struct input){ path, 0, 0 };
+		if (!quiet)
+			log_info("reading %s", journal ? "the system journal" : path);
+	}
 	qsort(inputs, n_inputs, sizeof *inputs, input_cmp);
 
 	r = store_open(g->db_path, STORE_CREATE, &st, &err);
@@ -199,7 +233,10 @@ run(int argc, char **argv, const struct global_opts *g)
 
 		r = source_open_journal(directory, n_jfiles ? jfiles : NULL, &so, &src, &jerr);
 		if (r < 0) {
-			log_error_errno(r, "cannot open the journal: %s", jerr ? jerr : strerror(-r));
+			if (jerr)
+				log_error("%s", jerr);
+			else
+				log_error_errno(r, "cannot open the journal: %s", strerror(-r));
 			failures++;
 		} else {
 			if (ingest_one(in, src, directory ? directory : "journal") < 0)

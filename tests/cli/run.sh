@@ -1,3 +1,106 @@
 #!/bin/bash
-# Placeholder: CLI tests not written yet (skip).
-exit 77
+# Command-line behaviour of the real binary: exit codes (0 ok, 1 runtime
+# failure, 2 usage), the "sshwhy:" prefix, hostile input and the promise that
+# a bad input loses nothing already stored. One behaviour per check.
+set -u
+SSHWHY=${1:-${SSHWHY:-build/sshwhy}}
+CORPUS=${CORPUS_DIR:-tests/corpus}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export TZ=UTC
+fails=0
+n=0
+
+check() {  # check NAME EXPECTED_STATUS STDERR_REGEX -- command...
+	local name=$1 want=$2 re=$3
+	shift 4
+	n=$((n + 1))
+	"$@" >"$T/out" 2>"$T/err"
+	local got=$?
+	if [ "$got" != "$want" ]; then
+		echo "FAIL $name: exit $got, expected $want"; sed 's/^/  | /' "$T/err" | head -5
+		fails=$((fails + 1)); return
+	fi
+	if [ -n "$re" ] && ! grep -Eq "$re" "$T/err"; then
+		echo "FAIL $name: stderr does not match /$re/"; sed 's/^/  | /' "$T/err" | head -5
+		fails=$((fails + 1)); return
+	fi
+	echo "ok   $name"
+}
+
+count() {  # number of attempts in DB $1
+	"$SSHWHY" --db "$1" attempts --json | wc -l
+}
+
+DB=$T/a.db
+AUTH=$CORPUS/02-key-not-in-authorized-keys/verbose/auth.log
+
+check "usage: no command" 2 "" -- "$SSHWHY" --db "$DB"
+check "usage: unknown command suggests" 2 "^sshwhy: unknown command 'ingets', did you mean 'ingest'\?" -- "$SSHWHY" --db "$DB" ingets
+check "usage: bad option" 2 "^sshwhy: " -- "$SSHWHY" --db "$DB" ingest --bogus
+check "usage: nothing to ingest with --no-auto" 2 "" -- "$SSHWHY" --db "$DB" ingest --journal --file
+check "attempts: no database yet" 1 "^sshwhy: no database at" -- "$SSHWHY" --db "$T/none.db" attempts
+check "ingest: corpus file" 0 "" -- "$SSHWHY" --db "$DB" ingest "$AUTH"
+mode=$(stat -c %a "$DB")
+n=$((n + 1)); if [ "$mode" = 600 ]; then echo "ok   database created 0600"; else echo "FAIL database mode $mode"; fails=$((fails + 1)); fi
+base=$(count "$DB")
+check "ingest: same file again" 0 "" -- "$SSHWHY" --db "$DB" ingest "$AUTH"
+n=$((n + 1)); if [ "$(count "$DB")" = "$base" ]; then echo "ok   re-ingest adds nothing"; else echo "FAIL re-ingest: $base -> $(count "$DB")"; fails=$((fails + 1)); fi
+check "attempts: unknown outcome" 2 "^sshwhy: " -- "$SSHWHY" --db "$DB" attempts --outcome winning
+check "attempts: bad --since" 2 "^sshwhy: " -- "$SSHWHY" --db "$DB" attempts --since "next blue moon"
+check "show: no such id" 1 "^sshwhy: no attempt with id 999" -- "$SSHWHY" --db "$DB" show 999
+check "show: id 1" 0 "" -- "$SSHWHY" --db "$DB" show 1
+
+# Bad inputs: a clear message, a clear status, nothing lost.
+: >"$T/empty.log"
+check "ingest: empty file" 0 "is empty" -- "$SSHWHY" --db "$DB" ingest "$T/empty.log"
+head -c 200000 /dev/urandom >"$T/binary.log"
+check "ingest: binary file" 1 "^sshwhy: .*binary" -- "$SSHWHY" --db "$DB" ingest "$T/binary.log"
+printf '2026-11-22T02:24:24.9+00:00 vm sshd[1]: Invalid user bob from 10.0.0.1 port 22\n' | iconv -f UTF-8 -t UTF-16 >"$T/utf16.log"
+check "ingest: UTF-16 text" 1 "^sshwhy: .*UTF-16" -- "$SSHWHY" --db "$DB" ingest "$T/utf16.log"
+n=$((n + 1)); if [ "$(count "$DB")" = "$base" ]; then echo "ok   bad inputs lost nothing"; else echo "FAIL bad inputs changed the store"; fails=$((fails + 1)); fi
+{
+	printf '2026-11-22T02:24:24.9+00:00 vm sshd[7]: Invalid user '
+	head -c 1048576 /dev/zero | tr '\0' 'a'
+	printf ' from 10.0.0.1 port 22\n2026-11-22T02:24:25.0+00:00 vm sshd[8]: Invalid user x\000y from 10.0.0.2 port 23\n'
+	printf '2026-11-22T02:24:25.1+00:00 vm sshd[9]: Invalid user \xff\xfe\033[2J from 10.0.0.3 port 24\n'
+	printf '2026-11-22T02:24:25.2+00:00 vm sshd[10]: Invalid user admin from 6.6.6.6 port 22 from 10.0.0.4 port 25\n'
+} >"$T/hostile.log"
+check "ingest: 1 MiB line, NUL, invalid UTF-8, spoofed user" 0 "" -- "$SSHWHY" --db "$T/h.db" ingest "$T/hostile.log"
+check "attempts: table of hostile names" 0 "" -- "$SSHWHY" --db "$T/h.db" attempts
+n=$((n + 1)); if grep -q $'\033' "$T/out"; then echo "FAIL raw escape reached the terminal"; fails=$((fails + 1)); else echo "ok   no raw control characters printed"; fi
+n=$((n + 1)); if grep -q "10.0.0.4" "$T/out" && ! grep -q "6.6.6.6:22" "$T/out"; then echo "ok   spoofed address ignored"; else echo "FAIL spoofed address"; cat "$T/out"; fails=$((fails + 1)); fi
+check "attempts: JSON of hostile names" 0 "" -- "$SSHWHY" --db "$T/h.db" attempts --json
+n=$((n + 1)); if python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$T/out"; then echo "ok   JSON valid"; else echo "FAIL invalid JSON"; fails=$((fails + 1)); fi
+
+# A truncated .gz: the complete lines before the damage are kept.
+cat "$CORPUS"/*/info/auth.log >"$T/all.log"
+gzip -c "$T/all.log" >"$T/all.log.gz"
+head -c $(( $(stat -c %s "$T/all.log.gz") * 2 / 3 )) "$T/all.log.gz" >"$T/cut.log.gz"
+check "ingest: truncated gzip" 1 "^sshwhy: .*(truncated|corrupt)" -- "$SSHWHY" --db "$T/gz.db" ingest "$T/cut.log.gz"
+n=$((n + 1)); if [ "$(count "$T/gz.db")" -gt 10 ]; then echo "ok   lines before the damage kept"; else echo "FAIL nothing kept from truncated gzip"; fails=$((fails + 1)); fi
+
+# Overlap and rotation order: halves with an overlap, newest given first.
+lines=$(wc -l <"$T/all.log")
+head -n $((lines * 2 / 3)) "$T/all.log" >"$T/r.log.1"
+tail -n $((lines * 2 / 3)) "$T/all.log" >"$T/r.log"
+"$SSHWHY" --db "$T/whole.db" ingest -q "$T/all.log"
+check "ingest: rotated files, overlapping" 0 "" -- "$SSHWHY" --db "$T/rot.db" ingest "$T/r.log" "$T/r.log.1"
+n=$((n + 1)); if [ "$(count "$T/rot.db")" = "$(count "$T/whole.db")" ]; then echo "ok   overlap adds no duplicates"; else echo "FAIL overlap: $(count "$T/rot.db") vs $(count "$T/whole.db")"; fails=$((fails + 1)); fi
+
+# A database locked by another writer: a clear error, nothing half-written.
+python3 -c '
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN EXCLUSIVE")
+open(sys.argv[2], "w").close()
+time.sleep(12)
+' "$DB" "$T/locked" &
+lockpid=$!
+while [ ! -e "$T/locked" ]; do sleep 0.05; done
+check "ingest: database locked" 1 "^sshwhy: .*(locked|busy)" -- "$SSHWHY" --db "$DB" ingest "$CORPUS/05-invalid-user/info/auth.log"
+kill $lockpid 2>/dev/null; wait $lockpid 2>/dev/null
+n=$((n + 1)); if [ "$(count "$DB")" = "$base" ]; then echo "ok   locked database unchanged"; else echo "FAIL locked database changed"; fails=$((fails + 1)); fi
+
+echo "$((n - fails))/$n checks passed"
+[ "$fails" = 0 ]
