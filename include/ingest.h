@@ -15,6 +15,7 @@ struct ingest_stats {
 	uint64_t attempts_new;          /* attempts stored for the first time */
 	uint64_t attempts_updated;      /* open attempts completed or extended */
 	uint64_t attempts_duplicate;    /* attempts already stored (re-ingest) */
+	uint64_t attempts_merged;       /* tails of stored connections from an overlapping file */
 	uint64_t duplicate_lines;
 	uint64_t malformed;
 	uint64_t truncated;

@@ -62,6 +62,11 @@ int store_query(struct store *s, const struct attempt_filter *f,
 /* One attempt by id. 1 = found (*ret owned by caller), 0 = no such id. */
 int store_get(struct store *s, int64_t id, struct attempt **ret);
 
+/* A stored attempt of the same connection as a (host, pid, address, port,
+ * within a day) under another uid: the same connection read from an
+ * overlapping file that began in its middle. 1 = found (*ret_id), 0 = none. */
+int store_find_connection(struct store *s, const struct attempt *a, int64_t *ret_id);
+
 struct store_counts {
 	int64_t attempts;
 	int64_t open;

@@ -26,9 +26,8 @@ CREATE TABLE attempts (
 	outcome          TEXT    NOT NULL,          -- tag: outcomes
 	cause            TEXT    NOT NULL,          -- tag: causes
 	candidates       TEXT    NOT NULL DEFAULT '', -- tag: causes, comma-separated
-	explanation      TEXT,
-	fix              TEXT,
-	decide           TEXT,
+	detail           TEXT    NOT NULL DEFAULT '', -- the verdict's particular; texts are derived from cause + fields
+	reason           TEXT    NOT NULL DEFAULT '',
 	loglevel         TEXT    NOT NULL DEFAULT '',
 	evidence         TEXT    NOT NULL DEFAULT '', -- raw lines joined with '\n' (lines never hold '\n')
 	evidence_dropped INTEGER NOT NULL DEFAULT 0
@@ -36,11 +35,11 @@ CREATE TABLE attempts (
 
 -- `sshwhy attempts` without a driving filter walks this newest first.
 CREATE INDEX attempts_start ON attempts(start_us);
--- --user, --from ADDR / CIDR prefix, --cause, --outcome: equality then time order.
+-- --user, --from ADDR / CIDR prefix, --cause: equality then time order. (--outcome has
+-- few distinct values and walks attempts_start: one index less to update per insert.)
 CREATE INDEX attempts_user ON attempts(user, start_us);
 CREATE INDEX attempts_addr ON attempts(addr, start_us);
 CREATE INDEX attempts_cause ON attempts(cause, start_us);
-CREATE INDEX attempts_outcome ON attempts(outcome, start_us);
 -- store_load_open(): few rows are open, so a partial index stays tiny.
 CREATE INDEX attempts_open ON attempts(start_us) WHERE open = 1;
 

@@ -17,7 +17,6 @@ struct verdict {
 	size_t n_candidates;
 	const char *detail;             /* {detail} in the templates */
 	const char *reason;             /* {reason} */
-	const char *decide;
 };
 
 static void
@@ -170,7 +169,6 @@ classify_key_reason(struct verdict *v, const struct conn_facts *f)
 		v->cause = CAUSE_KEY_OPTIONS_REFUSED;
 		candidate(v, CAUSE_FROM_RESTRICTION);
 		candidate(v, CAUSE_AUTHORIZED_KEYS_ENTRY_EXPIRED);
-		v->decide = "The line before 'Refused by key options' (or LogLevel DEBUG1) names the option; sshwhy check shows the authorized_keys line.";
 	} else {
 		return false;
 	}
@@ -191,7 +189,6 @@ classify_debug_lookup(struct verdict *v, const struct conn_facts *f)
 		candidate(v, CAUSE_AUTHORIZED_KEYS_LINE_BROKEN);
 		candidate(v, CAUSE_AUTHORIZED_KEYS_KEY_CORRUPT);
 		candidate(v, CAUSE_AUTHORIZED_KEYS_CONTAINS_PRIVATE_KEY);
-		v->decide = "sshwhy check USER shows which authorized_keys line is malformed.";
 		return true;
 	}
 	if (n && f->n_open_enoent > 0 && f->n_open_enoent >= f->n_tried_files && f->n_open_other == 0) {
@@ -201,11 +198,9 @@ classify_debug_lookup(struct verdict *v, const struct conn_facts *f)
 			v->cause = CAUSE_AUTHORIZED_KEYS_MISSING;
 			candidate(v, CAUSE_HOME_DIRECTORY_MISSING);
 			candidate(v, CAUSE_AUTHORIZED_KEYS_WRONG_LOCATION);
-			v->decide = "sshwhy check USER tells whether the home directory, ~/.ssh or only the file is missing.";
 		} else {
 			v->cause = CAUSE_AUTHORIZED_KEYS_WRONG_LOCATION;
 			candidate(v, CAUSE_AUTHORIZED_KEYS_MISSING);
-			v->decide = "sshd -T | grep authorizedkeysfile shows where sshd looks; compare with where the key was installed.";
 		}
 		return true;
 	}
@@ -269,7 +264,6 @@ classify_unauthenticated(struct verdict *v, const struct attempt *a, const struc
 			candidate(v, CAUSE_ACCOUNT_EXPIRED);
 			candidate(v, CAUSE_PAM_ACCESS_DENIED);
 			candidate(v, CAUSE_NOLOGIN_FILE);
-			v->decide = "The pam_* lines of the account stack just before, or /etc/pam.d/sshd, name the module.";
 		}
 		return;
 	}
@@ -302,7 +296,6 @@ classify_unauthenticated(struct verdict *v, const struct attempt *a, const struc
 	if (f->n_partial) {
 		v->cause = CAUSE_PARTIAL_AUTH_INCOMPLETE;
 		candidate(v, CAUSE_SECOND_FACTOR_MISSING);
-		v->decide = "sshd -T -C user=USER | grep authenticationmethods shows the required chain; the client log shows which method it could not do.";
 		return;
 	}
 	if (f->n_failed_pubkey) {
@@ -316,9 +309,6 @@ classify_unauthenticated(struct verdict *v, const struct attempt *a, const struc
 		}
 		v->cause = CAUSE_PUBKEY_REJECTED_NO_REASON;
 		key_refused_candidates(v, false);
-		v->decide = f->debug_level
-			? "DEBUG2 would show whether the authorized_keys lines parse; sshwhy check USER compares the fingerprint with authorized_keys."
-			: "sshwhy check USER compares the fingerprint with authorized_keys; LogLevel DEBUG1 logs which files sshd read.";
 		return;
 	}
 	if (!f->closed) {
@@ -328,7 +318,6 @@ classify_unauthenticated(struct verdict *v, const struct attempt *a, const struc
 		if (f->n_key_found)
 			candidate(v, CAUSE_KEY_ACCEPTED_NO_SIGNATURE);
 		candidate(v, CAUSE_NO_AUTH_ATTEMPTED);
-		v->decide = "Later lines of this connection, if any; on Debian 12 a LoginGraceTime expiry logs nothing.";
 		return;
 	}
 	if (f->n_key_found && !f->n_failed_pubkey) {
@@ -337,14 +326,12 @@ classify_unauthenticated(struct verdict *v, const struct attempt *a, const struc
 		candidate(v, CAUSE_CLIENT_KEY_ENCRYPTED_NO_PROMPT);
 		candidate(v, CAUSE_CLIENT_KEY_BAD_PERMISSIONS);
 		candidate(v, CAUSE_CLIENT_NO_MUTUAL_SIGNATURE_ALGORITHM);
-		v->decide = "Only the client log decides (sshwhy explain): it says why the private key could not be used.";
 		return;
 	}
 	if (f->n_failed_password || f->n_failed_other) {
 		v->cause = CAUSE_PASSWORD_FAILED;
 		if (streq(a->user, "root"))
 			candidate(v, CAUSE_ROOT_PASSWORD_NOT_PERMITTED);
-		v->decide = "A wrong password and a refused root password look the same; PermitRootLogin decides for root.";
 		return;
 	}
 	if ((n = facts_note(f, EVENT_BANNER_FAILED))) {
@@ -369,7 +356,6 @@ classify_unauthenticated(struct verdict *v, const struct attempt *a, const struc
 			candidate(v, CAUSE_CLIENT_HAS_NO_KEY);
 			candidate(v, CAUSE_CLIENT_NO_MUTUAL_SIGNATURE_ALGORITHM);
 			candidate(v, CAUSE_PUBKEY_AUTH_DISABLED);
-			v->decide = "The client log (sshwhy explain) shows whether a key was loaded and offered; sshd -T -C user=USER,addr=ADDR shows pubkeyauthentication.";
 		} else {
 			v->cause = CAUSE_PREAUTH_CLOSE_NO_DETAIL;
 			candidate(v, CAUSE_KEY_NOT_AUTHORIZED);
@@ -380,7 +366,6 @@ classify_unauthenticated(struct verdict *v, const struct attempt *a, const struc
 			candidate(v, CAUSE_PUBKEY_AUTH_DISABLED);
 			candidate(v, CAUSE_CLIENT_KEY_ENCRYPTED_NO_PROMPT);
 			candidate(v, CAUSE_CLIENT_WRONG_PASSPHRASE);
-			v->decide = "At LogLevel INFO sshd logs neither the offered keys nor why they were refused: LogLevel VERBOSE, the client's ssh -vvv (sshwhy explain) or sshwhy check USER decides.";
 		}
 		return;
 	}
@@ -417,26 +402,78 @@ classify_authenticated(struct verdict *v, const struct conn_facts *f)
 	}
 }
 
+/* What would decide between the candidates of a generic verdict. */
+static const char *
+decide_text(enum cause c, bool debug)
+{
+	switch (c) {
+	case CAUSE_KEY_OPTIONS_REFUSED:
+		return "The line before 'Refused by key options' (or LogLevel DEBUG1) names the option; sshwhy check shows the authorized_keys line.";
+	case CAUSE_AUTHORIZED_KEYS_LINE_UNPARSABLE:
+		return "sshwhy check USER shows which authorized_keys line is malformed.";
+	case CAUSE_AUTHORIZED_KEYS_MISSING:
+		return "sshwhy check USER tells whether the home directory, ~/.ssh or only the file is missing.";
+	case CAUSE_AUTHORIZED_KEYS_WRONG_LOCATION:
+		return "sshd -T | grep authorizedkeysfile shows where sshd looks; compare with where the key was installed.";
+	case CAUSE_PAM_ACCOUNT_REFUSED:
+		return "The pam_* lines of the account stack just before, or /etc/pam.d/sshd, name the module.";
+	case CAUSE_PARTIAL_AUTH_INCOMPLETE:
+		return "sshd -T -C user=USER | grep authenticationmethods shows the required chain; the client log shows which method it could not do.";
+	case CAUSE_PUBKEY_REJECTED_NO_REASON:
+		return debug ? "DEBUG2 would show whether the authorized_keys lines parse; sshwhy check USER compares the fingerprint with authorized_keys."
+			     : "sshwhy check USER compares the fingerprint with authorized_keys; LogLevel DEBUG1 logs which files sshd read.";
+	case CAUSE_KEY_ACCEPTED_NO_SIGNATURE:
+		return "Only the client log decides (sshwhy explain): it says why the private key could not be used.";
+	case CAUSE_PASSWORD_FAILED:
+		return "A wrong password and a refused root password look the same; PermitRootLogin decides for root.";
+	case CAUSE_CONNECTION_ENDED_WITHOUT_CLOSE_LOG:
+		return "Later lines of this connection, if any; on Debian 12 a LoginGraceTime expiry logs nothing.";
+	case CAUSE_NO_KEY_OFFERED:
+		return "The client log (sshwhy explain) shows whether a key was loaded and offered; sshd -T -C user=USER,addr=ADDR shows pubkeyauthentication.";
+	case CAUSE_PREAUTH_CLOSE_NO_DETAIL:
+		return "At LogLevel INFO sshd logs neither the offered keys nor why they were refused: LogLevel VERBOSE, the client's ssh -vvv (sshwhy explain) or sshwhy check USER decides.";
+	default:
+		return NULL;
+	}
+}
+
+/* The key a text should name: the accepted one, else the last refused one. */
+static const struct attempt_key *
+text_key(const struct attempt *a)
+{
+	const struct attempt_key *best = NULL;
+
+	for (size_t i = 0; i < a->n_keys; i++) {
+		if (a->keys[i].result == KEY_ACCEPTED)
+			return &a->keys[i];
+		if (a->keys[i].result != KEY_OFFERED)
+			best = &a->keys[i];
+	}
+	return best;
+}
+
 /* Expand {user} {addr} {fp} {fp_with} {detail} {reason} in a template. */
 static char *
-expand(const char *tmpl, const struct attempt *a, const struct conn_facts *f, const struct verdict *v)
+expand(const char *tmpl, const struct attempt *a)
 {
+	const struct attempt_key *k = text_key(a);
+	const char *fp = k ? k->fingerprint : "";
+	const char *type = k ? k->type : "";
 	struct buf b;
-	const char *fp = f->accepted_fp[0] ? f->accepted_fp : f->last_failed_fp;
-	const char *type = f->accepted_fp[0] ? f->accepted_type : f->last_failed_type;
 
 	buf_init(&b);
 	if (buf_reserve(&b, 256) < 0)
 		return NULL;
 	for (const char *p = tmpl; *p;) {
 		const char *val = NULL;
-		char tmp[FP_MAX + KEYTYPE_MAX + 32];
+		char tmp[FP_MAX + KEYTYPE_MAX + 80];
 		size_t skip = 0;
 
 		if (*p == '{') {
-			if (startswith(p, "{user}"))
-				val = a->user[0] ? a->user : "the user", skip = 6;
-			else if (startswith(p, "{addr}")) {
+			if (startswith(p, "{user}")) {
+				val = a->user[0] ? a->user : "the user";
+				skip = 6;
+			} else if (startswith(p, "{addr}")) {
 				if (a->port)
 					snprintf(tmp, sizeof tmp, "%s port %u", a->addr, a->port), val = tmp;
 				else
@@ -445,17 +482,22 @@ expand(const char *tmpl, const struct attempt *a, const struct conn_facts *f, co
 			} else if (startswith(p, "{fp_with}")) {
 				if (fp[0])
 					snprintf(tmp, sizeof tmp, " with %s key %s", type, fp);
-				else if (f->accepted_method[0])
-					snprintf(tmp, sizeof tmp, " by %s", f->accepted_method);
+				else if (a->detail[0])
+					snprintf(tmp, sizeof tmp, " by %s", a->detail);
 				else
 					tmp[0] = '\0';
-				val = tmp, skip = 9;
-			} else if (startswith(p, "{fp}"))
-				val = fp[0] ? fp : "(fingerprint not logged)", skip = 4;
-			else if (startswith(p, "{detail}"))
-				val = v->detail && *v->detail ? v->detail : "(not logged)", skip = 8;
-			else if (startswith(p, "{reason}"))
-				val = v->reason && *v->reason ? v->reason : "unknown error", skip = 8;
+				val = tmp;
+				skip = 9;
+			} else if (startswith(p, "{fp}")) {
+				val = fp[0] ? fp : "(fingerprint not logged)";
+				skip = 4;
+			} else if (startswith(p, "{detail}")) {
+				val = a->detail[0] ? a->detail : "(not logged)";
+				skip = 8;
+			} else if (startswith(p, "{reason}")) {
+				val = a->reason[0] ? a->reason : "unknown error";
+				skip = 8;
+			}
 		}
 		if (val) {
 			if (buf_puts(&b, val) < 0)
@@ -478,41 +520,50 @@ oom:
 }
 
 int
+attempt_fill_texts(struct attempt *a)
+{
+	_cleanup_(freep) char *expl = NULL;
+	_cleanup_(freep) char *fix = NULL;
+	const char *fix_tmpl = cause_fix(a->cause);
+
+	expl = expand(cause_explanation_template(a->cause), a);
+	if (!expl)
+		return -ENOMEM;
+	if (fix_tmpl) {
+		fix = expand(fix_tmpl, a);
+		if (!fix)
+			return -ENOMEM;
+	}
+	if (attempt_set_text(&a->explanation, expl) < 0 || attempt_set_text(&a->fix, fix) < 0 ||
+	    attempt_set_text(&a->decide, decide_text(a->cause, startswith(a->loglevel, "DEBUG"))) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+int
 classify_attempt(struct attempt *a, const struct conn_facts *f)
 {
 	struct verdict v = { .outcome = OUTCOME_OPEN, .cause = CAUSE_NONE };
-	_cleanup_(freep) char *expl = NULL;
-	_cleanup_(freep) char *fix = NULL;
-	const char *fix_tmpl;
+	const char *level;
 
 	if (f->authenticated) {
 		classify_authenticated(&v, f);
+		if (!v.detail && !f->accepted_fp[0])
+			v.detail = f->accepted_method;
 	} else {
 		classify_unauthenticated(&v, a, f);
 		/* Not over yet: the cause so far is provisional. */
 		if (!f->closed && !f->ended && v.outcome != OUTCOME_DROPPED)
 			v.outcome = OUTCOME_OPEN;
 	}
-
-	/* Only connections that never finished stay "open"; a verdict reached
-	 * before the end (accepted, refused) is kept while the session lasts. */
 	a->outcome = v.outcome;
 	a->cause = v.cause;
 	memcpy(a->candidates, v.candidates, sizeof v.candidates);
 	a->n_candidates = v.n_candidates;
-	strlcpy_n(a->loglevel, sizeof a->loglevel, loglevel_name(f), strlen(loglevel_name(f)));
-
-	expl = expand(cause_explanation_template(v.cause), a, f, &v);
-	if (!expl)
-		return -ENOMEM;
-	fix_tmpl = cause_fix(v.cause);
-	if (fix_tmpl) {
-		fix = expand(fix_tmpl, a, f, &v);
-		if (!fix)
-			return -ENOMEM;
-	}
-	if (attempt_set_text(&a->explanation, expl) < 0 || attempt_set_text(&a->fix, fix) < 0 ||
-	    attempt_set_text(&a->decide, v.decide) < 0)
-		return -ENOMEM;
+	level = loglevel_name(f);
+	strlcpy_n(a->loglevel, sizeof a->loglevel, level, strlen(level));
+	strlcpy_n(a->detail, sizeof a->detail, v.detail ? v.detail : "", v.detail ? strlen(v.detail) : 0);
+	strlcpy_n(a->reason, sizeof a->reason, v.reason ? v.reason : "", v.reason ? strlen(v.reason) : 0);
+	/* The texts are derived (attempt_fill_texts()) where they are shown. */
 	return 0;
 }

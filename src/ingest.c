@@ -18,6 +18,7 @@
 
 #define INGEST_BATCH 20000
 #define PROGRESS_EVERY_US (250 * 1000)
+#define INGEST_OVERLAP_US (INT64_C(15) * 60 * 1000000)  /* head of an input checked for overlap */
 
 struct ingest {
 	struct store *st;
@@ -30,6 +31,7 @@ struct ingest {
 	int64_t started_us;
 	int64_t progress_us;
 	bool progress_drawn;
+	int64_t input_first_us;         /* time of the current input's first line */
 };
 
 static int
@@ -75,6 +77,77 @@ txn_tick(struct ingest *in)
 	return txn_begin(in);
 }
 
+struct evidence_ref {
+	char *line;
+	uint64_t hash;
+	size_t order;
+};
+
+static int
+evidence_ref_cmp(const void *x, const void *y)
+{
+	const struct evidence_ref *a = x, *b = y;
+	/* Evidence lines begin with a fixed-width UTC timestamp. */
+	int c = strncmp(a->line, b->line, 32);
+
+	if (c)
+		return c;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+static int on_emit(struct attempt *a, void *ud);
+static int on_orphan(int64_t time_us, const char *host, uint32_t pid, const char *kind,
+		     const char *line, uint64_t hash, void *ud);
+
+/* a is the tail of a connection that is already stored (its head came from
+ * an overlapping file read earlier): fold a's lines into the stored attempt,
+ * in time order, and classify the whole again. */
+static int
+merge_into_stored(struct ingest *in, const struct attempt *a, int64_t id)
+{
+	static const struct conn_callbacks cb = { .emit = on_emit, .orphan = on_orphan };
+	struct attempt *old = NULL;
+	struct conn_table *tmp = NULL;
+	struct evidence_ref *refs;
+	int r;
+
+	r = store_get(in->st, id, &old);
+	if (r <= 0)
+		return r < 0 ? r : -ENOENT;
+	for (size_t i = 0; i < a->n_evidence; i++)
+		if (!attempt_has_evidence_hash(old, a->evidence_hash[i])) {
+			r = attempt_add_evidence(old, a->evidence[i], strlen(a->evidence[i]),
+						 a->evidence_hash[i]);
+			if (r < 0)
+				goto out;
+		}
+	refs = calloc(old->n_evidence + 1, sizeof *refs);
+	if (!refs) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < old->n_evidence; i++)
+		refs[i] = (struct evidence_ref){ old->evidence[i], old->evidence_hash[i], i };
+	qsort(refs, old->n_evidence, sizeof *refs, evidence_ref_cmp);
+	for (size_t i = 0; i < old->n_evidence; i++) {
+		old->evidence[i] = refs[i].line;
+		old->evidence_hash[i] = refs[i].hash;
+	}
+	free(refs);
+	r = conn_table_new(&cb, in, &tmp);
+	if (r < 0)
+		goto out;
+	r = conn_table_adopt(tmp, TAKE_PTR(old));
+	if (r >= 0)
+		r = conn_table_flush(tmp);
+	conn_table_free(tmp);
+	if (r >= 0)
+		in->stats.attempts_merged++;
+out:
+	attempt_free(old);
+	return r;
+}
+
 static int
 on_emit(struct attempt *a, void *ud)
 {
@@ -85,6 +158,17 @@ on_emit(struct attempt *a, void *ud)
 	r = txn_begin(in);
 	if (r < 0)
 		return r;
+	if (!was_stored && a->start_us < in->input_first_us + INGEST_OVERLAP_US) {
+		int64_t id;
+
+		/* Only attempts from the head of an input can be tails of
+		 * connections stored from an overlapping file. */
+		r = store_find_connection(in->st, a, &id);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			return merge_into_stored(in, a, id);
+	}
 	r = store_put_attempt(in->st, a);
 	if (r < 0)
 		return r;
@@ -136,6 +220,7 @@ ingest_new(struct store *st, const struct ingest_options *o, struct ingest **ret
 	if (o)
 		in->o = *o;
 	in->started_us = now_usec();
+	in->input_first_us = INT64_MIN / 2;
 	r = sshd_parser_new(&in->parser, reterr);
 	if (r < 0)
 		goto fail;
@@ -235,6 +320,8 @@ ingest_run(struct ingest *in, struct source *src, const char *label, char **rete
 		r = source_next(src, &line, reterr);
 		if (r <= 0)
 			break;
+		if (n == 0)
+			in->input_first_us = line.time_us;
 		in->stats.sshd_lines++;
 		rr = sshd_parse_message(in->parser, line.msg, line.msg_len, &ev);
 		if (rr < 0) {

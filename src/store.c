@@ -35,12 +35,12 @@
 /* Columns of attempts in the order row_to_attempt() reads them. */
 #define ATTEMPT_COLS \
 	"id, uid, host, pid, child_pid, start_us, end_us, open, addr, port, " \
-	"server_port, user, user_valid, outcome, cause, candidates, explanation, " \
-	"fix, decide, loglevel, evidence, evidence_dropped"
+	"server_port, user, user_valid, outcome, cause, candidates, detail, " \
+	"reason, loglevel, evidence, evidence_dropped"
 enum {
 	COL_ID, COL_UID, COL_HOST, COL_PID, COL_CHILD_PID, COL_START, COL_END, COL_OPEN,
 	COL_ADDR, COL_PORT, COL_SERVER_PORT, COL_USER, COL_USER_VALID, COL_OUTCOME,
-	COL_CAUSE, COL_CANDIDATES, COL_EXPLANATION, COL_FIX, COL_DECIDE, COL_LOGLEVEL,
+	COL_CAUSE, COL_CANDIDATES, COL_DETAIL, COL_REASON, COL_LOGLEVEL,
 	COL_EVIDENCE, COL_EVIDENCE_DROPPED,
 };
 
@@ -58,6 +58,8 @@ enum {
 	ST_LOAD_OPEN,
 	ST_GET,
 	ST_COUNTS,
+	ST_FIND_CONN,
+	ST_FIND_CONN_NOPORT,
 	_ST_MAX,
 };
 
@@ -73,15 +75,15 @@ static const char *const stmt_sql[_ST_MAX] = {
 	[ST_INSERT] =
 		"INSERT INTO attempts (uid, host, pid, child_pid, start_us, end_us, open, "
 		"addr, port, server_port, user, user_valid, outcome, cause, candidates, "
-		"explanation, fix, decide, loglevel, evidence, evidence_dropped) "
+		"detail, reason, loglevel, evidence, evidence_dropped) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-		"?15, ?16, ?17, ?18, ?19, ?20, ?21) ON CONFLICT(uid) DO NOTHING",
+		"?15, ?16, ?17, ?19, ?20, ?21) ON CONFLICT(uid) DO NOTHING",
 	[ST_UPDATE] =
 		"UPDATE attempts SET uid = ?1, host = ?2, pid = ?3, child_pid = ?4, "
 		"start_us = ?5, end_us = ?6, open = ?7, addr = ?8, port = ?9, "
 		"server_port = ?10, user = ?11, user_valid = ?12, outcome = ?13, "
-		"cause = ?14, candidates = ?15, explanation = ?16, fix = ?17, "
-		"decide = ?18, loglevel = ?19, evidence = ?20, evidence_dropped = ?21 "
+		"cause = ?14, candidates = ?15, detail = ?16, reason = ?17, "
+		"loglevel = ?19, evidence = ?20, evidence_dropped = ?21 "
 		"WHERE id = ?22",
 	[ST_KEYS_DELETE] = "DELETE FROM attempt_keys WHERE attempt_id = ?1",
 	[ST_KEY_INSERT] =
@@ -96,6 +98,19 @@ static const char *const stmt_sql[_ST_MAX] = {
 	/* Uses the partial index attempts_open. */
 	[ST_LOAD_OPEN] = "SELECT " ATTEMPT_COLS " FROM attempts WHERE open = 1 ORDER BY start_us, id",
 	[ST_GET] = "SELECT " ATTEMPT_COLS " FROM attempts WHERE id = ?1",
+	/* The same connection stored from another (overlapping) file: same
+	 * host, pid and client endpoint within a day. */
+	[ST_FIND_CONN] =
+		"SELECT id FROM attempts INDEXED BY attempts_addr "
+		"WHERE addr = ?1 AND start_us BETWEEN ?2 AND ?3 AND port = ?4 "
+		"AND (pid = ?5 OR child_pid = ?5) AND host = ?6 AND uid != ?7 "
+		"ORDER BY start_us LIMIT 1",
+	/* Lines without an endpoint (PAM session close): the newest attempt of
+	 * that pid begun in the hour before. */
+	[ST_FIND_CONN_NOPORT] =
+		"SELECT id FROM attempts INDEXED BY attempts_start "
+		"WHERE start_us BETWEEN ?2 AND ?3 AND (pid = ?5 OR child_pid = ?5) "
+		"AND host = ?6 AND uid != ?7 ORDER BY start_us DESC LIMIT 1",
 	[ST_COUNTS] =
 		"SELECT (SELECT count(*) FROM attempts), "
 		"(SELECT count(*) FROM attempts WHERE open = 1), "
@@ -132,7 +147,7 @@ enum {
 	DRV_ADDR,               /* attempts_addr, exact */
 	DRV_CIDR,               /* attempts_addr, textual prefix range, then cidr_match() */
 	DRV_CAUSE,              /* attempts_cause */
-	DRV_OUTCOME,            /* attempts_outcome */
+	DRV_OUTCOME,            /* attempts_start, filtered (no outcome index) */
 	DRV_TIME,               /* attempts_start */
 	_DRV_MAX,
 };
@@ -143,7 +158,7 @@ enum {
 	[DRV_ADDR] = Q("INDEXED BY attempts_addr", "addr = ?8"), \
 	[DRV_CIDR] = Q("INDEXED BY attempts_addr", "addr >= ?10 AND addr < ?11"), \
 	[DRV_CAUSE] = Q("INDEXED BY attempts_cause", "cause = ?6"), \
-	[DRV_OUTCOME] = Q("INDEXED BY attempts_outcome", "outcome = ?5"), \
+	[DRV_OUTCOME] = Q("INDEXED BY attempts_start", "outcome = ?5"), \
 	[DRV_TIME] = Q("INDEXED BY attempts_start", "1"), \
 }
 static const char *const query_sql[2][_DRV_MAX] = { Q_DRIVERS(Q_ALL), Q_DRIVERS(Q_NEWEST) };
@@ -828,9 +843,8 @@ bind_attempt(struct store *s, sqlite3_stmt *st, const struct attempt *a,
 	rc |= bind_str(st, 13, o);
 	rc |= bind_str(st, 14, c);
 	rc |= sqlite3_bind_text(st, 15, cand, (int)clen, SQLITE_STATIC);
-	rc |= bind_str(st, 16, a->explanation);
-	rc |= bind_str(st, 17, a->fix);
-	rc |= bind_str(st, 18, a->decide);
+	rc |= bind_str(st, 16, a->detail);
+	rc |= bind_str(st, 17, a->reason);
 	rc |= bind_str(st, 19, a->loglevel);
 	rc |= sqlite3_bind_text(st, 20, s->evidence.data, (int)s->evidence.len, SQLITE_STATIC);
 	rc |= sqlite3_bind_int64(st, 21, (int64_t)a->n_evidence_dropped);
@@ -969,16 +983,6 @@ copy_col(char *dst, size_t dstsz, sqlite3_stmt *st, int col)
 }
 
 static int
-set_text_col(char **field, sqlite3_stmt *st, int col)
-{
-	const char *t = (const char *)sqlite3_column_text(st, col);
-
-	if (!t && sqlite3_column_type(st, col) != SQLITE_NULL)
-		return -ENOMEM;
-	return attempt_set_text(field, t);
-}
-
-static int
 load_keys(struct store *s, struct attempt *a)
 {
 	sqlite3_stmt *st = s->st[ST_KEYS_SELECT];
@@ -1052,13 +1056,8 @@ row_to_attempt(struct store *s, sqlite3_stmt *st, struct attempt **ret)
 		t = comma ? comma + 1 : t + l;
 	}
 
-	r = set_text_col(&a->explanation, st, COL_EXPLANATION);
-	if (r >= 0)
-		r = set_text_col(&a->fix, st, COL_FIX);
-	if (r >= 0)
-		r = set_text_col(&a->decide, st, COL_DECIDE);
-	if (r < 0)
-		return r;
+	copy_col(a->detail, sizeof a->detail, st, COL_DETAIL);
+	copy_col(a->reason, sizeof a->reason, st, COL_REASON);
 	copy_col(a->loglevel, sizeof a->loglevel, st, COL_LOGLEVEL);
 
 	ev = (const char *)sqlite3_column_text(st, COL_EVIDENCE);
@@ -1082,6 +1081,9 @@ row_to_attempt(struct store *s, sqlite3_stmt *st, struct attempt **ret)
 	a->n_evidence_dropped = (size_t)MAX(sqlite3_column_int64(st, COL_EVIDENCE_DROPPED), 0);
 
 	r = load_keys(s, a);
+	if (r < 0)
+		return r;
+	r = attempt_fill_texts(a);
 	if (r < 0)
 		return r;
 	*ret = TAKE_PTR(a);
@@ -1130,6 +1132,37 @@ store_get(struct store *s, int64_t id, struct attempt **ret)
 	r = row_to_attempt(s, st, ret);
 	reset_stmt(st);
 	return r < 0 ? r : 1;
+}
+
+int
+store_find_connection(struct store *s, const struct attempt *a, int64_t *ret_id)
+{
+	const int64_t day = INT64_C(86400) * 1000000, hour = INT64_C(3600) * 1000000;
+	bool endpoint = a->port && a->addr[0];
+	sqlite3_stmt *st = s->st[endpoint ? ST_FIND_CONN : ST_FIND_CONN_NOPORT];
+	int rc, r = 0;
+
+	if (endpoint) {
+		sqlite3_bind_text(st, 1, a->addr, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, a->start_us - day);
+		sqlite3_bind_int64(st, 3, a->start_us + day);
+		sqlite3_bind_int(st, 4, a->port);
+	} else {
+		sqlite3_bind_int64(st, 2, a->start_us - hour);
+		sqlite3_bind_int64(st, 3, a->start_us);
+	}
+	sqlite3_bind_int64(st, 5, a->pid);
+	sqlite3_bind_text(st, 6, a->host, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, (int64_t)a->uid);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*ret_id = sqlite3_column_int64(st, 0);
+		r = 1;
+	} else if (rc != SQLITE_DONE) {
+		r = store_errno(s->db, rc);
+	}
+	reset_stmt(st);
+	return r;
 }
 
 int

@@ -39,6 +39,7 @@ on_emit(struct attempt *a, void *ud)
 			    .outcome = a->outcome, .cause = a->cause, .n_evidence = a->n_evidence };
 	strlcpy_n(s->user, sizeof s->user, a->user, strlen(a->user));
 	strlcpy_n(s->addr, sizeof s->addr, a->addr, strlen(a->addr));
+	ck_assert_int_eq(attempt_fill_texts(a), 0);
 	ck_assert_ptr_nonnull(a->explanation);
 	return 0;
 }
