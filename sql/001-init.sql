@@ -11,7 +11,7 @@
 -- One row per connection (struct attempt).
 CREATE TABLE attempts (
 	id               INTEGER PRIMARY KEY,
-	uid              INTEGER NOT NULL UNIQUE,   -- 64-bit identity hash, signed bit pattern
+	uid              INTEGER NOT NULL,          -- hash(host, pid, first line), signed bit pattern; informational
 	host             TEXT    NOT NULL,
 	pid              INTEGER NOT NULL,
 	child_pid        INTEGER NOT NULL DEFAULT 0,
@@ -33,8 +33,12 @@ CREATE TABLE attempts (
 	evidence_dropped INTEGER NOT NULL DEFAULT 0
 );
 
--- `sshwhy attempts` without a driving filter walks this newest first.
-CREATE INDEX attempts_start ON attempts(start_us);
+-- A connection's identity: host, pid, client port and the time of its first line
+-- (listener drops share the pid and, in syslog's 1 s resolution, the time).
+-- Unique, so a re-ingested connection is a no-op (ON CONFLICT DO NOTHING), and
+-- time-ordered, so inserts append. `sshwhy attempts` without a driving filter
+-- walks it newest first.
+CREATE UNIQUE INDEX attempts_start ON attempts(start_us, pid, port, host);
 -- --user, --from ADDR / CIDR prefix, --cause: equality then time order. (--outcome has
 -- few distinct values and walks attempts_start: one index less to update per insert.)
 CREATE INDEX attempts_user ON attempts(user, start_us);

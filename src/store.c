@@ -70,14 +70,14 @@ static const char *const stmt_sql[_ST_MAX] = {
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
 	/* Parameters ?1..?21 are bound by bind_attempt(). A re-ingested
-	 * connection has the same uid: DO NOTHING, and sqlite3_changes() == 0
+	 * connection has the same (start_us, pid, port, host): DO NOTHING, and sqlite3_changes() == 0
 	 * tells the caller it was a duplicate, without a SELECT per row. */
 	[ST_INSERT] =
 		"INSERT INTO attempts (uid, host, pid, child_pid, start_us, end_us, open, "
 		"addr, port, server_port, user, user_valid, outcome, cause, candidates, "
 		"detail, reason, loglevel, evidence, evidence_dropped) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-		"?15, ?16, ?17, ?19, ?20, ?21) ON CONFLICT(uid) DO NOTHING",
+		"?15, ?16, ?17, ?19, ?20, ?21) ON CONFLICT(start_us, pid, port, host) DO NOTHING",
 	[ST_UPDATE] =
 		"UPDATE attempts SET uid = ?1, host = ?2, pid = ?3, child_pid = ?4, "
 		"start_us = ?5, end_us = ?6, open = ?7, addr = ?8, port = ?9, "
@@ -103,14 +103,14 @@ static const char *const stmt_sql[_ST_MAX] = {
 	[ST_FIND_CONN] =
 		"SELECT id FROM attempts INDEXED BY attempts_addr "
 		"WHERE addr = ?1 AND start_us BETWEEN ?2 AND ?3 AND port = ?4 "
-		"AND (pid = ?5 OR child_pid = ?5) AND host = ?6 AND uid != ?7 "
+		"AND (pid = ?5 OR child_pid = ?5) AND host = ?6 AND start_us != ?7 "
 		"ORDER BY start_us LIMIT 1",
 	/* Lines without an endpoint (PAM session close): the newest attempt of
 	 * that pid begun in the hour before. */
 	[ST_FIND_CONN_NOPORT] =
 		"SELECT id FROM attempts INDEXED BY attempts_start "
 		"WHERE start_us BETWEEN ?2 AND ?3 AND (pid = ?5 OR child_pid = ?5) "
-		"AND host = ?6 AND uid != ?7 ORDER BY start_us DESC LIMIT 1",
+		"AND host = ?6 AND start_us != ?7 ORDER BY start_us DESC LIMIT 1",
 	[ST_COUNTS] =
 		"SELECT (SELECT count(*) FROM attempts), "
 		"(SELECT count(*) FROM attempts WHERE open = 1), "
@@ -791,6 +791,100 @@ bind_str(sqlite3_stmt *st, int i, const char *v)
 	return sqlite3_bind_text(st, i, v, (int)strlen(v), SQLITE_STATIC);
 }
 
+/* Evidence lines are "YYYY-MM-DDTHH:MM:SS.uuuuuu+00:00 HOST ident[pid]: msg".
+ * Stored, the timestamp and host are implied by the row: "+DELTA_US ident[pid]:
+ * msg", DELTA relative to start_us. Decoding gives back the exact line (and so
+ * the same dedup hash). A line of any other shape is stored as it is. */
+#define EVIDENCE_TS_LEN 32
+
+static int
+digits(const char *p, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	return v;
+}
+
+/* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
+static int64_t
+days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static bool
+evidence_time(const char *l, int64_t *ret_us)
+{
+	int y = digits(l, 4), mo = digits(l + 5, 2), d = digits(l + 8, 2);
+	int h = digits(l + 11, 2), mi = digits(l + 14, 2), se = digits(l + 17, 2);
+	int us = digits(l + 20, 6);
+
+	if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+	    se < 0 || se > 60 || us < 0 || l[4] != '-' || l[7] != '-' || l[10] != 'T' ||
+	    l[13] != ':' || l[16] != ':' || l[19] != '.' || memcmp(l + 26, "+00:00 ", 7) != 0)
+		return false;
+	*ret_us = ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se) *
+		   INT64_C(1000000)) + us;
+	return true;
+}
+
+static int
+evidence_encode(struct buf *b, const char *line, const char *host, int64_t start_us)
+{
+	size_t hl = strlen(host);
+	int64_t t;
+	char tmp[48];
+	char check[48];
+
+	if (strlen(line) > EVIDENCE_TS_LEN + 1 + hl + 1 && evidence_time(line, &t) &&
+	    memcmp(line + EVIDENCE_TS_LEN + 1, host, hl) == 0 && line[EVIDENCE_TS_LEN + 1 + hl] == ' ' &&
+	    memcmp(format_iso8601(t, true, 6, check, sizeof check), line, EVIDENCE_TS_LEN) == 0) {
+		int n = snprintf(tmp, sizeof tmp, "+%lld ", (long long)(t - start_us));
+
+		if (buf_append(b, tmp, (size_t)n) < 0)
+			return -ENOMEM;
+		return buf_puts(b, line + EVIDENCE_TS_LEN + 1 + hl + 1);
+	}
+	return buf_puts(b, line);
+}
+
+/* Decode one stored evidence line p[0..l) into out (cleared first). */
+static int
+evidence_decode(struct buf *out, const char *p, size_t l, const char *host, int64_t start_us)
+{
+	const char *sp;
+	int64_t delta;
+	char num[24], ts[48];
+
+	buf_clear(out);
+	if (l > 2 && p[0] == '+' && (sp = memchr(p, ' ', l)) && (size_t)(sp - p) < sizeof num) {
+		strlcpy_n(num, sizeof num, p + 1, (size_t)(sp - p - 1));
+		if (safe_atoi64(num, &delta) == 0) {
+			format_iso8601(start_us + delta, true, 6, ts, sizeof ts);
+			if (buf_puts(out, ts) < 0 || buf_append(out, " ", 1) < 0 ||
+			    buf_puts(out, host) < 0 || buf_append(out, sp, l - (size_t)(sp - p)) < 0)
+				return -ENOMEM;
+			return 0;
+		}
+	}
+	if (buf_append(out, p, l) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
 static int
 bind_attempt(struct store *s, sqlite3_stmt *st, const struct attempt *a,
 	     char *cand, size_t candsz)
@@ -824,7 +918,7 @@ bind_attempt(struct store *s, sqlite3_stmt *st, const struct attempt *a,
 		return -ENOMEM;
 	for (size_t i = 0; i < a->n_evidence; i++) {
 		if ((i && buf_append(&s->evidence, "\n", 1) < 0) ||
-		    buf_puts(&s->evidence, a->evidence[i]) < 0)
+		    evidence_encode(&s->evidence, a->evidence[i], a->host, a->start_us) < 0)
 			return -ENOMEM;
 	}
 
@@ -891,7 +985,7 @@ put_attempt_locked(struct store *s, struct attempt *a)
 		if (r < 0)
 			return r;
 		if (sqlite3_changes(s->db) == 0)
-			return 0;               /* uid already stored: duplicate */
+			return 0;               /* connection already stored: duplicate */
 		a->id = sqlite3_last_insert_rowid(s->db);
 		r = put_keys(s, a);
 		if (r < 0) {
@@ -1069,8 +1163,12 @@ row_to_attempt(struct store *s, sqlite3_stmt *st, struct attempt **ret)
 			const char *nl = memchr(p, '\n', (size_t)(end - p));
 			size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
-			/* The correlator's dedup hash: FNV-1a of the whole line. */
-			r = attempt_add_evidence(a, p, l, hash_bytes(HASH_INIT, p, l));
+			/* The correlator's dedup hash: hash_bytes() of the whole line. */
+			r = evidence_decode(&s->evidence, p, l, a->host, a->start_us);
+			if (r >= 0)
+				r = attempt_add_evidence(a, s->evidence.data, s->evidence.len,
+							 hash_bytes(HASH_INIT, s->evidence.data,
+								    s->evidence.len));
 			if (r < 0)
 				return r;
 			if (!nl)
@@ -1153,7 +1251,7 @@ store_find_connection(struct store *s, const struct attempt *a, int64_t *ret_id)
 	}
 	sqlite3_bind_int64(st, 5, a->pid);
 	sqlite3_bind_text(st, 6, a->host, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 7, (int64_t)a->uid);
+	sqlite3_bind_int64(st, 7, a->start_us);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*ret_id = sqlite3_column_int64(st, 0);

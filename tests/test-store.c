@@ -158,14 +158,14 @@ START_TEST(test_store_put_attempt_insert_dup_update)
 	struct store *s = open_mem();
 	struct attempt *a = mk(0xfedcba9876543210ULL, "alice", "192.0.2.1", 50522, T0,
 			       OUTCOME_FAILED, CAUSE_PUBKEY_REJECTED_NO_REASON, "SHA256:aaa");
-	struct attempt *dup = mk(0xfedcba9876543210ULL, "mallory", "192.0.2.9", 1, T0,
+	struct attempt *dup = mk(0xfedcba9876543210ULL, "mallory", "192.0.2.9", 50522, T0,
 				 OUTCOME_ACCEPTED, CAUSE_ACCEPTED, NULL);
 	struct attempt *got = NULL;
 	struct store_counts c;
 
 	ck_assert_int_eq(store_put_attempt(s, a), 1);
 	ck_assert_int_gt(a->id, 0);
-	/* same uid: a duplicate, nothing written */
+	/* same identity (start, pid, client port, host): a duplicate, nothing written */
 	ck_assert_int_eq(store_put_attempt(s, dup), 0);
 	ck_assert_int_eq(dup->id, 0);
 	ck_assert_int_eq(store_get(s, a->id, &got), 1);
