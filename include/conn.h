@@ -24,7 +24,8 @@ struct conn_table;
 
 struct conn_callbacks {
 	/* An attempt is complete (a->open == false), or emitted while still open
-	 * (evicted, idle, flushed). Borrowed: do not keep a. May update a->id. */
+	 * (evicted, idle, flushed). Return 0 to leave a with the table (it is
+	 * freed), 1 to take ownership of it, negative errno to stop. */
 	int (*emit)(struct attempt *a, void *userdata);
 	/* A line that belongs to no connection (listener penalties, server
 	 * start/stop, unattachable unrecognised lines). kind is the event kind string. */

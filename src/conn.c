@@ -224,6 +224,11 @@ conn_emit(struct conn_table *t, struct conn *c, bool ended)
 	r = classify_attempt(c->a, &c->f);
 	if (r >= 0)
 		r = t->cb.emit(c->a, t->ud);
+	if (r > 0) {
+		/* The callback took the attempt. */
+		c->a = NULL;
+		r = 0;
+	}
 	t->stats.emitted++;
 	conn_destroy(t, c);
 	return r;

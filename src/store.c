@@ -832,9 +832,14 @@ evidence_time(const char *l, int64_t *ret_us)
 	int h = digits(l + 11, 2), mi = digits(l + 14, 2), se = digits(l + 17, 2);
 	int us = digits(l + 20, 6);
 
-	if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
-	    se < 0 || se > 60 || us < 0 || l[4] != '-' || l[7] != '-' || l[10] != 'T' ||
-	    l[13] != ':' || l[16] != ':' || l[19] != '.' || memcmp(l + 26, "+00:00 ", 7) != 0)
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	/* Only what format_iso8601() gives back byte for byte. */
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))) || h < 0 || h > 23 ||
+	    mi < 0 || mi > 59 || se < 0 || se > 59 || us < 0 || l[4] != '-' || l[7] != '-' ||
+	    l[10] != 'T' || l[13] != ':' || l[16] != ':' || l[19] != '.' ||
+	    memcmp(l + 26, "+00:00 ", 7) != 0)
 		return false;
 	*ret_us = ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se) *
 		   INT64_C(1000000)) + us;
@@ -844,21 +849,28 @@ evidence_time(const char *l, int64_t *ret_us)
 static int
 evidence_encode(struct buf *b, const char *line, const char *host, int64_t start_us)
 {
-	size_t hl = strlen(host);
+	size_t hl = strlen(host), ll = strlen(line);
 	int64_t t;
-	char tmp[48];
-	char check[48];
 
-	if (strlen(line) > EVIDENCE_TS_LEN + 1 + hl + 1 && evidence_time(line, &t) &&
-	    memcmp(line + EVIDENCE_TS_LEN + 1, host, hl) == 0 && line[EVIDENCE_TS_LEN + 1 + hl] == ' ' &&
-	    memcmp(format_iso8601(t, true, 6, check, sizeof check), line, EVIDENCE_TS_LEN) == 0) {
-		int n = snprintf(tmp, sizeof tmp, "+%lld ", (long long)(t - start_us));
+	if (ll > EVIDENCE_TS_LEN + 1 + hl + 1 && evidence_time(line, &t) &&
+	    memcmp(line + EVIDENCE_TS_LEN + 1, host, hl) == 0 && line[EVIDENCE_TS_LEN + 1 + hl] == ' ') {
+		char tmp[24], *p = tmp + sizeof tmp;
+		int64_t delta = t - start_us;
+		uint64_t v = delta < 0 ? (uint64_t)-delta : (uint64_t)delta;
 
-		if (buf_append(b, tmp, (size_t)n) < 0)
+		*--p = ' ';
+		do {
+			*--p = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		if (delta < 0)
+			*--p = '-';
+		*--p = '+';
+		if (buf_append(b, p, (size_t)(tmp + sizeof tmp - p)) < 0)
 			return -ENOMEM;
-		return buf_puts(b, line + EVIDENCE_TS_LEN + 1 + hl + 1);
+		return buf_append(b, line + EVIDENCE_TS_LEN + 1 + hl + 1, ll - (EVIDENCE_TS_LEN + 1 + hl + 1));
 	}
-	return buf_puts(b, line);
+	return buf_append(b, line, ll);
 }
 
 /* Decode one stored evidence line p[0..l) into out (cleared first). */
