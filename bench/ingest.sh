@@ -31,14 +31,17 @@ run() {
 	shift
 	for _ in $(seq "$RUNS"); do
 		rm -f "$T"/b.db*
-		/usr/bin/time -f "%e %M" -o "$T/time" "$@" >/dev/null 2>"$T/err" || { cat "$T/err"; exit 1; }
-		read -r s m <"$T/time"
-		secs+=("$s")
+		local t0 t1
+		t0=$(date +%s%N)
+		/usr/bin/time -f "%M" -o "$T/time" "$@" >/dev/null 2>"$T/err" || { cat "$T/err"; exit 1; }
+		t1=$(date +%s%N)
+		read -r m <"$T/time"
+		secs+=("$(echo "($t1 - $t0) / 1000000000" | bc -l)")
 		[ "$m" -gt "$rss" ] && rss=$m
 	done
 	local med
 	med=$(printf '%s\n' "${secs[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
-	printf '%-22s %8.2f s %12.0f lines/s %8.1f MiB/s  peak RSS %6.1f MiB\n' "$name" "$med" \
+	printf '%-22s %8.3f s %12.0f lines/s %8.1f MiB/s  peak RSS %6.1f MiB\n' "$name" "$med" \
 		"$(echo "$LINES / ($med + 0.0001)" | bc -l)" "$(echo "$SIZE / 1048576 / ($med + 0.0001)" | bc -l)" \
 		"$(echo "$rss / 1024" | bc -l)"
 }

@@ -141,6 +141,17 @@ main(int argc, char **argv)
 	}
 	cmd = find_command(argv[optind], &ambiguous);
 	if (!cmd) {
+		/* Commands of the design that are not written yet: say so plainly. */
+		static const char *const planned[] = { "follow", "explain", "check" };
+
+		for (size_t i = 0; i < ELEMENTSOF(planned); i++)
+			if (streq(argv[optind], planned[i])) {
+				log_error("'%s' is not implemented yet in this version (planned; see README)",
+					  planned[i]);
+				return 1;
+			}
+	}
+	if (!cmd) {
 		const char *s = ambiguous ? NULL : suggest_command(argv[optind]);
 		_cleanup_(freep) char *safe = escape_terminal_dup(argv[optind], strlen(argv[optind]));
 
