@@ -37,8 +37,14 @@ int conn_table_new(const struct conn_callbacks *cb, void *userdata, struct conn_
 struct conn_table *conn_table_free(struct conn_table *t);
 
 /* Feed one parsed line. Returns 0 or negative errno (from a callback or ENOMEM).
- * A line already in its attempt (same evidence text) is counted as a duplicate. */
+ * A line already in its attempt from an earlier input (same evidence text) is
+ * counted as a duplicate and skipped. */
 int conn_table_feed(struct conn_table *t, const struct log_line *line, const struct auth_event *ev);
+
+/* A new input begins: lines already held from earlier inputs (or adopted from
+ * the store) count as duplicates if they come again; repeats within one input
+ * are real lines. */
+void conn_table_new_input(struct conn_table *t);
 
 /* Re-admit an attempt that was stored while still open (takes ownership; its
  * evidence is re-parsed to rebuild the facts). Later lines of the same

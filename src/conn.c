@@ -39,6 +39,8 @@ struct conn {
 	int64_t last_us;
 	int64_t closed_us;              /* 0 = not closed */
 	bool closing;                   /* on the closing list */
+	unsigned gen;                   /* input generation this connection last saw */
+	size_t dedup_limit;             /* evidence lines from earlier inputs: only they count as duplicates */
 	struct conn *prev, *next;
 	uint64_t keys[MAX_CONN_KEYS];
 	size_t n_keys;
@@ -58,6 +60,7 @@ struct conn_table {
 	struct conn_stats stats;
 	int64_t clock_us;               /* newest log time seen */
 	struct sshd_parser *parser;     /* only for adopt(); created lazily */
+	unsigned gen;                   /* bumped by conn_table_new_input() */
 	int64_t cached_sec;
 	char cached_date[40];
 	size_t cached_date_len;
@@ -739,10 +742,18 @@ conn_add_line(struct conn_table *t, struct conn *c, const struct log_line *line,
 {
 	int r;
 
-	if (attempt_has_evidence_hash(c->a, hash)) {
-		t->stats.duplicates++;
-		return 0;
+	/* A line seen in an earlier input (or stored) is a re-read; the same
+	 * text twice within one input is two real lines (syslog has 1 s
+	 * resolution and sshd repeats itself). */
+	if (c->gen != t->gen) {
+		c->gen = t->gen;
+		c->dedup_limit = c->a->n_evidence;
 	}
+	for (size_t i = 0; i < c->dedup_limit && i < c->a->n_evidence; i++)
+		if (c->a->evidence_hash[i] == hash) {
+			t->stats.duplicates++;
+			return 0;
+		}
 	r = attempt_add_evidence(c->a, text, n, hash);
 	if (r < 0)
 		return r;
@@ -912,6 +923,12 @@ conn_table_adopt(struct conn_table *t, struct attempt *a)
 			return r;
 	}
 	return 0;
+}
+
+void
+conn_table_new_input(struct conn_table *t)
+{
+	t->gen++;
 }
 
 int

@@ -316,6 +316,7 @@ ingest_run(struct ingest *in, struct source *src, const char *label, char **rete
 	uint64_t n = 0;
 	int r, rr;
 
+	conn_table_new_input(in->conns);
 	for (;;) {
 		r = source_next(src, &line, reterr);
 		if (r <= 0)

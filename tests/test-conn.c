@@ -143,17 +143,34 @@ START_TEST(test_hostile_user_keeps_real_endpoint)
 }
 END_TEST
 
-START_TEST(test_duplicate_lines_ignored)
+START_TEST(test_duplicate_lines_from_earlier_input_ignored)
 {
 	const char *l = T "01.0+00:00 vm sshd[500]: Failed password for root from 10.0.0.1 port 1000 ssh2";
 
+	conn_table_new_input(table);
 	feed(l);
+	/* the same line read again from an overlapping file */
+	conn_table_new_input(table);
 	feed(l);
 	feed(T "02.0+00:00 vm sshd[500]: Connection closed by authenticating user root 10.0.0.1 port 1000 [preauth]");
 	ck_assert_int_eq(conn_table_flush(table), 0);
 	ck_assert_uint_eq(n_emitted, 1);
 	ck_assert_uint_eq(emitted[0].n_evidence, 2);
 	ck_assert_int_eq(emitted[0].cause, CAUSE_PASSWORD_FAILED);
+}
+END_TEST
+
+START_TEST(test_repeated_line_within_one_input_kept)
+{
+	/* Two wrong passwords in the same second look identical in syslog. */
+	const char *l = "Nov 22 02:24:01 vm sshd[510]: Failed password for root from 10.0.0.1 port 1000 ssh2";
+
+	conn_table_new_input(table);
+	feed(l);
+	feed(l);
+	ck_assert_int_eq(conn_table_flush(table), 0);
+	ck_assert_uint_eq(n_emitted, 1);
+	ck_assert_uint_eq(emitted[0].n_evidence, 2);
 }
 END_TEST
 
@@ -233,7 +250,8 @@ make_suite(void)
 	tcase_add_test(tc, test_interleaved_connections);
 	tcase_add_test(tc, test_pid_reuse_splits);
 	tcase_add_test(tc, test_hostile_user_keeps_real_endpoint);
-	tcase_add_test(tc, test_duplicate_lines_ignored);
+	tcase_add_test(tc, test_duplicate_lines_from_earlier_input_ignored);
+	tcase_add_test(tc, test_repeated_line_within_one_input_kept);
 	tcase_add_test(tc, test_listener_lines);
 	tcase_add_test(tc, test_open_at_end_is_provisional);
 	tcase_add_test(tc, test_trailing_pam_line_joins_closed);
