@@ -21,6 +21,11 @@ extern const struct command cmd_help;
 
 extern const struct command *const commands[];
 
+struct store;
+/* Open the database of g (flags as store_open()), logging a clear message on
+ * failure ("no database at ..." for a missing one opened read-only). */
+int command_open_store(const struct global_opts *g, unsigned flags, struct store **ret);
+
 /* Exit codes (STYLE.md 17). A command returns 0, a negative errno (runtime
  * failure, already logged) or EXIT_USAGE_ERROR via usage_error(). */
 #define EXIT_USAGE 2

@@ -83,6 +83,10 @@ char *format_iso8601(int64_t usec, bool utc, int usec_digits, char *buf, size_t 
  * always NUL-terminates. Returns 1 if truncated, else 0. */
 int escape_terminal(char *out, size_t cap, size_t *len, const char *s, size_t n);
 
+/* The well-formed UTF-8 sequence at s[0..n): its length (1..4) and code point,
+ * or 0 when the bytes are not one (overlong, surrogate, > U+10FFFF, cut). */
+size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *ret);
+
 /* Same, into a malloc'ed string. Caller frees. NULL on ENOMEM. */
 char *escape_terminal_dup(const char *s, size_t n);
 

@@ -182,7 +182,6 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 	struct render_opts ro = { 0 };
 	_cleanup_(store_freep) struct store *st = NULL;
 	_cleanup_(table_freep) struct table *table = NULL;
-	_cleanup_(freep) char *dbpath = NULL, *err = NULL;
 	struct ctx ctx = { 0 };
 	bool json = false, utc = false, have_limit = false;
 	int64_t now = now_usec();
@@ -269,25 +268,9 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 	if (f.since_us && f.until_us && f.since_us >= f.until_us)
 		return usage_error("attempts", "--since is not before --until");
 
-	if (g && g->db_path)
-		dbpath = strdup(g->db_path);
-	else
-		dbpath = store_default_path();
-	if (!dbpath)
-		return log_error_errno(-ENOMEM, "out of memory");
-
-	r = store_open(dbpath, STORE_READONLY, &st, &err);
-	if (r == -ENOENT) {
-		log_error("no database at '%s' (run 'sshwhy ingest' or 'sshwhy follow' first)", dbpath);
+	r = command_open_store(g, STORE_READONLY, &st);
+	if (r < 0)
 		return r;
-	}
-	if (r < 0) {
-		if (err)
-			log_error("%s", err);
-		else
-			log_error_errno(r, "cannot open '%s': %s", dbpath, strerror(-r));
-		return r;
-	}
 
 	render_opts_from_env(&ro, STDOUT_FILENO);
 	ro.utc = utc;
@@ -306,7 +289,7 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 	if (r < 0) {
 		if (r == -EIO && json)
 			return log_error_errno(r, "cannot write output: %s", strerror(-r));
-		return log_error_errno(r, "cannot query '%s': %s", dbpath, store_last_error(st));
+		return log_error_errno(r, "cannot query the database: %s", store_last_error(st));
 	}
 	if (table) {
 		if (ctx.rows == 0) {

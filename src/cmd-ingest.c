@@ -211,14 +211,9 @@ run(int argc, char **argv, const struct global_opts *g)
 	}
 	qsort(inputs, n_inputs, sizeof *inputs, input_cmp);
 
-	r = store_open(g->db_path, STORE_CREATE, &st, &err);
-	if (r < 0) {
-		_cleanup_(freep) char *safe = escape_terminal_dup(g->db_path, strlen(g->db_path));
-
-		if (err)
-			return log_error_errno(r, "cannot open database '%s': %s", safe ? safe : "?", err);
-		return log_error_errno(r, "cannot open database '%s': %s", safe ? safe : "?", strerror(-r));
-	}
+	r = command_open_store(g, STORE_CREATE, &st);
+	if (r < 0)
+		return r;
 	io.progress = progress;
 	r = ingest_new(st, &io, &in, &err);
 	if (r < 0) {

@@ -60,7 +60,6 @@ show_run(int argc, char **argv, const struct global_opts *g)
 	struct option longopts[ELEMENTSOF(options) + 1];
 	_cleanup_(store_freep) struct store *st = NULL;
 	_cleanup_(attempt_freep) struct attempt *a = NULL;
-	_cleanup_(freep) char *dbpath = NULL, *err = NULL;
 	struct render_opts ro = { 0 };
 	bool json = false, utc = false;
 	int64_t id;
@@ -95,28 +94,13 @@ show_run(int argc, char **argv, const struct global_opts *g)
 	if (safe_atoi64(argv[optind], &id) < 0 || id <= 0)
 		return usage_error("show", "invalid attempt ID '%s'", argv[optind]);
 
-	if (g && g->db_path)
-		dbpath = strdup(g->db_path);
-	else
-		dbpath = store_default_path();
-	if (!dbpath)
-		return log_error_errno(-ENOMEM, "out of memory");
-	r = store_open(dbpath, STORE_READONLY, &st, &err);
-	if (r == -ENOENT) {
-		log_error("no database at '%s' (run 'sshwhy ingest' or 'sshwhy follow' first)", dbpath);
+	r = command_open_store(g, STORE_READONLY, &st);
+	if (r < 0)
 		return r;
-	}
-	if (r < 0) {
-		if (err)
-			log_error("%s", err);
-		else
-			log_error_errno(r, "cannot open '%s': %s", dbpath, strerror(-r));
-		return r;
-	}
 	r = store_get(st, id, &a);
 	if (r < 0)
-		return log_error_errno(r, "cannot read attempt %lld from '%s': %s", (long long)id,
-				       dbpath, store_last_error(st));
+		return log_error_errno(r, "cannot read attempt %lld: %s", (long long)id,
+				       store_last_error(st));
 	if (r == 0) {
 		log_error("no attempt with id %lld", (long long)id);
 		return -ENOENT;

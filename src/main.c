@@ -38,6 +38,27 @@ usage_error(const char *cmd, const char *fmt, ...)
 	return -EXIT_USAGE_SENTINEL;
 }
 
+int
+command_open_store(const struct global_opts *g, unsigned flags, struct store **ret)
+{
+	_cleanup_(freep) char *err = NULL;
+	_cleanup_(freep) char *safe = escape_terminal_dup(g->db_path, strlen(g->db_path));
+	int r;
+
+	r = store_open(g->db_path, flags, ret, &err);
+	if (r == -ENOENT && (flags & STORE_READONLY)) {
+		log_error("no database at '%s' (run 'sshwhy ingest' first)", safe ? safe : "?");
+		return r;
+	}
+	if (r < 0) {
+		if (err)
+			log_error("cannot open database '%s': %s", safe ? safe : "?", err);
+		else
+			log_error_errno(r, "cannot open database '%s': %s", safe ? safe : "?", strerror(-r));
+	}
+	return r;
+}
+
 /* Exact name, else a unique prefix. *ret_ambiguous set when several match. */
 static const struct command *
 find_command(const char *name, bool *ret_ambiguous)

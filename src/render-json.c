@@ -9,37 +9,6 @@
 #include "util.h"
 #include "banned.h"
 
-/* Length of the well-formed UTF-8 sequence at s (2..4) and its code point,
- * or 0 when the bytes are not one (overlong, surrogate, > U+10FFFF, cut). */
-static size_t
-utf8_decode(const unsigned char *s, size_t n, uint32_t *ret)
-{
-	unsigned char c = s[0];
-	size_t len;
-	uint32_t cp;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	*ret = cp;
-	return len;
-}
-
 int
 json_escape(struct buf *b, const char *s, size_t n)
 {

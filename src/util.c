@@ -115,16 +115,17 @@ format_iso8601(int64_t usec, bool utc, int usec_digits, char *buf, size_t n)
 	return buf;
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
-static size_t
-utf8_seq_len(const unsigned char *s, size_t n)
+size_t
+utf8_decode(const unsigned char *s, size_t n, uint32_t *ret)
 {
 	unsigned char c = s[0];
 	size_t len;
 	uint32_t cp;
 
-	if (c < 0x80)
+	if (c < 0x80) {
+		*ret = c;
 		return 1;
+	}
 	if (c >= 0xc2 && c <= 0xdf)
 		len = 2, cp = c & 0x1f;
 	else if (c >= 0xe0 && c <= 0xef)
@@ -143,8 +144,19 @@ utf8_seq_len(const unsigned char *s, size_t n)
 	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
 	    (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
-	/* C1 controls (U+0080..U+009F) can act as escape introducers on some terminals. */
-	if (cp >= 0x80 && cp <= 0x9f)
+	*ret = cp;
+	return len;
+}
+
+/* Length of the UTF-8 sequence at s that is safe on a terminal, or 0: C1
+ * controls (U+0080..U+009F) can act as escape introducers on some terminals. */
+static size_t
+utf8_seq_len(const unsigned char *s, size_t n)
+{
+	uint32_t cp;
+	size_t len = utf8_decode(s, n, &cp);
+
+	if (len > 1 && cp <= 0x9f)
 		return 0;
 	return len;
 }
