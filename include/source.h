@@ -79,3 +79,46 @@ int syslog_infer_year(int month, int day, time_t ref_time);
  *  - stats.lines counts records: text lines, or journal entries. For
  *    SOURCE_JOURNAL bytes_total is 0 and bytes_done counts entries.
  *  - struct log_line strings may contain NUL bytes and invalid UTF-8. */
+
+/* ---- Follow mode (sshwhy follow) ------------------------------------------
+ * A follow source never ends: when it has returned everything there is,
+ * source_next() returns -EAGAIN and the caller waits (source_wait()) and calls
+ * it again. Positions are opaque strings a later run passes back to resume
+ * exactly after the last line returned: for a file "file dev=D ino=I off=O
+ * head=H" (H: hash of the first 4 KiB, to notice a different file at the
+ * same size), for the journal the sd-journal cursor. */
+
+struct follow_options {
+	const char *position;   /* resume after this (NULL: start per since/at_end) */
+	int64_t since_us;       /* no position: start at the first entry at or after this; 0 = not set */
+	bool at_end;            /* no position and no since: start at the end (--no-catch-up) */
+	char **units;           /* journal: _SYSTEMD_UNIT matches (NULL: the defaults) */
+	char **identifiers;     /* journal: SYSLOG_IDENTIFIER matches (NULL: sshd, sshd-session, sshd-auth) */
+};
+
+/* Follow a syslog text file the way tail -F does: survives rename+create
+ * (drains the old file, then reads the new one from its start), copytruncate
+ * (size below the offset: read again from 0), a different file at the same
+ * path and size (head hash), and the file missing for a while (waits). */
+int source_open_follow_file(const char *path, const struct source_options *o,
+			    const struct follow_options *f, struct source **ret, char **reterr);
+
+/* Follow the journal (directory NULL = the local system journal). */
+int source_open_follow_journal(const char *directory, const struct source_options *o,
+			       const struct follow_options *f, struct source **ret, char **reterr);
+
+/* Position after the last line source_next() returned, or NULL before the
+ * first (then nothing is to be saved). Borrowed: valid until the next call. */
+const char *source_get_position(struct source *s);
+
+/* Wait until more data may be there, at most timeout_us (-1 = forever).
+ * Returns 1 data may be ready, 0 timeout, -EINTR on a signal, negative errno. */
+int source_wait(struct source *s, int64_t timeout_us);
+
+/* A file descriptor to poll (POLLIN) together with others, or -1 when the
+ * source can only be polled by timeout (then call source_wait with a short
+ * timeout). After it fires, call source_next(). */
+int source_get_fd(struct source *s);
+
+/* Reopen the underlying file or journal (SIGHUP); the position is kept. */
+int source_reopen(struct source *s, char **reterr);

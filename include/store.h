@@ -67,6 +67,13 @@ int store_get(struct store *s, int64_t id, struct attempt **ret);
  * overlapping file that began in its middle. 1 = found (*ret_id), 0 = none. */
 int store_find_connection(struct store *s, const struct attempt *a, int64_t *ret_id);
 
+/* Source positions (follow mode), saved in the caller's transaction so they
+ * commit together with the attempts they cover. kind: "journal" or "file";
+ * key: the journal directory or file path. get: 1 = found (*ret owned by
+ * the caller), 0 = none. */
+int store_get_position(struct store *s, const char *kind, const char *key, char **ret);
+int store_put_position(struct store *s, const char *kind, const char *key, const char *position);
+
 struct store_counts {
 	int64_t attempts;
 	int64_t open;
