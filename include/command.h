@@ -14,6 +14,7 @@ struct command {
 	void (*help)(void);
 };
 
+extern const struct command cmd_follow;
 extern const struct command cmd_ingest;
 extern const struct command cmd_attempts;
 extern const struct command cmd_show;

@@ -31,6 +31,9 @@ struct conn_callbacks {
 	 * start/stop, unattachable unrecognised lines). kind is the event kind string. */
 	int (*orphan)(int64_t time_us, const char *host, uint32_t pid, const char *kind,
 		      const char *line, uint64_t hash, void *userdata);
+	/* conn_table_persist(): save an attempt still held (classified, a->open
+	 * set as it stands). Borrowed; may set a->id. NULL = not used. */
+	int (*persist)(struct attempt *a, void *userdata);
 };
 
 int conn_table_new(const struct conn_callbacks *cb, void *userdata, struct conn_table **ret);
@@ -51,9 +54,16 @@ void conn_table_new_input(struct conn_table *t);
  * connection continue it instead of starting a new one. */
 int conn_table_adopt(struct conn_table *t, struct attempt *a);
 
-/* Emit attempts whose last line is older than now_us - idle_us, and closed
- * ones past their grace period (follow mode: wall clock). */
-int conn_table_expire(struct conn_table *t, int64_t now_us, int64_t idle_us);
+/* Follow mode, on the wall clock: emit closed attempts whose terminal line is
+ * older than grace_us, and unauthenticated ones silent for login_grace_us
+ * (sshd has killed them by then even if it logged nothing, as Debian 12 does
+ * at LoginGraceTime: they are classified as login-grace-timeout). 0 = off. */
+int conn_table_expire(struct conn_table *t, int64_t now_us, int64_t grace_us, int64_t login_grace_us);
+
+/* Hand every attempt changed since the last call to cb.persist, so a
+ * checkpoint (attempts + source position in one transaction) can resume
+ * exactly after a crash. */
+int conn_table_persist(struct conn_table *t);
 
 /* Emit everything: closed attempts as complete, the rest still open. */
 int conn_table_flush(struct conn_table *t);

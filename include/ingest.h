@@ -23,8 +23,15 @@ struct ingest_stats {
 };
 
 struct ingest;
+struct attempt;
+struct log_line;
+
 struct ingest_options {
 	bool progress;                  /* draw progress on stderr (TTY) */
+	/* Called for every attempt stored as complete (new, or an open one
+	 * completed), texts filled; before the transaction commits. */
+	int (*verdict)(const struct attempt *a, void *userdata);
+	void *userdata;
 };
 
 int ingest_new(struct store *st, const struct ingest_options *o, struct ingest **ret, char **reterr);
@@ -34,3 +41,12 @@ int ingest_run(struct ingest *in, struct source *src, const char *label, char **
 /* Store attempts still open (so a later ingest continues them) and commit. */
 int ingest_finish(struct ingest *in, char **reterr);
 void ingest_get_stats(const struct ingest *in, struct ingest_stats *ret);
+
+/* Follow mode, a line at a time: parse and correlate one line (writes go into
+ * the open transaction). */
+int ingest_feed(struct ingest *in, const struct log_line *line);
+/* Save what the correlator holds (open attempts), the source position (if
+ * not NULL) and commit, all in one transaction. */
+int ingest_checkpoint(struct ingest *in, const char *kind, const char *key, const char *position);
+/* Wall-clock expiry (see conn_table_expire()). */
+int ingest_expire(struct ingest *in, int64_t now_us, int64_t grace_us, int64_t login_grace_us);

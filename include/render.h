@@ -29,6 +29,10 @@ struct table *table_free(struct table *t);
 int table_add_attempt(struct table *t, const struct attempt *a);
 int table_print(struct table *t, FILE *f);
 
+/* One line per attempt for follow: time, host, user, address:port, outcome,
+ * cause, explanation [fingerprint], escaped, coloured if o->color. */
+int render_attempt_line(struct buf *b, const struct attempt *a, const struct render_opts *o);
+
 /* Detailed multi-line view (sshwhy show). */
 int render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts *o);
 

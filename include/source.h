@@ -48,6 +48,8 @@ struct source_stats {
 	uint64_t truncated;     /* lines cut at max_line */
 	uint64_t bytes_done;    /* progress: bytes consumed (compressed bytes for .gz) */
 	uint64_t bytes_total;   /* 0 = unknown (stdin, journal) */
+	uint64_t truncations;   /* follow file: copytruncate or rewritten in place, read again from 0 */
+	uint64_t rotations;     /* follow file: moved on to a new file at the path */
 };
 void source_get_stats(const struct source *s, struct source_stats *ret);
 enum source_format source_get_format(const struct source *s);

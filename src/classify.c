@@ -227,7 +227,7 @@ classify_unauthenticated(struct verdict *v, const struct attempt *a, const struc
 		v->detail = n->detail;
 		return;
 	}
-	if (facts_note(f, EVENT_GRACE_TIMEOUT)) {
+	if (facts_note(f, EVENT_GRACE_TIMEOUT) || f->grace_expired) {
 		/* Whatever else happened, the clock ended it. */
 		v->outcome = OUTCOME_TIMEOUT;
 		v->cause = CAUSE_LOGIN_GRACE_TIMEOUT;

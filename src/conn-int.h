@@ -33,6 +33,7 @@ struct conn_facts {
 	bool authenticated;             /* an Accepted line */
 	bool closed;                    /* a terminal line was seen */
 	bool ended;                     /* over without a terminal line (its pid was reused) */
+	bool grace_expired;             /* follow: silent past LoginGraceTime, unauthenticated */
 	bool pam_session;               /* pam session opened (wait for "session closed") */
 	bool any_preamble_user;         /* a close line named the user */
 	int debug_level;                /* highest debugN: level seen, 0 = none */

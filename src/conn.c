@@ -39,6 +39,7 @@ struct conn {
 	int64_t last_us;
 	int64_t closed_us;              /* 0 = not closed */
 	bool closing;                   /* on the closing list */
+	bool dirty;                     /* changed since the last conn_table_persist() */
 	unsigned gen;                   /* input generation this connection last saw */
 	size_t dedup_limit;             /* evidence lines from earlier inputs: only they count as duplicates */
 	struct conn *prev, *next;
@@ -763,6 +764,7 @@ conn_add_line(struct conn_table *t, struct conn *c, const struct log_line *line,
 		c->a->uid = hash_bytes(h, text, n);
 	}
 	c->last_us = MAX(c->last_us, line->time_us);
+	c->dirty = true;
 	if (!c->closing) {
 		list_unlink(&t->active, c);
 		list_append(&t->active, c);
@@ -932,9 +934,54 @@ conn_table_new_input(struct conn_table *t)
 }
 
 int
-conn_table_expire(struct conn_table *t, int64_t now_us, int64_t idle_us)
+conn_table_expire(struct conn_table *t, int64_t now_us, int64_t grace_us, int64_t login_grace_us)
 {
-	return sweep(t, now_us, MIN(idle_us, CONN_CLOSE_GRACE_US), idle_us);
+	int r;
+
+	while (grace_us > 0 && t->closing.head && t->closing.head->closed_us + grace_us <= now_us) {
+		r = conn_emit(t, t->closing.head, false);
+		if (r < 0)
+			return r;
+	}
+	if (login_grace_us <= 0)
+		return 0;
+	for (struct conn *c = t->active.head, *next; c; c = next) {
+		next = c->next;
+		if (c->last_us + login_grace_us > now_us)
+			break;          /* the list is in order of last activity */
+		if (c->f.authenticated)
+			continue;       /* sessions may be idle for days */
+		c->f.grace_expired = true;
+		r = conn_emit(t, c, true);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int
+conn_table_persist(struct conn_table *t)
+{
+	struct conn_list *lists[] = { &t->active, &t->closing };
+	int r;
+
+	if (!t->cb.persist)
+		return 0;
+	for (size_t l = 0; l < ELEMENTSOF(lists); l++)
+		for (struct conn *c = lists[l]->head; c; c = c->next) {
+			if (!c->dirty)
+				continue;
+			/* Still held here, so still "open" in the store: after a
+			 * restart it is adopted again and emitted (and shown) then. */
+			c->a->open = true;
+			r = classify_attempt(c->a, &c->f);
+			if (r >= 0)
+				r = t->cb.persist(c->a, t->ud);
+			if (r < 0)
+				return r;
+			c->dirty = false;
+		}
+	return 0;
 }
 
 int

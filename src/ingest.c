@@ -172,6 +172,14 @@ on_emit(struct attempt *a, void *ud)
 	r = store_put_attempt(in->st, a);
 	if (r < 0)
 		return r;
+	if (r > 0 && !a->open && in->o.verdict) {
+		r = attempt_fill_texts(a);
+		if (r >= 0)
+			r = in->o.verdict(a, in->o.userdata);
+		if (r < 0)
+			return r;
+		r = 1;
+	}
 	if (r == 0)
 		in->stats.attempts_duplicate++;
 	else if (was_stored)
@@ -200,6 +208,19 @@ on_orphan(int64_t time_us, const char *host, uint32_t pid, const char *kind, con
 }
 
 static int
+on_persist(struct attempt *a, void *ud)
+{
+	struct ingest *in = ud;
+	int r;
+
+	r = txn_begin(in);
+	if (r < 0)
+		return r;
+	r = store_put_attempt(in->st, a);
+	return r < 0 ? r : 0;
+}
+
+static int
 on_load_open(struct attempt *a, void *ud)
 {
 	struct ingest *in = ud;
@@ -210,7 +231,9 @@ on_load_open(struct attempt *a, void *ud)
 int
 ingest_new(struct store *st, const struct ingest_options *o, struct ingest **ret, char **reterr)
 {
-	static const struct conn_callbacks cb = { .emit = on_emit, .orphan = on_orphan };
+	static const struct conn_callbacks cb = {
+		.emit = on_emit, .orphan = on_orphan, .persist = on_persist,
+	};
 	struct ingest *in = calloc(1, sizeof *in);
 	int r;
 
@@ -365,6 +388,43 @@ ingest_finish(struct ingest *in, char **reterr)
 	conn_table_stats(in->conns, &cs);
 	in->stats.duplicate_lines = cs.duplicates;
 	return r;
+}
+
+int
+ingest_feed(struct ingest *in, const struct log_line *line)
+{
+	struct auth_event ev;
+	int r;
+
+	in->stats.lines++;
+	in->stats.sshd_lines++;
+	r = sshd_parse_message(in->parser, line->msg, line->msg_len, &ev);
+	if (r < 0)
+		return r;
+	if (r == 0)
+		in->stats.unrecognised++;
+	return conn_table_feed(in->conns, line, &ev);
+}
+
+int
+ingest_checkpoint(struct ingest *in, const char *kind, const char *key, const char *position)
+{
+	int r;
+
+	r = txn_begin(in);
+	if (r >= 0)
+		r = conn_table_persist(in->conns);
+	if (r >= 0 && position)
+		r = store_put_position(in->st, kind, key, position);
+	if (r >= 0)
+		r = txn_commit(in);
+	return r;
+}
+
+int
+ingest_expire(struct ingest *in, int64_t now_us, int64_t grace_us, int64_t login_grace_us)
+{
+	return conn_table_expire(in->conns, now_us, grace_us, login_grace_us);
 }
 
 void

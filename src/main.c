@@ -14,6 +14,7 @@
 #include "banned.h"
 
 const struct command *const commands[] = {
+	&cmd_follow,
 	&cmd_ingest,
 	&cmd_attempts,
 	&cmd_show,
@@ -163,7 +164,7 @@ main(int argc, char **argv)
 	cmd = find_command(argv[optind], &ambiguous);
 	if (!cmd) {
 		/* Commands of the design that are not written yet: say so plainly. */
-		static const char *const planned[] = { "follow", "explain", "check" };
+		static const char *const planned[] = { "explain", "check" };
 
 		for (size_t i = 0; i < ELEMENTSOF(planned); i++)
 			if (streq(argv[optind], planned[i])) {

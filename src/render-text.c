@@ -445,3 +445,55 @@ render_opts_from_env(struct render_opts *o, int fd)
 	if (cols && safe_atou(cols, &v) == 0 && v > 0 && v < 100000)
 		o->width = (int)v;
 }
+
+/* Append s escaped for the terminal. */
+static int
+buf_put_escaped(struct buf *b, const char *s)
+{
+	_cleanup_(freep) char *e = escape_terminal_dup(s, strlen(s));
+
+	if (!e)
+		return -ENOMEM;
+	return buf_puts(b, e);
+}
+
+int
+render_attempt_line(struct buf *b, const struct attempt *a, const struct render_opts *o)
+{
+	char tb[40], ep[96];
+	const char *fp = NULL;
+	int r = 0;
+
+	for (size_t i = 0; i < a->n_keys; i++)
+		if (a->keys[i].result == KEY_ACCEPTED || !fp)
+			fp = a->keys[i].fingerprint;
+	format_time(a->start_us, o->utc, tb, sizeof tb);
+	if (a->port)
+		snprintf(ep, sizeof ep, strchr(a->addr, ':') ? "[%s]:%u" : "%s:%u", a->addr, a->port);
+	else
+		snprintf(ep, sizeof ep, "%s", a->addr[0] ? a->addr : "-");
+	r |= buf_printf(b, "%s ", tb);
+	r |= buf_put_escaped(b, a->host);
+	r |= buf_puts(b, " ");
+	r |= buf_put_escaped(b, a->user[0] ? a->user : "-");
+	r |= buf_puts(b, " ");
+	r |= buf_put_escaped(b, ep);
+	r |= buf_puts(b, " ");
+	if (o->color)
+		r |= buf_puts(b, outcome_color(a->outcome));
+	r |= buf_puts(b, outcome_to_string(a->outcome));
+	if (o->color)
+		r |= buf_puts(b, ANSI_RESET);
+	r |= buf_printf(b, " %s", cause_to_string(a->cause));
+	if (a->explanation) {
+		r |= buf_puts(b, ": ");
+		r |= buf_put_escaped(b, a->explanation);
+	}
+	if (fp && *fp) {
+		r |= buf_puts(b, " [");
+		r |= buf_put_escaped(b, fp);
+		r |= buf_puts(b, "]");
+	}
+	r |= buf_puts(b, "\n");
+	return r ? -ENOMEM : 0;
+}

@@ -42,12 +42,24 @@ struct reader {
 	bool member_done;       /* gzip: between members of a multi-member file */
 	uint64_t raw_read;      /* bytes read from fd (compressed for gzip) */
 	uint64_t offset;        /* decoded bytes consumed (through the last returned line) */
+	bool follow;            /* follow mode (plain input only): read() returning 0
+				 * means "nothing yet", not EOF; a partial last line is
+				 * held until its '\n' arrives; an overlong line's first
+				 * max bytes are held and returned once its '\n' is seen,
+				 * so offset is always at a line boundary */
 };
 
 /* tag: source-backends. The backend operations behind struct source. */
 struct source_ops {
 	int (*next)(struct source *s, struct log_line *ret, char **reterr);
 	void (*release)(struct source *s);      /* backend state; may be NULL */
+	/* Follow mode (source-follow.c, source-journal.c); NULL for batch
+	 * sources. A follow source's next() returns -EAGAIN when it has
+	 * nothing now and sets its own *reterr messages. */
+	const char *(*position)(struct source *s);
+	int (*wait)(struct source *s, int64_t timeout_us);
+	int (*get_fd)(struct source *s);
+	int (*reopen)(struct source *s, char **reterr);
 };
 
 /* Fields of one journal entry we care about, copied and bounded (sd-journal
@@ -91,12 +103,22 @@ struct source {
 	void *priv;             /* backend state (sd_journal *, ...) */
 };
 
+/* A struct source with name and options set (max_line defaulted), format
+ * and ops unset, rd.fd = -1. Caller frees with source_free(). */
+int source_new(const char *name, const struct source_options *o, struct source **ret);
+
+/* CLOCK_MONOTONIC in µs (source-follow.c). */
+int64_t source_mono_usec(void);
+
 /* Reader. Takes ownership of fd unless borrowed; max_record = the longest
  * contiguous record a backend will ask for. reader_start() sniffs the gzip
  * magic and sets up inflate. */
 int reader_init(struct reader *rd, int fd, bool borrowed, size_t max_record);
 int reader_start(struct reader *rd);
 void reader_release(struct reader *rd);
+/* Follow mode: forget buffered data and errors, switch to fd (closing the
+ * previous one unless it is the same), whose read position is offset. */
+void reader_reset(struct reader *rd, int fd, uint64_t offset);
 /* Make at least want bytes (<= cap) available from start, or as many as the
  * input has. Returns bytes available (>= 0) or negative errno (rd->errmsg). */
 int64_t reader_peek(struct reader *rd, size_t want, const char **ret);
@@ -109,7 +131,8 @@ int reader_skip(struct reader *rd, uint64_t n);
  * 0 EOF, negative errno (after every complete line before the damage). */
 int reader_line(struct reader *rd, size_t max, const char **ret, size_t *ret_len, bool *ret_cut);
 
-/* Text backends (source-syslog.c, source-export.c). */
+/* Text backends (source-syslog.c, source-export.c). source-follow.c reuses
+ * the syslog backend's next() over a follow-mode reader. */
 int source_syslog_setup(struct source *s);
 int source_export_setup(struct source *s);
 int source_json_setup(struct source *s);

@@ -6,6 +6,8 @@
  * are counted as malformed, never fatal. */
 #include "config.h"
 
+#include <poll.h>
+
 #include <systemd/sd-journal.h>
 
 #include "source-int.h"
@@ -68,18 +70,54 @@ journal_add_matches(sd_journal *j)
 	return 0;
 }
 
+/* Read the current entry into s->je and *ret. all: deliver whatever the
+ * matches let through. Returns 1 deliver, 0 skip (counted). */
+static int
+journal_entry(struct source *s, sd_journal *j, bool all, struct log_line *ret)
+{
+	const void *d;
+	size_t l;
+	uint64_t usec;
+	int r;
+
+	s->stats.lines++;
+	s->stats.bytes_done = s->stats.lines;
+	jentry_reset(&s->je);
+	if (sd_journal_get_realtime_usec(j, &usec) >= 0 && usec <= INT64_MAX)
+		s->je.realtime = (int64_t)usec;
+	sd_journal_restart_data(j);
+	while ((r = sd_journal_enumerate_available_data(j, &d, &l)) > 0) {
+		const char *eq = memchr(d, '=', l);
+
+		if (!eq)
+			continue;
+		jentry_set(&s->je, d, (size_t)(eq - (const char *)d), eq + 1, l - (size_t)(eq - (const char *)d) - 1);
+	}
+	if (r < 0) {
+		s->stats.malformed++;
+		return 0;
+	}
+	r = jentry_emit(&s->je, all, ret);
+	if (r < 0) {
+		s->stats.malformed++;
+		return 0;
+	}
+	if (r == 0)
+		return 0;
+	if (s->je.msg_truncated)
+		s->stats.truncated++;
+	s->stats.matched++;
+	return 1;
+}
+
 static int
 journal_next(struct source *s, struct log_line *ret, char **reterr)
 {
 	sd_journal *j = s->priv;
 
 	for (;;) {
-		const void *d;
-		size_t l;
-		uint64_t usec;
-		int r;
+		int r = sd_journal_next(j);
 
-		r = sd_journal_next(j);
 		if (r < 0) {
 			/* A corrupt file can stop iteration; count it and end
 			 * cleanly with what was read (the caller warns). */
@@ -88,35 +126,8 @@ journal_next(struct source *s, struct log_line *ret, char **reterr)
 		}
 		if (r == 0)
 			return 0;
-		s->stats.lines++;
-		s->stats.bytes_done = s->stats.lines;
-		jentry_reset(&s->je);
-		if (sd_journal_get_realtime_usec(j, &usec) >= 0 && usec <= INT64_MAX)
-			s->je.realtime = (int64_t)usec;
-		sd_journal_restart_data(j);
-		while ((r = sd_journal_enumerate_available_data(j, &d, &l)) > 0) {
-			const char *eq = memchr(d, '=', l);
-
-			if (!eq)
-				continue;
-			jentry_set(&s->je, d, (size_t)(eq - (const char *)d), eq + 1,
-				   l - (size_t)(eq - (const char *)d) - 1);
-		}
-		if (r < 0) {
-			s->stats.malformed++;
-			continue;
-		}
-		r = jentry_emit(&s->je, s->opts.all_idents, ret);
-		if (r < 0) {
-			s->stats.malformed++;
-			continue;
-		}
-		if (r == 0)
-			continue;
-		if (s->je.msg_truncated)
-			s->stats.truncated++;
-		s->stats.matched++;
-		return 1;
+		if (journal_entry(s, j, s->opts.all_idents, ret) > 0)
+			return 1;
 	}
 }
 
@@ -198,6 +209,462 @@ source_open_journal(const char *directory, char **files, const struct source_opt
 		return source_error(reterr, r, "cannot set up the journal matches: %s", strerror(-r));
 	}
 	s->priv = TAKE_PTR(j);
+	*ret = s;
+	return 0;
+}
+
+/* ---- follow ----
+ * The same matches as above (or the caller's lists), started from a cursor,
+ * a time, the tail or the head, and never ending: at the end next() returns
+ * -EAGAIN after one sd_journal_process() (so a caller polling our fd never
+ * spins on an undrained inotify fd). The position is the cursor of the
+ * journal's current entry: the last one returned, or a later one skipped as
+ * not ours (harmless to skip again). It is fetched lazily (a cursor is a
+ * formatted string; see source_get_position()), and cached before every
+ * sd_journal_process(), which may drop the current file on rotation or
+ * vacuum and with it the current entry. Memory: sd-journal's mmap cache
+ * (bounded windows of the files) plus the per-field data threshold. */
+
+#define PROCESS_EVERY 4096      /* entries between sd_journal_process() while catching up */
+
+struct jfollow {
+	sd_journal *j;
+	char *directory;        /* owned; NULL = the local journal */
+	char **matches;         /* owned, NULL-terminated; "" separates OR'ed groups; NULL = the defaults */
+	bool emit_all;          /* caller's lists: the matches alone decide */
+	bool pending;           /* the start seek left an unread current entry */
+	bool consumed;          /* current entry moved since the cursor was cached */
+	bool returned;          /* an entry was returned: there is a position */
+	int64_t since_us;       /* start (when there is no cursor yet) */
+	bool at_end;
+	unsigned since_process; /* entries since the last sd_journal_process() */
+	char *cursor;           /* owned: cached position, may be NULL */
+};
+
+static void
+strv_free(char **v)
+{
+	size_t i;
+
+	for (i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int
+strv_push(char ***v, size_t *n, char *s)
+{
+	char **nv;
+
+	if (!s)
+		return -ENOMEM;
+	nv = realloc(*v, (*n + 2) * sizeof(**v));
+	if (!nv) {
+		free(s);
+		return -ENOMEM;
+	}
+	nv[(*n)++] = s;
+	nv[*n] = NULL;
+	*v = nv;
+	return 0;
+}
+
+/* A template glob "NAME@*.service" or "NAME@.service": its instances run in
+ * system-NAME.slice ('-' escaped as in unit names). Returns the match or NULL. */
+static char *
+template_slice_match(const char *u)
+{
+	const char *at = strchr(u, '@');
+	struct buf b;
+	const char *p;
+
+	if (!at || at == u || !(streq(at, "@*.service") || streq(at, "@.service")))
+		return NULL;
+	buf_init(&b);
+	if (buf_puts(&b, "_SYSTEMD_SLICE=system-") < 0)
+		goto fail;
+	for (p = u; p < at; p++)
+		if ((*p == '-' ? buf_puts(&b, "\\x2d") : buf_append(&b, p, 1)) < 0)
+			goto fail;
+	if (buf_puts(&b, ".slice") < 0)
+		goto fail;
+	return b.data;
+fail:
+	buf_release(&b);
+	return NULL;
+}
+
+static int
+jf_build_matches(struct jfollow *jf, const struct follow_options *f)
+{
+	static const char *const default_idents[] = { "sshd", "sshd-session", "sshd-auth", NULL };
+	const char *const *idents = f && f->identifiers ? (const char *const *)f->identifiers : default_idents;
+	char **v = NULL;
+	size_t n = 0, i;
+	int r = 0;
+
+	if (!f || (!f->identifiers && !f->units))
+		return 0; /* defaults: journal_add_matches() plus the ssh slices */
+	jf->emit_all = true;
+	for (i = 0; r >= 0 && idents[i]; i++) {
+		char *m = NULL;
+
+		r = asprintf(&m, "SYSLOG_IDENTIFIER=%s", idents[i]) < 0 ? -ENOMEM : strv_push(&v, &n, m);
+	}
+	if (r >= 0)
+		r = strv_push(&v, &n, strdup(""));
+	for (i = 0; r >= 0 && f->units && f->units[i]; i++) {
+		char *m = template_slice_match(f->units[i]);
+
+		if (!m && asprintf(&m, "_SYSTEMD_UNIT=%s", f->units[i]) < 0)
+			m = NULL;
+		r = strv_push(&v, &n, m);
+		/* _SYSTEMD_SLICE and _SYSTEMD_UNIT are different fields: a
+		 * group of their own each (AND otherwise) */
+		if (r >= 0 && startswith(m, "_SYSTEMD_SLICE="))
+			r = strv_push(&v, &n, strdup(""));
+	}
+	if (r < 0) {
+		strv_free(v);
+		return r;
+	}
+	if (!v)
+		return strv_push(&jf->matches, &n, strdup("")); /* both lists empty: everything */
+	jf->matches = v;
+	return 0;
+}
+
+static int
+jf_add_matches(struct source *s, struct jfollow *jf, sd_journal *j)
+{
+	static const char *const slices[] = { "_SYSTEMD_SLICE=system-ssh.slice", "_SYSTEMD_SLICE=system-sshd.slice" };
+	bool group = false;
+	size_t i;
+	int r;
+
+	if (s->opts.all_idents)
+		return 0;
+	if (!jf->matches) {
+		/* The batch matches find the instance units there are now; new
+		 * socket-activated instances (ssh@N-....service) come later,
+		 * all in system-ssh.slice (system-sshd.slice on RHEL). */
+		r = journal_add_matches(j);
+		for (i = 0; r >= 0 && i < ELEMENTSOF(slices); i++) {
+			r = sd_journal_add_disjunction(j);
+			if (r >= 0)
+				r = add_match_str(j, slices[i]);
+		}
+		return r;
+	}
+	for (i = 0; jf->matches[i]; i++) {
+		if (jf->matches[i][0] == '\0') {
+			if (group) {
+				r = sd_journal_add_disjunction(j);
+				if (r < 0)
+					return r;
+			}
+			group = false;
+			continue;
+		}
+		r = add_match_str(j, jf->matches[i]);
+		if (r < 0)
+			return r;
+		group = true;
+	}
+	return 0;
+}
+
+/* Open the journal with matches and its inotify fd set up. */
+static int
+jf_open(struct source *s, struct jfollow *jf, sd_journal **ret, char **reterr)
+{
+	_cleanup_(sd_journal_closep) sd_journal *j = NULL;
+	int r;
+
+	if (jf->directory)
+		r = sd_journal_open_directory(&j, jf->directory, 0);
+	else
+		r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM);
+	if (r < 0) {
+		if (jf->directory)
+			return source_error(reterr, r, "cannot open journal '%s': %s", s->name, strerror(-r));
+		return source_error(reterr, r, "cannot open %s: %s", s->name, strerror(-r));
+	}
+	/* As in batch mode: bound what one field may decompress to. */
+	r = sd_journal_set_data_threshold(j, s->opts.max_line + sizeof("MESSAGE=") + 1);
+	if (r >= 0)
+		r = jf_add_matches(s, jf, j);
+	if (r < 0)
+		return source_error(reterr, r, "cannot set up the journal matches: %s", strerror(-r));
+	/* Watches the journal directories from now on (new files, rotation). */
+	r = sd_journal_get_fd(j);
+	if (r < 0)
+		return source_error(reterr, r, "cannot watch %s: %s", s->name, strerror(-r));
+	*ret = TAKE_PTR(j);
+	return 0;
+}
+
+static void
+jf_cache_cursor(struct jfollow *jf)
+{
+	char *c = NULL;
+
+	if (!jf->consumed)
+		return;
+	if (sd_journal_get_cursor(jf->j, &c) < 0)
+		return; /* no current entry (file gone): keep the previous one */
+	free(jf->cursor);
+	jf->cursor = c;
+	jf->consumed = false;
+}
+
+/* Position the journal: after cursor, else per since / at_end / head. */
+static int
+jf_seek(struct source *s, struct jfollow *jf, const char *cursor, char **reterr)
+{
+	sd_journal *j = jf->j;
+	int r;
+
+	jf->pending = false;
+	jf->consumed = false;
+	if (cursor) {
+		r = sd_journal_seek_cursor(j, cursor);
+		if (r < 0) {
+			_cleanup_(freep) char *safe = escape_terminal_dup(cursor, strlen(cursor));
+
+			return source_error(reterr, r, "invalid journal cursor '%s': %s", safe ? safe : "?",
+					    strerror(-r));
+		}
+		/* seek + next lands on the cursor's entry, already seen; if it
+		 * is gone (vacuumed), on the first one after: not seen yet. */
+		r = sd_journal_next(j);
+		if (r < 0)
+			s->stats.malformed++;
+		jf->pending = r > 0 && sd_journal_test_cursor(j, cursor) <= 0;
+		return 0;
+	}
+	if (jf->since_us > 0)
+		r = sd_journal_seek_realtime_usec(j, (uint64_t)jf->since_us);
+	else if (jf->at_end) {
+		/* tail + previous: the next entry is the first new one (252
+		 * has no reliable next() right after seek_tail). */
+		r = sd_journal_seek_tail(j);
+		if (r >= 0) {
+			r = sd_journal_previous(j);
+			/* its cursor is where a reopen must continue */
+			jf->consumed = r > 0;
+			/* No entry yet: everything to come is new. From the
+			 * tail, 252 skips the first entry of a file that
+			 * appears later; from the head it does not. */
+			if (r == 0)
+				r = sd_journal_seek_head(j);
+		}
+	} else
+		r = sd_journal_seek_head(j);
+	if (r < 0)
+		return source_error(reterr, r, "cannot seek %s: %s", s->name, strerror(-r));
+	return 0;
+}
+
+/* sd_journal_process(), the cursor cached first. 1 = something changed. */
+static int
+jf_process(struct jfollow *jf)
+{
+	int r;
+
+	jf_cache_cursor(jf);
+	r = sd_journal_process(jf->j);
+	if (r < 0)
+		return r;
+	return r != SD_JOURNAL_NOP;
+}
+
+static int
+jf_next(struct source *s, struct log_line *ret, char **reterr)
+{
+	struct jfollow *jf = s->priv;
+	bool processed = false;
+	bool all = jf->emit_all || s->opts.all_idents;
+
+	for (;;) {
+		int r;
+
+		if (jf->pending) {
+			jf->pending = false;
+			r = 1;
+		} else {
+			if (++jf->since_process >= PROCESS_EVERY) {
+				/* catching up: keep sd-journal's view current
+				 * (vacuumed files released, inotify drained) */
+				jf->since_process = 0;
+				(void)jf_process(jf);
+			}
+			r = sd_journal_next(jf->j);
+		}
+		if (r < 0) {
+			/* sd-journal drops a file it cannot iterate; an error
+			 * here is counted and retried at the next wakeup */
+			s->stats.malformed++;
+			return -EAGAIN;
+		}
+		if (r == 0) {
+			if (!processed) {
+				processed = true;
+				jf->since_process = 0;
+				if (jf_process(jf) > 0)
+					continue; /* APPEND or INVALIDATE: look again */
+			}
+			return -EAGAIN;
+		}
+		jf->consumed = true;
+		if (journal_entry(s, jf->j, all, ret) > 0) {
+			jf->returned = true;
+			return 1;
+		}
+	}
+}
+
+static const char *
+jf_position(struct source *s)
+{
+	struct jfollow *jf = s->priv;
+
+	if (!jf->returned)
+		return NULL;
+	jf_cache_cursor(jf);
+	return jf->cursor;
+}
+
+static int
+jf_wait(struct source *s, int64_t timeout_us)
+{
+	struct jfollow *jf = s->priv;
+	int64_t deadline = timeout_us < 0 ? INT64_MAX : source_mono_usec() + timeout_us;
+	int fd = sd_journal_get_fd(jf->j);
+
+	if (fd < 0)
+		return fd;
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = (short)sd_journal_get_events(jf->j) };
+		int64_t until = deadline, now = source_mono_usec();
+		uint64_t t = UINT64_MAX;
+		int ms = -1, r;
+
+		/* the journal's own deadline (polling on file systems without
+		 * inotify) */
+		if (sd_journal_get_timeout(jf->j, &t) >= 0 && t < (uint64_t)until)
+			until = (int64_t)t;
+		if (until != INT64_MAX)
+			ms = (int)MIN(MAX(INT64_C(0), (until - now + 999) / 1000), (int64_t)INT32_MAX);
+		if (p.events == 0)
+			p.events = POLLIN;
+		r = poll(&p, 1, ms);
+		if (r < 0)
+			return -errno;
+		r = jf_process(jf);
+		if (r != 0)
+			return r;
+		if (source_mono_usec() >= deadline)
+			return 0;
+	}
+}
+
+static int
+jf_get_fd(struct source *s)
+{
+	struct jfollow *jf = s->priv;
+	int fd = sd_journal_get_fd(jf->j);
+
+	return fd < 0 ? -1 : fd;
+}
+
+static int
+jf_reopen(struct source *s, char **reterr)
+{
+	struct jfollow *jf = s->priv;
+	sd_journal *j = NULL;
+	int r;
+
+	jf_cache_cursor(jf);
+	r = jf_open(s, jf, &j, reterr);
+	if (r < 0)
+		return r; /* the old journal stays in use */
+	sd_journal_close(jf->j);
+	jf->j = j;
+	return jf_seek(s, jf, jf->cursor, reterr);
+}
+
+static void
+jf_release(struct source *s)
+{
+	struct jfollow *jf = s->priv;
+
+	if (!jf)
+		return;
+	if (jf->j)
+		sd_journal_close(jf->j);
+	free(jf->directory);
+	strv_free(jf->matches);
+	free(jf->cursor);
+	free(jf);
+	s->priv = NULL;
+}
+
+static const struct source_ops journal_follow_ops = {
+	.next = jf_next,
+	.release = jf_release,
+	.position = jf_position,
+	.wait = jf_wait,
+	.get_fd = jf_get_fd,
+	.reopen = jf_reopen,
+};
+
+int
+source_open_follow_journal(const char *directory, const struct source_options *o,
+			   const struct follow_options *f, struct source **ret, char **reterr)
+{
+	struct source *s = NULL;
+	struct jfollow *jf;
+	int r;
+
+	r = source_new(directory ? directory : "the local journal", o, &s);
+	if (r < 0)
+		return r;
+	s->format = SOURCE_JOURNAL;
+	s->ops = &journal_follow_ops;
+	jf = calloc(1, sizeof(*jf));
+	if (!jf) {
+		source_free(s);
+		return -ENOMEM;
+	}
+	s->priv = jf;
+	if (f && !f->position) {
+		jf->since_us = f->since_us;
+		jf->at_end = f->at_end;
+	}
+	r = jentry_init(&s->je, s->opts.max_line);
+	if (r >= 0 && directory && !(jf->directory = strdup(directory)))
+		r = -ENOMEM;
+	if (r >= 0)
+		r = jf_build_matches(jf, f);
+	if (r >= 0)
+		r = jf_open(s, jf, &jf->j, reterr);
+	/* An empty journal is no error here: files may come (a remote
+	 * directory filled later); choosing the journal over a text file is
+	 * the caller's business (source_open_journal() says -ENOENT). */
+	if (r >= 0)
+		r = jf_seek(s, jf, f ? f->position : NULL, reterr);
+	if (r < 0) {
+		source_free(s);
+		return r;
+	}
+	if (f && f->position) {
+		jf->cursor = strdup(f->position);
+		if (!jf->cursor) {
+			source_free(s);
+			return -ENOMEM;
+		}
+	}
 	*ret = s;
 	return 0;
 }

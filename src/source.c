@@ -241,7 +241,7 @@ reader_fill(struct reader *rd)
 	}
 	if (k < 0)
 		return k;
-	if (k == 0)
+	if (k == 0 && !rd->follow)
 		rd->eof = true;
 	rd->end += (size_t)k;
 	return k;
@@ -303,9 +303,82 @@ reader_skip(struct reader *rd, uint64_t n)
 	return 1;
 }
 
+void
+reader_reset(struct reader *rd, int fd, uint64_t offset)
+{
+	if (rd->fd >= 0 && rd->fd != fd && !rd->fd_borrowed)
+		close(rd->fd);
+	rd->fd = fd;
+	rd->eof = false;
+	rd->skipping = false;
+	rd->err = 0;
+	rd->errmsg = NULL;
+	rd->start = rd->end = rd->scan = 0;
+	rd->raw_read = 0;
+	rd->offset = offset;
+}
+
+/* Follow mode of reader_line(): only complete lines. An overlong line keeps
+ * its first max bytes at [start, start + max) while the rest is dropped as it
+ * is read (counted in offset), and comes out when its '\n' arrives. Returns
+ * 1 line, 0 no complete line yet, negative errno. */
+static int
+reader_line_follow(struct reader *rd, size_t max, const char **ret, size_t *ret_len, bool *ret_cut)
+{
+	for (;;) {
+		size_t avail = rd->end - rd->start;
+		const char *p;
+		int64_t k;
+
+		if (rd->skipping) {
+			char *tail = rd->buf + rd->start + max;
+
+			p = memchr(tail, '\n', rd->end - (rd->start + max));
+			if (p) {
+				*ret = rd->buf + rd->start;
+				*ret_len = max;
+				*ret_cut = true;
+				rd->skipping = false;
+				reader_consume(rd, (size_t)(p - (rd->buf + rd->start)) + 1);
+				return 1;
+			}
+			rd->offset += rd->end - (rd->start + max);
+			rd->end = rd->start + max;
+		} else {
+			p = avail > rd->scan ? memchr(rd->buf + rd->start + rd->scan, '\n', avail - rd->scan) : NULL;
+			if (p) {
+				size_t len = (size_t)(p - (rd->buf + rd->start));
+
+				*ret = rd->buf + rd->start;
+				*ret_cut = len > max;
+				*ret_len = len > max ? max : len;
+				reader_consume(rd, len + 1);
+				return 1;
+			}
+			rd->scan = avail;
+			if (avail > max) {
+				rd->offset += avail - max;
+				rd->end = rd->start + max;
+				rd->skipping = true;
+			}
+		}
+		/* Room for a useful read: compact when the tail is short. */
+		if (rd->start > 0 && rd->cap - rd->end < 65536) {
+			memmove(rd->buf, rd->buf + rd->start, rd->end - rd->start);
+			rd->end -= rd->start;
+			rd->start = 0;
+		}
+		k = reader_fill(rd);
+		if (k <= 0)
+			return (int)k;
+	}
+}
+
 int
 reader_line(struct reader *rd, size_t max, const char **ret, size_t *ret_len, bool *ret_cut)
 {
+	if (_unlikely_(rd->follow))
+		return reader_line_follow(rd, max, ret, ret_len, ret_cut);
 	for (;;) {
 		size_t avail = rd->end - rd->start;
 		const char *p;
@@ -481,7 +554,7 @@ looks_export(const char *p, size_t n)
 	return false;
 }
 
-static int
+int
 source_new(const char *name, const struct source_options *o, struct source **ret)
 {
 	struct source *s = calloc(1, sizeof(*s));
@@ -630,7 +703,9 @@ source_next(struct source *s, struct log_line *ret, char **reterr)
 	r = s->ops->next(s, ret, reterr);
 	if (r == 0)
 		s->done = true;
-	if (r < 0 && s->format != SOURCE_JOURNAL) {
+	/* Follow sources never end (-EAGAIN: nothing now) and word their own
+	 * errors. */
+	if (r < 0 && s->format != SOURCE_JOURNAL && !s->ops->wait) {
 		if (s->rd.errmsg)
 			return source_error(reterr, r, "'%s': %s", s->name, s->rd.errmsg);
 		return source_error(reterr, r, "cannot read '%s': %s", s->name, strerror(-r));
@@ -656,8 +731,8 @@ void
 source_get_stats(const struct source *s, struct source_stats *ret)
 {
 	*ret = s->stats;
-	if (s->format == SOURCE_JOURNAL)
-		return;
+	if (s->format == SOURCE_JOURNAL || s->ops->wait)
+		return; /* the backend keeps bytes_done itself */
 	if (s->rd.gzip)
 		ret->bytes_done = s->rd.raw_read - s->rd.z.avail_in;
 	else

@@ -60,6 +60,8 @@ enum {
 	ST_COUNTS,
 	ST_FIND_CONN,
 	ST_FIND_CONN_NOPORT,
+	ST_POS_GET,
+	ST_POS_PUT,
 	_ST_MAX,
 };
 
@@ -105,6 +107,11 @@ static const char *const stmt_sql[_ST_MAX] = {
 		"WHERE addr = ?1 AND start_us BETWEEN ?2 AND ?3 AND port = ?4 "
 		"AND (pid = ?5 OR child_pid = ?5) AND host = ?6 AND start_us != ?7 "
 		"ORDER BY start_us LIMIT 1",
+	[ST_POS_GET] = "SELECT position FROM positions WHERE kind = ?1 AND key = ?2",
+	[ST_POS_PUT] =
+		"INSERT INTO positions (kind, key, position, updated_us) VALUES (?1, ?2, ?3, ?4) "
+		"ON CONFLICT(kind, key) DO UPDATE SET position = excluded.position, "
+		"updated_us = excluded.updated_us",
 	/* Lines without an endpoint (PAM session close): the newest attempt of
 	 * that pid begun in the hour before. */
 	[ST_FIND_CONN_NOPORT] =
@@ -1273,6 +1280,39 @@ store_find_connection(struct store *s, const struct attempt *a, int64_t *ret_id)
 	}
 	reset_stmt(st);
 	return r;
+}
+
+int
+store_get_position(struct store *s, const char *kind, const char *key, char **ret)
+{
+	sqlite3_stmt *st = s->st[ST_POS_GET];
+	int rc, r = 0;
+
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *p = (const char *)sqlite3_column_text(st, 0);
+
+		*ret = strdup(p ? p : "");
+		r = *ret ? 1 : -ENOMEM;
+	} else if (rc != SQLITE_DONE) {
+		r = store_errno(s->db, rc);
+	}
+	reset_stmt(st);
+	return r;
+}
+
+int
+store_put_position(struct store *s, const char *kind, const char *key, const char *position)
+{
+	sqlite3_stmt *st = s->st[ST_POS_PUT];
+
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, position, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now_usec());
+	return step_done(s, st);
 }
 
 int

@@ -1,0 +1,336 @@
+/* sshwhy follow: the journal or a syslog file, live. Each connection is
+ * printed once, when it is complete, and stored. The source position is
+ * committed in the same transaction as the attempts it covers (and the open
+ * attempts the correlator holds), so a restart, or a crash at any instant,
+ * continues with no lost and no duplicated attempt. */
+#include "config.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "attempt.h"
+#include "command.h"
+#include "event.h"
+#include "ingest.h"
+#include "log.h"
+#include "render.h"
+#include "source.h"
+#include "store.h"
+#include "timespec.h"
+#include "util.h"
+#include "banned.h"
+
+#define CHECKPOINT_LINES 20000                  /* commit at least this often while catching up */
+#define WAKE_US (200 * 1000)                    /* expiry tick */
+#define CLOSE_GRACE_US (300 * 1000)             /* trailing lines after a close, live */
+#define MAX_NAMES 32
+
+static const struct option options[] = {
+	{ "file",             required_argument, NULL, 'f' },  /* follow this syslog file */
+	{ "directory",        required_argument, NULL, 'D' },  /* follow the journal files in DIR */
+	{ "journal",          no_argument,       NULL, 'j' },  /* follow the local journal */
+	{ "json",             no_argument,       NULL, 'J' },  /* JSON lines, as attempts --json */
+	{ "since",            required_argument, NULL, 's' },  /* first start: begin here */
+	{ "no-catch-up",      no_argument,       NULL, 'n' },  /* first start: begin at the end */
+	{ "unit",             required_argument, NULL, 'u' },  /* journal: match this unit (repeatable) */
+	{ "identifier",       required_argument, NULL, 'i' },  /* journal: match this identifier (repeatable) */
+	{ "login-grace-time", required_argument, NULL, 'g' },  /* seconds; sshd's LoginGraceTime */
+	{ "utc",              no_argument,       NULL, 'U' },
+	{ "help",             no_argument,       NULL, 'h' },
+	{ 0 }
+};
+
+static void
+help(void)
+{
+	printf("Options:\n"
+	       "  (nothing)             the journal if this machine has one, else /var/log/auth.log\n"
+	       "                        or /var/log/secure\n"
+	       "  --file PATH           follow a syslog file (rotation-proof, like tail -F)\n"
+	       "  --directory DIR       follow the journal files in DIR (systemd-journal-remote)\n"
+	       "  --journal             follow the local journal\n"
+	       "  --json                one JSON object per attempt (as 'attempts --json'), flushed\n"
+	       "  --since TIME          first start: begin at TIME instead of the beginning\n"
+	       "  --no-catch-up         first start: begin at the end\n"
+	       "  --unit UNIT           journal: match _SYSTEMD_UNIT=UNIT (repeatable)\n"
+	       "  --identifier ID       journal: match SYSLOG_IDENTIFIER=ID (repeatable)\n"
+	       "  --login-grace-time S  sshd's LoginGraceTime (default 120): an unauthenticated\n"
+	       "                        connection silent for S+10 s is finalised as login-grace-timeout\n"
+	       "  --utc                 print times in UTC\n"
+	       "A restart continues where the last run stopped (the position is stored with the\n"
+	       "attempts). SIGTERM/SIGINT: commit and exit; SIGHUP: reopen the source.\n");
+}
+
+struct follow {
+	struct render_opts ro;
+	bool json;
+	struct buf out;                 /* verdicts waiting for their commit */
+};
+
+static int
+on_verdict(const struct attempt *a, void *ud)
+{
+	struct follow *f = ud;
+
+	if (f->json)
+		return render_attempt_json(&f->out, a);
+	return render_attempt_line(&f->out, a, &f->ro);
+}
+
+/* Print what the last commit made durable. */
+static int
+flush_out(struct follow *f)
+{
+	if (f->out.len == 0)
+		return 0;
+	if (fwrite(f->out.data, 1, f->out.len, stdout) != f->out.len || fflush(stdout) != 0) {
+		buf_clear(&f->out);
+		return -errno;
+	}
+	buf_clear(&f->out);
+	return 0;
+}
+
+static bool
+have_journal(void)
+{
+	static const char *const dirs[] = { "/var/log/journal", "/run/log/journal" };
+
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+		struct stat st;
+
+		if (stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode) && st.st_nlink > 2)
+			return true;
+	}
+	return false;
+}
+
+static int
+run(int argc, char **argv, const struct global_opts *g)
+{
+	struct source_options so = { 0 };
+	struct follow_options fo = { 0 };
+	struct ingest_options io = { 0 };
+	struct follow fl = { 0 };
+	const char *file = NULL, *directory = NULL, *kind, *key;
+	char *units[MAX_NAMES + 1] = { 0 }, *idents[MAX_NAMES + 1] = { 0 };
+	size_t n_units = 0, n_idents = 0;
+	bool journal = false, catch_up = true;
+	unsigned login_grace = 120;
+	_cleanup_(freep) char *position = NULL;
+	_cleanup_(freep) char *err = NULL;
+	struct store *st = NULL;
+	struct ingest *in = NULL;
+	struct source *src = NULL;
+	_cleanup_(closep) int sfd = -1;
+	sigset_t mask;
+	uint64_t since_checkpoint = 0;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			file = optarg;
+			break;
+		case 'D':
+			directory = optarg;
+			journal = true;
+			break;
+		case 'j':
+			journal = true;
+			break;
+		case 'J':
+			fl.json = true;
+			break;
+		case 's':
+			if (parse_timespec(optarg, now_usec(), &fo.since_us) < 0)
+				return usage_error("follow", "invalid --since '%s'", optarg);
+			break;
+		case 'n':
+			catch_up = false;
+			break;
+		case 'u':
+			if (n_units == MAX_NAMES)
+				return usage_error("follow", "too many --unit");
+			units[n_units++] = optarg;
+			break;
+		case 'i':
+			if (n_idents == MAX_NAMES)
+				return usage_error("follow", "too many --identifier");
+			idents[n_idents++] = optarg;
+			break;
+		case 'g':
+			if (safe_atou(optarg, &login_grace) < 0 || login_grace > 86400)
+				return usage_error("follow", "invalid --login-grace-time '%s'", optarg);
+			break;
+		case 'U':
+			fl.ro.utc = true;
+			break;
+		case 'h':
+			help();
+			return 0;
+		default:
+			return usage_error("follow", "invalid option");
+		}
+	}
+	if (optind < argc)
+		return usage_error("follow", "unexpected argument '%s'", argv[optind]);
+	if (file && journal)
+		return usage_error("follow", "--file and --journal/--directory cannot be combined");
+	if (!file && !journal) {
+		if (have_journal())
+			journal = true;
+		else if (access("/var/log/auth.log", F_OK) == 0)
+			file = "/var/log/auth.log";
+		else if (access("/var/log/secure", F_OK) == 0)
+			file = "/var/log/secure";
+		else {
+			log_error("no journal and no /var/log/auth.log or /var/log/secure here; "
+				  "give --file or --directory");
+			return -ENOENT;
+		}
+	}
+	fo.units = n_units ? units : NULL;
+	fo.identifiers = n_idents ? idents : NULL;
+	fo.at_end = !catch_up && !fo.since_us;
+	kind = file ? "file" : "journal";
+	key = file ? file : directory ? directory : "local";
+
+	{
+		bool utc = fl.ro.utc;
+
+		render_opts_from_env(&fl.ro, STDOUT_FILENO);
+		fl.ro.utc = utc;
+	}
+	buf_init(&fl.out);
+	io.verdict = on_verdict;
+	io.userdata = &fl;
+
+	/* Signals arrive through a signalfd, between batches, never mid-write. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+		return log_error_errno(-errno, "cannot block signals: %s", strerror(errno));
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0)
+		return log_error_errno(-errno, "cannot create a signalfd: %s", strerror(errno));
+
+	r = command_open_store(g, STORE_CREATE, &st);
+	if (r < 0)
+		goto out;
+	r = store_get_position(st, kind, key, &position);
+	if (r < 0) {
+		log_error_errno(r, "cannot read the saved position: %s", strerror(-r));
+		goto out;
+	}
+	fo.position = position;
+	r = ingest_new(st, &io, &in, &err);
+	if (r < 0) {
+		log_error_errno(r, "cannot start: %s", err ? err : strerror(-r));
+		goto out;
+	}
+	if (file)
+		r = source_open_follow_file(file, &so, &fo, &src, &err);
+	else
+		r = source_open_follow_journal(directory, &so, &fo, &src, &err);
+	if (r < 0) {
+		if (err)
+			log_error("%s", err);
+		else
+			log_error_errno(r, "cannot open the source: %s", strerror(-r));
+		goto out;
+	}
+
+	for (;;) {
+		struct log_line line;
+		struct pollfd pfd[2];
+		struct signalfd_siginfo si;
+		int64_t now;
+		int n;
+
+		/* Read all there is, committing now and then while catching up. */
+		while ((r = source_next(src, &line, &err)) == 1) {
+			r = ingest_feed(in, &line);
+			if (r < 0)
+				break;
+			if (++since_checkpoint >= CHECKPOINT_LINES) {
+				r = ingest_checkpoint(in, kind, key, source_get_position(src));
+				if (r < 0 || (r = flush_out(&fl)) < 0)
+					break;
+				since_checkpoint = 0;
+			}
+		}
+		if (r < 0 && r != -EAGAIN) {
+			if (err)
+				log_error("%s", err);
+			else
+				log_error_errno(r, "follow failed: %s", strerror(-r));
+			break;
+		}
+		now = now_usec();
+		r = ingest_expire(in, now, CLOSE_GRACE_US,
+				  login_grace ? (int64_t)(login_grace + 10) * USEC_PER_SEC : 0);
+		if (r >= 0)
+			r = ingest_checkpoint(in, kind, key, source_get_position(src));
+		if (r >= 0)
+			r = flush_out(&fl);
+		if (r < 0) {
+			log_error_errno(r, "cannot store: %s", strerror(-r));
+			break;
+		}
+		since_checkpoint = 0;
+
+		pfd[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = source_get_fd(src), .events = POLLIN };
+		n = poll(pfd, pfd[1].fd >= 0 ? 2 : 1, pfd[1].fd >= 0 ? WAKE_US / 1000 : 50);
+		if (n < 0 && errno != EINTR) {
+			r = log_error_errno(-errno, "poll: %s", strerror(errno));
+			break;
+		}
+		if (pfd[1].fd < 0 || (n > 0 && (pfd[1].revents & POLLIN))) {
+			r = source_wait(src, 0);
+			if (r < 0 && r != -EINTR) {
+				log_error_errno(r, "cannot wait for the source: %s", strerror(-r));
+				break;
+			}
+		}
+		if (n > 0 && (pfd[0].revents & POLLIN) && read(sfd, &si, sizeof si) == sizeof si) {
+			if (si.ssi_signo == SIGHUP) {
+				free(err);
+				err = NULL;
+				r = source_reopen(src, &err);
+				if (r < 0)
+					log_warning("cannot reopen the source: %s, ignoring",
+						    err ? err : strerror(-r));
+				continue;
+			}
+			r = 0;  /* SIGTERM / SIGINT: everything is committed above */
+			break;
+		}
+	}
+out:
+	if (in && r >= 0)
+		r = ingest_checkpoint(in, kind, key, src ? source_get_position(src) : NULL);
+	if (r >= 0)
+		flush_out(&fl);
+	source_free(src);
+	ingest_free(in);
+	store_free(st);
+	buf_release(&fl.out);
+	return r < 0 ? r : 0;
+}
+
+const struct command cmd_follow = {
+	.name = "follow",
+	.synopsis = "follow [--file PATH | --directory DIR | --journal] [--json] [--since T | --no-catch-up]",
+	.summary = "follow the journal or auth.log and explain each connection as it completes",
+	.run = run,
+	.help = help,
+};
