@@ -489,7 +489,7 @@ render_attempt_line(struct buf *b, const struct attempt *a, const struct render_
 		r |= buf_puts(b, ": ");
 		r |= buf_put_escaped(b, a->explanation);
 	}
-	if (fp && *fp) {
+	if (fp && *fp && !(a->explanation && strstr(a->explanation, fp))) {
 		r |= buf_puts(b, " [");
 		r |= buf_put_escaped(b, fp);
 		r |= buf_puts(b, "]");
