@@ -70,6 +70,7 @@ struct attempt {
 	size_t n_evidence;
 	size_t cap_evidence;
 	size_t n_evidence_dropped;      /* lines beyond ATTEMPT_MAX_EVIDENCE */
+	bool reported;                  /* runtime only: its verdict was shown (follow) */
 };
 
 struct attempt *attempt_new(void);

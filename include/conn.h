@@ -39,6 +39,11 @@ struct conn_callbacks {
 int conn_table_new(const struct conn_callbacks *cb, void *userdata, struct conn_table **ret);
 struct conn_table *conn_table_free(struct conn_table *t);
 
+/* Follow mode: hand an attempt out as soon as its terminal line is read (so
+ * its verdict shows at once), keep it for trailing lines during the grace
+ * period, and hand it out again at the end only if such lines came. */
+void conn_table_set_early_emit(struct conn_table *t, bool on);
+
 /* Feed one parsed line. Returns 0 or negative errno (from a callback or ENOMEM).
  * A line already in its attempt from an earlier input (same evidence text) is
  * counted as a duplicate and skipped. */

@@ -42,6 +42,9 @@ int ingest_run(struct ingest *in, struct source *src, const char *label, char **
 int ingest_finish(struct ingest *in, char **reterr);
 void ingest_get_stats(const struct ingest *in, struct ingest_stats *ret);
 
+/* Follow mode: verdicts as soon as a connection's terminal line is read. */
+void ingest_set_follow(struct ingest *in);
+
 /* Follow mode, a line at a time: parse and correlate one line (writes go into
  * the open transaction). */
 int ingest_feed(struct ingest *in, const struct log_line *line);

@@ -26,7 +26,8 @@
 #include "banned.h"
 
 #define CHECKPOINT_LINES 20000                  /* commit at least this often while catching up */
-#define WAKE_US (200 * 1000)                    /* expiry tick */
+#define WAKE_US (50 * 1000)                     /* expiry tick; also bounds journal latency (journald
+                                                * signals writes to readers only every ~250 ms) */
 #define CLOSE_GRACE_US (300 * 1000)             /* trailing lines after a close, live */
 #define MAX_NAMES 32
 
@@ -236,6 +237,7 @@ run(int argc, char **argv, const struct global_opts *g)
 		log_error_errno(r, "cannot start: %s", err ? err : strerror(-r));
 		goto out;
 	}
+	ingest_set_follow(in);
 	if (file)
 		r = source_open_follow_file(file, &so, &fo, &src, &err);
 	else

@@ -39,7 +39,8 @@ struct conn {
 	int64_t last_us;
 	int64_t closed_us;              /* 0 = not closed */
 	bool closing;                   /* on the closing list */
-	bool dirty;                     /* changed since the last conn_table_persist() */
+	bool dirty;                     /* changed since the last conn_table_persist() or early emit */
+	bool emitted;                   /* early-emitted at its terminal line (follow) */
 	unsigned gen;                   /* input generation this connection last saw */
 	size_t dedup_limit;             /* evidence lines from earlier inputs: only they count as duplicates */
 	struct conn *prev, *next;
@@ -62,6 +63,7 @@ struct conn_table {
 	int64_t clock_us;               /* newest log time seen */
 	struct sshd_parser *parser;     /* only for adopt(); created lazily */
 	unsigned gen;                   /* bumped by conn_table_new_input() */
+	bool early_emit;
 	int64_t cached_sec;
 	char cached_date[40];
 	size_t cached_date_len;
@@ -222,6 +224,12 @@ conn_emit(struct conn_table *t, struct conn *c, bool ended)
 {
 	int r;
 
+	if (c->emitted && !c->dirty) {
+		/* Early-emitted and nothing came since: it is stored as it is. */
+		t->stats.emitted++;
+		conn_destroy(t, c);
+		return 0;
+	}
 	if (ended && !c->f.closed)
 		c->f.ended = true;
 	c->a->open = !c->f.closed && !c->f.ended;
@@ -546,6 +554,16 @@ conn_apply(struct conn_table *t, struct conn *c, const struct log_line *line,
 			list_unlink(&t->active, c);
 			list_append(&t->closing, c);
 			c->closing = true;
+		}
+		if (t->early_emit) {
+			c->a->open = false;
+			r = classify_attempt(c->a, &c->f);
+			if (r >= 0)
+				r = t->cb.emit(c->a, t->ud);
+			if (r < 0)
+				return r;
+			c->emitted = true;
+			c->dirty = false;
 		}
 	}
 	return 0;
@@ -928,6 +946,12 @@ conn_table_adopt(struct conn_table *t, struct attempt *a)
 }
 
 void
+conn_table_set_early_emit(struct conn_table *t, bool on)
+{
+	t->early_emit = on;
+}
+
+void
 conn_table_new_input(struct conn_table *t)
 {
 	t->gen++;
@@ -972,8 +996,9 @@ conn_table_persist(struct conn_table *t)
 			if (!c->dirty)
 				continue;
 			/* Still held here, so still "open" in the store: after a
-			 * restart it is adopted again and emitted (and shown) then. */
-			c->a->open = true;
+			 * restart it is adopted again and emitted (and shown) then.
+			 * Unless it was shown already: then it is stored complete. */
+			c->a->open = !c->emitted;
 			r = classify_attempt(c->a, &c->f);
 			if (r >= 0)
 				r = t->cb.persist(c->a, t->ud);

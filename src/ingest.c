@@ -172,12 +172,13 @@ on_emit(struct attempt *a, void *ud)
 	r = store_put_attempt(in->st, a);
 	if (r < 0)
 		return r;
-	if (r > 0 && !a->open && in->o.verdict) {
+	if (r > 0 && !a->open && !a->reported && in->o.verdict) {
 		r = attempt_fill_texts(a);
 		if (r >= 0)
 			r = in->o.verdict(a, in->o.userdata);
 		if (r < 0)
 			return r;
+		a->reported = true;
 		r = 1;
 	}
 	if (r == 0)
@@ -425,6 +426,12 @@ int
 ingest_expire(struct ingest *in, int64_t now_us, int64_t grace_us, int64_t login_grace_us)
 {
 	return conn_table_expire(in->conns, now_us, grace_us, login_grace_us);
+}
+
+void
+ingest_set_follow(struct ingest *in)
+{
+	conn_table_set_early_emit(in->conns, true);
 }
 
 void
