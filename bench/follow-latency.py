@@ -42,7 +42,7 @@ def main():
     log = os.path.join(tmp, "auth.log")
     open(log, "wb").close()
     db = os.path.join(tmp, "l.db")
-    p = subprocess.Popen([a.sshwhy, "--db", db, "follow", "--json", "--no-catch-up", "--login-grace-time", "0",
+    p = subprocess.Popen([a.sshwhy, "--db", db, "follow", "--json", "--no-catch-up",
                           "--file", log], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     arrivals = []
 

@@ -59,8 +59,9 @@ void conn_table_new_input(struct conn_table *t);
  * connection continue it instead of starting a new one. */
 int conn_table_adopt(struct conn_table *t, struct attempt *a);
 
-/* Follow mode, on the wall clock: emit closed attempts whose terminal line is
- * older than grace_us, and unauthenticated ones silent for login_grace_us
+/* Follow mode, on the wall clock (now_usec(); times are when lines were read):
+ * emit closed attempts whose terminal line was read grace_us ago, and
+ * unauthenticated ones silent for login_grace_us
  * (sshd has killed them by then even if it logged nothing, as Debian 12 does
  * at LoginGraceTime: they are classified as login-grace-timeout). 0 = off. */
 int conn_table_expire(struct conn_table *t, int64_t now_us, int64_t grace_us, int64_t login_grace_us);

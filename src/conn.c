@@ -41,6 +41,8 @@ struct conn {
 	bool closing;                   /* on the closing list */
 	bool dirty;                     /* changed since the last conn_table_persist() or early emit */
 	bool emitted;                   /* early-emitted at its terminal line (follow) */
+	int64_t seen_us;                /* follow: wall clock of its last line (log clocks may be skewed) */
+	int64_t closed_seen_us;         /* follow: wall clock of its terminal line */
 	unsigned gen;                   /* input generation this connection last saw */
 	size_t dedup_limit;             /* evidence lines from earlier inputs: only they count as duplicates */
 	struct conn *prev, *next;
@@ -550,6 +552,7 @@ conn_apply(struct conn_table *t, struct conn *c, const struct log_line *line,
 		f->terminal = ev->kind;
 		f->terminal_flags = ev->flags;
 		c->closed_us = line->time_us ? line->time_us : t->clock_us;
+		c->closed_seen_us = c->seen_us ? c->seen_us : now_usec();
 		if (!c->closing) {
 			list_unlink(&t->active, c);
 			list_append(&t->closing, c);
@@ -783,6 +786,8 @@ conn_add_line(struct conn_table *t, struct conn *c, const struct log_line *line,
 	}
 	c->last_us = MAX(c->last_us, line->time_us);
 	c->dirty = true;
+	if (t->early_emit)
+		c->seen_us = now_usec();
 	if (!c->closing) {
 		list_unlink(&t->active, c);
 		list_append(&t->active, c);
@@ -913,6 +918,9 @@ conn_table_adopt(struct conn_table *t, struct attempt *a)
 	c->host_hash = host_hash;
 	c->pid = a->pid;
 	c->last_us = a->end_us;
+	/* Its silence is counted from now: how long it was quiet before this
+	 * run is unknown (a restart may have been a second ago). */
+	c->seen_us = now_usec();
 	list_append(&t->active, c);
 	t->n_conns++;
 	r = index_add(t, key_pid(host_hash, a->pid), c);
@@ -962,7 +970,10 @@ conn_table_expire(struct conn_table *t, int64_t now_us, int64_t grace_us, int64_
 {
 	int r;
 
-	while (grace_us > 0 && t->closing.head && t->closing.head->closed_us + grace_us <= now_us) {
+	/* Measured on the wall clock from when the lines were read, not from the
+	 * log's timestamps: catching up on old logs, or a remote host's skewed
+	 * clock, must not expire anything early. */
+	while (grace_us > 0 && t->closing.head && t->closing.head->closed_seen_us + grace_us <= now_us) {
 		r = conn_emit(t, t->closing.head, false);
 		if (r < 0)
 			return r;
@@ -971,7 +982,7 @@ conn_table_expire(struct conn_table *t, int64_t now_us, int64_t grace_us, int64_
 		return 0;
 	for (struct conn *c = t->active.head, *next; c; c = next) {
 		next = c->next;
-		if (c->last_us + login_grace_us > now_us)
+		if (c->seen_us + login_grace_us > now_us)
 			break;          /* the list is in order of last activity */
 		if (c->f.authenticated)
 			continue;       /* sessions may be idle for days */

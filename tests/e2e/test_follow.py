@@ -40,7 +40,7 @@ class Follower:
         self.start()
 
     def start(self):
-        self.p = self.L.popen([self.sshwhy, "--db", self.db, "follow", "--json", "--login-grace-time", "0"]
+        self.p = self.L.popen([self.sshwhy, "--db", self.db, "follow", "--json"]
                               + self.args, name=self.name)
         t = threading.Thread(target=self._read, args=(self.p,), daemon=True)
         t.start()
