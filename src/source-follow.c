@@ -354,6 +354,45 @@ ff_find_sibling(struct ffile *ff, dev_t dev, ino_t ino, int *ret_fd, struct stat
 	return found;
 }
 
+/* logrotate's copytruncate copied the file (to auth.log.1) and truncated it:
+ * the lines we had not read yet are only in the copy. Find it: a sibling,
+ * not the file at (dev, ino), at least off bytes long, whose first
+ * min(4096, off) bytes hash to head. Returns 1 (*ret_fd, *ret_st) or 0. */
+static int
+ff_find_copy(struct ffile *ff, dev_t dev, ino_t ino, uint64_t off, uint64_t head, int *ret_fd,
+	     struct stat *ret_st)
+{
+	size_t blen = strlen(ff->base);
+	struct dirent *de;
+	int found = 0;
+	DIR *d;
+
+	d = opendir(ff->dir);
+	if (!d)
+		return 0;
+	while (!found && (de = readdir(d))) {
+		struct stat st;
+		int fd;
+
+		if (strlen(de->d_name) <= blen || memcmp(de->d_name, ff->base, blen) != 0)
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) ||
+		    (st.st_dev == dev && st.st_ino == ino) || (uint64_t)st.st_size < off)
+			continue;
+		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			continue;
+		if (fstat(fd, ret_st) < 0 || (uint64_t)ret_st->st_size < off || head_hash_of(fd, off) != head) {
+			close(fd);
+			continue;
+		}
+		*ret_fd = fd;
+		found = 1;
+	}
+	closedir(d);
+	return found;
+}
+
 /* Is fd (stat st) the file of a position: size >= off and head hash equal? */
 static bool
 position_fits(int fd, const struct stat *st, uint64_t off, uint64_t head)
@@ -401,10 +440,22 @@ ff_start_position(struct source *s, const char *position, char **reterr)
 	if (r < 0)
 		return r;
 	if (r > 0 && st.st_dev == dev && st.st_ino == ino) {
+		struct stat cst;
+		int cfd;
+
 		if (position_fits(fd, &st, off, head))
 			return ff_attach(s, fd, &st, off);
-		/* copytruncate (or rewritten) while we were not running */
+		/* copytruncate (or rewritten) while we were not running: the rest
+		 * of what we had not read is in the copy, if there is one; then
+		 * the file from 0 (the switch logic). */
 		s->stats.truncations++;
+		if (ff_find_copy(ff, dev, ino, off, head, &cfd, &cst) > 0) {
+			close(fd);
+			r = ff_attach(s, cfd, &cst, off);
+			if (r >= 0)
+				ff->switch_pending = true;
+			return r;
+		}
 		return ff_attach(s, fd, &st, 0);
 	}
 	{
@@ -506,9 +557,27 @@ ff_verify(struct source *s, struct stat *st, char **reterr)
 	s->stats.bytes_total = (uint64_t)st->st_size;
 	if ((uint64_t)st->st_size < ff->fd_base + s->rd.raw_read ||
 	    (!ts_equal(&st->st_mtim, &ff->mtime) && !head_matches(s->rd.fd, ff->head, ff->head_len))) {
+		uint64_t off = s->rd.offset;
+		struct stat cst;
+		int cfd;
+
+		s->stats.truncations++;
+		/* copytruncate: lines written after our last read and before the
+		 * truncation are only in the copy. Read its rest first, then this
+		 * file from 0 (the switch logic: the copy is another inode). */
+		if (ff_find_copy(ff, ff->dev, ff->ino, off,
+				 hash_bytes(HASH_INIT, ff->head, (size_t)MIN(off, (uint64_t)ff->head_len)),
+				 &cfd, &cst) > 0) {
+			close(s->rd.fd);
+			s->rd.fd = -1;
+			r = ff_attach(s, cfd, &cst, off);
+			if (r < 0)
+				return r;
+			ff->switch_pending = true;
+			return 1;
+		}
 		/* Everything in it is new, from 0. A partial line held from
 		 * before is dropped: it was in the old content. */
-		s->stats.truncations++;
 		r = ff_attach(s, s->rd.fd, st, 0);
 		return r < 0 ? r : 1;
 	}

@@ -322,6 +322,53 @@ START_TEST(test_follow_file_copytruncate)
 }
 END_TEST
 
+/* logrotate's copytruncate: lines written after our last read but before
+ * the truncation are only in the copy (auth.log.1); they are read from there
+ * first, then the truncated file from 0. Live, and across a restart. */
+START_TEST(test_follow_file_copytruncate_unread_lines_from_copy)
+{
+	struct source *s;
+	char copy[PATH_MAX], *pos;
+	char cmd[2 * PATH_MAX + 16];
+
+	snprintf(copy, sizeof copy, "%s.1", logpath);
+	append_lines(logpath, 0, 4);
+	s = follow(logpath, NULL, 0, false);
+	expect_range(s, 0, 4, "before");
+	append_lines(logpath, 5, 8);            /* not read yet */
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", logpath, copy);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(truncate(logpath, 0), 0);
+	append_lines(logpath, 20, 22);
+	{
+		static const int want[] = { 5, 6, 7, 8, 20, 21, 22 };
+		int got[64];
+		size_t n = collect(s, got, ELEMENTSOF(got));
+
+		expect_seq(got, n, want, ELEMENTSOF(want), "the unread lines from the copy, then the file from 0");
+	}
+	pos = strdup(source_get_position(s));
+	source_free(s);
+	ck_assert_int_eq(unlink(copy), 0);
+
+	/* while down: more lines, copytruncate, new lines */
+	append_lines(logpath, 23, 25);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(truncate(logpath, 0), 0);
+	append_lines(logpath, 30, 31);
+	s = follow(logpath, pos, 0, false);
+	{
+		static const int want[] = { 23, 24, 25, 30, 31 };
+		int got[64];
+		size_t n = collect(s, got, ELEMENTSOF(got));
+
+		expect_seq(got, n, want, ELEMENTSOF(want), "after a restart: the copy's rest, then the file");
+	}
+	free(pos);
+	source_free(s);
+}
+END_TEST
+
 START_TEST(test_follow_file_replaced_same_size)
 {
 	char tmp[160], a[512], b[512];
@@ -956,6 +1003,7 @@ make_suite(void)
 	tcase_add_test(tc, test_follow_file_rename_create);
 	tcase_add_test(tc, test_follow_file_rename_all_at_once);
 	tcase_add_test(tc, test_follow_file_copytruncate);
+	tcase_add_test(tc, test_follow_file_copytruncate_unread_lines_from_copy);
 	tcase_add_test(tc, test_follow_file_replaced_same_size);
 	tcase_add_test(tc, test_follow_file_missing);
 	tcase_add_test(tc, test_follow_file_restart_across_rotation);
