@@ -71,6 +71,7 @@ struct attempt {
 	size_t cap_evidence;
 	size_t n_evidence_dropped;      /* lines beyond ATTEMPT_MAX_EVIDENCE */
 	bool reported;                  /* runtime only: its verdict was shown (follow) */
+	bool head_of_input;             /* runtime only: from the head of an input (overlap check) */
 };
 
 struct attempt *attempt_new(void);

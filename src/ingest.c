@@ -1,8 +1,16 @@
 /* The ingest pipeline: source -> sshd parser -> correlator -> store. Writes go
  * in batched transactions (INGEST_BATCH attempts); open attempts left by an
- * earlier run are adopted first so a later file completes them. */
+ * earlier run are adopted first so a later file completes them.
+ *
+ * Batch mode runs the store on a second thread, a batch of DEFER_MAX finished
+ * attempts at a time (double buffering): while the writer stores one batch the
+ * caller's thread reads, parses and correlates the next. The caller hands a
+ * batch over only when the writer is idle, frees the stored batch itself (no
+ * cross-thread free) and touches the database itself only while the writer is
+ * idle, so the SQLite connection is never used by two threads at once. */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -33,8 +41,18 @@ struct ingest {
 	int64_t progress_us;
 	bool progress_drawn;
 	bool follow;                    /* early emit: attempts stay with the table */
-	struct attempt *deferred[DEFER_MAX];    /* owned: finished, not stored yet */
+	struct attempt *deferred[DEFER_MAX];    /* owned: finished, not handed over yet */
 	size_t n_deferred;
+	/* writer thread (batch mode); work[] belongs to the writer while busy */
+	pthread_t writer;
+	bool writer_running;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct attempt *work[DEFER_MAX];
+	size_t n_work;
+	bool busy;                      /* work[] handed over, not stored yet */
+	bool stop;
+	int werr;                       /* the writer's first error */
 	int64_t input_first_us;         /* time of the current input's first line */
 };
 
@@ -53,16 +71,10 @@ txn_begin(struct ingest *in)
 	return 0;
 }
 
-static int flush_deferred(struct ingest *in);
-
 static int
 txn_commit(struct ingest *in)
 {
 	int r;
-
-	r = flush_deferred(in);
-	if (r < 0)
-		return r;
 
 	if (!in->in_txn)
 		return 0;
@@ -105,9 +117,26 @@ evidence_ref_cmp(const void *x, const void *y)
 	return a->order < b->order ? -1 : a->order > b->order;
 }
 
-static int on_emit(struct attempt *a, void *ud);
-static int on_orphan(int64_t time_us, const char *host, uint32_t pid, const char *kind,
-		     const char *line, uint64_t hash, void *ud);
+static int store_attempt(struct ingest *in, struct attempt *a);
+static int store_orphan(struct ingest *in, int64_t time_us, const char *host, uint32_t pid,
+			const char *kind, const char *line, uint64_t hash);
+
+/* Callbacks of a merge's private table: store directly, on whichever thread
+ * owns the database at that moment. */
+static int
+merge_emit(struct attempt *a, void *ud)
+{
+	int r = store_attempt(ud, a);
+
+	return r < 0 ? r : 0;
+}
+
+static int
+merge_orphan(int64_t time_us, const char *host, uint32_t pid, const char *kind, const char *line,
+	     uint64_t hash, void *ud)
+{
+	return store_orphan(ud, time_us, host, pid, kind, line, hash);
+}
 
 /* a is the tail of a connection that is already stored (its head came from
  * an overlapping file read earlier): fold a's lines into the stored attempt,
@@ -115,7 +144,7 @@ static int on_orphan(int64_t time_us, const char *host, uint32_t pid, const char
 static int
 merge_into_stored(struct ingest *in, const struct attempt *a, int64_t id)
 {
-	static const struct conn_callbacks cb = { .emit = on_emit, .orphan = on_orphan };
+	static const struct conn_callbacks cb = { .emit = merge_emit, .orphan = merge_orphan };
 	struct attempt *old = NULL;
 	struct conn_table *tmp = NULL;
 	struct evidence_ref *refs;
@@ -168,7 +197,7 @@ store_attempt(struct ingest *in, struct attempt *a)
 	r = txn_begin(in);
 	if (r < 0)
 		return r;
-	if (!was_stored && a->start_us < in->input_first_us + INGEST_OVERLAP_US) {
+	if (!was_stored && a->head_of_input) {
 		int64_t id;
 
 		/* Only attempts from the head of an input can be tails of
@@ -206,21 +235,104 @@ store_attempt(struct ingest *in, struct attempt *a)
  * inserts then run back to back with SQLite's pages still in the CPU caches
  * instead of between parsing work (measured: a third less time per row). */
 static int
+store_batch(struct ingest *in, struct attempt **batch, size_t n)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < n && r >= 0; i++)
+		r = store_attempt(in, batch[i]);
+	return r;
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct ingest *in = arg;
+
+	pthread_mutex_lock(&in->lock);
+	for (;;) {
+		int r;
+
+		while (!in->busy && !in->stop)
+			pthread_cond_wait(&in->cond, &in->lock);
+		if (!in->busy)
+			break;
+		pthread_mutex_unlock(&in->lock);
+		r = store_batch(in, in->work, in->n_work);
+		pthread_mutex_lock(&in->lock);
+		if (r < 0 && !in->werr)
+			in->werr = r;
+		in->busy = false;
+		pthread_cond_broadcast(&in->cond);
+	}
+	pthread_mutex_unlock(&in->lock);
+	return NULL;
+}
+
+/* Caller's thread: wait until the writer is idle and free the batch it
+ * stored. Returns the writer's error, if any. */
+static int
+writer_idle(struct ingest *in)
+{
+	int r;
+
+	if (!in->writer_running)
+		return 0;
+	pthread_mutex_lock(&in->lock);
+	while (in->busy)
+		pthread_cond_wait(&in->cond, &in->lock);
+	r = in->werr;
+	pthread_mutex_unlock(&in->lock);
+	for (size_t i = 0; i < in->n_work; i++)
+		in->work[i] = attempt_free(in->work[i]);
+	in->n_work = 0;
+	return r;
+}
+
+/* Hand the finished attempts to the writer (or store them here). */
+static int
 flush_deferred(struct ingest *in)
 {
 	struct attempt *batch[DEFER_MAX];
 	size_t n = in->n_deferred;
-	int r = 0;
+	int r;
 
+	if (n == 0)
+		return writer_idle(in);
+	if (in->writer_running) {
+		r = writer_idle(in);
+		if (r < 0)
+			return r;
+		memcpy(in->work, in->deferred, n * sizeof *in->work);
+		in->n_work = n;
+		in->n_deferred = 0;
+		pthread_mutex_lock(&in->lock);
+		in->busy = true;
+		pthread_cond_broadcast(&in->cond);
+		pthread_mutex_unlock(&in->lock);
+		return 0;
+	}
 	/* Take the batch first: storing may commit, and a commit flushes. */
 	memcpy(batch, in->deferred, n * sizeof *batch);
 	in->n_deferred = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (r >= 0)
-			r = store_attempt(in, batch[i]);
+	r = store_batch(in, batch, n);
+	for (size_t i = 0; i < n; i++)
 		attempt_free(batch[i]);
-	}
 	return r;
+}
+
+static void
+writer_stop(struct ingest *in)
+{
+	if (!in->writer_running)
+		return;
+	writer_idle(in);
+	pthread_mutex_lock(&in->lock);
+	in->stop = true;
+	pthread_cond_broadcast(&in->cond);
+	pthread_mutex_unlock(&in->lock);
+	pthread_join(in->writer, NULL);
+	in->writer_running = false;
 }
 
 static int
@@ -229,6 +341,7 @@ on_emit(struct attempt *a, void *ud)
 	struct ingest *in = ud;
 	int r;
 
+	a->head_of_input = a->start_us < in->input_first_us + INGEST_OVERLAP_US;
 	if (in->follow)
 		return store_attempt(in, a);    /* the table keeps a: early emit */
 	in->deferred[in->n_deferred++] = a;
@@ -241,10 +354,9 @@ on_emit(struct attempt *a, void *ud)
 }
 
 static int
-on_orphan(int64_t time_us, const char *host, uint32_t pid, const char *kind, const char *line,
-	  uint64_t hash, void *ud)
+store_orphan(struct ingest *in, int64_t time_us, const char *host, uint32_t pid, const char *kind,
+	     const char *line, uint64_t hash)
 {
-	struct ingest *in = ud;
 	int r;
 
 	r = txn_begin(in);
@@ -257,11 +369,41 @@ on_orphan(int64_t time_us, const char *host, uint32_t pid, const char *kind, con
 }
 
 static int
+on_orphan(int64_t time_us, const char *host, uint32_t pid, const char *kind, const char *line,
+	  uint64_t hash, void *ud)
+{
+	struct ingest *in = ud;
+	int r;
+
+	/* Rare (listener lines, unknown text): wait for the database. */
+	r = writer_idle(in);
+	if (r < 0)
+		return r;
+	return store_orphan(in, time_us, host, pid, kind, line, hash);
+}
+
+/* Caller's thread: everything finished so far stored, then commit. */
+static int
+commit_all(struct ingest *in)
+{
+	int r = flush_deferred(in);
+
+	if (r >= 0)
+		r = writer_idle(in);
+	if (r >= 0)
+		r = txn_commit(in);
+	return r;
+}
+
+static int
 on_persist(struct attempt *a, void *ud)
 {
 	struct ingest *in = ud;
 	int r;
 
+	r = writer_idle(in);
+	if (r < 0)
+		return r;
 	r = txn_begin(in);
 	if (r < 0)
 		return r;
@@ -291,6 +433,8 @@ ingest_new(struct store *st, const struct ingest_options *o, struct ingest **ret
 	in->st = st;
 	if (o)
 		in->o = *o;
+	pthread_mutex_init(&in->lock, NULL);
+	pthread_cond_init(&in->cond, NULL);
 	in->started_us = now_usec();
 	in->input_first_us = INT64_MIN / 2;
 	r = sshd_parser_new(&in->parser, reterr);
@@ -305,6 +449,10 @@ ingest_new(struct store *st, const struct ingest_options *o, struct ingest **ret
 			*reterr = strdup("cannot load the open attempts of an earlier run");
 		goto fail;
 	}
+	r = -pthread_create(&in->writer, NULL, writer_main, in);
+	if (r < 0)
+		goto fail;
+	in->writer_running = true;
 	*ret = in;
 	return 0;
 fail:
@@ -317,11 +465,14 @@ ingest_free(struct ingest *in)
 {
 	if (!in)
 		return NULL;
+	writer_stop(in);
 	for (size_t i = 0; i < in->n_deferred; i++)
 		attempt_free(in->deferred[i]);
 	if (in->in_txn)
 		store_rollback(in->st);
 	conn_table_free(in->conns);
+	pthread_mutex_destroy(&in->lock);
+	pthread_cond_destroy(&in->cond);
 	sshd_parser_free(in->parser);
 	free(in);
 	return NULL;
@@ -420,7 +571,7 @@ ingest_run(struct ingest *in, struct source *src, const char *label, char **rete
 	in->stats.malformed += ss.malformed;
 	in->stats.truncated += ss.truncated;
 	/* Keep what was read, whatever stopped the loop. */
-	rr = txn_commit(in);
+	rr = commit_all(in);
 	if (r >= 0 && rr < 0)
 		r = rr;
 	return r < 0 ? r : 0;
@@ -435,7 +586,8 @@ ingest_finish(struct ingest *in, char **reterr)
 	in->stats.open_at_end = 0;
 	r = conn_table_flush(in->conns);
 	if (r >= 0)
-		r = txn_commit(in);
+		r = commit_all(in);
+	writer_stop(in);
 	conn_table_stats(in->conns, &cs);
 	in->stats.duplicate_lines = cs.duplicates;
 	return r;
@@ -462,7 +614,11 @@ ingest_checkpoint(struct ingest *in, const char *kind, const char *key, const ch
 {
 	int r;
 
-	r = txn_begin(in);
+	r = flush_deferred(in);
+	if (r >= 0)
+		r = writer_idle(in);
+	if (r >= 0)
+		r = txn_begin(in);
 	if (r >= 0)
 		r = conn_table_persist(in->conns);
 	if (r >= 0 && position)
@@ -481,6 +637,8 @@ ingest_expire(struct ingest *in, int64_t now_us, int64_t grace_us, int64_t login
 void
 ingest_set_follow(struct ingest *in)
 {
+	/* Follow stores each attempt as it completes, on this thread. */
+	writer_stop(in);
 	in->follow = true;
 	conn_table_set_early_emit(in->conns, true);
 }
