@@ -25,7 +25,7 @@
 #include "util.h"
 #include "banned.h"
 
-#define CHECKPOINT_LINES 20000                  /* commit at least this often while catching up */
+#define CHECKPOINT_LINES 100000                 /* checkpoint at least this often while catching up */
 #define WAKE_US (50 * 1000)                     /* expiry tick; also bounds journal latency (journald
                                                 * signals writes to readers only every ~250 ms) */
 #define CLOSE_GRACE_US (300 * 1000)             /* trailing lines after a close, live */
@@ -131,6 +131,7 @@ run(int argc, char **argv, const struct global_opts *g)
 	_cleanup_(closep) int sfd = -1;
 	sigset_t mask;
 	uint64_t since_checkpoint = 0;
+	bool caught_up = false;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
@@ -237,7 +238,9 @@ run(int argc, char **argv, const struct global_opts *g)
 		log_error_errno(r, "cannot start: %s", err ? err : strerror(-r));
 		goto out;
 	}
-	ingest_set_follow(in);
+	/* Catching up runs in batch mode (the store on its own thread, verdicts
+	 * once a connection's trailing lines are in); once caught up, each
+	 * verdict shows at its connection's terminal line (ingest_set_follow()). */
 	if (file)
 		r = source_open_follow_file(file, &so, &fo, &src, &err);
 	else
@@ -275,6 +278,10 @@ run(int argc, char **argv, const struct global_opts *g)
 			else
 				log_error_errno(r, "follow failed: %s", strerror(-r));
 			break;
+		}
+		if (!caught_up) {
+			caught_up = true;
+			ingest_set_follow(in);
 		}
 		now = now_usec();
 		r = ingest_expire(in, now, CLOSE_GRACE_US,

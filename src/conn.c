@@ -41,7 +41,7 @@ struct conn {
 	bool closing;                   /* on the closing list */
 	bool dirty;                     /* changed since the last conn_table_persist() or early emit */
 	bool emitted;                   /* early-emitted at its terminal line (follow) */
-	int64_t seen_us;                /* follow: wall clock of its last line (log clocks may be skewed) */
+	int64_t seen_us;                /* wall clock when its last line was read (log clocks may be skewed) */
 	int64_t closed_seen_us;         /* follow: wall clock of its terminal line */
 	unsigned gen;                   /* input generation this connection last saw */
 	size_t dedup_limit;             /* evidence lines from earlier inputs: only they count as duplicates */
@@ -786,8 +786,7 @@ conn_add_line(struct conn_table *t, struct conn *c, const struct log_line *line,
 	}
 	c->last_us = MAX(c->last_us, line->time_us);
 	c->dirty = true;
-	if (t->early_emit)
-		c->seen_us = now_usec();
+	c->seen_us = now_usec();
 	if (!c->closing) {
 		list_unlink(&t->active, c);
 		list_append(&t->active, c);
