@@ -97,6 +97,20 @@ flush_out(struct follow *f)
 	return 0;
 }
 
+/* "catching up: 1.2M lines, 400k lines/s" on a terminal. */
+static void
+draw_progress(struct source *src, int64_t t0, bool final)
+{
+	struct source_stats ss;
+	double secs = (double)(now_usec() - t0) / 1e6;
+
+	source_get_stats(src, &ss);
+	fprintf(stderr, "\r\033[Kcatching up: %llu %s, %.0f/s%s", (unsigned long long)ss.lines,
+		source_get_format(src) == SOURCE_JOURNAL ? "entries" : "lines",
+		secs > 0 ? (double)ss.lines / secs : 0.0, final ? ", following\n" : "");
+	fflush(stderr);
+}
+
 static bool
 have_journal(void)
 {
@@ -130,8 +144,9 @@ run(int argc, char **argv, const struct global_opts *g)
 	struct source *src = NULL;
 	_cleanup_(closep) int sfd = -1;
 	sigset_t mask;
-	uint64_t since_checkpoint = 0;
-	bool caught_up = false;
+	uint64_t since_checkpoint = 0, n_read = 0;
+	bool caught_up = false, show_progress = isatty(STDERR_FILENO);
+	int64_t t_start = now_usec();
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
@@ -260,11 +275,20 @@ run(int argc, char **argv, const struct global_opts *g)
 		int64_t now;
 		int n;
 
-		/* Read all there is, committing now and then while catching up. */
+		/* Read all there is, committing now and then while catching up,
+		 * and looking for signals between batches. */
 		while ((r = source_next(src, &line, &err)) == 1) {
 			r = ingest_feed(in, &line);
 			if (r < 0)
 				break;
+			if ((++n_read & 4095) == 0) {
+				struct pollfd sp = { .fd = sfd, .events = POLLIN };
+
+				if (show_progress)
+					draw_progress(src, t_start, false);
+				if (poll(&sp, 1, 0) > 0)
+					break;
+			}
 			if (++since_checkpoint >= CHECKPOINT_LINES) {
 				r = ingest_checkpoint(in, kind, key, source_get_position(src));
 				if (r < 0 || (r = flush_out(&fl)) < 0)
@@ -279,9 +303,11 @@ run(int argc, char **argv, const struct global_opts *g)
 				log_error_errno(r, "follow failed: %s", strerror(-r));
 			break;
 		}
-		if (!caught_up) {
+		if (!caught_up && r == -EAGAIN) {
 			caught_up = true;
 			ingest_set_follow(in);
+			if (show_progress && n_read >= 4096)
+				draw_progress(src, t_start, true);
 		}
 		now = now_usec();
 		r = ingest_expire(in, now, CLOSE_GRACE_US,
