@@ -76,6 +76,11 @@ struct attempt {
 
 struct attempt *attempt_new(void);
 struct attempt *attempt_free(struct attempt *a);
+static inline void
+attempt_freep(struct attempt **a)
+{
+	attempt_free(*a);
+}
 /* Append an evidence line (copied). -ENOMEM on failure. Counts instead of keeping
  * once ATTEMPT_MAX_EVIDENCE is reached. */
 int attempt_add_evidence(struct attempt *a, const char *line, size_t n, uint64_t hash);

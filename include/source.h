@@ -31,6 +31,9 @@ struct source_options {
  * "UTF-16 text", "truncated gzip stream"). */
 int source_open_path(const char *path, const struct source_options *o, struct source **ret, char **reterr);
 
+/* Does this machine keep a journal (persistent or volatile) sd-journal can read? */
+bool source_have_local_journal(void);
+
 /* Open the journal: directory (NULL = local system journal) or files (NULL-terminated). */
 int source_open_journal(const char *directory, char **files, const struct source_options *o,
 			struct source **ret, char **reterr);

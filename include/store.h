@@ -25,6 +25,11 @@ int store_open_timeout(const char *path, unsigned flags, int busy_timeout_ms,
 /* SQLite's message for the last failed call on s (static; valid until the next call). */
 const char *store_last_error(struct store *s);
 struct store *store_free(struct store *s);
+static inline void
+store_freep(struct store **s)
+{
+	store_free(*s);
+}
 
 int store_begin(struct store *s);
 int store_commit(struct store *s);

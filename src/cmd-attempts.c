@@ -163,12 +163,6 @@ on_attempt(const struct attempt *a, void *ud)
 }
 
 static inline void
-store_freep(struct store **s)
-{
-	store_free(*s);
-}
-
-static inline void
 table_freep(struct table **t)
 {
 	table_free(*t);

@@ -111,20 +111,6 @@ draw_progress(struct source *src, int64_t t0, bool final)
 	fflush(stderr);
 }
 
-static bool
-have_journal(void)
-{
-	static const char *const dirs[] = { "/var/log/journal", "/run/log/journal" };
-
-	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
-		struct stat st;
-
-		if (stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode) && st.st_nlink > 2)
-			return true;
-	}
-	return false;
-}
-
 static int
 run(int argc, char **argv, const struct global_opts *g)
 {
@@ -200,7 +186,7 @@ run(int argc, char **argv, const struct global_opts *g)
 	if (file && journal)
 		return usage_error("follow", "--file and --journal/--directory cannot be combined");
 	if (!file && !journal) {
-		if (have_journal())
+		if (source_have_local_journal())
 			journal = true;
 		else if (access("/var/log/auth.log", F_OK) == 0)
 			file = "/var/log/auth.log";

@@ -43,21 +43,6 @@ help(void)
 	       "Re-ingesting a file, or an overlapping one, adds nothing twice.\n");
 }
 
-/* Does this machine keep a journal sd-journal can read (persistent or volatile)? */
-static bool
-have_journal(void)
-{
-	static const char *const dirs[] = { "/var/log/journal", "/run/log/journal" };
-
-	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
-		struct stat st;
-
-		if (stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode) && st.st_nlink > 2)
-			return true;
-	}
-	return false;
-}
-
 /* Rotation rank: auth.log.N[.gz] -> N, else 0. Higher ranks are older. */
 static unsigned
 rotation_rank(const char *path)
@@ -194,7 +179,7 @@ run(int argc, char **argv, const struct global_opts *g)
 		/* The embedded default: this machine's journal, else its syslog file. */
 		const char *path = NULL;
 
-		if (have_journal())
+		if (source_have_local_journal())
 			journal = true;
 		else if (access("/var/log/auth.log", F_OK) == 0)
 			path = "/var/log/auth.log";

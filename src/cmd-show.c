@@ -42,18 +42,6 @@ show_help(void)
 	}
 }
 
-static inline void
-store_freep(struct store **s)
-{
-	store_free(*s);
-}
-
-static inline void
-attempt_freep(struct attempt **a)
-{
-	attempt_free(*a);
-}
-
 static int
 show_run(int argc, char **argv, const struct global_opts *g)
 {

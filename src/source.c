@@ -744,3 +744,18 @@ source_get_format(const struct source *s)
 {
 	return s->format;
 }
+
+bool
+source_have_local_journal(void)
+{
+	static const char *const dirs[] = { "/var/log/journal", "/run/log/journal" };
+
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+		struct stat st;
+
+		/* more than "." and "..": a machine-id directory is in it */
+		if (stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode) && st.st_nlink > 2)
+			return true;
+	}
+	return false;
+}

@@ -188,18 +188,6 @@ sqlite3_finalizep(sqlite3_stmt **p)
 	sqlite3_finalize(*p);
 }
 
-static inline void
-store_freep(struct store **p)
-{
-	store_free(*p);
-}
-
-static inline void
-attempt_freep(struct attempt **p)
-{
-	attempt_free(*p);
-}
-
 _printf_(2, 3) static void
 set_reterr(char **reterr, const char *fmt, ...)
 {
