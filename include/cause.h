@@ -94,6 +94,10 @@ enum outcome {
 	X(PER_SOURCE_PENALTY,               "per-source-penalty", 0) \
 	X(MAXSTARTUPS_DROP,                 "maxstartups-drop", 0) \
 	X(NO_AUTH_ATTEMPTED,                "no-auth-attempted", 0) \
+	/* the client reached another machine, or refused this one */ \
+	X(DIFFERENT_SERVER,                 "different-server", 0) \
+	X(CLIENT_HOST_KEY_VERIFICATION_FAILED, "client-host-key-verification-failed", 0) \
+	X(SERVER_NOT_REACHED,               "server-not-reached", 0) \
 	/* client side (needs the client log) */ \
 	X(CLIENT_KEY_BAD_PERMISSIONS,       "client-key-bad-permissions", 0) \
 	X(CLIENT_IDENTITY_FILE_MISSING,     "client-identity-file-missing", 0) \

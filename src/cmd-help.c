@@ -21,7 +21,7 @@ help_overview(void)
 	       "                 else $XDG_STATE_HOME/sshwhy/sshwhy.db)\n"
 	       "  -v, --verbose  debug diagnostics\n"
 	       "  --version      print the version\n\n"
-	       "Not implemented yet (planned): explain, check.\n"
+	       "Not implemented yet (planned): check.\n"
 	       "Run 'sshwhy help COMMAND' for a command's options.\n");
 }
 

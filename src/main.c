@@ -18,6 +18,8 @@ const struct command *const commands[] = {
 	&cmd_ingest,
 	&cmd_attempts,
 	&cmd_show,
+	&cmd_explain,
+	&cmd_redact,
 	&cmd_help,
 	NULL,
 };
@@ -164,7 +166,7 @@ main(int argc, char **argv)
 	cmd = find_command(argv[optind], &ambiguous);
 	if (!cmd) {
 		/* Commands of the design that are not written yet: say so plainly. */
-		static const char *const planned[] = { "explain", "check" };
+		static const char *const planned[] = { "check" };
 
 		for (size_t i = 0; i < ELEMENTSOF(planned); i++)
 			if (streq(argv[optind], planned[i])) {

@@ -1,0 +1,67 @@
+/* explain: a partner's client report (client-parse.h) against the stored
+ * server attempts: ranked matches with their reasons, then the most specific
+ * cause the two sides prove together, on which side the fix lies, and what
+ * would decide when it stays ambiguous. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cause.h"
+
+struct attempt;
+struct buf;
+struct client_report;
+struct store;
+
+#define EXPLAIN_MAX_MATCHES 5
+#define EXPLAIN_MAX_EVIDENCE 16
+
+enum fix_side {
+	SIDE_UNKNOWN,
+	SIDE_SERVER,
+	SIDE_CLIENT,
+	SIDE_BOTH,              /* configuration on both ends must agree (algorithms) */
+	SIDE_NETWORK,           /* the connection went elsewhere or nowhere */
+};
+const char *fix_side_to_string(enum fix_side s);
+
+struct explain_options {
+	int64_t around_us;      /* the partner's time of the attempt; 0 = unknown (newest first) */
+	int64_t window_us;      /* accepted clock skew around around_us (default 30 min) */
+	const char *from;       /* the client's public address, if known */
+	const char *host_keys_dir;      /* this server's host keys (default /etc/ssh) */
+};
+
+struct explain_match {
+	struct attempt *a;      /* owned */
+	int score;
+	char reasons[512];
+};
+
+struct explain_result {
+	struct explain_match matches[EXPLAIN_MAX_MATCHES];      /* best first */
+	size_t n_matches;
+	const char *confidence; /* "strong", "likely", "weak" or "none" (static) */
+	enum cause cause;
+	enum cause candidates[8];
+	size_t n_candidates;
+	enum fix_side side;
+	char *explanation;      /* owned */
+	char *fix;              /* owned, may be NULL */
+	char *decide;           /* owned, may be NULL */
+	char detail[256];
+	int hostkey;            /* 1 one of ours, 0 not ours, -1 not checked */
+	char hostkey_note[256];
+	char *client_evidence[EXPLAIN_MAX_EVIDENCE];    /* owned */
+	size_t n_client_evidence;
+};
+
+int explain_run(struct store *st, const struct client_report *c, const struct explain_options *o,
+		struct explain_result *ret);
+void explain_result_release(struct explain_result *r);
+
+/* Human text and JSON ({client, matches, cause, candidates, side, ...}). */
+int explain_render_text(struct buf *b, const struct client_report *c, const struct explain_result *r,
+			bool color);
+int explain_render_json(struct buf *b, const struct client_report *c, const struct explain_result *r);

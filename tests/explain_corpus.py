@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""`sshwhy explain` over the real captures: for every client log in
+tests/corpus, the server log of the same capture is ingested and the client
+log explained with `--json --host-keys tests/corpus/_keys` (the capture
+server's host keys). The top match must be the connection with
+expected.json's client_port, and the cause must equal expected.json's `cause`
+whenever the two logs prove it; otherwise it must be a generic code whose
+candidates include the true cause. Then the same with every capture in ONE
+database (the same users and keys appear many times) using --around with the
+client's start time. Prints both scores; KNOWN lists explained misses.
+
+usage: explain_corpus.py SSHWHY [CORPUS_DIR]
+"""
+import glob
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+KNOWN = {
+    # capture/client-log: why the verdict differs (each must be explained)
+    "14a-logingracetime-idle-tcp/info/client.log": "the client was nc, not ssh: no client log to explain",
+    "14a-logingracetime-idle-tcp/verbose/client.log": "the client was nc, not ssh",
+    "new-14a-logingracetime-idle-tcp/info/client.log": "the client was nc, not ssh",
+    "new-14a-logingracetime-idle-tcp/verbose/client.log": "the client was nc, not ssh",
+    "20j-home-directory-missing/debug1/client.log":
+        "the server log proves authorized_keys is missing (authorized-keys-missing, with "
+        "home-directory-missing as a candidate); that the whole home is missing needs sshwhy check",
+}
+
+
+def kebab(c):
+    return c.lower().replace("_", "-")
+
+
+def run(sshwhy, *args):
+    env = dict(os.environ, TZ="UTC")
+    p = subprocess.run([sshwhy] + list(args), capture_output=True, text=True, env=env)
+    return p.returncode, p.stdout, p.stderr
+
+
+def cases(corpus):
+    for exp_path in sorted(glob.glob(os.path.join(corpus, "*", "*", "expected.json"))):
+        folder = os.path.dirname(exp_path)
+        exp = json.load(open(exp_path))
+        if exp.get("connections"):
+            for c in exp["connections"]:
+                log = os.path.join(folder, c["client_log"]) if c.get("client_log") else None
+                if log and os.path.exists(log):
+                    yield folder, log, c
+        elif os.path.exists(os.path.join(folder, "client.log")):
+            yield folder, os.path.join(folder, "client.log"), exp
+
+
+def judge(out, exp):
+    """Return None when right, else the problem."""
+    want_cause = kebab(exp["cause"])
+    ms = out.get("matches") or []
+    port = exp.get("client_port")
+    pids = set(exp.get("server_pids") or [])
+    visible = kebab(exp.get("server_visible_cause", exp["cause"]))
+    if visible != "no-server-trace":
+        if not ms:
+            return "no match (want port %s)" % port
+        top = ms[0]["attempt"]
+        # Some server logs never print the client port (PAM account refusal):
+        # then the connection's pid identifies it.
+        if top.get("port") != port and not (top.get("port") is None and (not pids or top.get("pid") in pids)):
+            return "top match port %s, want %s" % (top.get("port"), port)
+    got = out["cause"]
+    if got == want_cause:
+        return None
+    if out.get("generic") and want_cause in out.get("candidates", []):
+        return None
+    return "cause %s (candidates %s), want %s" % (got, out.get("candidates"), want_cause)
+
+
+def main(argv):
+    sshwhy = argv[1]
+    corpus = argv[2] if len(argv) > 2 else os.environ.get("CORPUS_DIR", "tests/corpus")
+    keys = os.path.join(corpus, "_keys")
+    all_cases = list(cases(corpus))
+    if not all_cases:
+        print("no client logs under %s" % corpus)
+        return 77
+    fails = []
+    with tempfile.TemporaryDirectory() as tmp:
+        ok = 0
+        for folder, log, exp in all_cases:
+            db = os.path.join(tmp, "one.db")
+            for s in ("", "-wal", "-shm"):
+                if os.path.exists(db + s):
+                    os.unlink(db + s)
+            run(sshwhy, "--db", db, "ingest", "--quiet", os.path.join(folder, "auth.log"))
+            args = ["--db", db, "explain", "--json", "--host-keys", keys]
+            if "client_id" in exp:
+                # Several identical connections in one capture: only the time tells them apart.
+                args += ["--around", exp["client_started"], "--window", "5s"]
+            rc, out, err = run(sshwhy, *(args + [log]))
+            name = os.path.relpath(log, corpus)
+            problem = ("exit %d: %s" % (rc, err.strip())) if rc != 0 else judge(json.loads(out), exp)
+            if problem is None:
+                ok += 1
+            elif name in KNOWN:
+                print("known %s: %s" % (name, KNOWN[name]))
+            else:
+                fails.append("%s: %s" % (name, problem))
+        print("explain, one capture per database: %d/%d right (%.1f%%)" % (ok, len(all_cases),
+                                                                          100.0 * ok / len(all_cases)))
+        # All captures in one database: --around decides among many alike attempts.
+        db = os.path.join(tmp, "all.db")
+        logs = sorted(glob.glob(os.path.join(corpus, "*", "*", "auth.log")))
+        run(sshwhy, "--db", db, "ingest", "--quiet", *logs)
+        ok_all = 0
+        fails_all = []
+        for folder, log, exp in all_cases:
+            rc, out, err = run(sshwhy, "--db", db, "explain", "--json", "--host-keys", keys,
+                               "--around", exp["client_started"], "--window", "5s", log)
+            name = os.path.relpath(log, corpus)
+            problem = ("exit %d: %s" % (rc, err.strip())) if rc != 0 else judge(json.loads(out), exp)
+            if problem is None:
+                ok_all += 1
+            elif name not in KNOWN:
+                fails_all.append("%s: %s" % (name, problem))
+        print("explain, all captures in one database with --around: %d/%d right (%.1f%%)" % (
+            ok_all, len(all_cases), 100.0 * ok_all / len(all_cases)))
+    for f in fails:
+        print("FAIL " + f)
+    # One database: the same user, key and scenario recur seconds apart at
+    # other LogLevels, so some picks are near-ties. Listed, and held to a floor
+    # so that a regression fails.
+    for f in fails_all:
+        print("miss (one db) " + f)
+    floor = 0.85
+    if ok_all < floor * len(all_cases):
+        print("FAIL one-database score below %.0f%%" % (100 * floor))
+        return 1
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
