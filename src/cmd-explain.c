@@ -28,6 +28,7 @@ static const struct option options[] = {
 	{ "from",        required_argument, NULL, 'f' },  /* the partner's public address */
 	{ "host-keys",   required_argument, NULL, 'H' },  /* this server's host keys (/etc/ssh) */
 	{ "json",        no_argument,       NULL, 'J' },
+	{ "no-update",   no_argument,       NULL, 'N' },  /* do not read new log lines first */
 	{ "help",        no_argument,       NULL, 'h' },
 	{ 0 }
 };
@@ -46,7 +47,9 @@ help(void)
 	       "  --from ADDR          the partner's public address\n"
 	       "  --host-keys DIR      this server's ssh_host_*_key.pub (default /etc/ssh)\n"
 	       "  --json               one JSON object: client, matches, cause, side, fix, evidence\n"
-	       "The attempts come from the database: run 'sshwhy follow' (or 'sshwhy ingest') first.\n");
+	       "  --no-update          do not read this machine's new sshd log lines first\n"
+	       "The attempts come from the database. First, new lines of this machine's journal (or\n"
+	       "auth.log) since follow last stopped are read, so a fresh attempt is not missed.\n");
 }
 
 /* Whole file (or stdin) into *ret, at most INPUT_MAX bytes. Caller frees. */
@@ -106,7 +109,7 @@ run(int argc, char **argv, const struct global_opts *g)
 	const char *keyfile = NULL;
 	char *fps[16];
 	size_t n_fps = 0;
-	bool json = false;
+	bool json = false, update = true;
 	const char *user = NULL;
 	_cleanup_(freep) struct client_report *c = calloc(1, sizeof *c);
 	_cleanup_(store_freep) struct store *st = NULL;
@@ -161,6 +164,9 @@ run(int argc, char **argv, const struct global_opts *g)
 		case 'J':
 			json = true;
 			break;
+		case 'N':
+			update = false;
+			break;
 		case 'h':
 			help();
 			return 0;
@@ -210,6 +216,12 @@ run(int argc, char **argv, const struct global_opts *g)
 	if (user)
 		strlcpy_n(c->user, sizeof c->user, user, strlen(user));
 
+	if (update) {
+		r = follow_update_default(g);
+		if (r < 0)
+			log_warning("cannot read this machine's new sshd log lines first (%s), ignoring",
+				    strerror(-r));
+	}
 	r = command_open_store(g, STORE_READONLY, &st);
 	if (r < 0)
 		return r;

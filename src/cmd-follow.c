@@ -348,6 +348,54 @@ out:
 	return r < 0 ? r : 0;
 }
 
+int
+follow_update_default(const struct global_opts *g)
+{
+	struct source_options so = { 0 };
+	struct follow_options fo = { 0 };
+	struct ingest_options io = { 0 };
+	_cleanup_(freep) char *position = NULL;
+	_cleanup_(freep) char *err = NULL;
+	_cleanup_(store_freep) struct store *st = NULL;
+	const char *file = NULL, *kind = "journal", *key = "local";
+	struct ingest *in = NULL;
+	struct source *src = NULL;
+	struct log_line line;
+	int r;
+
+	if (!source_have_local_journal()) {
+		if (access("/var/log/auth.log", R_OK) == 0)
+			file = "/var/log/auth.log";
+		else if (access("/var/log/secure", R_OK) == 0)
+			file = "/var/log/secure";
+		else
+			return 0;       /* nothing here to read */
+		kind = "file";
+		key = file;
+	}
+	r = store_open(g->db_path, STORE_CREATE, &st, &err);
+	if (r < 0)
+		return r;
+	r = store_get_position(st, kind, key, &position);
+	if (r < 0)
+		return r;
+	fo.position = position;
+	r = ingest_new(st, &io, &in, &err);
+	if (r < 0)
+		return r;
+	if (file)
+		r = source_open_follow_file(file, &so, &fo, &src, &err);
+	else
+		r = source_open_follow_journal(NULL, &so, &fo, &src, &err);
+	while (r >= 0 && (r = source_next(src, &line, &err)) == 1)
+		r = ingest_feed(in, &line);
+	if (r == -EAGAIN || r == 0)
+		r = ingest_checkpoint(in, kind, key, src ? source_get_position(src) : NULL);
+	source_free(src);
+	ingest_free(in);
+	return r;
+}
+
 const struct command cmd_follow = {
 	.name = "follow",
 	.synopsis = "follow [--file PATH | --directory DIR | --journal] [--json] [--since T | --no-catch-up]",

@@ -93,7 +93,7 @@ def main(argv):
                 if os.path.exists(db + s):
                     os.unlink(db + s)
             run(sshwhy, "--db", db, "ingest", "--quiet", os.path.join(folder, "auth.log"))
-            args = ["--db", db, "explain", "--json", "--host-keys", keys]
+            args = ["--db", db, "explain", "--no-update", "--json", "--host-keys", keys]
             if "client_id" in exp:
                 # Several identical connections in one capture: only the time tells them apart.
                 args += ["--around", exp["client_started"], "--window", "5s"]
@@ -115,7 +115,7 @@ def main(argv):
         ok_all = 0
         fails_all = []
         for folder, log, exp in all_cases:
-            rc, out, err = run(sshwhy, "--db", db, "explain", "--json", "--host-keys", keys,
+            rc, out, err = run(sshwhy, "--db", db, "explain", "--no-update", "--json", "--host-keys", keys,
                                "--around", exp["client_started"], "--window", "5s", log)
             name = os.path.relpath(log, corpus)
             problem = ("exit %d: %s" % (rc, err.strip())) if rc != 0 else judge(json.loads(out), exp)
