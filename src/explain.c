@@ -109,6 +109,15 @@ client_offered_any(const struct client_report *c)
 	return false;
 }
 
+static bool
+client_has_fingerprints(const struct client_report *c)
+{
+	for (size_t i = 0; i < c->n_keys; i++)
+		if (c->keys[i].fingerprint[0])
+			return true;
+	return false;
+}
+
 static void
 score(struct cand *cd, const struct client_report *c, const struct explain_options *o)
 {
@@ -125,10 +134,16 @@ score(struct cand *cd, const struct client_report *c, const struct explain_optio
 				break;
 			}
 	}
-	if (!fp_match && a->n_keys == 0 && streq(a->loglevel, "INFO") && client_offered_any(c) &&
-	    (a->outcome == OUTCOME_FAILED || a->outcome == OUTCOME_OPEN))
-		/* At INFO sshd does not log refused keys: consistent, not proven. */
-		reason(cd, 35, "keys not logged at INFO (consistent)", NULL);
+	if (!fp_match && client_has_fingerprints(c) && a->outcome != OUTCOME_ACCEPTED) {
+		if (a->n_keys == 0)
+			/* No key in the server's lines: none logged at INFO, none
+			 * for an invalid or refused account, none when refused
+			 * before the lookup (algorithm, PubkeyAuthentication no).
+			 * Consistent, not proven. */
+			reason(cd, 35, "no key in the server's lines (consistent)", NULL);
+		else
+			cd->score -= 20;        /* the server saw other keys */
+	}
 	if (c->user[0] && streq(c->user, a->user))
 		reason(cd, 30, "user", a->user);
 	if (o->from && *o->from && streq(o->from, a->addr))
