@@ -90,6 +90,10 @@ size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *ret);
 /* Same, into a malloc'ed string. Caller frees. NULL on ENOMEM. */
 char *escape_terminal_dup(const char *s, size_t n);
 
+/* A whole file ("-" = standard input) into a malloc'ed buffer (not
+ * NUL-terminated; *ret_len bytes). -EFBIG beyond max bytes. Caller frees. */
+int read_full(const char *path, size_t max, char **ret, size_t *ret_len);
+
 /* Edit distance, for "did you mean" suggestions. */
 unsigned levenshtein(const char *a, const char *b);
 

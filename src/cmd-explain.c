@@ -3,7 +3,6 @@
  * side the fix lies. */
 #include "config.h"
 
-#include <fcntl.h>
 #include <getopt.h>
 #include <unistd.h>
 
@@ -50,56 +49,6 @@ help(void)
 	       "  --no-update          do not read this machine's new sshd log lines first\n"
 	       "The attempts come from the database. First, new lines of this machine's journal (or\n"
 	       "auth.log) since follow last stopped are read, so a fresh attempt is not missed.\n");
-}
-
-/* Whole file (or stdin) into *ret, at most INPUT_MAX bytes. Caller frees. */
-static int
-read_input(const char *path, char **ret, size_t *ret_len)
-{
-	_cleanup_(closep) int fd = -1;
-	size_t len = 0, cap = 65536;
-	char *data = malloc(cap), *p;
-
-	if (!data)
-		return -ENOMEM;
-	if (streq(path, "-"))
-		fd = dup(STDIN_FILENO);
-	else
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		free(data);
-		return -errno;
-	}
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			if (cap >= INPUT_MAX) {
-				free(data);
-				return -EFBIG;
-			}
-			cap *= 2;
-			p = realloc(data, cap);
-			if (!p) {
-				free(data);
-				return -ENOMEM;
-			}
-			data = p;
-		}
-		n = read(fd, data + len, cap - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			free(data);
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	*ret = data;
-	*ret_len = len;
-	return 0;
 }
 
 static int
@@ -184,7 +133,7 @@ run(int argc, char **argv, const struct global_opts *g)
 		_cleanup_(freep) char *safe = escape_terminal_dup(argv[optind], strlen(argv[optind]));
 		size_t len = 0;
 
-		r = read_input(argv[optind], &data, &len);
+		r = read_full(argv[optind], INPUT_MAX, &data, &len);
 		if (r < 0)
 			return log_error_errno(r, "cannot read '%s': %s", safe ? safe : "?",
 					       r == -EFBIG ? "larger than 16 MiB" : strerror(-r));
@@ -202,7 +151,7 @@ run(int argc, char **argv, const struct global_opts *g)
 		_cleanup_(freep) char *safe = escape_terminal_dup(keyfile, strlen(keyfile));
 		size_t len = 0;
 
-		r = read_input(keyfile, &data, &len);
+		r = read_full(keyfile, INPUT_MAX, &data, &len);
 		if (r < 0)
 			return log_error_errno(r, "cannot read '%s': %s", safe ? safe : "?", strerror(-r));
 		if (client_parse_keys(data, len, c) <= 0) {

@@ -1,7 +1,6 @@
 /* sshwhy redact: the excerpt of a client log a partner should send. */
 #include "config.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "client-parse.h"
@@ -23,9 +22,8 @@ help(void)
 static int
 run(int argc, char **argv, const struct global_opts *g)
 {
-	_cleanup_(closep) int fd = -1;
 	_cleanup_(freep) char *data = NULL;
-	size_t len = 0, cap = 0;
+	size_t len = 0;
 	struct buf out;
 	int r;
 
@@ -36,34 +34,12 @@ run(int argc, char **argv, const struct global_opts *g)
 	}
 	if (argc != 2)
 		return usage_error("redact", "give one client log (FILE or -)");
-	fd = streq(argv[1], "-") ? dup(STDIN_FILENO) : open(argv[1], O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
+	r = read_full(argv[1], INPUT_MAX, &data, &len);
+	if (r < 0) {
 		_cleanup_(freep) char *safe = escape_terminal_dup(argv[1], strlen(argv[1]));
 
-		return log_error_errno(-errno, "cannot open '%s': %s", safe ? safe : "?", strerror(errno));
-	}
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			char *p;
-
-			if (cap >= INPUT_MAX)
-				return log_error_errno(-EFBIG, "input larger than 16 MiB");
-			cap = cap ? cap * 2 : 65536;
-			p = realloc(data, cap);
-			if (!p)
-				return log_error_errno(-ENOMEM, "out of memory");
-			data = p;
-		}
-		n = read(fd, data + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return log_error_errno(-errno, "read: %s", strerror(errno));
-		if (n == 0)
-			break;
-		len += (size_t)n;
+		return log_error_errno(r, "cannot read '%s': %s", safe ? safe : "?",
+				       r == -EFBIG ? "larger than 16 MiB" : strerror(-r));
 	}
 	buf_init(&out);
 	r = client_redact(data ? data : "", len, &out);

@@ -1,6 +1,7 @@
 /* Small helpers: number parsing, time formatting, terminal escaping, buffers. */
 #include "config.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <time.h>
@@ -347,5 +348,50 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	b->len += (size_t)n;
+	return 0;
+}
+
+int
+read_full(const char *path, size_t max, char **ret, size_t *ret_len)
+{
+	_cleanup_(closep) int fd = -1;
+	size_t len = 0, cap = 65536;
+	char *data, *p;
+
+	fd = streq(path, "-") ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	data = malloc(cap);
+	if (!data)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			if (cap >= max) {
+				free(data);
+				return -EFBIG;
+			}
+			cap = MIN(cap * 2, max);
+			p = realloc(data, cap);
+			if (!p) {
+				free(data);
+				return -ENOMEM;
+			}
+			data = p;
+		}
+		n = read(fd, data + len, cap - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			free(data);
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	*ret = data;
+	*ret_len = len;
 	return 0;
 }
