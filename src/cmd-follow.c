@@ -130,7 +130,7 @@ run(int argc, char **argv, const struct global_opts *g)
 	struct source *src = NULL;
 	_cleanup_(closep) int sfd = -1;
 	sigset_t mask;
-	uint64_t since_checkpoint = 0, n_read = 0;
+	uint64_t since_checkpoint = 0, n_read = 0, warned_malformed = 0;
 	bool caught_up = false, show_progress = isatty(STDERR_FILENO);
 	int64_t t_start = now_usec();
 	int c, r;
@@ -294,6 +294,19 @@ run(int argc, char **argv, const struct global_opts *g)
 			ingest_set_follow(in);
 			if (show_progress && n_read >= 4096)
 				draw_progress(src, t_start, true);
+		}
+		{
+			/* Corrupt journal entries or files, lines without a parsable
+			 * prefix: skipped, and said once per batch. */
+			struct source_stats ss;
+
+			source_get_stats(src, &ss);
+			if (ss.malformed > warned_malformed) {
+				log_warning("%llu unreadable %s skipped (corrupt or truncated), ignoring",
+					    (unsigned long long)(ss.malformed - warned_malformed),
+					    source_get_format(src) == SOURCE_JOURNAL ? "journal entries" : "lines");
+				warned_malformed = ss.malformed;
+			}
 		}
 		now = now_usec();
 		r = ingest_expire(in, now, CLOSE_GRACE_US,
