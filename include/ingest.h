@@ -45,8 +45,8 @@ void ingest_get_stats(const struct ingest *in, struct ingest_stats *ret);
 /* Follow mode: verdicts as soon as a connection's terminal line is read. */
 void ingest_set_follow(struct ingest *in);
 
-/* Follow mode, a line at a time: parse and correlate one line (writes go into
- * the open transaction). */
+/* Parse and correlate one sshd line (stored in batches; see
+ * ingest_checkpoint() for follow). ingest_run() uses it for every line. */
 int ingest_feed(struct ingest *in, const struct log_line *line);
 /* Save what the correlator holds (open attempts), the source position (if
  * not NULL) and commit, all in one transaction. */

@@ -34,6 +34,11 @@ int source_open_path(const char *path, const struct source_options *o, struct so
 /* Does this machine keep a journal (persistent or volatile) sd-journal can read? */
 bool source_have_local_journal(void);
 
+/* The embedded default input: the local journal if there is one (returns 1),
+ * else /var/log/auth.log, else /var/log/secure (returns 0, *ret_file set, a
+ * static string); -ENOENT when there is none of them. */
+int source_default(const char **ret_file);
+
 /* Open the journal: directory (NULL = local system journal) or files (NULL-terminated). */
 int source_open_journal(const char *directory, char **files, const struct source_options *o,
 			struct source **ret, char **reterr);

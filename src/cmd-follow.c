@@ -186,13 +186,10 @@ run(int argc, char **argv, const struct global_opts *g)
 	if (file && journal)
 		return usage_error("follow", "--file and --journal/--directory cannot be combined");
 	if (!file && !journal) {
-		if (source_have_local_journal())
+		r = source_default(&file);
+		if (r > 0)
 			journal = true;
-		else if (access("/var/log/auth.log", F_OK) == 0)
-			file = "/var/log/auth.log";
-		else if (access("/var/log/secure", F_OK) == 0)
-			file = "/var/log/secure";
-		else {
+		else if (r < 0) {
 			log_error("no journal and no /var/log/auth.log or /var/log/secure here; "
 				  "give --file or --directory");
 			return -ENOENT;
@@ -376,13 +373,10 @@ follow_update_default(const struct global_opts *g)
 	struct log_line line;
 	int r;
 
-	if (!source_have_local_journal()) {
-		if (access("/var/log/auth.log", R_OK) == 0)
-			file = "/var/log/auth.log";
-		else if (access("/var/log/secure", R_OK) == 0)
-			file = "/var/log/secure";
-		else
-			return 0;       /* nothing here to read */
+	r = source_default(&file);
+	if (r == -ENOENT)
+		return 0;               /* nothing here to read */
+	if (r == 0) {
 		kind = "file";
 		key = file;
 	}

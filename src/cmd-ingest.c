@@ -179,13 +179,10 @@ run(int argc, char **argv, const struct global_opts *g)
 		/* The embedded default: this machine's journal, else its syslog file. */
 		const char *path = NULL;
 
-		if (source_have_local_journal())
+		r = source_default(&path);
+		if (r > 0)
 			journal = true;
-		else if (access("/var/log/auth.log", F_OK) == 0)
-			path = "/var/log/auth.log";
-		else if (access("/var/log/secure", F_OK) == 0)
-			path = "/var/log/secure";
-		else {
+		else if (r < 0) {
 			log_error("no journal and no /var/log/auth.log or /var/log/secure here; give FILE... or --journal");
 			return -ENOENT;
 		}

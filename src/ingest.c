@@ -535,7 +535,6 @@ int
 ingest_run(struct ingest *in, struct source *src, const char *label, char **reterr)
 {
 	struct log_line line;
-	struct auth_event ev;
 	struct source_stats ss;
 	int64_t t0 = now_usec();
 	uint64_t n = 0;
@@ -548,15 +547,7 @@ ingest_run(struct ingest *in, struct source *src, const char *label, char **rete
 			break;
 		if (n == 0)
 			in->input_first_us = line.time_us;
-		in->stats.sshd_lines++;
-		rr = sshd_parse_message(in->parser, line.msg, line.msg_len, &ev);
-		if (rr < 0) {
-			r = rr;
-			break;
-		}
-		if (rr == 0)
-			in->stats.unrecognised++;
-		rr = conn_table_feed(in->conns, &line, &ev);
+		rr = ingest_feed(in, &line);
 		if (rr < 0) {
 			r = rr;
 			break;
@@ -599,7 +590,6 @@ ingest_feed(struct ingest *in, const struct log_line *line)
 	struct auth_event ev;
 	int r;
 
-	in->stats.lines++;
 	in->stats.sshd_lines++;
 	r = sshd_parse_message(in->parser, line->msg, line->msg_len, &ev);
 	if (r < 0)

@@ -759,3 +759,18 @@ source_have_local_journal(void)
 	}
 	return false;
 }
+
+int
+source_default(const char **ret_file)
+{
+	static const char *const files[] = { "/var/log/auth.log", "/var/log/secure" };
+
+	if (source_have_local_journal())
+		return 1;
+	for (size_t i = 0; i < ELEMENTSOF(files); i++)
+		if (access(files[i], F_OK) == 0) {
+			*ret_file = files[i];
+			return 0;
+		}
+	return -ENOENT;
+}
