@@ -397,55 +397,48 @@ client_evidence(struct explain_result *r, const struct client_report *c)
 	return e ? -ENOMEM : 0;
 }
 
-/* Expand {user} {addr} {fp} {detail} for the combined verdict. */
-static char *
-expand(const char *tmpl, const struct client_report *c, const struct attempt *a, const char *detail)
+/* The combined verdict's texts come from the same templates as the server
+ * side's (attempt_fill_texts()): a scratch attempt carries the verdict, the
+ * user and key the client names (else the server attempt's) and the detail. */
+static int
+verdict_texts(struct explain_result *r, const struct client_report *c, const struct attempt *top,
+	      const char *detail)
 {
-	struct buf b;
-	const char *fp = "";
+	_cleanup_(attempt_freep) struct attempt *v = attempt_new();
+	const char *user = c->user[0] ? c->user : top ? top->user : "";
+	int e;
 
-	for (size_t i = 0; i < c->n_keys && !*fp; i++)
-		if (c->keys[i].fingerprint[0] && c->keys[i].state >= CKEY_OFFERED)
-			fp = c->keys[i].fingerprint;
-	if (!*fp && a)
-		for (size_t i = 0; i < a->n_keys && !*fp; i++)
-			fp = a->keys[i].fingerprint;
-	buf_init(&b);
-	for (const char *p = tmpl; p && *p;) {
-		const char *val = NULL;
-		size_t skip = 0;
-
-		if (startswith(p, "{user}"))
-			val = c->user[0] ? c->user : a && a->user[0] ? a->user : "the user", skip = 6;
-		else if (startswith(p, "{addr}"))
-			val = a && a->addr[0] ? a->addr : c->addr[0] ? c->addr : "the client", skip = 6;
-		else if (startswith(p, "{fp_with}"))
-			val = "", skip = 9;
-		else if (startswith(p, "{fp}"))
-			val = *fp ? fp : "(fingerprint unknown)", skip = 4;
-		else if (startswith(p, "{detail}"))
-			val = detail && *detail ? detail : "(not logged)", skip = 8;
-		else if (startswith(p, "{reason}"))
-			val = a && a->reason[0] ? a->reason : "unknown error", skip = 8;
-		if (val) {
-			if (buf_puts(&b, val) < 0)
-				goto oom;
-			p += skip;
-		} else {
-			const char *brace = strchr(p + 1, '{');
-			size_t len = brace ? (size_t)(brace - p) : strlen(p);
-
-			if (buf_append(&b, p, len) < 0)
-				goto oom;
-			p += len;
-		}
+	if (!v)
+		return -ENOMEM;
+	v->cause = r->cause;
+	strlcpy_n(v->user, sizeof v->user, user, strlen(user));
+	if (top) {
+		strlcpy_n(v->addr, sizeof v->addr, top->addr, strlen(top->addr));
+		v->port = top->port;
+		strlcpy_n(v->reason, sizeof v->reason, top->reason, strlen(top->reason));
+		memcpy(v->keys, top->keys, sizeof top->keys);
+		v->n_keys = top->n_keys;
+	} else {
+		strlcpy_n(v->addr, sizeof v->addr, c->addr, strlen(c->addr));
 	}
-	if (!b.data && buf_puts(&b, "") < 0)
-		goto oom;
-	return b.data;
-oom:
-	buf_release(&b);
-	return NULL;
+	/* The key the client offered names the verdict's key first. */
+	for (size_t i = 0; i < c->n_keys; i++)
+		if (c->keys[i].fingerprint[0] && c->keys[i].state >= CKEY_OFFERED) {
+			v->keys[0] = (struct attempt_key){ .result = KEY_FAILED };
+			strlcpy_n(v->keys[0].type, sizeof v->keys[0].type, c->keys[i].type,
+				  strlen(c->keys[i].type));
+			strlcpy_n(v->keys[0].fingerprint, sizeof v->keys[0].fingerprint,
+				  c->keys[i].fingerprint, strlen(c->keys[i].fingerprint));
+			v->n_keys = 1;
+			break;
+		}
+	strlcpy_n(v->detail, sizeof v->detail, detail, strlen(detail));
+	e = attempt_fill_texts(v);
+	if (e < 0)
+		return e;
+	r->explanation = TAKE_PTR(v->explanation);
+	r->fix = TAKE_PTR(v->fix);
+	return 0;
 }
 
 static int
@@ -658,12 +651,9 @@ explain_run(struct store *st, const struct client_report *c, const struct explai
 	}
 	r->side = side_of(r->cause);
 	strlcpy_n(r->detail, sizeof r->detail, detail, strlen(detail));
-	r->explanation = expand(cause_explanation_template(r->cause), c, top, detail);
-	r->fix = cause_fix(r->cause) ? expand(cause_fix(r->cause), c, top, detail) : NULL;
-	if (!r->explanation || (cause_fix(r->cause) && !r->fix)) {
-		rc = -ENOMEM;
+	rc = verdict_texts(r, c, top, detail);
+	if (rc < 0)
 		goto out;
-	}
 	if (r->cause == CAUSE_NO_SERVER_TRACE)
 		r->decide = strdup("No stored attempt matches: ingest the server's logs for that time "
 				   "(sshwhy ingest / follow), give --around and --from, or check that the "
