@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "sshkey.h"
 
 struct buf;
 
@@ -126,12 +127,6 @@ int client_parse(const char *data, size_t len, struct client_report *ret);
  * (libcrypto) from the key blob. Returns the number of keys added (>= 0). */
 int client_parse_keys(const char *data, size_t len, struct client_report *ret);
 
-/* SHA256 fingerprint ("SHA256:" + unpadded base64) and short type name
- * ("ED25519", "RSA", "ED25519-CERT", ...) of the base64 key blob b64[0..n).
- * ret_md5 (may be NULL): "MD5:xx:xx:...". Returns 0 or -EINVAL. */
-int pubkey_fingerprint(const char *b64, size_t n, char ret_sha256[FP_MAX], char ret_type[KEYTYPE_MAX],
-		       char *ret_md5);
-/* ret_md5 must hold FP_MAX bytes. */
 
 /* The excerpt a partner should send: target, user, methods, keys offered with
  * fingerprints, the server's answers and the result; configuration lines,
