@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "event.h"      /* FP_MAX, KEYTYPE_MAX */
 
@@ -17,3 +18,27 @@ int pubkey_fingerprint(const char *b64, size_t n, char ret_sha256[FP_MAX], char 
 /* s[0..n) is a key or certificate protocol name sshwhy knows
  * ("ssh-ed25519", "rsa-sha2-..." is not one: that is a signature algorithm). */
 bool sshkey_type_known(const char *s, size_t n);
+
+#define SSHKEY_CERT_MAX_PRINCIPALS 64
+
+/* The fields of an OpenSSH certificate (PROTOCOL.certkeys) that decide
+ * whether sshd accepts it. */
+struct sshkey_cert {
+	char type[KEYTYPE_MAX];         /* ED25519-CERT, RSA-CERT, ... */
+	char fingerprint[FP_MAX];       /* the certified key's SHA256 */
+	bool user_cert;                 /* type 1 = user, 2 = host */
+	uint64_t serial;
+	char key_id[256];               /* cut at 255 bytes; may hold any bytes: escape before display */
+	char principals[SSHKEY_CERT_MAX_PRINCIPALS][128];
+	size_t n_principals;            /* 0: valid for any principal */
+	bool principals_cut;            /* more than SSHKEY_CERT_MAX_PRINCIPALS, or longer than 127 bytes */
+	uint64_t valid_after, valid_before;     /* seconds since the epoch; 0 / UINT64_MAX = unbounded */
+	char ca_type[KEYTYPE_MAX];      /* the signing CA key */
+	char ca_fingerprint[FP_MAX];
+	char critical[256];             /* critical option names, comma separated (force-command, source-address, ...) */
+	char source_address[256];       /* the source-address critical option's value, "" none */
+};
+
+/* Decode the base64 certificate blob b64[0..n). Returns 0, -EINVAL (not a
+ * certificate or malformed), -ENOMEM. */
+int sshkey_cert_parse(const char *b64, size_t n, struct sshkey_cert *ret);

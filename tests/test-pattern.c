@@ -1,0 +1,10 @@
+#include "config.h"
+
+#include "harness.h"
+#include "pattern.h"
+
+Suite *
+make_suite(void)
+{
+	return suite_create("pattern");
+}
