@@ -54,6 +54,8 @@ struct ak_entry {
 	bool usable;                    /* problem == AKP_NONE */
 };
 
+#define AUTHKEYS_MAX_ENTRIES 16384       /* entries kept; later lines are only counted */
+
 struct authkeys {
 	struct ak_entry *entries;       /* owned, n entries; comment and blank lines are not entries */
 	size_t n;
@@ -61,22 +63,40 @@ struct authkeys {
 	unsigned n_comments;
 	bool has_crlf;                  /* at least one line ended in CR LF */
 	bool has_nul;                   /* NUL bytes were found (sshd stops the line there) */
+	bool entries_cut;               /* more than AUTHKEYS_MAX_ENTRIES entries: the rest were dropped */
 };
 
-/* Parse data[0..len) as an authorized_keys file. Lines longer than sshd's
- * limit (SSH_MAX_PUBKEY_BYTES-ish, 16 KiB) become a problem entry, not an
- * error. Returns 0 or -ENOMEM; *ret (caller frees with authkeys_free). */
+/* Parse data[0..len) as an authorized_keys file. sshd reads lines of any
+ * length (getline()), and so does this; a key token too long for any key
+ * is a problem entry. One entry per line sshd reads, except that a key
+ * broken over lines is one AKP_SPLIT_KEY entry plus one AKP_CONTINUATION
+ * entry per further line, and a pasted private key (or RFC 4716 / PEM /
+ * PuTTY block) is one entry for the whole block. A certificate line is
+ * usable (sshd reads it) but problem_text notes that sshd never matches it,
+ * and authkeys_find() skips it. Returns 0 or -ENOMEM; *ret (caller frees
+ * with authkeys_free). */
 int authkeys_parse(const char *data, size_t len, struct authkeys **ret);
 struct authkeys *authkeys_free(struct authkeys *ak);
 void authkeys_freep(struct authkeys **ak);
 
-/* The first usable entry holding the key with this SHA256 fingerprint (for a
- * certificate: the plain key's), or NULL. */
+/* The first usable entry holding the plain key with this SHA256 fingerprint
+ * (certificate lines never match, as in sshd), preferring one not marked
+ * cert-authority (sshd passes over those for a plain key); failing that the
+ * first marked cert-authority, so the caller can explain. NULL: none. */
 const struct ak_entry *authkeys_find(const struct authkeys *ak, const char *fingerprint);
 
+/* Every usable entry with this fingerprint, in file order: start with prev
+ * NULL. sshd tries each line holding the key until one lets it in, so a
+ * line refused by from= or expiry-time= does not end the search. */
+const struct ak_entry *authkeys_find_next(const struct authkeys *ak, const char *fingerprint,
+					  const struct ak_entry *prev);
+
 /* Would sshd let this key in from ip/host at time now, given the entry's
- * options (auth_authorise_keyopts())? Checks from= and expiry-time=.
- * host may be NULL. Returns 1 allowed, 0 refused (why[0..cap) says why, in
- * sshd's words where it has any), -EINVAL an option value sshd would refuse. */
+ * options (auth_authorise_keyopts())? Checks expiry-time=, principals= on a
+ * key not marked cert-authority, and from=. host may be NULL: the address
+ * stands for it, as in sshd with UseDNS no. ip NULL: from= cannot be judged
+ * and is only checked for validity. Returns 1 allowed, 0 refused (why[0..cap)
+ * says why, in sshd's words where it has any), -EINVAL an option value sshd
+ * would refuse (an invalid from= list, principals= without cert-authority). */
 int authkeys_entry_allows(const struct ak_entry *e, const char *ip, const char *host, time_t now,
 			  char *why, size_t cap);

@@ -20,6 +20,7 @@ extern const struct command cmd_attempts;
 extern const struct command cmd_show;
 extern const struct command cmd_explain;
 extern const struct command cmd_redact;
+extern const struct command cmd_check;
 extern const struct command cmd_help;
 
 extern const struct command *const commands[];

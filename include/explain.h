@@ -31,6 +31,12 @@ struct explain_options {
 	int64_t window_us;      /* accepted clock skew around around_us (default 30 min) */
 	const char *from;       /* the client's public address, if known */
 	const char *host_keys_dir;      /* this server's host keys (default /etc/ssh) */
+	/* Server facts (sshwhy check): when the best match was logged by this
+	 * machine and its cause is generic, check the user's files as they are
+	 * now and narrow the candidates to the one they prove. */
+	bool server_facts;
+	const char *local_host;         /* this machine's name as its logs show it; NULL: gethostname() */
+	const char *sshd_path, *config_path;    /* for check; NULL: defaults */
 };
 
 struct explain_match {
@@ -55,6 +61,12 @@ struct explain_result {
 	char hostkey_note[256];
 	char *client_evidence[EXPLAIN_MAX_EVIDENCE];    /* owned */
 	size_t n_client_evidence;
+	/* Server facts, when they were consulted: */
+	bool facts_checked;             /* check ran for the best match's user */
+	enum cause log_cause;           /* the verdict from the logs alone, when facts narrowed it */
+	char *facts_note;               /* owned: what check found (or why it was not used), may be NULL */
+	char *facts_evidence[8];        /* owned: the check item's evidence */
+	size_t n_facts_evidence;
 };
 
 int explain_run(struct store *st, const struct client_report *c, const struct explain_options *o,

@@ -22,11 +22,18 @@ int pattern_match_addr_list(const char *addr, const char *list);
 
 /* host / ip against a from= style list (match_host_and_ip()): an entry
  * matches when it matches the address (as above) or the host name
- * (case-insensitive wildcard). host may be NULL or equal to ip. Returns 1,
- * 0, -1 negated, -2 invalid list. */
+ * (case-insensitive wildcard). host may be NULL or equal to ip; NULL means
+ * the address, as sshd with UseDNS no. ip NULL: only check the list.
+ * Returns 1, 0, -1 negated, -2 invalid list. */
 int pattern_match_host_and_ip(const char *host, const char *ip, const char *list);
 
 /* One AllowUsers / DenyUsers entry (match_user()): "user" or "user@host"
- * where host is a host name pattern, an address or a CIDR block. Returns 1
- * match, 0 no match, -1 the entry is invalid (sshd refuses it). */
+ * where host is a host name pattern, an address or a CIDR block; the user
+ * part is one glob (no '!', no list). Split at the last '@' (OpenSSH 9.9
+ * and later). host NULL: the address. Returns 1 match, 0 no match, -1 the
+ * entry is invalid (sshd refuses it). */
 int pattern_match_user(const char *user, const char *host, const char *ip, const char *entry);
+
+/* The same for OpenSSH before 9.9 (Debian 12's 9.2), which split the entry
+ * at the first '@': "a@b@10.0.0.1" is user "a", host list "b@10.0.0.1". */
+int pattern_match_user_legacy(const char *user, const char *host, const char *ip, const char *entry);

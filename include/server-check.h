@@ -61,6 +61,8 @@ struct check_report {
 	char key_type[KEYTYPE_MAX];
 	char config_source[32];         /* sshd -T, file, defaults */
 	bool blocked;                   /* some PROBLEM item */
+	size_t n_usable_keys;           /* usable keys in the files sshd would read */
+	bool keys_from_command;         /* AuthorizedKeysCommand also supplies keys */
 };
 
 /* Run every check for rq. Returns 0 (see ret->blocked), -EINVAL (invalid

@@ -45,8 +45,19 @@ struct sshd_conn_spec {
 	const char *user, *host, *addr;
 	unsigned lport;         /* 0: not given */
 };
+/* Defaults (both sources): host NULL and addr given: host = addr, what
+ * sshd itself uses with UseDNS no (the default); sshd -T -C matches "Match
+ * Host" only when host= is given. lport 0: left out, except that sshd 9.2
+ * refuses a config with "Match LocalPort" when -C has no lport
+ * (servconf.c match_test_missing_fatal()): then the config's first Port
+ * (22 without one) is used. Missing user/host/addr: those Match criteria
+ * do not match, as with sshd -T -C. */
 
-/* Load the effective configuration. sshd_path NULL: /usr/sbin/sshd;
+/* Values in sshd -T's spelling from both sources: "permitrootlogin
+ * without-password" (= prohibit-password), yes/no lower case, LogLevel
+ * upper case (Debian's sshd -T prints QUIET as SILENT; the file reader
+ * keeps QUIET), algorithm lists with +/-/^ applied to the 9.2 defaults.
+ * Load the effective configuration. sshd_path NULL: /usr/sbin/sshd;
  * config_path NULL: /etc/ssh/sshd_config. Runs sshd -T (fork/exec, no shell,
  * empty environment, 10 s timeout) when the caller is root; otherwise or
  * on failure reads the file. Returns 0 (check ret->source), -EINVAL (invalid
@@ -66,3 +77,5 @@ size_t sshd_config_get_all(const struct sshd_config *c, const char *key, const c
  * Exposed for tests and for check's own argument validation. */
 bool sshd_conn_user_valid(const char *user);
 bool sshd_conn_host_valid(const char *host);
+/* A numeric IPv4 or IPv6 address (inet_pton), no zone or brackets. */
+bool sshd_conn_addr_valid(const char *addr);

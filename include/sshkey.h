@@ -19,6 +19,23 @@ int pubkey_fingerprint(const char *b64, size_t n, char ret_sha256[FP_MAX], char 
  * ("ssh-ed25519", "rsa-sha2-..." is not one: that is a signature algorithm). */
 bool sshkey_type_known(const char *s, size_t n);
 
+#define SSHKEY_NAME_MAX 80              /* a key type name, NUL included */
+
+/* Check a decoded key or certificate blob blob[0..n) the way sshd's
+ * sshkey_from_blob() does before it accepts a key: the fields of the type,
+ * RSA of 1024 bits or more, a 32-byte Ed25519 key, an ECDSA point of the
+ * named curve, a certificate's body and signing CA key (the signature itself
+ * is not verified), nothing after the last field. ret_name (may be NULL,
+ * else SSHKEY_NAME_MAX bytes): the type name inside the blob, non-printable
+ * bytes as '?'. ret_reason (may be NULL): a static text saying what is
+ * wrong. Returns 0 valid, -ENODATA the blob ends before its last field (a
+ * key cut short), -EPROTONOSUPPORT a type sshd does not know, -EINVAL
+ * malformed, -ENOMEM. */
+int sshkey_blob_check(const uint8_t *blob, size_t n, char *ret_name, const char **ret_reason);
+
+/* pubkey_fingerprint() of a decoded blob. */
+int pubkey_fingerprint_blob(const uint8_t *blob, size_t n, char ret_sha256[FP_MAX], char ret_type[KEYTYPE_MAX]);
+
 #define SSHKEY_CERT_MAX_PRINCIPALS 64
 
 /* The fields of an OpenSSH certificate (PROTOCOL.certkeys) that decide

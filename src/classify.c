@@ -408,11 +408,11 @@ decide_text(enum cause c, bool debug)
 {
 	switch (c) {
 	case CAUSE_KEY_OPTIONS_REFUSED:
-		return "The line before 'Refused by key options' (or LogLevel DEBUG1) names the option; sshwhy check shows the authorized_keys line.";
+		return "The line before 'Refused by key options' (or LogLevel DEBUG1) names the option; sshwhy check --user USER shows the authorized_keys line.";
 	case CAUSE_AUTHORIZED_KEYS_LINE_UNPARSABLE:
-		return "sshwhy check USER shows which authorized_keys line is malformed.";
+		return "sshwhy check --user USER shows which authorized_keys line is malformed.";
 	case CAUSE_AUTHORIZED_KEYS_MISSING:
-		return "sshwhy check USER tells whether the home directory, ~/.ssh or only the file is missing.";
+		return "sshwhy check --user USER tells whether the home directory, ~/.ssh or only the file is missing.";
 	case CAUSE_AUTHORIZED_KEYS_WRONG_LOCATION:
 		return "sshd -T | grep authorizedkeysfile shows where sshd looks; compare with where the key was installed.";
 	case CAUSE_PAM_ACCOUNT_REFUSED:
@@ -420,8 +420,8 @@ decide_text(enum cause c, bool debug)
 	case CAUSE_PARTIAL_AUTH_INCOMPLETE:
 		return "sshd -T -C user=USER | grep authenticationmethods shows the required chain; the client log shows which method it could not do.";
 	case CAUSE_PUBKEY_REJECTED_NO_REASON:
-		return debug ? "DEBUG2 would show whether the authorized_keys lines parse; sshwhy check USER compares the fingerprint with authorized_keys."
-			     : "sshwhy check USER compares the fingerprint with authorized_keys; LogLevel DEBUG1 logs which files sshd read.";
+		return debug ? "DEBUG2 would show whether the authorized_keys lines parse; sshwhy check --user USER compares the fingerprint with authorized_keys."
+			     : "sshwhy check --user USER compares the fingerprint with authorized_keys; LogLevel DEBUG1 logs which files sshd read.";
 	case CAUSE_KEY_ACCEPTED_NO_SIGNATURE:
 		return "Only the client log decides (sshwhy explain): it says why the private key could not be used.";
 	case CAUSE_PASSWORD_FAILED:
@@ -431,7 +431,7 @@ decide_text(enum cause c, bool debug)
 	case CAUSE_NO_KEY_OFFERED:
 		return "The client log (sshwhy explain) shows whether a key was loaded and offered; sshd -T -C user=USER,addr=ADDR shows pubkeyauthentication.";
 	case CAUSE_PREAUTH_CLOSE_NO_DETAIL:
-		return "At LogLevel INFO sshd logs neither the offered keys nor why they were refused: LogLevel VERBOSE, the client's ssh -vvv (sshwhy explain) or sshwhy check USER decides.";
+		return "At LogLevel INFO sshd logs neither the offered keys nor why they were refused: LogLevel VERBOSE, the client's ssh -vvv (sshwhy explain) or sshwhy check --user USER decides.";
 	default:
 		return NULL;
 	}

@@ -1806,7 +1806,7 @@ mask_comment(char *dst, size_t cap, const char *m, size_t off, size_t len)
 int
 client_redact(const char *data, size_t len, struct buf *out)
 {
-	_cleanup_(freep) char *owned = NULL, *line = NULL, *masked = NULL;
+	_cleanup_(freep) char *owned = NULL, *line = NULL, *masked = NULL, *safe = NULL;
 	_cleanup_(freep) struct client_report *scratch = NULL;
 	struct line_iter it = { 0 };
 	struct parser ps;
@@ -1819,8 +1819,9 @@ client_redact(const char *data, size_t len, struct buf *out)
 		return r;
 	line = malloc(LINE_CAP);
 	masked = malloc(LINE_CAP + 64);
+	safe = malloc(4 * (LINE_CAP + 64) + 1);
 	scratch = calloc(1, sizeof(*scratch));
-	if (!line || !masked || !scratch)
+	if (!line || !masked || !safe || !scratch)
 		return -ENOMEM;
 	parser_init(&ps, scratch);
 	while (next_line(&it, line, &n)) {
@@ -1843,7 +1844,12 @@ client_redact(const char *data, size_t len, struct buf *out)
 			mask_comment(masked, LINE_CAP + 64, msg, ps.mask_off, ps.mask_len);
 		else
 			strlcpy_n(masked, LINE_CAP + 64, msg, strlen(msg));
-		r = append_without_paths(out, masked);
+		/* next_line() dropped C0 controls and ANSI sequences; C1 controls
+		 * (U+0080..U+009F) and invalid UTF-8 are left: escape them too, the
+		 * output is meant to be pasted and shown. */
+		n = 0;
+		escape_terminal(safe, 4 * (LINE_CAP + 64) + 1, &n, masked, strlen(masked));
+		r = append_without_paths(out, safe);
 		if (r < 0)
 			return r;
 		r = buf_append(out, "\n", 1);

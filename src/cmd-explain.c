@@ -28,6 +28,9 @@ static const struct option options[] = {
 	{ "host-keys",   required_argument, NULL, 'H' },  /* this server's host keys (/etc/ssh) */
 	{ "json",        no_argument,       NULL, 'J' },
 	{ "no-update",   no_argument,       NULL, 'N' },  /* do not read new log lines first */
+	{ "no-check",    no_argument,       NULL, 'C' },  /* do not consult this server's files */
+	{ "sshd",        required_argument, NULL, 's' },  /* for check: the sshd binary */
+	{ "config",      required_argument, NULL, 'c' },  /* for check: sshd_config */
 	{ "help",        no_argument,       NULL, 'h' },
 	{ 0 }
 };
@@ -47,6 +50,9 @@ help(void)
 	       "  --host-keys DIR      this server's ssh_host_*_key.pub (default /etc/ssh)\n"
 	       "  --json               one JSON object: client, matches, cause, side, fix, evidence\n"
 	       "  --no-update          do not read this machine's new sshd log lines first\n"
+	       "  --no-check           do not consult this server's files (sshwhy check) when the\n"
+	       "                       logs leave the cause ambiguous\n"
+	       "  --sshd PATH, --config FILE   the sshd binary and configuration check uses\n"
 	       "The attempts come from the database. First, new lines of this machine's journal (or\n"
 	       "auth.log) since follow last stopped are read, so a fresh attempt is not missed.\n");
 }
@@ -54,7 +60,7 @@ help(void)
 static int
 run(int argc, char **argv, const struct global_opts *g)
 {
-	struct explain_options eo = { 0 };
+	struct explain_options eo = { .server_facts = true };
 	const char *keyfile = NULL;
 	char *fps[16];
 	size_t n_fps = 0;
@@ -115,6 +121,15 @@ run(int argc, char **argv, const struct global_opts *g)
 			break;
 		case 'N':
 			update = false;
+			break;
+		case 'C':
+			eo.server_facts = false;
+			break;
+		case 's':
+			eo.sshd_path = optarg;
+			break;
+		case 'c':
+			eo.config_path = optarg;
 			break;
 		case 'h':
 			help();

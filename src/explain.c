@@ -12,13 +12,17 @@
 
 #include <dirent.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "attempt.h"
 #include "cause.h"
 #include "client-parse.h"
 #include "explain.h"
 #include "render.h"
+#include "server-check.h"
+#include "sshd-config.h"
 #include "store.h"
 #include "util.h"
 #include "banned.h"
@@ -397,6 +401,96 @@ client_evidence(struct explain_result *r, const struct client_report *c)
 	return e ? -ENOMEM : 0;
 }
 
+/* Server facts: run check for the best match's user, address and the
+ * client's key, on this machine, now. A PROBLEM item whose cause is one of
+ * the verdict's candidates decides; the files may have changed since the
+ * attempt, so the note says "now". */
+static int
+apply_server_facts(struct explain_result *r, const struct client_report *c, const struct explain_options *o,
+		   const struct attempt *top)
+{
+	_cleanup_(check_report_freep) struct check_report *rep = NULL;
+	struct check_request rq = { .sshd_path = o->sshd_path, .config_path = o->config_path,
+				    .now = (time_t)(now_usec() / USEC_PER_SEC) };
+	const struct check_item *hit = NULL;
+	char host[256] = "";
+	const char *fp = NULL;
+	int k;
+
+	if (o->local_host)
+		strlcpy_n(host, sizeof host, o->local_host, strlen(o->local_host));
+	else if (gethostname(host, sizeof host - 1) < 0)
+		return 0;
+	host[strcspn(host, ".")] = '\0';
+	if (!streq(host, top->host) || !sshd_conn_user_valid(top->user))
+		return 0;       /* another machine's attempt, or a name check cannot take */
+	for (size_t i = 0; i < c->n_keys && !fp; i++)
+		if (c->keys[i].fingerprint[0] && startswith(c->keys[i].fingerprint, "SHA256:") &&
+		    c->keys[i].state >= CKEY_OFFERED)
+			fp = c->keys[i].fingerprint;
+	for (size_t i = 0; i < top->n_keys && !fp; i++)
+		if (startswith(top->keys[i].fingerprint, "SHA256:"))
+			fp = top->keys[i].fingerprint;
+	for (size_t i = 0; i < c->n_keys && !fp; i++)
+		if (startswith(c->keys[i].fingerprint, "SHA256:"))
+			fp = c->keys[i].fingerprint;
+	rq.user = top->user;
+	rq.fingerprint = fp;
+	if (*top->addr && !strchr(top->addr, '%'))
+		rq.from = top->addr;
+	k = check_run(&rq, &rep, NULL);
+	if (k == -ENOMEM)
+		return k;
+	if (k < 0)
+		return 0;
+	r->facts_checked = true;
+	for (size_t i = 0; i < rep->n && !hit; i++) {
+		const struct check_item *it = &rep->items[i];
+
+		if (it->status != CHECK_PROBLEM)
+			continue;
+		for (size_t j = 0; j < r->n_candidates && !hit; j++)
+			if (r->candidates[j] == it->cause)
+				hit = it;
+	}
+	if (!hit) {
+		size_t n = 0;
+
+		for (size_t i = 0; i < rep->n; i++)
+			n += rep->items[i].status == CHECK_PROBLEM;
+		if (asprintf(&r->facts_note, "sshwhy check on this server found %s%s (files as they are now; "
+			     "run sshwhy check --user for details)",
+			     n ? "problems, but none of the candidates" : "nothing that would block this login",
+			     n ? "" : ": the cause may have been fixed since, or lies on the client side") < 0) {
+			r->facts_note = NULL;
+			return -ENOMEM;
+		}
+		return 0;
+	}
+	r->log_cause = r->cause;
+	r->cause = hit->cause;
+	r->n_candidates = 0;
+	if (asprintf(&r->facts_note, "the logs alone say %s; this server's files, as they are now, show: %s",
+		     cause_to_string(r->log_cause), hit->text) < 0) {
+		r->facts_note = NULL;
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < hit->n_evidence && r->n_facts_evidence < ELEMENTSOF(r->facts_evidence); i++) {
+		r->facts_evidence[r->n_facts_evidence] = strdup(hit->evidence[i]);
+		if (!r->facts_evidence[r->n_facts_evidence])
+			return -ENOMEM;
+		r->n_facts_evidence++;
+	}
+	free(r->explanation);
+	free(r->fix);
+	r->explanation = strdup(hit->text);
+	r->fix = hit->fix ? strdup(hit->fix) : NULL;
+	if (!r->explanation || (hit->fix && !r->fix))
+		return -ENOMEM;
+	r->side = SIDE_SERVER;
+	return 0;
+}
+
 /* The combined verdict's texts come from the same templates as the server
  * side's (attempt_fill_texts()): a scratch attempt carries the verdict, the
  * user and key the client names (else the server attempt's) and the detail. */
@@ -654,7 +748,14 @@ explain_run(struct store *st, const struct client_report *c, const struct explai
 	rc = verdict_texts(r, c, top, detail);
 	if (rc < 0)
 		goto out;
-	if (r->cause == CAUSE_NO_SERVER_TRACE)
+	if (o->server_facts && top && cause_is_generic(r->cause)) {
+		rc = apply_server_facts(r, c, o, top);
+		if (rc < 0)
+			goto out;
+	}
+	if (r->facts_checked && r->log_cause != CAUSE_NONE)
+		;       /* narrowed by the server's files: decide says nothing more */
+	else if (r->cause == CAUSE_NO_SERVER_TRACE)
 		r->decide = strdup("No stored attempt matches: ingest the server's logs for that time "
 				   "(sshwhy ingest / follow), give --around and --from, or check that the "
 				   "client connects to this server (address, port, host key).");
@@ -679,6 +780,9 @@ explain_result_release(struct explain_result *r)
 	free(r->explanation);
 	free(r->fix);
 	free(r->decide);
+	free(r->facts_note);
+	for (size_t i = 0; i < r->n_facts_evidence; i++)
+		free(r->facts_evidence[i]);
 	*r = (struct explain_result){ 0 };
 }
 
@@ -717,6 +821,16 @@ explain_render_text(struct buf *b, const struct client_report *c, const struct e
 		e |= buf_puts(b, "decide: ");
 		e |= put_escaped(b, r->decide);
 		e |= buf_puts(b, "\n");
+	}
+	if (r->facts_note) {
+		e |= buf_puts(b, "server files: ");
+		e |= put_escaped(b, r->facts_note);
+		e |= buf_puts(b, "\n");
+		for (size_t i = 0; i < r->n_facts_evidence; i++) {
+			e |= buf_puts(b, "  | ");
+			e |= put_escaped(b, r->facts_evidence[i]);
+			e |= buf_puts(b, "\n");
+		}
 	}
 	if (r->hostkey_note[0]) {
 		e |= buf_puts(b, "host key: ");
@@ -814,6 +928,23 @@ explain_render_json(struct buf *b, const struct client_report *c, const struct e
 		e |= json_escape(b, r->decide, strlen(r->decide));
 	else
 		e |= buf_puts(b, "null");
+	e |= buf_printf(b, ",\"server_facts\":{\"checked\":%s,\"log_cause\":", r->facts_checked ? "true" : "false");
+	if (r->log_cause != CAUSE_NONE)
+		e |= buf_printf(b, "\"%s\"", cause_to_string(r->log_cause));
+	else
+		e |= buf_puts(b, "null");
+	e |= buf_puts(b, ",\"note\":");
+	if (r->facts_note)
+		e |= json_escape(b, r->facts_note, strlen(r->facts_note));
+	else
+		e |= buf_puts(b, "null");
+	e |= buf_puts(b, ",\"evidence\":[");
+	for (size_t i = 0; i < r->n_facts_evidence; i++) {
+		if (i)
+			e |= buf_puts(b, ",");
+		e |= json_escape(b, r->facts_evidence[i], strlen(r->facts_evidence[i]));
+	}
+	e |= buf_puts(b, "]}");
 	e |= buf_printf(b, ",\"host_key_ours\":%s,\"evidence\":{\"client\":[",
 			r->hostkey < 0 ? "null" : r->hostkey ? "true" : "false");
 	for (size_t i = 0; i < r->n_client_evidence; i++) {

@@ -900,6 +900,36 @@ has_suffix(const char *s, size_t len, const char *sfx, size_t n)
 	return len >= n && memcmp(s + len - n, sfx, n) == 0;
 }
 
+/* sshd hands syslog() at most 500 bytes (log.c:do_log() "%.500s"). A longer
+ * message (a connection id with a long escaped user name, whose backslashes
+ * the [preauth] relay doubles) loses its tail, and the cut can fall inside
+ * the port ("port 24" of port 2401) or just after it, taking " [preauth]"
+ * with it. Such a line still matches its full pattern, so a message of
+ * exactly 500 bytes that ends in "port N" without its suffix gives neither
+ * address nor port: the connection's other lines have them (found by
+ * tests/hostile, case cut-500-inside-port). Longer messages did not come
+ * through sshd's syslog() and are taken as they are. */
+#define SSHD_SYSLOG_MAX 500
+
+static bool
+ends_in_port(const char *s, size_t n)
+{
+	size_t d = 0;
+
+	while (d < n && s[n - 1 - d] >= '0' && s[n - 1 - d] <= '9')
+		d++;
+	return d > 0 && has_suffix(s, n - d, " port ", 6);
+}
+
+static void
+distrust_cut_tail(struct auth_event *ev, const char *s, size_t n, size_t len)
+{
+	if (len != SSHD_SYSLOG_MAX || (ev->flags & (EVF_PREAUTH | EVF_POSTAUTH)) || !ends_in_port(s, n))
+		return;
+	ev->addr[0] = '\0';
+	ev->port = 0;
+}
+
 /* Digits only (the regex guarantees it); saturates instead of overflowing. */
 static uint64_t
 parse_u64(const char *s, size_t n)
@@ -916,6 +946,33 @@ parse_u64(const char *s, size_t n)
 	return v;
 }
 
+/* Copy a captured text field, bounded like strlcpy_n(). sshd never logs a raw
+ * NUL (it vis-encodes what clients send), so one in a forged or damaged line
+ * would silently cut the C string ("root\0 evil" read as user "root"): it is
+ * written the way sshd would have, as \000, and never split at the end. */
+static void
+copy_text(char *dst, size_t dstsz, const char *s, size_t n)
+{
+	size_t o = 0;
+
+	if (!memchr(s, '\0', n)) {
+		strlcpy_n(dst, dstsz, s, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t need = s[i] == '\0' ? 4 : 1;
+
+		if (o + need > dstsz - 1)
+			break;
+		if (s[i] == '\0')
+			memcpy(dst + o, "\\000", 4);
+		else
+			dst[o] = s[i];
+		o += need;
+	}
+	dst[o] = '\0';
+}
+
 static void
 set_field(struct auth_event *ev, int f, const char *s, size_t n)
 {
@@ -923,31 +980,31 @@ set_field(struct auth_event *ev, int f, const char *s, size_t n)
 
 	switch (f) {
 	case F_USER:
-		strlcpy_n(ev->user, sizeof(ev->user), s, n);
+		copy_text(ev->user, sizeof(ev->user), s, n);
 		break;
 	case F_ADDR:
-		strlcpy_n(ev->addr, sizeof(ev->addr), s, n);
+		copy_text(ev->addr, sizeof(ev->addr), s, n);
 		break;
 	case F_LADDR:
-		strlcpy_n(ev->laddr, sizeof(ev->laddr), s, n);
+		copy_text(ev->laddr, sizeof(ev->laddr), s, n);
 		break;
 	case F_METHOD:
 		/* "publickey " in "publickey test pkalg" keeps its separator */
 		while (n > 0 && s[n - 1] == ' ')
 			n--;
-		strlcpy_n(ev->method, sizeof(ev->method), s, n);
+		copy_text(ev->method, sizeof(ev->method), s, n);
 		break;
 	case F_KTYPE:
-		strlcpy_n(ev->key_type, sizeof(ev->key_type), s, n);
+		copy_text(ev->key_type, sizeof(ev->key_type), s, n);
 		break;
 	case F_FP:
-		strlcpy_n(ev->fingerprint, sizeof(ev->fingerprint), s, n);
+		copy_text(ev->fingerprint, sizeof(ev->fingerprint), s, n);
 		break;
 	case F_DETAIL:
-		strlcpy_n(ev->detail, sizeof(ev->detail), s, n);
+		copy_text(ev->detail, sizeof(ev->detail), s, n);
 		break;
 	case F_REASON:
-		strlcpy_n(ev->reason, sizeof(ev->reason), s, n);
+		copy_text(ev->reason, sizeof(ev->reason), s, n);
 		break;
 	case F_PORT:
 		ev->port = (uint16_t)parse_u64(s, n);  /* regex: 0..65535 */
@@ -1069,7 +1126,7 @@ try_pattern(struct sshd_parser *p, size_t i, const char *s, size_t len, struct a
 	if ((ev->flags & EVF_DEBUG) &&
 	    (ev->kind == EVENT_PAM_OTHER || ev->kind == EVENT_SESSION_FATAL || ev->kind == EVENT_SSHD_ERROR)) {
 		ev->kind = EVENT_DEBUG;
-		strlcpy_n(ev->detail, sizeof(ev->detail), s, len);
+		copy_text(ev->detail, sizeof(ev->detail), s, len);
 	}
 	return 1;
 }
@@ -1122,26 +1179,30 @@ sshd_parse_message(struct sshd_parser *p, const char *msg, size_t len, struct au
 				continue;
 			if (pat->needle && !contains(s, n, pat->needle, p->c[*b].needle_len))
 				continue;
-			if (try_pattern(p, *b, s, n, ret))
+			if (try_pattern(p, *b, s, n, ret)) {
+				distrust_cut_tail(ret, s, n, len);
 				return 1;
+			}
 		}
 		for (b = p->fallback; *b != UINT16_MAX; b++) {
 			const struct pattern *pat = &patterns[*b];
 
 			if (!contains(s, n, pat->needle, p->c[*b].needle_len))
 				continue;
-			if (try_pattern(p, *b, s, n, ret))
+			if (try_pattern(p, *b, s, n, ret)) {
+				distrust_cut_tail(ret, s, n, len);
 				return 1;
+			}
 		}
 	}
 
 	/* Every other debugN:, error: and fatal: line is recognised but generic. */
 	if (flags & (EVF_DEBUG | EVF_ERROR | EVF_FATAL)) {
 		ret->kind = (flags & EVF_DEBUG) ? EVENT_DEBUG : EVENT_SSHD_ERROR;
-		strlcpy_n(ret->detail, sizeof(ret->detail), s, n);
+		copy_text(ret->detail, sizeof(ret->detail), s, n);
 		return 1;
 	}
 	ret->kind = EVENT_UNRECOGNISED;
-	strlcpy_n(ret->detail, sizeof(ret->detail), msg, len);
+	copy_text(ret->detail, sizeof(ret->detail), msg, len);
 	return 0;
 }

@@ -213,6 +213,17 @@ parse_iso(const char *s, int64_t *ret)
 	return 0;
 }
 
+/* now_us + sign * d (d >= 0), or -EINVAL when that leaves int64_t
+ * ("+15250284w" is a valid duration but no time). Found by fuzz-timespec. */
+static int
+shift_time(int64_t now_us, int sign, int64_t d, int64_t *ret_us)
+{
+	if (sign > 0 ? now_us > INT64_MAX - d : now_us < INT64_MIN + d)
+		return -EINVAL;
+	*ret_us = sign > 0 ? now_us + d : now_us - d;
+	return 0;
+}
+
 int
 parse_timespec(const char *s, int64_t now_us, int64_t *ret_us)
 {
@@ -276,8 +287,7 @@ parse_timespec(const char *s, int64_t now_us, int64_t *ret_us)
 		r = parse_duration(t + 1, &d);
 		if (r < 0)
 			return -EINVAL;
-		*ret_us = t[0] == '-' ? now_us - d : now_us + d;
-		return 0;
+		return shift_time(now_us, t[0] == '-' ? -1 : 1, d, ret_us);
 	}
 	if (n > 4 && streq(t + n - 4, " ago")) {
 		/* "2 hours ago", "3 days ago", "30min ago" */
@@ -285,8 +295,7 @@ parse_timespec(const char *s, int64_t now_us, int64_t *ret_us)
 		r = parse_duration(t, &d);
 		if (r < 0)
 			return -EINVAL;
-		*ret_us = now_us - d;
-		return 0;
+		return shift_time(now_us, -1, d, ret_us);
 	}
 	r = parse_iso(t, &v);
 	if (r < 0)

@@ -96,13 +96,13 @@ n=$((n + 1)); if [ "$(summary "$T/rot.db")" = "$(summary "$T/whole.db")" ]; then
 # a clear error for something that is not one, and redact keeps no local paths.
 C11=$CORPUS/11a-client-private-key-mode-0644/verbose
 "$SSHWHY" --db "$T/x.db" ingest -q "$C11/auth.log"
-check "explain: client log" 0 "" -- "$SSHWHY" --db "$T/x.db" explain --no-update --json --host-keys "$CORPUS/_keys" "$C11/client.log"
+check "explain: client log" 0 "" -- "$SSHWHY" --db "$T/x.db" explain --no-update --no-check --json --host-keys "$CORPUS/_keys" "$C11/client.log"
 want=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cause"])' "$T/out")
 { printf '\xff\xfe'; sed 's/$/\r/' "$C11/client.log" | iconv -f UTF-8 -t UTF-16LE; } >"$T/utf16-client.log"
-check "explain: UTF-16 + CRLF client log" 0 "" -- "$SSHWHY" --db "$T/x.db" explain --no-update --json --host-keys "$CORPUS/_keys" "$T/utf16-client.log"
+check "explain: UTF-16 + CRLF client log" 0 "" -- "$SSHWHY" --db "$T/x.db" explain --no-update --no-check --json --host-keys "$CORPUS/_keys" "$T/utf16-client.log"
 got=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cause"])' "$T/out")
 n=$((n + 1)); if [ "$want" = client-key-bad-permissions ] && [ "$got" = "$want" ]; then echo "ok   same verdict from UTF-16 ($got)"; else echo "FAIL explain verdicts: $want / $got"; fails=$((fails + 1)); fi
-check "explain: not a client log" 1 "^sshwhy: .*does not look like ssh client output" -- "$SSHWHY" --db "$T/x.db" explain --no-update "$T/binary.log"
+check "explain: not a client log" 1 "^sshwhy: .*does not look like ssh client output" -- "$SSHWHY" --db "$T/x.db" explain --no-update --no-check "$T/binary.log"
 check "explain: nothing given" 2 "^sshwhy: " -- "$SSHWHY" --db "$T/x.db" explain
 check "redact" 0 "" -- "$SSHWHY" redact "$C11/client.log"
 n=$((n + 1)); if grep -q "/tmp/sshlab" "$T/out" || ! grep -q "SHA256:" "$T/out"; then echo "FAIL redact left a local path or dropped fingerprints"; fails=$((fails + 1)); else echo "ok   redact keeps fingerprints, drops local paths"; fi
