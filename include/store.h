@@ -25,12 +25,19 @@ int store_open_timeout(const char *path, unsigned flags, int busy_timeout_ms,
 /* SQLite's message for the last failed call on s (static; valid until the next call). */
 const char *store_last_error(struct store *s);
 struct store *store_free(struct store *s);
+/* 0 while the database file is still the one at its path; -ENOENT once it
+ * was deleted or replaced (renamed over) behind our back: what is written
+ * from then on goes to a file nobody will open again (follow checks it). */
+int store_check_file(struct store *s);
 static inline void
 store_freep(struct store **s)
 {
 	store_free(*s);
 }
 
+/* Writers batch: begin ... commit. store_put_attempt() failing inside a batch
+ * rolls the whole batch back (so no attempt can be committed in part); the
+ * commit that follows fails. */
 int store_begin(struct store *s);
 int store_commit(struct store *s);
 int store_rollback(struct store *s);

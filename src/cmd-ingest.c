@@ -99,20 +99,29 @@ print_summary(const struct ingest_stats *s, unsigned inputs, double secs)
 	printf("\n");
 }
 
+/* Read one input. Returns 0, -EIO for a damaged input (said; the next input
+ * may be fine), or the store's error: the database cannot be written (disk
+ * full, I/O error, lost lock), said once; then nothing more can be stored. */
 static int
-ingest_one(struct ingest *in, struct source *src, const char *label)
+ingest_one(struct ingest *in, struct store *st, const char *db, struct source *src,
+	   const char *label)
 {
 	_cleanup_(freep) char *err = NULL;
 	_cleanup_(freep) char *safe = escape_terminal_dup(label, strlen(label));
+	_cleanup_(freep) char *dbsafe = escape_terminal_dup(db, strlen(db));
 	int r;
 
 	r = ingest_run(in, src, label, &err);
-	if (r < 0) {
-		if (err)
-			log_error("'%s': %s", safe ? safe : "?", err);
-		else
-			log_error_errno(r, "'%s': %s", safe ? safe : "?", strerror(-r));
+	if (r >= 0)
+		return 0;
+	/* The source words its read errors; anything else came from storing. */
+	if (err) {
+		log_error("'%s': %s", safe ? safe : "?", err);
+		return -EIO;
 	}
+	log_error("cannot store the attempts read from '%s' in database '%s': %s; the batch being "
+		  "written was rolled back, earlier commits are kept", safe ? safe : "?",
+		  dbsafe ? dbsafe : "?", r == -ENOMEM ? strerror(-r) : store_last_error(st));
 	return r;
 }
 
@@ -132,6 +141,7 @@ run(int argc, char **argv, const struct global_opts *g)
 	struct ingest_stats stats;
 	int64_t t0 = now_usec();
 	int c, r, failures = 0;
+	bool store_failed = false;
 	unsigned year;
 
 	jfiles = calloc((size_t)argc + 1, sizeof *jfiles);
@@ -216,12 +226,15 @@ run(int argc, char **argv, const struct global_opts *g)
 				log_error_errno(r, "cannot open the journal: %s", strerror(-r));
 			failures++;
 		} else {
-			if (ingest_one(in, src, directory ? directory : "journal") < 0)
+			r = ingest_one(in, st, g->db_path, src, directory ? directory : "journal");
+			if (r < 0)
 				failures++;
+			if (r < 0 && r != -EIO)
+				store_failed = true;
 			source_free(src);
 		}
 	}
-	for (size_t i = 0; i < n_inputs; i++) {
+	for (size_t i = 0; i < n_inputs && !store_failed; i++) {
 		struct source *src = NULL;
 		_cleanup_(freep) char *serr = NULL;
 		_cleanup_(freep) char *safe = escape_terminal_dup(inputs[i].path, strlen(inputs[i].path));
@@ -237,17 +250,32 @@ run(int argc, char **argv, const struct global_opts *g)
 			continue;
 		}
 		ingest_get_stats(in, &before);
-		if (ingest_one(in, src, inputs[i].path) < 0)
+		r = ingest_one(in, st, g->db_path, src, inputs[i].path);
+		if (r < 0)
 			failures++;
+		if (r < 0 && r != -EIO)
+			store_failed = true;
 		ingest_get_stats(in, &after);
 		if (after.lines == before.lines)
 			log_warning("'%s' is empty, nothing to ingest", safe ? safe : "?");
 		source_free(src);
 	}
+	if (store_failed) {
+		/* The database cannot be written: no summary (its counts would
+		 * include the rolled-back batch), no last attempts. */
+		ingest_free(in);
+		store_free(st);
+		return -EIO;
+	}
 	r = ingest_finish(in, &err);
 	if (r < 0) {
-		log_error_errno(r, "cannot store the last attempts: %s", strerror(-r));
-		failures++;
+		_cleanup_(freep) char *dbsafe = escape_terminal_dup(g->db_path, strlen(g->db_path));
+
+		log_error("cannot store the last attempts in database '%s': %s", dbsafe ? dbsafe : "?",
+			  r == -ENOMEM ? strerror(-r) : store_last_error(st));
+		ingest_free(in);
+		store_free(st);
+		return -EIO;
 	}
 	ingest_get_stats(in, &stats);
 	if (!quiet)

@@ -954,11 +954,21 @@ check_keys_file(struct ctx *c, const char *path, bool configured)
 				c->key_found = true;
 				judge_entry(c, path, e);
 			} else {
+				char why[512];
+
 				c->key_blocked_file = true;
 				it = item_add(c, CHECK_INFO, "key", CAUSE_NONE, NULL,
 					      "the key is listed in %s, line %u, but sshd does not read that file "
 					      "(see above)", path, e->lineno);
 				entry_line(c, it, e);
+				/* what would still stop it once the file is fixed */
+				if (authkeys_entry_allows(e, c->rq->from, c->rq->from_host, c->rq->now, why,
+							  sizeof why) == 0)
+					item_add(c, CHECK_WARNING, "key",
+						 e->opts.expiry_time && (uint64_t)c->rq->now >= e->opts.expiry_time
+						 ? CAUSE_AUTHORIZED_KEYS_ENTRY_EXPIRED : CAUSE_FROM_RESTRICTION,
+						 "fix the key's options too", "once the file is fixed, the key's own "
+						 "line would still refuse this login: %s", why);
 			}
 		}
 	}

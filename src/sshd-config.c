@@ -817,6 +817,9 @@ first_line_escaped(const char *s, size_t n)
 
 	while (k < n && s[k] != '\n')
 		k++;
+	/* sshd's log.c ends lines with "\r\n" on a non-tty stderr */
+	while (k > 0 && s[k - 1] == '\r')
+		k--;
 	return escape_terminal_dup(s, MIN(k, (size_t)512));
 }
 

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -640,9 +641,35 @@ store_open_timeout(const char *path, unsigned flags, int busy_timeout_ms,
 			   sqlite3_errmsg(s->db));
 		return r;
 	}
+	if (r == -ENOENT && !memory) {
+		/* The file is there (stat above): what SQLite could not open is
+		 * the -wal or -shm file it keeps next to a WAL database, even
+		 * to read it (read-only file system, directory not writable). */
+		_cleanup_(freep) char *dir = strdup(path);
+		char *slash = dir ? strrchr(dir, '/') : NULL;
+		int e;
+
+		if (!dir)
+			return -ENOMEM;
+		if (slash)
+			*(slash == dir ? slash + 1 : slash) = '\0';
+		e = access(slash ? dir : ".", W_OK) < 0 ? errno : EACCES;
+		set_reterr(reterr, "cannot create its -wal and -shm files in '%s' (%s); SQLite needs "
+			   "them next to the database, even to read it", slash ? dir : ".", strerror(e));
+		return -e;
+	}
 	if (r < 0) {
 		set_reterr(reterr, "cannot read '%s': %s", path, sqlite3_errmsg(s->db));
 		return r;
+	}
+	/* SQLite opens a write-protected file read-only without a word; a
+	 * writer would only fail at its first commit. */
+	if (!ro && !memory && sqlite3_db_readonly(s->db, "main") == 1) {
+		int e = access(path, W_OK) < 0 ? errno : EACCES;
+
+		set_reterr(reterr, "the file is read-only (%s); ingest and follow need write access to it",
+			   strerror(e));
+		return -e;
 	}
 	/* Another program's SQLite file: never touch it. */
 	if ((appid != 0 && appid != STORE_APPLICATION_ID) ||
@@ -712,6 +739,19 @@ int
 store_open(const char *path, unsigned flags, struct store **ret, char **reterr)
 {
 	return store_open_timeout(path, flags, STORE_BUSY_TIMEOUT_MS, ret, reterr);
+}
+
+int
+store_check_file(struct store *s)
+{
+	int moved = 0;
+
+	if (!s || !s->db || streq(s->path, ":memory:"))
+		return 0;
+	/* The unix VFS compares the inode it has open with the path's. */
+	if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK)
+		return 0;
+	return moved ? -ENOENT : 0;
 }
 
 struct store *
@@ -1031,8 +1071,18 @@ store_put_attempt(struct store *s, struct attempt *a)
 	int64_t old_id = a->id;
 	int r, r2;
 
-	if (!sqlite3_get_autocommit(s->db))
-		return put_attempt_locked(s, a);
+	if (!sqlite3_get_autocommit(s->db)) {
+		r = put_attempt_locked(s, a);
+		if (r < 0) {
+			/* A failed statement (disk full, I/O error) leaves the batch
+			 * open with part of this attempt in it (its row without its
+			 * keys): roll the whole batch back so that can never be
+			 * committed. The caller's commit then fails too. */
+			store_rollback(s);
+			a->id = old_id;
+		}
+		return r;
+	}
 	/* Outside a batch: make the row and its keys one transaction. */
 	r = store_begin(s);
 	if (r < 0)

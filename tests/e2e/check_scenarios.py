@@ -305,7 +305,7 @@ SCENARIOS = [
              "home 0775 but its group is the user's private group (Debian's StrictModes allows it)",
              "login", setup=own_user(st_chmod("home", 0o775)), corpus="new-04c-strictmodes-home-group-writable"),
     Scenario("06h-locked-account-usepam-yes", "password locked (usermod -L), UsePAM yes: keys still work",
-             "login", statuses=("warning", "info"), setup=setup_locked, corpus="06h-locked-account-usepam-yes"),
+             "login", setup=setup_locked, corpus="06h-locked-account-usepam-yes"),
     Scenario("20c-crlf-no-comment", "authorized_keys line ends in CRLF right after the base64 (9.2 parses it)",
              "login", setup=own_user(st_crlf_no_comment), corpus="20c-authorized-keys-crlf-no-comment"),
     Scenario("15a-cert-valid", "certificate signed by the trusted CA, principal = user",
