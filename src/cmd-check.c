@@ -32,6 +32,7 @@ static const struct option options[] = {
 	{ "lockout",     no_argument,       NULL, 'L' },
 	{ "json",        no_argument,       NULL, 'J' },
 	{ "all",         no_argument,       NULL, 'A' },
+	{ "db",          required_argument, NULL, 'D' },      /* --lockout: the database (as sshwhy --db) */
 	{ "help",        no_argument,       NULL, 'h' },
 	{ 0 }
 };
@@ -51,6 +52,7 @@ help(void)
 	       "  --at TIME            judge expiry times at TIME instead of now\n"
 	       "  --lockout            who would be locked out if password logins were turned off\n"
 	       "                       (users seen logging in by password in the database)\n"
+	       "  --db FILE            the database --lockout reads (same as sshwhy --db FILE)\n"
 	       "  --all                show the evidence of passing items too\n"
 	       "  --json               one JSON object: items with status, topic, cause, text, fix, evidence\n"
 	       "Run as root: sshd -T, /etc/shadow and other users' files need it; otherwise sshwhy reads\n"
@@ -203,6 +205,7 @@ run(int argc, char **argv, const struct global_opts *g)
 	_cleanup_(freep) char *key_data = NULL, *err = NULL;
 	const char *keyfile = NULL;
 	bool json = false, all = false, lockout = false;
+	struct global_opts gl = *g;
 	struct render_opts ro;
 	struct buf out;
 	int ch, r;
@@ -247,6 +250,9 @@ run(int argc, char **argv, const struct global_opts *g)
 		case 'A':
 			all = true;
 			break;
+		case 'D':
+			gl.db_path = optarg;
+			break;
 		case 'h':
 			help();
 			return 0;
@@ -277,7 +283,7 @@ run(int argc, char **argv, const struct global_opts *g)
 	if (lockout) {
 		_cleanup_(store_freep) struct store *st = NULL;
 
-		r = command_open_store(g, STORE_READONLY, &st);
+		r = command_open_store(&gl, STORE_READONLY, &st);
 		if (r < 0)
 			return r;
 		r = check_lockout(&rq, st, &rep);

@@ -97,6 +97,21 @@ flush_out(struct follow *f)
 	return 0;
 }
 
+/* The database could not be written (disk full, read-only, locked longer
+ * than the busy timeout, I/O error): say so and stop. The batch in flight
+ * was rolled back and the source position is committed only with the
+ * attempts it covers, so a restart (the unit has Restart=on-failure) reads
+ * the same lines again: nothing lost, nothing twice. */
+static int
+store_failed(struct store *st, const char *db, int r)
+{
+	_cleanup_(freep) char *safe = escape_terminal_dup(db, strlen(db));
+
+	log_error("cannot store in database '%s': %s; stopping (a restart continues from the last "
+		  "commit)", safe ? safe : "?", r == -ENOMEM ? strerror(-r) : store_last_error(st));
+	return r;
+}
+
 /* "catching up: 1.2M lines, 400k lines/s" on a terminal. */
 static void
 draw_progress(struct source *src, int64_t t0, bool final)
@@ -262,8 +277,10 @@ run(int argc, char **argv, const struct global_opts *g)
 		 * and looking for signals between batches. */
 		while ((r = source_next(src, &line, &err)) == 1) {
 			r = ingest_feed(in, &line);
-			if (r < 0)
-				break;
+			if (r < 0) {
+				store_failed(st, g->db_path, r);
+				goto out;
+			}
 			if ((++n_read & 4095) == 0) {
 				struct pollfd sp = { .fd = sfd, .events = POLLIN };
 
@@ -274,7 +291,12 @@ run(int argc, char **argv, const struct global_opts *g)
 			}
 			if (++since_checkpoint >= CHECKPOINT_LINES) {
 				r = ingest_checkpoint(in, kind, key, source_get_position(src));
-				if (r < 0 || (r = flush_out(&fl)) < 0)
+				if (r < 0) {
+					store_failed(st, g->db_path, r);
+					goto out;
+				}
+				r = flush_out(&fl);
+				if (r < 0)
 					break;
 				since_checkpoint = 0;
 			}
@@ -305,15 +327,29 @@ run(int argc, char **argv, const struct global_opts *g)
 				warned_malformed = ss.malformed;
 			}
 		}
+		/* Deleted or replaced under us: every later commit would go to a
+		 * file nobody opens again. */
+		r = store_check_file(st);
+		if (r < 0) {
+			_cleanup_(freep) char *safe = escape_terminal_dup(g->db_path, strlen(g->db_path));
+
+			log_error("database '%s' was deleted or replaced while follow was running; stopping "
+				  "(a restart creates it again and catches up from the start of the log)",
+				  safe ? safe : "?");
+			goto out;
+		}
 		now = now_usec();
 		r = ingest_expire(in, now, CLOSE_GRACE_US,
 				  login_grace ? (int64_t)(login_grace + 10) * USEC_PER_SEC : 0);
 		if (r >= 0)
 			r = ingest_checkpoint(in, kind, key, source_get_position(src));
-		if (r >= 0)
-			r = flush_out(&fl);
 		if (r < 0) {
-			log_error_errno(r, "cannot store: %s", strerror(-r));
+			store_failed(st, g->db_path, r);
+			goto out;
+		}
+		r = flush_out(&fl);
+		if (r < 0) {
+			log_error_errno(r, "cannot write to standard output: %s", strerror(-r));
 			break;
 		}
 		since_checkpoint = 0;

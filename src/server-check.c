@@ -65,6 +65,7 @@ struct ctx {
 	char fp[FP_MAX];
 	char type[KEYTYPE_MAX];         /* ED25519, RSA-CERT, ... */
 	char keytype[80];               /* protocol name: ssh-ed25519, ... ("" when only a fingerprint) */
+	char b64[16384];                /* its base64 as given ("" when only a fingerprint) */
 	bool is_cert;
 	struct sshkey_cert cert;
 	bool key_found;                 /* in a usable line of a file sshd would read */
@@ -245,7 +246,7 @@ load_key(struct ctx *c, char **reterr)
 			c->have_key = true;
 			break;
 		}
-		if (c->have_key && strstr(c->keytype, "-cert-v01@openssh.com")) {
+		if (c->have_key) {
 			/* the base64 follows the type word on the key's own line */
 			const char *p = memmem(rq->key_text, rq->key_len, c->keytype, strlen(c->keytype));
 			const char *end = rq->key_text + rq->key_len;
@@ -257,7 +258,9 @@ load_key(struct ctx *c, char **reterr)
 					b++;
 				for (e = b; e < end && *e != ' ' && *e != '\t' && *e != '\n' && *e != '\r'; e++)
 					;
-				if (sshkey_cert_parse(b, (size_t)(e - b), &c->cert) == 0)
+				strlcpy_n(c->b64, sizeof c->b64, b, (size_t)(e - b));
+				if (strstr(c->keytype, "-cert-v01@openssh.com") &&
+				    sshkey_cert_parse(b, (size_t)(e - b), &c->cert) == 0)
 					c->is_cert = true;
 			}
 		}
@@ -768,6 +771,38 @@ judge_entry(struct ctx *c, const char *path, const struct ak_entry *e)
 	entry_line(c, it, e);
 }
 
+/* Line lineno of data[0..len) holds a cut copy of the request's key: a
+ * base64 word that is a prefix of the key's base64, longer than the type
+ * header every key of that type shares. */
+static bool
+line_holds_key_prefix(const struct ctx *c, const char *data, size_t len, unsigned lineno)
+{
+	const char *p = data, *end = data + len, *eol;
+	size_t kl = strlen(c->b64);
+
+	if (kl < 64)
+		return false;
+	for (unsigned l = 1; l < lineno && p < end; l++) {
+		p = memchr(p, '\n', (size_t)(end - p));
+		p = p ? p + 1 : end;
+	}
+	eol = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
+	if (!eol)
+		eol = end;
+	while (p < eol) {
+		size_t w;
+
+		p += strspn(p, " \t");
+		w = strcspn(p, " \t\r\n");
+		if (p + w > eol)
+			w = (size_t)(eol - p);
+		if (w >= 40 && w < kl && memcmp(p, c->b64, w) == 0)
+			return true;
+		p += w ? w : 1;
+	}
+	return false;
+}
+
 /* One authorized_keys file: StrictModes walk, readability, inventory, and
  * the given key. Returns true when sshd would read the file. */
 static bool
@@ -794,6 +829,10 @@ check_keys_file(struct ctx *c, const char *path, bool configured)
 	 * except that a missing component is reported as the missing file */
 	for (int i = 0; i < n && !bad; i++)
 		if (steps[i].verdict != PATH_OK && steps[i].verdict != PATH_OK_PRIVATE_GROUP)
+			bad = &steps[i];
+	/* a parent that is not a directory explains the missing file */
+	for (int i = 0; i < n && bad && bad->verdict == PATH_MISSING; i++)
+		if (steps[i].verdict == PATH_NOT_DIRECTORY)
 			bad = &steps[i];
 	/* of missing components, name the topmost: "~/.ssh does not exist" */
 	for (int i = n - 1; bad && bad->verdict == PATH_MISSING && i >= 0; i--)
@@ -936,7 +975,8 @@ check_keys_file(struct ctx *c, const char *path, bool configured)
 		if (e->usable || e->problem == AKP_CONTINUATION)
 			continue;
 		n_broken++;
-		mine = c->have_key && *e->fingerprint && streq(e->fingerprint, c->fp);
+		mine = c->have_key && ((*e->fingerprint && streq(e->fingerprint, c->fp)) ||
+				       line_holds_key_prefix(c, data, len, e->lineno));
 		if (mine)
 			c->key_broken_line = true;
 		it = item_add(c, mine ? CHECK_PROBLEM : CHECK_WARNING, "authorized-keys", ak_problem_cause(e->problem),
@@ -1192,10 +1232,10 @@ check_algorithm(struct ctx *c)
 			      "authorized_keys", c->keytype);
 		evidence_cfg(c, it, "pubkeyacceptedalgorithms");
 	} else if (n == 3 && !ok[0] && !ok[1]) {
-		it = item_add(c, CHECK_WARNING, "algorithm", CAUSE_NONE,
+		it = item_add(c, CHECK_PROBLEM, "algorithm", CAUSE_KEY_ALGORITHM_NOT_ACCEPTED,
 			      "add rsa-sha2-512,rsa-sha2-256 to PubkeyAcceptedAlgorithms",
-			      "this RSA key is accepted only with SHA-1 signatures (ssh-rsa): current clients "
-			      "sign with rsa-sha2-256/512 and will be refused");
+			      "RSA keys are accepted only with SHA-1 signatures (ssh-rsa): clients since OpenSSH "
+			      "7.2 sign with rsa-sha2-256/512 and are refused (only a client forced to ssh-rsa gets in)");
 		evidence_cfg(c, it, "pubkeyacceptedalgorithms");
 	} else if (n == 3 && !ok[2]) {
 		it = item_add(c, CHECK_WARNING, "algorithm", CAUSE_SSH_RSA_SHA1_REFUSED,
@@ -1559,7 +1599,9 @@ static int
 collect_password_user(const struct attempt *a, void *ud)
 {
 	struct lockout_users *u = ud;
-	bool pw = false;
+	/* the method of an accepted attempt without a key is its detail
+	 * (classify.c); the evidence may be cut before the Accepted line */
+	bool pw = startswith(a->detail, "password") || startswith(a->detail, "keyboard-interactive");
 
 	for (size_t i = 0; i < a->n_evidence && !pw; i++)
 		pw = strstr(a->evidence[i], ": Accepted password for ") ||

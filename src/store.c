@@ -436,7 +436,11 @@ fail:
 	exec_sql(s, "ROLLBACK");
 	return r;
 fail_nobegin:
-	set_reterr(reterr, "cannot update the schema of '%s': %s", s->path, sqlite3_errmsg(s->db));
+	if (r == -EBUSY)        /* another writer holds the lock past the busy timeout */
+		set_reterr(reterr, "database '%s' is locked by another process: %s", s->path,
+			   sqlite3_errmsg(s->db));
+	else
+		set_reterr(reterr, "cannot update the schema of '%s': %s", s->path, sqlite3_errmsg(s->db));
 	return r;
 }
 
@@ -641,10 +645,11 @@ store_open_timeout(const char *path, unsigned flags, int busy_timeout_ms,
 			   sqlite3_errmsg(s->db));
 		return r;
 	}
-	if (r == -ENOENT && !memory) {
-		/* The file is there (stat above): what SQLite could not open is
-		 * the -wal or -shm file it keeps next to a WAL database, even
-		 * to read it (read-only file system, directory not writable). */
+	if ((r == -ENOENT || r == -EROFS) && !memory) {
+		/* The file is there (stat above): what SQLite could not open or
+		 * create is the -wal or -shm file it keeps next to a WAL
+		 * database, even to read it (read-only file system, directory
+		 * not writable: SQLITE_CANTOPEN, SQLITE_READONLY_DIRECTORY). */
 		_cleanup_(freep) char *dir = strdup(path);
 		char *slash = dir ? strrchr(dir, '/') : NULL;
 		int e;

@@ -416,7 +416,7 @@ SCENARIOS = [
              confirm=r"ssh-ed25519 not in PubkeyAcceptedAlgorithms",
              corpus="08a-server-pubkeyacceptedalgorithms-excludes-ed25519"),
     Scenario("08e-server-only-ssh-rsa", "PubkeyAcceptedAlgorithms ssh-rsa (SHA-1) only, RSA key, modern client",
-             "refused", "ssh-rsa-sha1-refused", statuses=("warning", "problem"), sshd="pkalg-ssh-rsa-only",
+             "refused", "key-algorithm-not-accepted", sshd="pkalg-ssh-rsa-only",
              user=OK, key="ck_ok_rsa", ktype="rsa", setup=setup_ok,
              confirm=r"signature algorithm rsa-sha2-\d+ not in PubkeyAcceptedAlgorithms",
              corpus="08b-client-forces-ssh-rsa-sha1"),
