@@ -16,8 +16,11 @@ int pattern_match_list(const char *s, const char *list, bool dolower);
 
 /* Address against a list of addresses, CIDR blocks and wildcard patterns,
  * with '!' negation (addr_match_list()). addr is a numeric IPv4 or IPv6
- * address (NULL: only wildcard patterns can match). Returns 1 match, 0 none,
- * -1 negated match, -2 the list holds an invalid CIDR or address. */
+ * address; one sshd cannot parse matches nothing. addr NULL: nothing
+ * matches, the list is only checked. Returns 1 match, 0 none, -1 negated
+ * match, -2 the list is invalid: a mask out of range or with host bits set
+ * ("10.0.0.0/33", "10.0.0.1/8"), or an empty entry ("a,,b", a trailing
+ * comma, "!", ""). */
 int pattern_match_addr_list(const char *addr, const char *list);
 
 /* host / ip against a from= style list (match_host_and_ip()): an entry

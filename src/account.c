@@ -324,7 +324,16 @@ private_group_ok(const struct stat *st, uid_t uid)
 	if (gr_get(st->st_gid, &gr, &grbuf) <= 0)
 		return false;
 	setpwent();
-	while (getpwent_r(&pw, pwbuf, sizeof pwbuf, &res) == 0 && res)
+	for (;;) {
+		int r = getpwent_r(&pw, pwbuf, sizeof pwbuf, &res);
+
+		if (r == ENOENT || (r == 0 && !res))
+			break;
+		if (r != 0) {
+			/* an entry we cannot read might be a member: refuse */
+			ok = false;
+			break;
+		}
 		if (pw.pw_gid == gr.gr_gid) {
 			members++;
 			if (pw.pw_uid != uid) {
@@ -332,6 +341,7 @@ private_group_ok(const struct stat *st, uid_t uid)
 				break;
 			}
 		}
+	}
 	endpwent();
 	if (!ok)
 		return false;

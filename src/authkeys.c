@@ -1035,9 +1035,16 @@ block_line(enum block_kind kind, const struct line *l, bool *ret_body, size_t *r
 	for (i = off; i < n; i++)
 		if (!is_b64(l->p[i]) && l->p[i] != '=')
 			b64 = false;
-	if (kind == BLOCK_RFC4716)
-		return n - off >= 29 && strneq(l->p + off, "---- END SSH2 PUBLIC KEY ----", 29) ? 2 :
-		       b64 ? (*ret_body = true, 1) : memchr(l->p + off, ':', n - off) || l->p[n - 1] == '\\' ? 1 : 0;
+	if (kind == BLOCK_RFC4716) {
+		if (n - off >= 29 && strneq(l->p + off, "---- END SSH2 PUBLIC KEY ----", 29))
+			return 2;
+		if (b64) {
+			*ret_body = true;
+			return 1;
+		}
+		/* headers, "Comment: ..." continued by a final backslash */
+		return memchr(l->p + off, ':', n - off) || l->p[n - 1] == '\\' ? 1 : 0;
+	}
 	if (kind == BLOCK_PUTTY) {
 		if (n - off >= 12 && strneq(l->p + off, "Private-MAC:", 12))
 			return 2;
@@ -1116,7 +1123,8 @@ read_block(enum block_kind kind, const struct line *first, size_t first_off, con
 				s++;
 			while (end > s && (end[-1] == '\r' || is_blank(end[-1])))
 				end--;
-			strlcpy_n(e->keytype, sizeof(e->keytype), s, (size_t)(end - s));
+			if (sshkey_type_known(s, (size_t)(end - s)))
+				strlcpy_n(e->keytype, sizeof(e->keytype), s, (size_t)(end - s));
 		}
 	}
 	if (kind != BLOCK_PRIVATE_END) {

@@ -334,7 +334,8 @@ run(int argc, char **argv, const struct global_opts *g)
 			_cleanup_(freep) char *safe = escape_terminal_dup(g->db_path, strlen(g->db_path));
 
 			log_error("database '%s' was deleted or replaced while follow was running; stopping "
-				  "(a restart creates it again and catches up from the start of the log)",
+				  "(a restart continues from the position stored in the file then at that path, "
+				  "or, if there is none, creates one and catches up from the start of the log)",
 				  safe ? safe : "?");
 			goto out;
 		}

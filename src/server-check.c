@@ -507,6 +507,18 @@ check_account(struct ctx *c)
 			 "home directory %s does not exist: there is no authorized_keys to read", a->home);
 }
 
+/* OpenSSH before 9.9 split "user@host" entries at the first '@'. */
+static int
+match_user_entry(const struct ctx *c, const char *user, const char *host, const char *ip, const char *entry)
+{
+	unsigned major = 0, minor = 0;
+	const char *v = strstr(c->cfg->version, "OpenSSH_");
+
+	if (v && sscanf(v + 8, "%u.%u", &major, &minor) == 2 && (major < 9 || (major == 9 && minor < 9)))
+		return pattern_match_user_legacy(user, host, ip, entry);
+	return pattern_match_user(user, host, ip, entry);
+}
+
 static void
 check_access_lists(struct ctx *c)
 {
@@ -526,7 +538,7 @@ check_access_lists(struct ctx *c)
 			unknown = true;
 			continue;
 		}
-		m = pattern_match_user(a->name, host, ip, v[i]);
+		m = match_user_entry(c, a->name, host, ip, v[i]);
 		if (m != 0) {
 			it = item_add(c, CHECK_PROBLEM, "denyusers", m < 0 ? CAUSE_REFUSED_BY_ADMIN : CAUSE_IN_DENYUSERS,
 				      "remove the entry from DenyUsers (or the Match block that adds it)",
@@ -550,7 +562,7 @@ check_access_lists(struct ctx *c)
 					maybe = true;
 				continue;
 			}
-			if (pattern_match_user(a->name, host, ip, v[i]) == 1)
+			if (match_user_entry(c, a->name, host, ip, v[i]) == 1)
 				allowed = true;
 		}
 		if (allowed) {
@@ -989,6 +1001,17 @@ check_keys_file(struct ctx *c, const char *path, bool configured)
 	if (c->have_key && !c->is_cert) {
 		const struct ak_entry *e = authkeys_find(ak, c->fp);
 
+		/* sshd tries every line holding the key: one that lets this
+		 * login in decides, else the first one explains */
+		for (const struct ak_entry *x = NULL; e && (x = authkeys_find_next(ak, c->fp, x));) {
+			char why[16];
+
+			if (!x->opts.cert_authority &&
+			    authkeys_entry_allows(x, c->rq->from, c->rq->from_host, c->rq->now, why, sizeof why) == 1) {
+				e = x;
+				break;
+			}
+		}
 		if (e) {
 			if (usable) {
 				c->key_found = true;

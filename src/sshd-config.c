@@ -516,7 +516,7 @@ argv_split(const char *s, char ***ret_av, size_t *ret_ac)
 {
 	_cleanup_(freep) char *scratch = malloc(strlen(s) + 1);
 	char **av = NULL;
-	size_t ac = 0;
+	size_t ac = 0, cap = 0;
 
 	if (!scratch)
 		return -ENOMEM;
@@ -547,10 +547,13 @@ argv_split(const char *s, char ***ret_av, size_t *ret_ac)
 			argv_free(av, ac);
 			return -EINVAL;
 		}
-		nav = realloc(av, (ac + 2) * sizeof *av);
-		if (!nav)
-			goto oom;
-		av = nav;
+		if (ac + 2 > cap) {
+			cap = cap ? cap * 2 : 8;
+			nav = realloc(av, cap * sizeof *av);
+			if (!nav)
+				goto oom;
+			av = nav;
+		}
 		av[ac] = strndup(scratch, j);
 		if (!av[ac])
 			goto oom;

@@ -288,6 +288,38 @@ START_TEST(test_file_include)
 }
 END_TEST
 
+START_TEST(test_file_hostile_bounds)
+{
+	_cleanup_(sshd_config_freep) struct sshd_config *c = NULL;
+	_cleanup_(freep) char *path = NULL;
+	struct sshd_conn_spec spec = { .user = "alice" };
+	const char *v[1];
+	size_t n;
+	FILE *f;
+
+	/* a file that includes itself twice per level, one huge line, and a
+	 * keyword sshd does not know */
+	ck_assert_int_ge(asprintf(&path, "%s/hostile.conf", tmpdir), 0);
+	f = fopen(path, "we");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "Include %s %s\nNoSuchKeyword \033[2J\nAllowUsers", path, path);
+	for (int i = 0; i < 200000; i++)
+		fputs(" u", f);
+	fputs("\nMaxAuthTries 3\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(sshd_config_load(NO_SSHD, path, &spec, &c), 0);
+	ck_assert_int_eq(c->source, SSHD_CONFIG_FILE);
+	ck_assert_str_eq(get(c, "maxauthtries"), "3");
+	n = sshd_config_get_all(c, "allowusers", v, 1);
+	ck_assert_uint_gt(n, 1000);
+	ck_assert_uint_le(n, 16384);
+	ck_assert_ptr_nonnull(strstr(c->why_fallback, "too many recursive includes"));
+	ck_assert_ptr_nonnull(strstr(c->why_fallback, "unknown keyword 'NoSuchKeyword'"));
+	ck_assert_ptr_null(sshd_config_get(c, "nosuchkeyword"));
+	ck_assert_uint_lt(strlen(c->why_fallback), 4096);
+}
+END_TEST
+
 START_TEST(test_defaults_when_unreadable)
 {
 	_cleanup_(sshd_config_freep) struct sshd_config *c = NULL;
@@ -594,6 +626,7 @@ make_suite(void)
 	tcase_add_test(tc, test_file_match_address_host_port);
 	tcase_add_test(tc, test_file_match_group);
 	tcase_add_test(tc, test_file_include);
+	tcase_add_test(tc, test_file_hostile_bounds);
 	tcase_add_test(tc, test_defaults_when_unreadable);
 	suite_add_tcase(s, tc);
 
