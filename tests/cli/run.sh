@@ -107,6 +107,17 @@ check "explain: nothing given" 2 "^sshwhy: " -- "$SSHWHY" --db "$T/x.db" explain
 check "redact" 0 "" -- "$SSHWHY" redact "$C11/client.log"
 n=$((n + 1)); if grep -q "/tmp/sshlab" "$T/out" || ! grep -q "SHA256:" "$T/out"; then echo "FAIL redact left a local path or dropped fingerprints"; fails=$((fails + 1)); else echo "ok   redact keeps fingerprints, drops local paths"; fi
 
+# check: usage errors for values that must never reach the sshd command line,
+# and no raw control characters from a hostile --user in the error.
+check "check: no user" 2 "^sshwhy: " -- "$SSHWHY" check
+check "check: user with a comma" 2 "^sshwhy: .*invalid user name" -- "$SSHWHY" check --user 'a,host=evil'
+check "check: user with spaces" 2 "^sshwhy: .*invalid user name" -- "$SSHWHY" check --user 'admin from 6.6.6.6'
+check "check: option-like user" 2 "^sshwhy: .*invalid user name" -- "$SSHWHY" check --user '-oProxyCommand=x'
+check "check: --from not an address" 2 "^sshwhy: .*numeric" -- "$SSHWHY" check --user root --from 'evil.example,addr=1.2.3.4'
+check "check: escape in user" 2 "^sshwhy: " -- "$SSHWHY" check --user "$(printf 'x\033]52;c;AAAA\007')"
+n=$((n + 1)); if LC_ALL=C grep -q "$(printf '\033')" "$T/err" 2>/dev/null; then echo "FAIL check printed a raw escape"; fails=$((fails + 1)); else echo "ok   check error has no raw escape"; fi
+check "check: key file that is not a key" 2 "^sshwhy: .*no public key" -- "$SSHWHY" check --user root --key "$T/binary.log"
+
 # A database locked by another writer: a clear error, nothing half-written.
 python3 -c '
 import sqlite3, sys, time
