@@ -1245,7 +1245,7 @@ type_word_hint(const char *w, size_t n, char *out, size_t cap)
 		low[i] = (char)tolower((unsigned char)w[i]);
 	low[n] = '\0';
 	if (!strneq(low, w, n) && sshkey_type_known(low, n))
-		snprintf(out, cap, " (key type names are case sensitive: %s)", low);
+		snprintf(out, cap, " (key type names are case sensitive: %.*s)", (int)MIN(n, (size_t)48), low);
 	else if (startswith(low, "rsa-sha2-"))
 		snprintf(out, cap, " (a signature algorithm: the key type is ssh-rsa)");
 }

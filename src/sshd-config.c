@@ -42,8 +42,10 @@
 #define SSHD_ERR_MAX (64 * 1024)
 #define CONFIG_FILE_MAX (1024 * 1024)
 #define CONFIG_MAX_DEPTH 16                     /* servconf.c SERVCONF_MAX_DEPTH */
-#define CONFIG_MAX_FILES 256                    /* files read per pass; more are ignored */
-#define CONFIG_MAX_ENTRIES 16384                /* entries kept; more are dropped */
+#define CONFIG_MAX_FILES 64                     /* files read per pass; more are ignored */
+#define CONFIG_MAX_TOTAL (4 * 1024 * 1024)      /* bytes read per pass; more are ignored */
+#define CONFIG_MAX_ENTRIES 65536                /* entries kept (defaults aside); more are dropped */
+#define CONFIG_MAX_LIST 4096                    /* values of one list keyword; more are dropped */
 #define USER_NAME_MAX 100                       /* sshd logs %.100s */
 #define HOST_NAME_MAX_LEN 253
 
@@ -378,6 +380,7 @@ struct optset {
 	struct sshd_config_entry *e;    /* owned */
 	size_t n, cap;
 	const char *keys[OPTSET_KEYS_MAX];      /* distinct keys (point into e[].key) */
+	size_t counts[OPTSET_KEYS_MAX];         /* entries per key */
 	size_t n_keys;                  /* > OPTSET_KEYS_MAX: index full, scan e[] */
 };
 
@@ -392,19 +395,28 @@ optset_release(struct optset *s)
 	*s = (struct optset) { 0 };
 }
 
-static bool
-optset_has(const struct optset *s, const char *key)
+/* How many entries key has. */
+static size_t
+optset_count(const struct optset *s, const char *key)
 {
+	size_t n = 0;
+
 	if (s->n_keys <= OPTSET_KEYS_MAX) {
 		for (size_t i = 0; i < s->n_keys; i++)
 			if (streq(s->keys[i], key))
-				return true;
-		return false;
+				return s->counts[i];
+		return 0;
 	}
 	for (size_t i = 0; i < s->n; i++)
 		if (streq(s->e[i].key, key))
-			return true;
-	return false;
+			n++;
+	return n;
+}
+
+static bool
+optset_has(const struct optset *s, const char *key)
+{
+	return optset_count(s, key) > 0;
 }
 
 /* Appends key=value (copies both). Beyond CONFIG_MAX_ENTRIES the entry is
@@ -414,7 +426,7 @@ optset_add(struct optset *s, const char *key, const char *value, bool is_default
 {
 	char *k, *v;
 
-	if (s->n >= CONFIG_MAX_ENTRIES)
+	if (s->n >= CONFIG_MAX_ENTRIES && !is_default)
 		return 0;
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 64;
@@ -432,10 +444,20 @@ optset_add(struct optset *s, const char *key, const char *value, bool is_default
 		free(v);
 		return -ENOMEM;
 	}
-	if (s->n_keys <= OPTSET_KEYS_MAX && !optset_has(s, k)) {
-		if (s->n_keys < OPTSET_KEYS_MAX)
-			s->keys[s->n_keys] = k;
-		s->n_keys++;
+	if (s->n_keys <= OPTSET_KEYS_MAX) {
+		size_t i = 0;
+
+		while (i < s->n_keys && !streq(s->keys[i], k))
+			i++;
+		if (i == s->n_keys) {
+			if (i < OPTSET_KEYS_MAX) {
+				s->keys[i] = k;
+				s->counts[i] = 0;
+			}
+			s->n_keys++;
+		}
+		if (i < OPTSET_KEYS_MAX)
+			s->counts[i]++;
 	}
 	s->e[s->n++] = (struct sshd_config_entry) { .key = k, .value = v, .is_default = is_default };
 	return 0;
@@ -913,6 +935,7 @@ struct pass {
 	struct optset *set;
 	struct buf *notes;              /* problems sshd would reject, "; "-separated */
 	unsigned n_files;
+	size_t n_bytes;
 };
 
 static void _printf_(2, 3)
@@ -1099,11 +1122,13 @@ apply_directive(struct pass *p, const struct keyword *kw, const char *keyword, c
 			return -ENOMEM;
 		return optset_add(p->set, key, value, false);
 	case KW_ACCUM:
-		for (size_t i = 0; i < ac; i++)
+		for (size_t i = 0; i < ac && optset_count(p->set, key) < CONFIG_MAX_LIST; i++)
 			if ((r = optset_add(p->set, key, av[i], false)) < 0)
 				return r;
 		return 0;
 	case KW_ACCUM_LINE:
+		if (optset_count(p->set, key) >= CONFIG_MAX_LIST)
+			return 0;
 		joined = join_args(av, ac);
 		if (!joined)
 			return -ENOMEM;
@@ -1111,7 +1136,7 @@ apply_directive(struct pass *p, const struct keyword *kw, const char *keyword, c
 	case KW_FIRST_LINE:
 		if (optset_has(p->set, key))
 			return 0;
-		for (size_t i = 0; i < ac; i++) {
+		for (size_t i = 0; i < ac && i < CONFIG_MAX_LIST; i++) {
 			_cleanup_(freep) char *v = normalize_value(kw, av[i]);
 
 			if (!v)
@@ -1264,8 +1289,11 @@ parse_file(struct pass *p, const char *path, int depth, unsigned flags, bool *ac
 		pass_note(p, "%s: too many recursive includes", path);
 		return -ELOOP;
 	}
-	if (p->n_files >= CONFIG_MAX_FILES)
+	if (p->n_files >= CONFIG_MAX_FILES || p->n_bytes >= CONFIG_MAX_TOTAL) {
+		pass_note(p, "more than %d files or %d MiB included, the rest ignored", CONFIG_MAX_FILES,
+			  CONFIG_MAX_TOTAL / (1024 * 1024));
 		return -E2BIG;
+	}
 	p->n_files++;
 	r = read_full(path, CONFIG_FILE_MAX, &data, &len);
 	if (r < 0) {
@@ -1273,6 +1301,7 @@ parse_file(struct pass *p, const char *path, int depth, unsigned flags, bool *ac
 			pass_note(p, "cannot read included '%s': %s", path, strerror(-r));
 		return r;
 	}
+	p->n_bytes += len;
 	/* NUL-terminate; an embedded NUL ends the file (sshd refuses it) */
 	{
 		char *d = realloc(data, len + 1);
