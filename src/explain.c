@@ -602,7 +602,8 @@ explain_run(struct store *st, const struct client_report *c, const struct explai
 		goto out;
 	for (size_t i = 0; i < g.n; i++)
 		score(&g.v[i], c, o);
-	qsort(g.v, g.n, sizeof *g.v, cand_cmp);
+	if (g.n > 1)
+		qsort(g.v, g.n, sizeof *g.v, cand_cmp);
 	for (size_t i = 0; i < g.n && r->n_matches < EXPLAIN_MAX_MATCHES; i++) {
 		struct attempt *full = NULL;
 
