@@ -19,6 +19,9 @@ int pubkey_fingerprint(const char *b64, size_t n, char ret_sha256[FP_MAX], char 
  * ("ssh-ed25519", "rsa-sha2-..." is not one: that is a signature algorithm). */
 bool sshkey_type_known(const char *s, size_t n);
 
+/* The value of one base64 character (standard alphabet), or -1. */
+int sshkey_b64_value(char c);
+
 #define SSHKEY_NAME_MAX 80              /* a key type name, NUL included */
 
 /* Check a decoded key or certificate blob blob[0..n) the way sshd's

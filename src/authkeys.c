@@ -148,18 +148,6 @@ set_problem(struct ak_entry *e, enum ak_problem p, const char *fmt, ...)
 
 /* ---- base64 as sshd decodes it ---- */
 
-static int
-b64_val(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
 static bool
 c_isspace(char c)
 {
@@ -185,7 +173,7 @@ b64_pton_sshd(const char *s, size_t n, uint8_t *out)
 			continue;
 		if (ch == '=')
 			break;
-		v = b64_val(ch);
+		v = sshkey_b64_value(ch);
 		if (v < 0)
 			return -EINVAL;
 		switch (state) {
@@ -244,7 +232,7 @@ b64_lenient(const char *s, size_t n, uint8_t *out)
 
 		if (c_isspace(s[i]))
 			continue;
-		v = b64_val(s[i]);
+		v = sshkey_b64_value(s[i]);
 		if (v < 0)
 			break;
 		acc = acc << 6 | (uint32_t)v;
@@ -312,7 +300,7 @@ read_blob(const char *t, size_t n, struct kread *kr)
 		size_t i;
 
 		for (i = 0; i < n; i++)
-			if (!c_isspace(t[i]) && t[i] != '=' && b64_val(t[i]) < 0)
+			if (!c_isspace(t[i]) && t[i] != '=' && sshkey_b64_value(t[i]) < 0)
 				break;
 		bl = (ssize_t)b64_lenient(t, n, blob);
 		r = sshkey_blob_check(blob, (size_t)bl, kr->name, &reason);

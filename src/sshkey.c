@@ -53,8 +53,8 @@ key_type_lookup(const char *s, size_t n, bool *ret_cert)
 	return NULL;
 }
 
-static int
-b64_value(char c)
+int
+sshkey_b64_value(char c)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -62,11 +62,7 @@ b64_value(char c)
 		return c - 'a' + 26;
 	if (c >= '0' && c <= '9')
 		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
 }
 
 /* Strict base64: standard alphabet, '=' padding only at the end, optional.
@@ -85,7 +81,7 @@ b64_decode(const char *s, size_t n, uint8_t *out)
 	if (n == 0 || n % 4 == 1 || (pad && (n + pad) % 4 != 0))
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
-		int v = b64_value(s[i]);
+		int v = sshkey_b64_value(s[i]);
 
 		if (v < 0)
 			return -EINVAL;
