@@ -122,6 +122,12 @@ jentry_emit(struct jentry *e, bool all_idents, struct log_line *ret)
 	if (!all_idents && !(e->have_ident && source_ident_is_sshd(e->ident, e->ident_len)) &&
 	    !source_unit_is_ssh(e->unit, e->unit_len))
 		return 0;
+	/* SYSLOG_IDENTIFIER is the sender's word (logger -t sshd); _COMM is
+	 * journald's own, from the kernel: an entry that says sshd but came
+	 * from another program, outside the ssh units, is a forgery. */
+	if (!all_idents && e->comm_len && !source_ident_is_sshd(e->comm, e->comm_len) &&
+	    !source_unit_is_ssh(e->unit, e->unit_len))
+		return 0;
 	if (!e->have_msg)
 		return -EBADMSG;
 	ret->time_us = e->realtime;
