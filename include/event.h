@@ -28,6 +28,8 @@ struct log_line {
 	uint32_t pid;           /* 0 when the line has none */
 	const char *msg;        /* text after "ident[pid]: " */
 	size_t msg_len;
+	bool cut;               /* the source cut it at max_line: sshd never writes such a line,
+				 * so its text is kept but not parsed (its end may be forged) */
 };
 
 /* tag: event-kinds. One row per kind: enum suffix, stable string (stored in the

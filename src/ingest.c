@@ -591,7 +591,11 @@ ingest_feed(struct ingest *in, const struct log_line *line)
 	int r;
 
 	in->stats.sshd_lines++;
-	r = sshd_parse_message(in->parser, line->msg, line->msg_len, &ev);
+	if (_unlikely_(line->cut))
+		/* kept as evidence of nothing: unrecognised, counted */
+		r = sshd_parse_message(in->parser, "", 0, &ev);
+	else
+		r = sshd_parse_message(in->parser, line->msg, line->msg_len, &ev);
 	if (r < 0)
 		return r;
 	if (r == 0)

@@ -143,6 +143,7 @@ jentry_emit(struct jentry *e, bool all_idents, struct log_line *ret)
 	ret->pid = e->have_syslog_pid ? e->syslog_pid : e->have_pid ? e->pid : 0;
 	ret->msg = e->msg;
 	ret->msg_len = e->msg_len;
+	ret->cut = e->msg_truncated;
 	return 1;
 }
 

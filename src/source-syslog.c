@@ -342,6 +342,7 @@ syslog_parse_line(const char *line, size_t len, int year, time_t ref_time, struc
 	ret->pid = p.pid;
 	ret->msg = p.msg;
 	ret->msg_len = p.msg_len;
+	ret->cut = false;
 	return 1;
 }
 
@@ -387,6 +388,7 @@ syslog_next(struct source *s, struct log_line *ret, char **reterr)
 		ret->pid = p.pid;
 		ret->msg = p.msg;
 		ret->msg_len = p.msg_len;
+		ret->cut = cut;
 		s->stats.matched++;
 		return 1;
 	}
