@@ -671,12 +671,27 @@ conn_format_evidence(char *out, size_t cap, const struct log_line *line)
 	return format_evidence(NULL, out, cap, line);
 }
 
+/* The digits of cut are a strict prefix of port's: "port 24" is "port 2401"
+ * cut short by a relay or a full buffer. */
+static bool
+port_is_cut_of(unsigned cut, unsigned port)
+{
+	while (port > cut && port >= 10)
+		port /= 10;
+	return port == cut;
+}
+
 static bool
 endpoint_conflicts(const struct conn *c, const struct auth_event *ev)
 {
 	if (!ev->port || !c->a->port || ev->kind == EVENT_NOT_ALLOWED)
 		return false;
-	return ev->port != c->a->port || strcmp(ev->addr, c->a->addr) != 0;
+	if (strcmp(ev->addr, c->a->addr) != 0)
+		return true;
+	/* same process, same address, the port cut short: the same connection
+	 * (a new one with a reused pid, the same address and a port that is a
+	 * prefix of the old one is far less likely than a cut line) */
+	return ev->port != c->a->port && !port_is_cut_of(ev->port, c->a->port);
 }
 
 /* Emit what the log clock says is over: closed connections past their grace,
