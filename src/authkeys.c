@@ -513,10 +513,10 @@ parse_absolute_time(const char *s, uint64_t *ret)
 	time_t tt;
 
 	*ret = 0;
-	if (l > 1 && strcasecmp(s + l - 1, "Z") == 0) {
+	if (l > 1 && strcaseeq(s + l - 1, "Z")) {
 		utc = true;
 		l--;
-	} else if (l > 3 && strcasecmp(s + l - 3, "UTC") == 0) {
+	} else if (l > 3 && strcaseeq(s + l - 3, "UTC")) {
 		utc = true;
 		l -= 3;
 	}

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -171,12 +170,6 @@ evidence_cfg(struct ctx *c, struct check_item *it, const char *key)
 		evidence_add(c, it, "%s %s", key, v[i]);
 }
 
-static bool
-strcaseeq_(const char *a, const char *b)
-{
-	return strcasecmp(a, b) == 0;
-}
-
 static const char *
 cfg(struct ctx *c, const char *key, const char *dflt)
 {
@@ -190,13 +183,13 @@ cfg_yes(struct ctx *c, const char *key, bool dflt)
 {
 	const char *v = sshd_config_get(c->cfg, key);
 
-	return v ? strcaseeq_(v, "yes") : dflt;
+	return v ? strcaseeq(v, "yes") : dflt;
 }
 
 static bool
 cfg_none(const char *v)
 {
-	return !v || !*v || strcaseeq_(v, "none");
+	return !v || !*v || strcaseeq(v, "none");
 }
 
 struct check_report *
@@ -219,6 +212,21 @@ void
 check_report_freep(struct check_report **r)
 {
 	*r = check_report_free(*r);
+}
+
+/* path read and parsed as authorized_keys lines (also right for public key
+ * files, RevokedKeys and TrustedUserCAKeys lists). Returns 0, negative errno. */
+static int
+read_keys_file(const char *path, size_t max, struct authkeys **ret)
+{
+	_cleanup_(freep) char *data = NULL;
+	size_t len = 0;
+	int r;
+
+	r = read_full(path, max, &data, &len);
+	if (r < 0)
+		return r;
+	return authkeys_parse(data, len, ret);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -337,7 +345,7 @@ check_config(struct ctx *c)
 
 	/* LogLevel: at INFO, refused keys leave no fingerprint and no reason */
 	v = cfg(c, "loglevel", "INFO");
-	if (strcaseeq_(v, "QUIET") || strcaseeq_(v, "FATAL") || strcaseeq_(v, "ERROR") || strcaseeq_(v, "INFO")) {
+	if (strcaseeq(v, "QUIET") || strcaseeq(v, "FATAL") || strcaseeq(v, "ERROR") || strcaseeq(v, "INFO")) {
 		it = item_add(c, CHECK_WARNING, "loglevel", CAUSE_NONE,
 			      "add 'LogLevel VERBOSE' to /etc/ssh/sshd_config and reload sshd (systemctl reload ssh)",
 			      "LogLevel %s: a refused key leaves no fingerprint and no reason in the log, so sshwhy "
@@ -361,7 +369,7 @@ check_config(struct ctx *c)
 		      cfg(c, "usepam", "no"));
 
 	v = cfg(c, "authenticationmethods", "any");
-	if (!strcaseeq_(v, "any")) {
+	if (!strcaseeq(v, "any")) {
 		/* every list that starts with publickey and needs more is a second factor */
 		bool key_alone = false, key_first = false;
 		const char *p = v;
@@ -626,11 +634,11 @@ check_root(struct ctx *c)
 
 	if (c->acct.uid != 0)
 		return;
-	if (strcaseeq_(v, "no"))
+	if (strcaseeq(v, "no"))
 		it = item_add(c, CHECK_PROBLEM, "permit-root-login", CAUSE_ROOT_LOGIN_REFUSED,
 			      "log in as a normal user and use sudo (or set PermitRootLogin prohibit-password)",
 			      "PermitRootLogin no: root cannot log in at all, with any key");
-	else if (strcaseeq_(v, "forced-commands-only"))
+	else if (strcaseeq(v, "forced-commands-only"))
 		it = item_add(c, CHECK_WARNING, "permit-root-login", CAUSE_ROOT_LOGIN_REFUSED,
 			      "give the key a command=\"...\" option, or use a normal user",
 			      "PermitRootLogin forced-commands-only: root keys work only with a command= option");
@@ -855,8 +863,7 @@ check_keys_file(struct ctx *c, const char *path, bool configured)
 	if (!configured) {
 		/* a default location the configuration does not name: only the key matters */
 		if (!bad || bad->verdict != PATH_MISSING) {
-			if (read_full(path, FILE_MAX, &data, &len) >= 0 && authkeys_parse(data, len, &ak) >= 0 &&
-			    c->have_key && authkeys_find(ak, c->fp))
+			if (c->have_key && read_keys_file(path, FILE_MAX, &ak) >= 0 && authkeys_find(ak, c->fp))
 				c->key_elsewhere = true;
 		}
 		return false;
@@ -1352,13 +1359,9 @@ check_certificate(struct ctx *c)
 		item_add(c, CHECK_PROBLEM, "certificate", CAUSE_CERT_EXPIRED, "sign a new certificate (ssh-keygen -s ... -V)",
 			 "the certificate has expired");
 	if (!cfg_none(ca_path)) {
-		_cleanup_(freep) char *data = NULL;
 		_cleanup_(authkeys_freep) struct authkeys *ak = NULL;
-		size_t len = 0;
 
-		if (read_full(ca_path, FILE_MAX, &data, &len) >= 0 && authkeys_parse(data, len, &ak) >= 0)
-			for (size_t i = 0; i < ak->n && !trusted_file; i++)
-				trusted_file = ak->entries[i].usable && streq(ak->entries[i].fingerprint, ct->ca_fingerprint);
+		trusted_file = read_keys_file(ca_path, FILE_MAX, &ak) >= 0 && authkeys_find(ak, ct->ca_fingerprint);
 	}
 	if (trusted_file) {
 		/* TrustedUserCAKeys: principals must name the user, or be listed in
@@ -1427,27 +1430,16 @@ check_host_keys(struct ctx *c)
 	it = item_add(c, CHECK_INFO, "host-keys", CAUSE_NONE, NULL,
 		      "this server's host keys: what the partner's client should show on first connect");
 	for (size_t i = 0; i < n && i < ELEMENTSOF(hk); i++) {
-		char p[4096], fp[FP_MAX], type[KEYTYPE_MAX];
-		_cleanup_(freep) char *data = NULL;
-		size_t len = 0;
-		const char *b, *e;
+		_cleanup_(authkeys_freep) struct authkeys *ak = NULL;
+		char p[4096];
 
 		snprintf(p, sizeof p, "%s.pub", hk[i]);
-		if (read_full(p, 64 * 1024, &data, &len) < 0) {
+		if (read_keys_file(p, 64 * 1024, &ak) < 0)
 			evidence_add(c, it, "%s: cannot read", p);
-			continue;
-		}
-		b = memchr(data, ' ', len);
-		if (!b) {
-			evidence_add(c, it, "%s: not a public key", p);
-			continue;
-		}
-		b++;
-		e = b + strcspn(b, " \r\n");
-		if (pubkey_fingerprint(b, (size_t)(e - b), fp, type, NULL) < 0)
+		else if (ak->n == 0 || !ak->entries[0].usable)
 			evidence_add(c, it, "%s: not a public key", p);
 		else
-			evidence_add(c, it, "%s %s (%s)", type, fp, p);
+			evidence_add(c, it, "%s %s (%s)", ak->entries[0].type, ak->entries[0].fingerprint, p);
 	}
 }
 
@@ -1725,10 +1717,10 @@ check_lockout(const struct check_request *rq, struct store *st, struct check_rep
 			const char *v = sshd_config_get(cfgp, "passwordauthentication");
 			const char *pam = sshd_config_get(cfgp, "usepam");
 
-			pw_on = !v || strcaseeq_(v, "yes");
+			pw_on = !v || strcaseeq(v, "yes");
 			v = sshd_config_get(cfgp, "kbdinteractiveauthentication");
 			/* with UsePAM, keyboard-interactive asks for the password too */
-			pw_on = pw_on || (v && strcaseeq_(v, "yes") && pam && strcaseeq_(pam, "yes"));
+			pw_on = pw_on || (v && strcaseeq(v, "yes") && pam && strcaseeq(pam, "yes"));
 		}
 	}
 	r->blocked = false;

@@ -224,7 +224,7 @@ static const struct keyword *
 keyword_find(const char *name)
 {
 	for (size_t i = 0; i < ELEMENTSOF(keywords); i++)
-		if (strcasecmp(keywords[i].name, name) == 0)
+		if (strcaseeq(keywords[i].name, name))
 			return &keywords[i];
 	return NULL;
 }
@@ -1022,40 +1022,40 @@ match_line(const struct conn *conn, char **av, size_t ac)
 		const char *attrib = av[i++], *arg;
 
 		attributes++;
-		if (strcasecmp(attrib, "all") == 0)
+		if (strcaseeq(attrib, "all"))
 			return attributes > 1 || i < ac ? -1 : 1;
 		if (i >= ac)
 			return -1;      /* "Missing Match criteria" */
 		arg = av[i++];
-		if (strcasecmp(attrib, "user") == 0) {
+		if (strcaseeq(attrib, "user")) {
 			/* match_usergroup_pattern_list(): case sensitive */
 			if (!conn || !conn->user || pattern_match_list(conn->user, arg, false) != 1)
 				result = 0;
-		} else if (strcasecmp(attrib, "group") == 0) {
+		} else if (strcaseeq(attrib, "group")) {
 			if (!conn || !conn->user || !match_group(conn->user, arg))
 				result = 0;
-		} else if (strcasecmp(attrib, "host") == 0) {
+		} else if (strcaseeq(attrib, "host")) {
 			/* match_hostname(): host lower-cased */
 			if (!conn || !conn->host || pattern_match_list(conn->host, arg, true) != 1)
 				result = 0;
-		} else if (strcasecmp(attrib, "address") == 0) {
+		} else if (strcaseeq(attrib, "address")) {
 			if (pattern_match_addr_list(conn ? conn->addr : NULL, arg) == -2)
 				return -1;
 			if (!conn || !conn->addr || pattern_match_addr_list(conn->addr, arg) != 1)
 				result = 0;
-		} else if (strcasecmp(attrib, "localport") == 0) {
+		} else if (strcaseeq(attrib, "localport")) {
 			unsigned port;
 
 			if (safe_atou(arg, &port) < 0 || port == 0 || port > 65535)
 				return -1;
 			if (!conn || conn->lport != port)
 				result = 0;
-		} else if (strcasecmp(attrib, "localaddress") == 0) {
+		} else if (strcaseeq(attrib, "localaddress")) {
 			/* no laddr in our connection spec */
 			if (pattern_match_addr_list(NULL, arg) == -2)
 				return -1;
 			result = 0;
-		} else if (strcasecmp(attrib, "rdomain") == 0)
+		} else if (strcaseeq(attrib, "rdomain"))
 			result = 0;
 		else
 			return -1;      /* "Unsupported Match attribute" */
