@@ -744,6 +744,14 @@ entry_line(struct ctx *c, struct check_item *it, const struct ak_entry *e)
 		     e->options_text ? "]" : "");
 }
 
+/* Which of an entry's options refused it (authkeys_entry_allows() == 0). */
+static enum cause
+entry_refusal_cause(const struct ak_entry *e, time_t now)
+{
+	return e->opts.expiry_time && (uint64_t)now >= e->opts.expiry_time ? CAUSE_AUTHORIZED_KEYS_ENTRY_EXPIRED
+									 : CAUSE_FROM_RESTRICTION;
+}
+
 /* The given key's entry in ak: options checked (from=, expiry-time=). */
 static void
 judge_entry(struct ctx *c, const char *path, const struct ak_entry *e)
@@ -777,7 +785,7 @@ judge_entry(struct ctx *c, const char *path, const struct ak_entry *e)
 		entry_line(c, it, e);
 		return;
 	}
-	if (e->opts.expiry_time && (uint64_t)c->rq->now >= e->opts.expiry_time) {
+	if (entry_refusal_cause(e, c->rq->now) == CAUSE_AUTHORIZED_KEYS_ENTRY_EXPIRED) {
 		it = item_add(c, CHECK_PROBLEM, "key", CAUSE_AUTHORIZED_KEYS_ENTRY_EXPIRED,
 			      "raise or remove expiry-time= on the key's line", "the key's line in %s has expired: %s",
 			      path, why);
@@ -1034,9 +1042,7 @@ check_keys_file(struct ctx *c, const char *path, bool configured)
 				/* what would still stop it once the file is fixed */
 				if (authkeys_entry_allows(e, c->rq->from, c->rq->from_host, c->rq->now, why,
 							  sizeof why) == 0)
-					item_add(c, CHECK_WARNING, "key",
-						 e->opts.expiry_time && (uint64_t)c->rq->now >= e->opts.expiry_time
-						 ? CAUSE_AUTHORIZED_KEYS_ENTRY_EXPIRED : CAUSE_FROM_RESTRICTION,
+					item_add(c, CHECK_WARNING, "key", entry_refusal_cause(e, c->rq->now),
 						 "fix the key's options too", "once the file is fixed, the key's own "
 						 "line would still refuse this login: %s", why);
 			}

@@ -130,20 +130,15 @@ jentry_emit(struct jentry *e, bool all_idents, struct log_line *ret)
 		return 0;
 	if (!e->have_msg)
 		return -EBADMSG;
-	ret->time_us = e->realtime;
-	ret->host = e->host;
-	ret->host_len = e->host_len;
-	if (e->have_ident) {
-		ret->ident = e->ident;
-		ret->ident_len = e->ident_len;
-	} else {
-		ret->ident = e->comm;
-		ret->ident_len = e->comm_len;
-	}
-	ret->pid = e->have_syslog_pid ? e->syslog_pid : e->have_pid ? e->pid : 0;
-	ret->msg = e->msg;
-	ret->msg_len = e->msg_len;
-	ret->cut = e->msg_truncated;
+	*ret = (struct log_line) {
+		.time_us = e->realtime,
+		.host = e->host, .host_len = e->host_len,
+		.ident = e->have_ident ? e->ident : e->comm,
+		.ident_len = e->have_ident ? e->ident_len : e->comm_len,
+		.pid = e->have_syslog_pid ? e->syslog_pid : e->have_pid ? e->pid : 0,
+		.msg = e->msg, .msg_len = e->msg_len,
+		.cut = e->msg_truncated,
+	};
 	return 1;
 }
 

@@ -323,6 +323,20 @@ parse_ts(struct syslog_ts_cache *c, const struct prefix *p, int year, time_t ref
 	return parse_traditional(c, p->ts, year, ref_time, ret);
 }
 
+/* The line p describes, stamped t; every other field zero. */
+static void
+line_from_prefix(struct log_line *ret, const struct prefix *p, int64_t t, bool cut)
+{
+	*ret = (struct log_line) {
+		.time_us = t,
+		.host = p->host, .host_len = p->host_len,
+		.ident = p->ident, .ident_len = p->ident_len,
+		.pid = p->pid,
+		.msg = p->msg, .msg_len = p->msg_len,
+		.cut = cut,
+	};
+}
+
 int
 syslog_parse_line(const char *line, size_t len, int year, time_t ref_time, struct log_line *ret)
 {
@@ -334,15 +348,7 @@ syslog_parse_line(const char *line, size_t len, int year, time_t ref_time, struc
 		len--;
 	if (!parse_prefix(line, len, &p) || !parse_ts(&c, &p, year, ref_time, &t))
 		return 0;
-	ret->time_us = t;
-	ret->host = p.host;
-	ret->host_len = p.host_len;
-	ret->ident = p.ident;
-	ret->ident_len = p.ident_len;
-	ret->pid = p.pid;
-	ret->msg = p.msg;
-	ret->msg_len = p.msg_len;
-	ret->cut = false;
+	line_from_prefix(ret, &p, t, /* cut= */ false);
 	return 1;
 }
 
@@ -380,15 +386,7 @@ syslog_next(struct source *s, struct log_line *ret, char **reterr)
 			s->stats.malformed++;
 			continue;
 		}
-		ret->time_us = t;
-		ret->host = p.host;
-		ret->host_len = p.host_len;
-		ret->ident = p.ident;
-		ret->ident_len = p.ident_len;
-		ret->pid = p.pid;
-		ret->msg = p.msg;
-		ret->msg_len = p.msg_len;
-		ret->cut = cut;
+		line_from_prefix(ret, &p, t, cut);
 		s->stats.matched++;
 		return 1;
 	}
