@@ -21,6 +21,7 @@ struct conn_table;
 #define CONN_MAX_OPEN 4096
 #define CONN_IDLE_EMIT_US (INT64_C(6) * 3600 * 1000000)  /* 6 h of log time */
 #define CONN_CLOSE_GRACE_US INT64_C(3000000)             /* trailing lines after a close (syslog has 1 s resolution) */
+#define CONN_ORDER_SLACK_US INT64_C(2000000)             /* a line this much older than a connection's first is another connection's */
 
 struct conn_callbacks {
 	/* An attempt is complete (a->open == false), or emitted while still open

@@ -41,6 +41,7 @@ struct conn {
 	bool closing;                   /* on the closing list */
 	bool dirty;                     /* changed since the last conn_table_persist() or early emit */
 	bool emitted;                   /* early-emitted at its terminal line (follow) */
+	bool parked;                    /* pid key swapped for key_parked() (see find_conn) */
 	int64_t seen_us;                /* wall clock when its last line was read (log clocks may be skewed) */
 	int64_t closed_seen_us;         /* follow: wall clock of its terminal line */
 	unsigned gen;                   /* input generation this connection last saw */
@@ -65,6 +66,7 @@ struct conn_table {
 	int64_t clock_us;               /* newest log time seen */
 	struct sshd_parser *parser;     /* only for adopt(); created lazily */
 	unsigned gen;                   /* bumped by conn_table_new_input() */
+	size_t n_parked;
 	bool early_emit;
 	int64_t cached_sec;
 	char cached_date[40];
@@ -102,6 +104,15 @@ static uint64_t
 key_pid(uint64_t host_hash, uint32_t pid)
 {
 	uint64_t h = hash_bytes(host_hash, "P", 1);
+
+	return hash_bytes(h, &pid, sizeof pid);
+}
+
+/* A connection whose pid an older connection's re-read lines are using. */
+static uint64_t
+key_parked(uint64_t host_hash, uint32_t pid)
+{
+	uint64_t h = hash_bytes(host_hash, "Q", 1);
 
 	return hash_bytes(h, &pid, sizeof pid);
 }
@@ -192,6 +203,8 @@ conn_destroy(struct conn_table *t, struct conn *c)
 		index_remove(t, c->keys[i], c);
 	list_unlink(c->closing ? &t->closing : &t->active, c);
 	t->n_conns--;
+	if (c->parked)
+		t->n_parked--;
 	attempt_free(c->a);
 	free(c);
 }
@@ -722,6 +735,48 @@ sweep(struct conn_table *t, int64_t now_us, int64_t grace_us, int64_t idle_us)
 	return 0;
 }
 
+static void
+drop_key(struct conn_table *t, struct conn *c, uint64_t key)
+{
+	for (size_t i = 0; i < c->n_keys; i++)
+		if (c->keys[i] == key) {
+			index_remove(t, key, c);
+			c->keys[i] = c->keys[--c->n_keys];
+			return;
+		}
+}
+
+static int
+park(struct conn_table *t, struct conn *c)
+{
+	struct conn *old = index_lookup(t, key_parked(c->host_hash, c->pid));
+	int r;
+
+	if (old) {
+		/* One parked connection per pid: the other one is emitted as
+		 * it stands (still open if it was). */
+		r = conn_emit(t, old, false);
+		if (r < 0)
+			return r;
+	}
+	drop_key(t, c, key_pid(c->host_hash, c->pid));
+	r = index_add(t, key_parked(c->host_hash, c->pid), c);
+	if (r < 0)
+		return r;
+	c->parked = true;
+	t->n_parked++;
+	return 0;
+}
+
+static int
+unpark(struct conn_table *t, struct conn *c)
+{
+	drop_key(t, c, key_parked(c->host_hash, c->pid));
+	c->parked = false;
+	t->n_parked--;
+	return index_add(t, key_pid(c->host_hash, c->pid), c);
+}
+
 /* Which connection does this line belong to? NULL = none (a new one starts). */
 static int
 find_conn(struct conn_table *t, uint64_t host_hash, const struct log_line *line,
@@ -730,6 +785,34 @@ find_conn(struct conn_table *t, uint64_t host_hash, const struct log_line *line,
 	struct conn *c = index_lookup(t, key_pid(host_hash, line->pid));
 	int r;
 
+	if (_unlikely_(t->n_parked)) {
+		struct conn *p = index_lookup(t, key_parked(host_hash, line->pid));
+
+		if (p && line->time_us + CONN_ORDER_SLACK_US >= p->a->start_us) {
+			/* The re-read has reached the parked connection's time:
+			 * whatever held its pid meanwhile was older, and is over. */
+			if (c) {
+				r = conn_emit(t, c, true);
+				if (r < 0)
+					return r;
+			}
+			r = unpark(t, p);
+			if (r < 0)
+				return r;
+			c = p;
+		}
+	}
+	if (c && line->time_us && line->time_us + CONN_ORDER_SLACK_US < c->a->start_us) {
+		/* sshd logs a connection in time order, so a line from well
+		 * before its first one is another, older connection that had the
+		 * same pid: an overlapping file read again, or an earlier run's
+		 * open attempt meeting the head of the same file. Set c aside
+		 * (it keeps its endpoint key) until the lines reach its time. */
+		r = park(t, c);
+		if (r < 0)
+			return r;
+		c = NULL;
+	}
 	if (c) {
 		bool reuse;
 
@@ -749,7 +832,8 @@ find_conn(struct conn_table *t, uint64_t host_hash, const struct log_line *line,
 		struct conn *e = index_lookup(t, key_endpoint(host_hash, ev->addr, ev->port));
 
 		/* Post-auth child lines carry their own pid but the same endpoint. */
-		if (e && e->f.authenticated && line->pid != e->pid) {
+		if (e && e->f.authenticated && line->pid != e->pid &&
+		    line->time_us + CONN_ORDER_SLACK_US >= e->a->start_us) {
 			if (!e->a->child_pid)
 				e->a->child_pid = line->pid;
 			r = index_add(t, key_pid(host_hash, line->pid), e);

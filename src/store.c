@@ -52,6 +52,7 @@ enum {
 	ST_ROLLBACK,
 	ST_INSERT,
 	ST_UPDATE,
+	ST_UPDATE_KEEP_ID,
 	ST_KEYS_DELETE,
 	ST_KEY_INSERT,
 	ST_KEYS_SELECT,
@@ -85,6 +86,15 @@ static const char *const stmt_sql[_ST_MAX] = {
 		"UPDATE attempts SET uid = ?1, host = ?2, pid = ?3, child_pid = ?4, "
 		"start_us = ?5, end_us = ?6, open = ?7, addr = ?8, port = ?9, "
 		"server_port = ?10, user = ?11, user_valid = ?12, outcome = ?13, "
+		"cause = ?14, candidates = ?15, detail = ?16, reason = ?17, "
+		"loglevel = ?19, evidence = ?20, evidence_dropped = ?21 "
+		"WHERE id = ?22",
+	/* The same, leaving the identity (start_us, pid, port, host) as stored:
+	 * for an update whose new identity is another stored row's (the
+	 * attempt took in lines of a connection that is stored on its own). */
+	[ST_UPDATE_KEEP_ID] =
+		"UPDATE attempts SET uid = ?1, child_pid = ?4, end_us = ?6, open = ?7, "
+		"addr = ?8, server_port = ?10, user = ?11, user_valid = ?12, outcome = ?13, "
 		"cause = ?14, candidates = ?15, detail = ?16, reason = ?17, "
 		"loglevel = ?19, evidence = ?20, evidence_dropped = ?21 "
 		"WHERE id = ?22",
@@ -181,6 +191,7 @@ struct store {
 	sqlite3_stmt *st[_ST_MAX];
 	sqlite3_stmt *query[2][_DRV_MAX];       /* prepared on first use */
 	struct buf evidence;                    /* scratch for joining evidence lines */
+	char last_error[256];                   /* the last failed statement's message */
 };
 
 static inline void
@@ -248,10 +259,14 @@ store_errno(sqlite3 *db, int rc)
 	}
 }
 
+/* The message of the last statement that failed: a rollback after it would
+ * leave sqlite3_errmsg() saying "not an error". */
 const char *
 store_last_error(struct store *s)
 {
-	return s && s->db ? sqlite3_errmsg(s->db) : "no database";
+	if (!s || !s->db)
+		return "no database";
+	return s->last_error[0] ? s->last_error : sqlite3_errmsg(s->db);
 }
 
 char *
@@ -785,6 +800,8 @@ step_done(struct store *s, sqlite3_stmt *st)
 	int r = 0;
 
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		strlcpy_n(s->last_error, sizeof s->last_error, sqlite3_errmsg(s->db),
+			  strlen(sqlite3_errmsg(s->db)));
 		r = store_errno(s->db, rc);
 		if (r == 0)
 			r = -EIO;
@@ -1047,14 +1064,18 @@ put_attempt_locked(struct store *s, struct attempt *a)
 		return 1;
 	}
 
-	st = s->st[ST_UPDATE];
-	r = bind_attempt(s, st, a, cand, sizeof cand);
-	if (r < 0) {
-		reset_stmt(st);
-		return r;
+	for (int which = ST_UPDATE;; which = ST_UPDATE_KEEP_ID) {
+		st = s->st[which];
+		r = bind_attempt(s, st, a, cand, sizeof cand);
+		if (r < 0) {
+			reset_stmt(st);
+			return r;
+		}
+		sqlite3_bind_int64(st, 22, a->id);
+		r = step_done(s, st);
+		if (r != -EEXIST || which == ST_UPDATE_KEEP_ID)
+			break;
 	}
-	sqlite3_bind_int64(st, 22, a->id);
-	r = step_done(s, st);
 	if (r < 0)
 		return r;
 	if (sqlite3_changes(s->db) == 0)

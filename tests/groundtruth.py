@@ -12,6 +12,7 @@ LoginGraceTime expiry from other aborts, and keeps unfinished ones open):
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -44,6 +45,21 @@ def main():
                            text=True, check=True, env=env)
         attempts = [json.loads(x) for x in p.stdout.splitlines()]
         truth = [json.loads(x) for x in open(gt)]
+        # The same file again, twice: its head meets the attempts its end left
+        # open (same pids, same client ports); nothing new may appear.
+        reingest_errors = []
+        for n in (2, 3):
+            p = subprocess.run([sshwhy, "--db", db, "ingest", "--no-progress", "--year", "2026", log],
+                               capture_output=True, text=True, env=env)
+            m = re.search(r"(\d+) new attempts", p.stdout)
+            if p.returncode != 0 or not m or m.group(1) != "0":
+                reingest_errors.append("ingest #%d of the same file: exit %d, %s%s" %
+                                       (n, p.returncode, p.stdout.strip(), p.stderr.strip()))
+        p = subprocess.run([sshwhy, "--db", db, "attempts", "--json"], capture_output=True,
+                           text=True, check=True, env=env)
+        again = [json.loads(x) for x in p.stdout.splitlines()]
+        if len(again) != len(attempts):
+            reingest_errors.append("after re-ingesting: %d attempts, was %d" % (len(again), len(attempts)))
 
     by_key = {}
     for a in attempts:
@@ -69,6 +85,7 @@ def main():
                           (t["conn"], t["kind"], t["cause"], a["outcome"], a["cause"], sorted(want)))
         if (t["user"] or "") != (a["user"] or ""):
             errors.append("conn %s: user %r, expected %r" % (t["conn"], a["user"], t["user"]))
+    errors += reingest_errors
     extra = [a for a in attempts if a["id"] not in matched]
     for a in extra[:20]:
         errors.append("extra attempt %s pid %s %s:%s %s %s" % (a["id"], a["pid"], a["address"],

@@ -160,6 +160,48 @@ START_TEST(test_duplicate_lines_from_earlier_input_ignored)
 }
 END_TEST
 
+/* An open connection from the end of a file meets the head of the same file
+ * read again: an older connection that had the same pid (and one that had the
+ * same client address and port) must stay separate from it. */
+START_TEST(test_older_lines_do_not_join_newer_connection)
+{
+	const char *late1 = "2026-11-22T09:00:00.0+00:00 vm sshd[600]: Accepted publickey for alice from 10.0.0.5 port 5000 ssh2: ED25519 SHA256:Ft+bVjqPRAkVTb7eHqiEwalT/AC6l+CNn0Of/R6LWec";
+	const char *late2 = "2026-11-22T09:00:00.1+00:00 vm sshd[600]: pam_unix(sshd:session): session opened for user alice(uid=1000) by (uid=0)";
+
+	conn_table_new_input(table);
+	feed(late1);
+	feed(late2);
+	/* the same file again, from its head */
+	conn_table_new_input(table);
+	/* pid 600 three hours earlier: no address in its PAM line */
+	feed("2026-11-22T06:00:00.0+00:00 vm sshd[600]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=10.0.0.8  user=root");
+	feed("2026-11-22T06:00:01.0+00:00 vm sshd[600]: Failed password for root from 10.0.0.8 port 8000 ssh2");
+	feed("2026-11-22T06:00:02.0+00:00 vm sshd[600]: Connection closed by authenticating user root 10.0.0.8 port 8000 [preauth]");
+	/* another pid, earlier, that had alice's client address and port */
+	feed("2026-11-22T06:30:00.0+00:00 vm sshd[700]: Accepted publickey for alice from 10.0.0.5 port 5000 ssh2: ED25519 SHA256:Ft+bVjqPRAkVTb7eHqiEwalT/AC6l+CNn0Of/R6LWec");
+	feed("2026-11-22T06:30:00.1+00:00 vm sshd[700]: pam_unix(sshd:session): session opened for user alice(uid=1000) by (uid=0)");
+	feed("2026-11-22T06:35:00.0+00:00 vm sshd[701]: Received disconnect from 10.0.0.5 port 5000:11: disconnected by user");
+	feed("2026-11-22T06:35:00.1+00:00 vm sshd[701]: Disconnected from user alice 10.0.0.5 port 5000");
+	/* and the late connection's own lines, read again */
+	feed(late1);
+	feed(late2);
+	ck_assert_int_eq(conn_table_flush(table), 0);
+	ck_assert_uint_eq(n_emitted, 3);
+	ck_assert_uint_eq(emitted[0].pid, 600);
+	ck_assert_uint_eq(emitted[0].port, 8000);
+	ck_assert_int_eq(emitted[0].cause, CAUSE_PASSWORD_FAILED);
+	ck_assert_uint_eq(emitted[0].n_evidence, 3);
+	/* flushed in order of last activity: re-read duplicates are no activity */
+	ck_assert_uint_eq(emitted[1].pid, 600);
+	ck_assert_uint_eq(emitted[1].port, 5000);
+	ck_assert_uint_eq(emitted[1].n_evidence, 2);   /* the re-read lines are duplicates */
+	ck_assert(emitted[1].open);
+	ck_assert_uint_eq(emitted[2].pid, 700);
+	ck_assert_uint_eq(emitted[2].child_pid, 701);
+	ck_assert_uint_eq(emitted[2].n_evidence, 4);
+}
+END_TEST
+
 START_TEST(test_repeated_line_within_one_input_kept)
 {
 	/* Two wrong passwords in the same second look identical in syslog. */
@@ -249,6 +291,7 @@ make_suite(void)
 	tcase_add_test(tc, test_info_close_is_generic);
 	tcase_add_test(tc, test_interleaved_connections);
 	tcase_add_test(tc, test_pid_reuse_splits);
+	tcase_add_test(tc, test_older_lines_do_not_join_newer_connection);
 	tcase_add_test(tc, test_hostile_user_keeps_real_endpoint);
 	tcase_add_test(tc, test_duplicate_lines_from_earlier_input_ignored);
 	tcase_add_test(tc, test_repeated_line_within_one_input_kept);
