@@ -65,14 +65,18 @@ struct attempt {
 	char loglevel[16];              /* inferred: "INFO", "VERBOSE", "DEBUG" or "" */
 	struct attempt_key keys[ATTEMPT_MAX_KEYS];
 	size_t n_keys;
-	char **evidence;                /* owned array of owned lines: "ISO8601 host ident[pid]: msg" */
-	uint64_t *evidence_hash;        /* owned, parallel to evidence: dedup on re-ingest */
+	char **evidence;                /* lines "ISO8601 host ident[pid]: msg", NUL-terminated */
+	uint64_t *evidence_hash;        /* parallel to evidence: dedup on re-ingest */
+	uint32_t *evidence_len;         /* parallel to evidence: strlen of each line */
 	size_t n_evidence;
 	size_t cap_evidence;
+	struct evidence_chunk *chunks;  /* owned: the lines' bytes (the three arrays are one block) */
 	size_t n_evidence_dropped;      /* lines beyond ATTEMPT_MAX_EVIDENCE */
 	bool reported;                  /* runtime only: its verdict was shown (follow) */
 	bool head_of_input;             /* runtime only: from the head of an input (overlap check) */
 };
+
+struct evidence_chunk;
 
 struct attempt *attempt_new(void);
 struct attempt *attempt_free(struct attempt *a);

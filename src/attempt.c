@@ -19,15 +19,26 @@ attempt_new(void)
 	return a;
 }
 
+/* Evidence bytes: lines are copied into chunks that only grow, so the
+ * pointers in a->evidence stay valid and a line costs no allocation of its own. */
+struct evidence_chunk {
+	struct evidence_chunk *next;
+	size_t used, cap;
+	char data[];
+};
+
+#define EVIDENCE_CHUNK_MIN 1024
+
 struct attempt *
 attempt_free(struct attempt *a)
 {
 	if (!a)
 		return NULL;
-	for (size_t i = 0; i < a->n_evidence; i++)
-		free(a->evidence[i]);
+	for (struct evidence_chunk *c = a->chunks, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
 	free(a->evidence);
-	free(a->evidence_hash);
 	free(a->explanation);
 	free(a->fix);
 	free(a->decide);
@@ -47,33 +58,57 @@ attempt_has_evidence_hash(const struct attempt *a, uint64_t hash)
 int
 attempt_add_evidence(struct attempt *a, const char *line, size_t n, uint64_t hash)
 {
+	struct evidence_chunk *c = a->chunks;
 	char *copy;
 
 	if (a->n_evidence >= ATTEMPT_MAX_EVIDENCE) {
 		a->n_evidence_dropped++;
 		return 0;
 	}
+	if (n > UINT32_MAX - 1)
+		return -E2BIG;
 	if (a->n_evidence == a->cap_evidence) {
+		/* evidence, evidence_hash and evidence_len in one block */
 		size_t cap = a->cap_evidence ? a->cap_evidence * 2 : 8;
-		char **e = realloc(a->evidence, cap * sizeof *e);
-		uint64_t *h;
+		char *block = malloc(cap * (sizeof(char *) + sizeof(uint64_t) + sizeof(uint32_t)));
+		char **e = (char **)(void *)block;
+		uint64_t *h = (uint64_t *)(void *)(block + cap * sizeof(char *));
+		uint32_t *l = (uint32_t *)(void *)(block + cap * (sizeof(char *) + sizeof(uint64_t)));
 
-		if (!e)
+		if (!block)
 			return -ENOMEM;
+		if (a->n_evidence) {
+			memcpy(e, a->evidence, a->n_evidence * sizeof *e);
+			memcpy(h, a->evidence_hash, a->n_evidence * sizeof *h);
+			memcpy(l, a->evidence_len, a->n_evidence * sizeof *l);
+		}
+		free(a->evidence);
 		a->evidence = e;
-		h = realloc(a->evidence_hash, cap * sizeof *h);
-		if (!h)
-			return -ENOMEM;
 		a->evidence_hash = h;
+		a->evidence_len = l;
 		a->cap_evidence = cap;
 	}
-	copy = malloc(n + 1);
-	if (!copy)
-		return -ENOMEM;
+	if (!c || c->cap - c->used < n + 1) {
+		size_t cap = MAX((size_t)EVIDENCE_CHUNK_MIN, n + 1);
+
+		if (c && c->cap * 2 > cap)
+			cap = MIN(c->cap * 2, (size_t)64 * 1024);
+		cap = MAX(cap, n + 1);
+		c = malloc(sizeof *c + cap);
+		if (!c)
+			return -ENOMEM;
+		c->next = a->chunks;
+		c->used = 0;
+		c->cap = cap;
+		a->chunks = c;
+	}
+	copy = c->data + c->used;
+	c->used += n + 1;
 	memcpy(copy, line, n);
 	copy[n] = '\0';
 	a->evidence[a->n_evidence] = copy;
 	a->evidence_hash[a->n_evidence] = hash;
+	a->evidence_len[a->n_evidence] = (uint32_t)n;
 	a->n_evidence++;
 	return 0;
 }

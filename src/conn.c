@@ -24,9 +24,10 @@
 #define MAX_CONN_KEYS 6
 #define EVIDENCE_LINE_MAX (70 * 1024)
 
+/* Index entries live in their connection (no allocation per key). */
 struct key_entry {
 	uint64_t key;
-	struct conn *conn;
+	struct conn *conn;              /* NULL: slot free */
 	struct key_entry *next;
 };
 
@@ -47,8 +48,7 @@ struct conn {
 	unsigned gen;                   /* input generation this connection last saw */
 	size_t dedup_limit;             /* evidence lines from earlier inputs: only they count as duplicates */
 	struct conn *prev, *next;
-	uint64_t keys[MAX_CONN_KEYS];
-	size_t n_keys;
+	struct key_entry keys[MAX_CONN_KEYS];
 };
 
 struct conn_list {
@@ -136,49 +136,52 @@ index_lookup(struct conn_table *t, uint64_t key)
 }
 
 static void
+index_unlink(struct conn_table *t, struct key_entry *e)
+{
+	struct key_entry **pp = &t->buckets[e->key & (N_BUCKETS - 1)];
+
+	for (; *pp; pp = &(*pp)->next)
+		if (*pp == e) {
+			*pp = e->next;
+			break;
+		}
+	e->conn = NULL;
+	e->next = NULL;
+}
+
+/* Drop c's entry for key, if it has one. */
+static void
 index_remove(struct conn_table *t, uint64_t key, struct conn *c)
 {
-	struct key_entry **pp = &t->buckets[key & (N_BUCKETS - 1)];
-
-	for (; *pp; pp = &(*pp)->next) {
-		if ((*pp)->key == key && (*pp)->conn == c) {
-			struct key_entry *e = *pp;
-
-			*pp = e->next;
-			free(e);
+	for (size_t i = 0; i < MAX_CONN_KEYS; i++)
+		if (c->keys[i].conn && c->keys[i].key == key) {
+			index_unlink(t, &c->keys[i]);
 			return;
 		}
-	}
 }
 
 /* Point key at c. A key held by another connection is taken over (the newer
- * connection wins: the pid was reused or the endpoint reconnected). */
+ * connection wins: the pid was reused or the endpoint reconnected). A
+ * connection with all its slots taken keeps the keys it has. */
 static int
 index_add(struct conn_table *t, uint64_t key, struct conn *c)
 {
 	struct conn *old = index_lookup(t, key);
-	struct key_entry *e;
+	struct key_entry *e = NULL;
 
 	if (old == c)
 		return 0;
-	if (c->n_keys >= MAX_CONN_KEYS)
-		return 0;
-	if (old) {
-		index_remove(t, key, old);
-		for (size_t i = 0; i < old->n_keys; i++)
-			if (old->keys[i] == key) {
-				old->keys[i] = old->keys[--old->n_keys];
-				break;
-			}
-	}
-	e = malloc(sizeof *e);
+	for (size_t i = 0; i < MAX_CONN_KEYS && !e; i++)
+		if (!c->keys[i].conn)
+			e = &c->keys[i];
 	if (!e)
-		return -ENOMEM;
+		return 0;
+	if (old)
+		index_remove(t, key, old);
 	e->key = key;
 	e->conn = c;
 	e->next = t->buckets[key & (N_BUCKETS - 1)];
 	t->buckets[key & (N_BUCKETS - 1)] = e;
-	c->keys[c->n_keys++] = key;
 	return 0;
 }
 
@@ -199,8 +202,9 @@ conn_table_new(const struct conn_callbacks *cb, void *userdata, struct conn_tabl
 static void
 conn_destroy(struct conn_table *t, struct conn *c)
 {
-	for (size_t i = 0; i < c->n_keys; i++)
-		index_remove(t, c->keys[i], c);
+	for (size_t i = 0; i < MAX_CONN_KEYS; i++)
+		if (c->keys[i].conn)
+			index_unlink(t, &c->keys[i]);
 	list_unlink(c->closing ? &t->closing : &t->active, c);
 	t->n_conns--;
 	if (c->parked)
@@ -735,17 +739,6 @@ sweep(struct conn_table *t, int64_t now_us, int64_t grace_us, int64_t idle_us)
 	return 0;
 }
 
-static void
-drop_key(struct conn_table *t, struct conn *c, uint64_t key)
-{
-	for (size_t i = 0; i < c->n_keys; i++)
-		if (c->keys[i] == key) {
-			index_remove(t, key, c);
-			c->keys[i] = c->keys[--c->n_keys];
-			return;
-		}
-}
-
 static int
 park(struct conn_table *t, struct conn *c)
 {
@@ -759,7 +752,7 @@ park(struct conn_table *t, struct conn *c)
 		if (r < 0)
 			return r;
 	}
-	drop_key(t, c, key_pid(c->host_hash, c->pid));
+	index_remove(t, key_pid(c->host_hash, c->pid), c);
 	r = index_add(t, key_parked(c->host_hash, c->pid), c);
 	if (r < 0)
 		return r;
@@ -771,7 +764,7 @@ park(struct conn_table *t, struct conn *c)
 static int
 unpark(struct conn_table *t, struct conn *c)
 {
-	drop_key(t, c, key_parked(c->host_hash, c->pid));
+	index_remove(t, key_parked(c->host_hash, c->pid), c);
 	c->parked = false;
 	t->n_parked--;
 	return index_add(t, key_pid(c->host_hash, c->pid), c);

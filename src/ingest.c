@@ -118,6 +118,7 @@ txn_tick(struct ingest *in)
 struct evidence_ref {
 	char *line;
 	uint64_t hash;
+	uint32_t len;
 	size_t order;
 };
 
@@ -171,7 +172,7 @@ merge_into_stored(struct ingest *in, const struct attempt *a, int64_t id)
 		return r < 0 ? r : -ENOENT;
 	for (size_t i = 0; i < a->n_evidence; i++)
 		if (!attempt_has_evidence_hash(old, a->evidence_hash[i])) {
-			r = attempt_add_evidence(old, a->evidence[i], strlen(a->evidence[i]),
+			r = attempt_add_evidence(old, a->evidence[i], a->evidence_len[i],
 						 a->evidence_hash[i]);
 			if (r < 0)
 				goto out;
@@ -182,11 +183,13 @@ merge_into_stored(struct ingest *in, const struct attempt *a, int64_t id)
 		goto out;
 	}
 	for (size_t i = 0; i < old->n_evidence; i++)
-		refs[i] = (struct evidence_ref){ old->evidence[i], old->evidence_hash[i], i };
+		refs[i] = (struct evidence_ref){ old->evidence[i], old->evidence_hash[i],
+						 old->evidence_len[i], i };
 	qsort(refs, old->n_evidence, sizeof *refs, evidence_ref_cmp);
 	for (size_t i = 0; i < old->n_evidence; i++) {
 		old->evidence[i] = refs[i].line;
 		old->evidence_hash[i] = refs[i].hash;
+		old->evidence_len[i] = refs[i].len;
 	}
 	free(refs);
 	r = conn_table_new(&cb, in, &tmp);

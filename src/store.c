@@ -904,9 +904,8 @@ evidence_time(const char *l, int64_t *ret_us)
 }
 
 static int
-evidence_encode(struct buf *b, const char *line, const char *host, int64_t start_us)
+evidence_encode(struct buf *b, const char *line, size_t ll, const char *host, size_t hl, int64_t start_us)
 {
-	size_t hl = strlen(host), ll = strlen(line);
 	int64_t t;
 
 	if (ll > EVIDENCE_TS_LEN + 1 + hl + 1 && evidence_time(line, &t) &&
@@ -985,9 +984,10 @@ bind_attempt(struct store *s, sqlite3_stmt *st, const struct attempt *a,
 	buf_clear(&s->evidence);
 	if (buf_reserve(&s->evidence, 0) < 0)
 		return -ENOMEM;
-	for (size_t i = 0; i < a->n_evidence; i++) {
+	for (size_t i = 0, hl = strlen(a->host); i < a->n_evidence; i++) {
 		if ((i && buf_append(&s->evidence, "\n", 1) < 0) ||
-		    evidence_encode(&s->evidence, a->evidence[i], a->host, a->start_us) < 0)
+		    evidence_encode(&s->evidence, a->evidence[i], a->evidence_len[i], a->host, hl,
+				    a->start_us) < 0)
 			return -ENOMEM;
 	}
 
