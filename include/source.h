@@ -61,6 +61,8 @@ struct source_stats {
 };
 void source_get_stats(const struct source *s, struct source_stats *ret);
 enum source_format source_get_format(const struct source *s);
+/* May a batch reader read this source on another thread (prefetch.h)? */
+bool source_can_read_ahead(const struct source *s);
 
 /* Parse one syslog text line (no trailing newline) into *ret (pointers into
  * line). year: used for traditional timestamps; ref_mtime: for the year rule

@@ -18,6 +18,7 @@
 #include "conn.h"
 #include "event.h"
 #include "ingest.h"
+#include "prefetch.h"
 #include "source.h"
 #include "sshd-parse.h"
 #include "store.h"
@@ -535,7 +536,8 @@ human_count(uint64_t n, char *buf, size_t sz)
 }
 
 static void
-draw_progress(struct ingest *in, struct source *src, const char *label, int64_t t0, bool final)
+draw_progress(struct ingest *in, const struct prefetch *pf, struct source *src, const char *label,
+	      int64_t t0, bool final)
 {
 	struct source_stats ss;
 	int64_t now = now_usec();
@@ -547,7 +549,10 @@ draw_progress(struct ingest *in, struct source *src, const char *label, int64_t 
 	if (!final && now - in->progress_us < PROGRESS_EVERY_US)
 		return;
 	in->progress_us = now;
-	source_get_stats(src, &ss);
+	if (pf)
+		prefetch_get_stats(pf, &ss);
+	else
+		source_get_stats(src, &ss);
 	human_count(ss.lines, lines, sizeof lines);
 	human_count(secs > 0 ? (uint64_t)((double)ss.lines / secs) : 0, rate, sizeof rate);
 	if (ss.bytes_total) {
@@ -579,13 +584,19 @@ ingest_run(struct ingest *in, struct source *src, const char *label, char **rete
 {
 	struct log_line line;
 	struct source_stats ss;
+	struct prefetch *pf = NULL;
 	int64_t t0 = now_usec();
 	uint64_t n = 0;
 	int r, rr;
 
 	conn_table_new_input(in->conns);
+	/* Batch mode reads ahead on a thread of its own (the journal costs as
+	 * much to read as the rest to do); without it, or if it cannot start,
+	 * the source is read here. */
+	if (in->writer_running && source_can_read_ahead(src) && prefetch_start(src, &pf) < 0)
+		pf = NULL;
 	for (;;) {
-		r = source_next(src, &line, reterr);
+		r = pf ? prefetch_next(pf, &line, reterr) : source_next(src, &line, reterr);
 		if (r <= 0)
 			break;
 		if (n == 0)
@@ -596,10 +607,11 @@ ingest_run(struct ingest *in, struct source *src, const char *label, char **rete
 			break;
 		}
 		if ((++n & 0xfff) == 0)
-			draw_progress(in, src, label, t0, false);
+			draw_progress(in, pf, src, label, t0, false);
 	}
 	if (in->progress_drawn)
-		draw_progress(in, src, label, t0, true);
+		draw_progress(in, pf, src, label, t0, true);
+	pf = prefetch_free(pf);         /* the reader is done with src: its stats are final */
 	source_get_stats(src, &ss);
 	in->stats.lines += ss.lines;
 	in->stats.malformed += ss.malformed;

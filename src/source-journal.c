@@ -70,29 +70,71 @@ journal_add_matches(sd_journal *j)
 	return 0;
 }
 
-/* Read the current entry into s->je and *ret. all: deliver whatever the
- * matches let through. Returns 1 deliver, 0 skip (counted). */
+/* The current entry's fields into je, in one pass. */
 static int
-journal_entry(struct source *s, sd_journal *j, bool all, struct log_line *ret)
+journal_read_fields(sd_journal *j, struct jentry *je)
 {
 	const void *d;
 	size_t l;
 	uint64_t usec;
 	int r;
 
-	s->stats.lines++;
-	s->stats.bytes_done = s->stats.lines;
-	jentry_reset(&s->je);
+	jentry_reset(je);
 	if (sd_journal_get_realtime_usec(j, &usec) >= 0 && usec <= INT64_MAX)
-		s->je.realtime = (int64_t)usec;
+		je->realtime = (int64_t)usec;
 	sd_journal_restart_data(j);
 	while ((r = sd_journal_enumerate_available_data(j, &d, &l)) > 0) {
 		const char *eq = memchr(d, '=', l);
 
 		if (!eq)
 			continue;
-		jentry_set(&s->je, d, (size_t)(eq - (const char *)d), eq + 1, l - (size_t)(eq - (const char *)d) - 1);
+		jentry_set(je, d, (size_t)(eq - (const char *)d), eq + 1, l - (size_t)(eq - (const char *)d) - 1);
 	}
+	return r;
+}
+
+#define DENSE_SAMPLE 512        /* entries looked at from each end */
+
+/* Are most entries sshd's? Then reading every entry and letting
+ * jentry_emit() choose is cheaper than sd-journal's match iteration, which
+ * costs about twice as much per entry it finds (1M entries, all sshd: 2.5 s
+ * unfiltered, 4.1 s with the matches). Decided on a sample from the head and
+ * the tail; either way the same entries come out (jentry_emit() applies the
+ * same rule as the default matches). Leaves the journal at its head. */
+static bool
+journal_is_dense(sd_journal *j, struct jentry *je)
+{
+	unsigned seen = 0, ours = 0;
+
+	for (int tail = 0; tail < 2; tail++) {
+		if ((tail ? sd_journal_seek_tail(j) : sd_journal_seek_head(j)) < 0)
+			break;
+		for (unsigned i = 0; i < DENSE_SAMPLE; i++) {
+			struct log_line l;
+			int r = tail ? sd_journal_previous(j) : sd_journal_next(j);
+
+			if (r <= 0)
+				break;
+			seen++;
+			if (journal_read_fields(j, je) >= 0 && jentry_emit(je, false, &l) > 0)
+				ours++;
+		}
+	}
+	jentry_reset(je);
+	(void)sd_journal_seek_head(j);
+	return seen > 0 && ours * 2 >= seen;
+}
+
+/* Read the current entry into s->je and *ret. all: deliver whatever the
+ * matches let through. Returns 1 deliver, 0 skip (counted). */
+static int
+journal_entry(struct source *s, sd_journal *j, bool all, struct log_line *ret)
+{
+	int r;
+
+	s->stats.lines++;
+	s->stats.bytes_done = s->stats.lines;
+	r = journal_read_fields(j, &s->je);
 	if (r < 0) {
 		s->stats.malformed++;
 		return 0;
@@ -202,7 +244,7 @@ source_open_journal(const char *directory, char **files, const struct source_opt
 	/* Bound what sd-journal decompresses for one field; MESSAGE is cut at
 	 * max_line anyway (the +1 lets us see that it was longer). */
 	r = sd_journal_set_data_threshold(j, s->opts.max_line + sizeof("MESSAGE=") + 1);
-	if (r >= 0 && !s->opts.all_idents)
+	if (r >= 0 && !s->opts.all_idents && !journal_is_dense(j, &s->je))
 		r = journal_add_matches(j);
 	if (r < 0) {
 		source_free(s);
@@ -345,6 +387,8 @@ jf_add_matches(struct source *s, struct jfollow *jf, sd_journal *j)
 	if (s->opts.all_idents)
 		return 0;
 	if (!jf->matches) {
+		if (journal_is_dense(j, &s->je))
+			return 0;
 		/* The batch matches find the instance units there are now; new
 		 * socket-activated instances (ssh@N-....service) come later,
 		 * all in system-ssh.slice (system-sshd.slice on RHEL). */

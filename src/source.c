@@ -746,6 +746,18 @@ source_get_format(const struct source *s)
 }
 
 bool
+source_can_read_ahead(const struct source *s)
+{
+	struct stat st;
+
+	/* The journal, or a regular file: a reader thread never waits on a
+	 * pipe or a terminal that the caller might stop reading. */
+	if (s->format == SOURCE_JOURNAL)
+		return true;
+	return s->rd.fd >= 0 && fstat(s->rd.fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool
 source_have_local_journal(void)
 {
 	static const char *const dirs[] = { "/var/log/journal", "/run/log/journal" };
