@@ -193,7 +193,7 @@ class Tmpfs:
 # ---- cases ------------------------------------------------------------------
 
 def case_disk_full_ingest(env, d):
-    with Tmpfs(os.path.join(d, "small"), "512k") as fs:
+    with Tmpfs(os.path.join(d, "small"), "1m") as fs:
         db, before = env.base_db(fs.path)
         p = env.run("ingest", "--year", "2026", env.big_log(), MORE_LOG, db=db)
         first = expect_error(p, "ingest on a full disk", "full", "space")
@@ -212,7 +212,7 @@ def case_disk_full_ingest(env, d):
 
 
 def case_disk_full_follow(env, d):
-    with Tmpfs(os.path.join(d, "small"), "512k") as fs:
+    with Tmpfs(os.path.join(d, "small"), "1m") as fs:
         db, before = env.base_db(fs.path)
         log = os.path.join(d, "auth.log")
         shutil.copy(env.big_log(), log)
