@@ -74,6 +74,9 @@ struct attempt {
 	size_t n_evidence_dropped;      /* lines beyond ATTEMPT_MAX_EVIDENCE */
 	bool reported;                  /* runtime only: its verdict was shown (follow) */
 	bool head_of_input;             /* runtime only: from the head of an input (overlap check) */
+	char *packed;                   /* runtime only, owned: the evidence as stored (store_pack_evidence());
+					 * dropped when a line is added */
+	size_t packed_len;
 };
 
 struct evidence_chunk;

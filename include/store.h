@@ -46,6 +46,10 @@ int store_rollback(struct store *s);
  * attempt whose uid is already stored is a duplicate: nothing is written and
  * 0 is returned; otherwise 1 and a->id is set. */
 int store_put_attempt(struct store *s, struct attempt *a);
+/* Encode a's evidence as store_put_attempt() stores it, into a->packed: a
+ * pure function, so a caller may do it on its own thread ahead of the
+ * writer's. -ENOMEM. */
+int store_pack_evidence(struct attempt *a);
 
 /* Every attempt stored with open = true, newest last. cb takes ownership of a. */
 int store_load_open(struct store *s, int (*cb)(struct attempt *a, void *ud), void *ud);

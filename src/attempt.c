@@ -39,6 +39,7 @@ attempt_free(struct attempt *a)
 		free(c);
 	}
 	free(a->evidence);
+	free(a->packed);
 	free(a->explanation);
 	free(a->fix);
 	free(a->decide);
@@ -61,6 +62,8 @@ attempt_add_evidence(struct attempt *a, const char *line, size_t n, uint64_t has
 	struct evidence_chunk *c = a->chunks;
 	char *copy;
 
+	free(a->packed);
+	a->packed = NULL;
 	if (a->n_evidence >= ATTEMPT_MAX_EVIDENCE) {
 		a->n_evidence_dropped++;
 		return 0;

@@ -387,7 +387,10 @@ on_emit(struct attempt *a, void *ud)
 	a->head_of_input = a->start_us < in->input_first_us + INGEST_OVERLAP_US;
 	if (in->follow)
 		return store_attempt(in, a);    /* the table keeps a: early emit */
-	r = defer(in, (struct item){ .a = a });
+	/* Encoded here: this thread has time to spare, the writer has none. */
+	r = store_pack_evidence(a);
+	if (r >= 0)
+		r = defer(in, (struct item){ .a = a });
 	return r < 0 ? r : 1;   /* taken */
 }
 

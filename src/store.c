@@ -959,6 +959,37 @@ evidence_decode(struct buf *out, const char *p, size_t l, const char *host, int6
 	return 0;
 }
 
+/* The evidence column: lines joined with '\n' (lines never contain one: the
+ * correlator escapes it), each as evidence_encode() makes it. */
+static int
+pack_evidence(struct buf *b, const struct attempt *a)
+{
+	if (buf_reserve(b, 0) < 0)
+		return -ENOMEM;
+	for (size_t i = 0, hl = strlen(a->host); i < a->n_evidence; i++) {
+		if ((i && buf_append(b, "\n", 1) < 0) ||
+		    evidence_encode(b, a->evidence[i], a->evidence_len[i], a->host, hl, a->start_us) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int
+store_pack_evidence(struct attempt *a)
+{
+	struct buf b;
+
+	buf_init(&b);
+	if (pack_evidence(&b, a) < 0) {
+		buf_release(&b);
+		return -ENOMEM;
+	}
+	free(a->packed);
+	a->packed_len = b.len;
+	a->packed = b.data;
+	return 0;
+}
+
 static int
 bind_attempt(struct store *s, sqlite3_stmt *st, const struct attempt *a,
 	     char *cand, size_t candsz)
@@ -986,14 +1017,9 @@ bind_attempt(struct store *s, sqlite3_stmt *st, const struct attempt *a,
 		clen += l;
 		cand[clen] = '\0';
 	}
-	/* Evidence lines never contain '\n' (the correlator escapes it). */
-	buf_clear(&s->evidence);
-	if (buf_reserve(&s->evidence, 0) < 0)
-		return -ENOMEM;
-	for (size_t i = 0, hl = strlen(a->host); i < a->n_evidence; i++) {
-		if ((i && buf_append(&s->evidence, "\n", 1) < 0) ||
-		    evidence_encode(&s->evidence, a->evidence[i], a->evidence_len[i], a->host, hl,
-				    a->start_us) < 0)
+	if (!a->packed) {
+		buf_clear(&s->evidence);
+		if (pack_evidence(&s->evidence, a) < 0)
 			return -ENOMEM;
 	}
 
@@ -1015,7 +1041,10 @@ bind_attempt(struct store *s, sqlite3_stmt *st, const struct attempt *a,
 	rc |= bind_str(st, 16, a->detail);
 	rc |= bind_str(st, 17, a->reason);
 	rc |= bind_str(st, 19, a->loglevel);
-	rc |= sqlite3_bind_text(st, 20, s->evidence.data, (int)s->evidence.len, SQLITE_STATIC);
+	if (a->packed)
+		rc |= sqlite3_bind_text(st, 20, a->packed, (int)a->packed_len, SQLITE_STATIC);
+	else
+		rc |= sqlite3_bind_text(st, 20, s->evidence.data, (int)s->evidence.len, SQLITE_STATIC);
 	rc |= sqlite3_bind_int64(st, 21, (int64_t)a->n_evidence_dropped);
 	return rc == SQLITE_OK ? 0 : -ENOMEM;
 }
