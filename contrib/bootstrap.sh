@@ -46,6 +46,12 @@ run)
 	;;
 test)
 	status=0
+	# -O3 sees more (maybe-uninitialized, ...): the release build the
+	# benchmarks use must compile without a single warning too.
+	echo "== release build, warnings are errors (build-werror/)"
+	[ -d build-werror ] || meson setup build-werror --buildtype=release -Dwerror=true -Dtests=disabled
+	ninja -C build-werror || status=1
+
 	echo "== tests, normal build (build/)"
 	meson test -C build --print-errorlogs || status=1
 

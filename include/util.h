@@ -73,6 +73,8 @@ size_t strlcpy_n(char *dst, size_t dstsz, const char *src, size_t n);
 
 /* Wall clock in microseconds since the epoch (CLOCK_REALTIME). */
 int64_t now_usec(void);
+/* The same clock at tick resolution (a few ms), for stamping every line cheaply. */
+int64_t now_usec_coarse(void);
 
 /* ISO 8601 with the local UTC offset, e.g. 2026-11-22T02:24:24.986806+00:00 when
  * usec_digits=6, 2026-11-22T02:24:24+00:00 when 0. buf must hold 40 bytes.

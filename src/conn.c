@@ -569,7 +569,7 @@ conn_apply(struct conn_table *t, struct conn *c, const struct log_line *line,
 		f->terminal = ev->kind;
 		f->terminal_flags = ev->flags;
 		c->closed_us = line->time_us ? line->time_us : t->clock_us;
-		c->closed_seen_us = c->seen_us ? c->seen_us : now_usec();
+		c->closed_seen_us = c->seen_us ? c->seen_us : now_usec_coarse();
 		if (!c->closing) {
 			list_unlink(&t->active, c);
 			list_append(&t->closing, c);
@@ -878,7 +878,7 @@ conn_add_line(struct conn_table *t, struct conn *c, const struct log_line *line,
 	}
 	c->last_us = MAX(c->last_us, line->time_us);
 	c->dirty = true;
-	c->seen_us = now_usec();
+	c->seen_us = now_usec_coarse();
 	if (!c->closing) {
 		list_unlink(&t->active, c);
 		list_append(&t->active, c);

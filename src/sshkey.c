@@ -269,12 +269,10 @@ blob_u32(struct blob_reader *br, uint32_t *ret)
 static int
 blob_u64(struct blob_reader *br, uint64_t *ret)
 {
-	uint32_t hi, lo;
+	uint32_t hi = 0, lo = 0;
 
-	if (br->n - br->off < 8)
+	if (blob_u32(br, &hi) < 0 || blob_u32(br, &lo) < 0)
 		return -ENODATA;
-	(void)blob_u32(br, &hi);
-	(void)blob_u32(br, &lo);
 	*ret = (uint64_t)hi << 32 | lo;
 	return 0;
 }

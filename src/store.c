@@ -964,7 +964,11 @@ evidence_decode(struct buf *out, const char *p, size_t l, const char *host, int6
 static int
 pack_evidence(struct buf *b, const struct attempt *a)
 {
-	if (buf_reserve(b, 0) < 0)
+	size_t need = 0;
+
+	for (size_t i = 0; i < a->n_evidence; i++)
+		need += a->evidence_len[i] + 1;
+	if (buf_reserve(b, need) < 0)
 		return -ENOMEM;
 	for (size_t i = 0, hl = strlen(a->host); i < a->n_evidence; i++) {
 		if ((i && buf_append(b, "\n", 1) < 0) ||

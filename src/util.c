@@ -90,6 +90,15 @@ now_usec(void)
 	return (int64_t)ts.tv_sec * USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
+int64_t
+now_usec_coarse(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+	return (int64_t)ts.tv_sec * USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
 char *
 format_iso8601(int64_t usec, bool utc, int usec_digits, char *buf, size_t n)
 {
