@@ -444,7 +444,10 @@ SCENARIOS = [
              corpus="15b-cert-expired"),
     Scenario("15d-cert-untrusted-ca", "certificate signed by a CA not in TrustedUserCAKeys",
              "refused", "cert-untrusted-ca", sshd="trusted-ca", user=OK, key="ck_cert_rogue",
-             setup=setup_cert("-1h:+1d", "rogue_ca"), confirm=r"Failed publickey for \S+ .*ED25519-CERT .* CA ",
+             setup=setup_cert("-1h:+1d", "rogue_ca"),
+             # sshd 9.2 sometimes logs no Failed line for the refused cert query when the
+             # client hangs up at once; its DEBUG2 line says the same
+             confirm=r"Failed publickey for \S+ .*ED25519-CERT .* CA |user_cert_trusted_ca: CA .* is not listed",
              corpus="15d-cert-untrusted-ca"),
 ]
 
