@@ -26,7 +26,7 @@
 #include "banned.h"
 
 #define INGEST_BATCH 20000
-#define DEFER_MAX 512
+#define DEFER_MAX 1024
 #define PROGRESS_EVERY_US (250 * 1000)
 #define INGEST_OVERLAP_US (INT64_C(15) * 60 * 1000000)  /* head of an input checked for overlap */
 

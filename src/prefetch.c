@@ -17,8 +17,8 @@
 #include "banned.h"
 
 #define PF_BLOCKS 4
-#define PF_LINES 1024
-#define PF_DATA (256 * 1024)
+#define PF_LINES 4096
+#define PF_DATA (1024 * 1024)
 
 struct pf_block {
 	struct log_line lines[PF_LINES];
