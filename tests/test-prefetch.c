@@ -104,10 +104,10 @@ END_TEST
 
 START_TEST(test_lines_longer_than_a_block)
 {
-	/* 300 KiB lines: longer than a block's data, kept whole with max_line 1 MiB */
-	char *path = write_log(40, 9, 300 * 1024);
+	/* 1.2 MiB lines: longer than a block's data (1 MiB), kept whole with max_line 2 MiB */
+	char *path = write_log(40, 9, 1200 * 1024);
 
-	compare(path, 1024 * 1024);
+	compare(path, 2 * 1024 * 1024);
 	unlink(path);
 	free(path);
 }
