@@ -745,6 +745,12 @@ park(struct conn_table *t, struct conn *c)
 	struct conn *old = index_lookup(t, key_parked(c->host_hash, c->pid));
 	int r;
 
+	if (old == c) {
+		/* parked already, and its pid key came back ("User child is on
+		 * pid N" naming its own pid): only that key goes */
+		index_remove(t, key_pid(c->host_hash, c->pid), c);
+		return 0;
+	}
 	if (old) {
 		/* One parked connection per pid: the other one is emitted as
 		 * it stands (still open if it was). */
@@ -784,7 +790,7 @@ find_conn(struct conn_table *t, uint64_t host_hash, const struct log_line *line,
 		if (p && line->time_us + CONN_ORDER_SLACK_US >= p->a->start_us) {
 			/* The re-read has reached the parked connection's time:
 			 * whatever held its pid meanwhile was older, and is over. */
-			if (c) {
+			if (c && c != p) {
 				r = conn_emit(t, c, true);
 				if (r < 0)
 					return r;
