@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "event.h"
 #include "ingest.h"
 #include "log.h"
 #include "source.h"
@@ -31,8 +32,9 @@ help(void)
 	       "  (nothing)          the journal if this machine has one, else /var/log/auth.log\n"
 	       "                     or /var/log/secure\n"
 	       "  FILE...            syslog text (auth.log, secure; .gz too), journalctl -o export or\n"
-	       "                     -o json output; '-' reads standard input. Rotated files are read\n"
-	       "                     oldest first (auth.log.2.gz, auth.log.1, auth.log).\n"
+	       "                     -o json output; '-' reads standard input. Files are read oldest\n"
+	       "                     first, by their first line (auth.log.2.gz, auth.log.1, auth.log),\n"
+	       "                     standard input last.\n"
 	       "  --journal          read the local journal (ssh entries only), then stop\n"
 	       "  --directory DIR    with --journal: read the journal files in DIR (journal-remote)\n"
 	       "  --file FILE        with --journal: read this journal file (repeatable)\n"
@@ -69,16 +71,39 @@ struct input {
 	const char *path;
 	unsigned rank;
 	size_t order;
+	int64_t first_us;       /* time of its first sshd line; INT64_MAX unknown */
 };
 
+/* Oldest first: by the time of the first line (files named in any order,
+ * rotated or not; unknown, as for stdin or an empty file, sorts last), then by
+ * rotation rank, then as given. Read in time order, a connection that spans
+ * two files is one attempt. */
 static int
 input_cmp(const void *x, const void *y)
 {
 	const struct input *a = x, *b = y;
 
+	if (a->first_us != b->first_us)
+		return a->first_us < b->first_us ? -1 : 1;
 	if (a->rank != b->rank)
 		return a->rank > b->rank ? -1 : 1;
 	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* The time of the first sshd line of a file (not stdin: that cannot be read twice). */
+static int64_t
+first_line_time(const char *path, const struct source_options *so)
+{
+	struct source *src = NULL;
+	struct log_line line;
+	int64_t t = INT64_MAX;
+
+	if (streq(path, "-") || source_open_path(path, so, &src, NULL) < 0)
+		return INT64_MAX;
+	if (source_next(src, &line, NULL) > 0 && line.time_us)
+		t = line.time_us;
+	source_free(src);
+	return t;
 }
 
 static void
@@ -178,7 +203,8 @@ run(int argc, char **argv, const struct global_opts *g)
 		}
 	}
 	for (int i = optind; i < argc; i++) {
-		inputs[n_inputs] = (struct input){ argv[i], rotation_rank(argv[i]), n_inputs };
+		inputs[n_inputs] = (struct input){ argv[i], rotation_rank(argv[i]), n_inputs,
+						   argc - optind > 1 ? first_line_time(argv[i], &so) : INT64_MAX };
 		n_inputs++;
 	}
 	if ((directory || n_jfiles) && !journal)
@@ -197,7 +223,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			return -ENOENT;
 		}
 		if (path)
-			inputs[n_inputs++] = (struct input){ path, 0, 0 };
+			inputs[n_inputs++] = (struct input){ path, 0, 0, INT64_MAX };
 		if (!quiet)
 			log_info("reading %s", journal ? "the system journal" : path);
 	}

@@ -60,6 +60,30 @@ def main():
         again = [json.loads(x) for x in p.stdout.splitlines()]
         if len(again) != len(attempts):
             reingest_errors.append("after re-ingesting: %d attempts, was %d" % (len(again), len(attempts)))
+        # The file in two halves, named newest first and without rotation
+        # numbers: ingest orders them by their first line, so the connections
+        # that span the cut are still one attempt each.
+        with open(log, "rb") as f:
+            data = f.read().splitlines(keepends=True)
+        half = len(data) // 2
+        while half < len(data) and "export" in args and data[half - 1] != b"\n":
+            half += 1           # export: cut between entries (after an empty line)
+        newer, older = os.path.join(tmp, "a-newer.log"), os.path.join(tmp, "b-older.log")
+        with open(newer, "wb") as f:
+            f.writelines(data[half:])
+        with open(older, "wb") as f:
+            f.writelines(data[:half])
+        db2 = os.path.join(tmp, "halves.db")
+        subprocess.run([sshwhy, "--db", db2, "ingest", "--quiet", "--year", "2026", newer, older],
+                       check=True, env=env)
+        p = subprocess.run([sshwhy, "--db", db2, "attempts", "--json"], capture_output=True,
+                           text=True, check=True, env=env)
+        ident = lambda a: json.dumps([a["pid"], a["port"], a["start"], a["outcome"], a["cause"], len(a["evidence"])])
+        halves = sorted(ident(json.loads(x)) for x in p.stdout.splitlines())
+        whole = sorted(ident(a) for a in attempts)
+        if halves != whole:
+            reingest_errors.append("the two halves, newest named first: %d attempts, %d differ from the "
+                                   "whole file's %d" % (len(halves), len(set(halves) ^ set(whole)), len(whole)))
 
     by_key = {}
     for a in attempts:
