@@ -90,15 +90,18 @@ input_cmp(const void *x, const void *y)
 	return a->order < b->order ? -1 : a->order > b->order;
 }
 
-/* The time of the first sshd line of a file (not stdin: that cannot be read twice). */
+/* The time of a file's first line, of any program: a file without sshd lines
+ * is not read to its end for this (not stdin: that cannot be read twice). */
 static int64_t
 first_line_time(const char *path, const struct source_options *so)
 {
+	struct source_options any = *so;
 	struct source *src = NULL;
 	struct log_line line;
 	int64_t t = INT64_MAX;
 
-	if (streq(path, "-") || source_open_path(path, so, &src, NULL) < 0)
+	any.all_idents = true;
+	if (streq(path, "-") || source_open_path(path, &any, &src, NULL) < 0)
 		return INT64_MAX;
 	if (source_next(src, &line, NULL) > 0 && line.time_us)
 		t = line.time_us;
