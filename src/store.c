@@ -267,14 +267,16 @@ store_errno(sqlite3 *db, int rc)
 	}
 }
 
-/* The message of the last statement that failed: a rollback after it would
- * leave sqlite3_errmsg() saying "not an error". */
+/* SQLite's message for the last failure; when a rollback after it has reset
+ * that to "not an error", the message of the last statement that failed. */
 const char *
 store_last_error(struct store *s)
 {
 	if (!s || !s->db)
 		return "no database";
-	return s->last_error[0] ? s->last_error : sqlite3_errmsg(s->db);
+	if (sqlite3_errcode(s->db) == SQLITE_OK && s->last_error[0])
+		return s->last_error;
+	return sqlite3_errmsg(s->db);
 }
 
 char *
