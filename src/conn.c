@@ -67,6 +67,9 @@ struct conn_table {
 	struct sshd_parser *parser;     /* only for adopt(); created lazily */
 	unsigned gen;                   /* bumped by conn_table_new_input() */
 	size_t n_parked;
+	char last_host[64];             /* the previous line's host, its hash below */
+	size_t last_host_len;           /* SIZE_MAX: none */
+	uint64_t last_host_hash;
 	bool early_emit;
 	int64_t cached_sec;
 	char cached_date[40];
@@ -100,30 +103,35 @@ list_append(struct conn_list *l, struct conn *c)
 	l->tail = c;
 }
 
+/* Index keys live in memory only (never stored): a cheap mix of the host's
+ * hash, a kind tag and the number will do. */
+static inline uint64_t
+key_mix(uint64_t host_hash, uint64_t tag, uint64_t v)
+{
+	uint64_t h = host_hash ^ (tag << 56) ^ (v * UINT64_C(0x9e3779b97f4a7c15));
+
+	h = (h ^ (h >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	h = (h ^ (h >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return h ^ (h >> 31);
+}
+
 static uint64_t
 key_pid(uint64_t host_hash, uint32_t pid)
 {
-	uint64_t h = hash_bytes(host_hash, "P", 1);
-
-	return hash_bytes(h, &pid, sizeof pid);
+	return key_mix(host_hash, 'P', pid);
 }
 
 /* A connection whose pid an older connection's re-read lines are using. */
 static uint64_t
 key_parked(uint64_t host_hash, uint32_t pid)
 {
-	uint64_t h = hash_bytes(host_hash, "Q", 1);
-
-	return hash_bytes(h, &pid, sizeof pid);
+	return key_mix(host_hash, 'Q', pid);
 }
 
 static uint64_t
 key_endpoint(uint64_t host_hash, const char *addr, uint16_t port)
 {
-	uint64_t h = hash_bytes(host_hash, "A", 1);
-
-	h = hash_bytes(h, addr, strlen(addr));
-	return hash_bytes(h, &port, sizeof port);
+	return key_mix(host_hash, 'A', hash_bytes(port, addr, strlen(addr)));
 }
 
 static struct conn *
@@ -195,6 +203,7 @@ conn_table_new(const struct conn_callbacks *cb, void *userdata, struct conn_tabl
 	t->cb = *cb;
 	t->ud = userdata;
 	t->cached_sec = INT64_MIN;
+	t->last_host_len = SIZE_MAX;
 	*ret = t;
 	return 0;
 }
@@ -664,6 +673,14 @@ format_evidence(struct conn_table *t, char *out, size_t cap, const struct log_li
 	}
 	out[o++] = ':';
 	out[o++] = ' ';
+	if (line->msg_len + 5 < cap - o && !memchr(line->msg, '\0', line->msg_len) &&
+	    !memchr(line->msg, '\n', line->msg_len) && !memchr(line->msg, '\r', line->msg_len)) {
+		/* nothing to escape (nearly always): one copy */
+		memcpy(out + o, line->msg, line->msg_len);
+		o += line->msg_len;
+		out[o] = '\0';
+		return o;
+	}
 	for (size_t i = 0; i < line->msg_len && o + 5 < cap; i++) {
 		unsigned char ch = (unsigned char)line->msg[i];
 
@@ -936,7 +953,15 @@ conn_table_feed(struct conn_table *t, const struct log_line *line, const struct 
 
 	n = format_evidence(t, t->line, sizeof t->line, line);
 	ehash = hash_bytes(HASH_INIT, t->line, n);
-	host_hash = hash_bytes(HASH_INIT, line->host, line->host_len);
+	/* Lines come from few hosts: hash a host once while it repeats. */
+	if (line->host_len != t->last_host_len || line->host_len > sizeof t->last_host ||
+	    memcmp(line->host, t->last_host, line->host_len) != 0) {
+		t->last_host_hash = hash_bytes(HASH_INIT, line->host, line->host_len);
+		t->last_host_len = line->host_len <= sizeof t->last_host ? line->host_len : SIZE_MAX;
+		if (line->host_len <= sizeof t->last_host)
+			memcpy(t->last_host, line->host, line->host_len);
+	}
+	host_hash = t->last_host_hash;
 
 	if (kind_is_host_level(ev->kind))
 		return emit_orphan(t, line, ev->kind, t->line, ehash);
