@@ -71,7 +71,7 @@ struct input {
 	const char *path;
 	unsigned rank;
 	size_t order;
-	int64_t first_us;       /* time of its first sshd line; INT64_MAX unknown */
+	int64_t first_us;       /* time of its first line (any program); INT64_MAX unknown */
 };
 
 /* Oldest first: by the time of the first line (files named in any order,
