@@ -754,7 +754,10 @@ compile_one(const struct pattern *pat, struct compiled *c, char **reterr)
 		}
 		return -EINVAL;
 	}
-	c->jit = pcre2_jit_compile(c->code, PCRE2_JIT_COMPLETE) == 0;
+	/* SSHWHY_PCRE2_NO_JIT: the interpreter, for memory checkers (valgrind
+	 * cannot see into JIT code, whose vector reads past the subject's end it
+	 * reports as uses of uninitialised memory). Same results, slower. */
+	c->jit = !getenv("SSHWHY_PCRE2_NO_JIT") && pcre2_jit_compile(c->code, PCRE2_JIT_COMPLETE) == 0;
 
 	pcre2_pattern_info(c->code, PCRE2_INFO_NAMECOUNT, &namecount);
 	pcre2_pattern_info(c->code, PCRE2_INFO_NAMEENTRYSIZE, &entrysize);
