@@ -92,11 +92,9 @@ attempt_add_evidence(struct attempt *a, const char *line, size_t n, uint64_t has
 		a->cap_evidence = cap;
 	}
 	if (!c || c->cap - c->used < n + 1) {
-		size_t cap = MAX((size_t)EVIDENCE_CHUNK_MIN, n + 1);
+		/* each chunk twice the last, up to 64 KiB, and at least the line */
+		size_t cap = MAX(c ? MIN(c->cap * 2, (size_t)64 * 1024) : (size_t)EVIDENCE_CHUNK_MIN, n + 1);
 
-		if (c && c->cap * 2 > cap)
-			cap = MIN(c->cap * 2, (size_t)64 * 1024);
-		cap = MAX(cap, n + 1);
 		c = malloc(sizeof *c + cap);
 		if (!c)
 			return -ENOMEM;

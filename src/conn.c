@@ -171,26 +171,25 @@ index_remove(struct conn_table *t, uint64_t key, struct conn *c)
 /* Point key at c. A key held by another connection is taken over (the newer
  * connection wins: the pid was reused or the endpoint reconnected). A
  * connection with all its slots taken keeps the keys it has. */
-static int
+static void
 index_add(struct conn_table *t, uint64_t key, struct conn *c)
 {
 	struct conn *old = index_lookup(t, key);
 	struct key_entry *e = NULL;
 
 	if (old == c)
-		return 0;
+		return;
 	for (size_t i = 0; i < MAX_CONN_KEYS && !e; i++)
 		if (!c->keys[i].conn)
 			e = &c->keys[i];
 	if (!e)
-		return 0;
+		return;
 	if (old)
 		index_remove(t, key, old);
 	e->key = key;
 	e->conn = c;
 	e->next = t->buckets[key & (N_BUCKETS - 1)];
 	t->buckets[key & (N_BUCKETS - 1)] = e;
-	return 0;
 }
 
 int
@@ -477,9 +476,7 @@ conn_apply(struct conn_table *t, struct conn *c, const struct log_line *line,
 	if (!a->port && ev->port && ev->addr[0] && ev->kind != EVENT_NOT_ALLOWED) {
 		strlcpy_n(a->addr, sizeof a->addr, ev->addr, strlen(ev->addr));
 		a->port = ev->port;
-		r = index_add(t, key_endpoint(c->host_hash, a->addr, a->port), c);
-		if (r < 0)
-			return r;
+		index_add(t, key_endpoint(c->host_hash, a->addr, a->port), c);
 	} else if (!a->addr[0] && ev->addr[0] && ev->kind == EVENT_GRACE_TIMEOUT) {
 		strlcpy_n(a->addr, sizeof a->addr, ev->addr, strlen(ev->addr));
 	}
@@ -546,9 +543,7 @@ conn_apply(struct conn_table *t, struct conn *c, const struct log_line *line,
 	case EVENT_USER_CHILD:
 		if (ev->ref_pid && ev->ref_pid != c->pid) {
 			a->child_pid = ev->ref_pid;
-			r = index_add(t, key_pid(c->host_hash, ev->ref_pid), c);
-			if (r < 0)
-				return r;
+			index_add(t, key_pid(c->host_hash, ev->ref_pid), c);
 		}
 		break;
 	case EVENT_PAM_SESSION_OPENED:
@@ -776,21 +771,19 @@ park(struct conn_table *t, struct conn *c)
 			return r;
 	}
 	index_remove(t, key_pid(c->host_hash, c->pid), c);
-	r = index_add(t, key_parked(c->host_hash, c->pid), c);
-	if (r < 0)
-		return r;
+	index_add(t, key_parked(c->host_hash, c->pid), c);
 	c->parked = true;
 	t->n_parked++;
 	return 0;
 }
 
-static int
+static void
 unpark(struct conn_table *t, struct conn *c)
 {
 	index_remove(t, key_parked(c->host_hash, c->pid), c);
 	c->parked = false;
 	t->n_parked--;
-	return index_add(t, key_pid(c->host_hash, c->pid), c);
+	index_add(t, key_pid(c->host_hash, c->pid), c);
 }
 
 /* Which connection does this line belong to? NULL = none (a new one starts). */
@@ -812,9 +805,7 @@ find_conn(struct conn_table *t, uint64_t host_hash, const struct log_line *line,
 				if (r < 0)
 					return r;
 			}
-			r = unpark(t, p);
-			if (r < 0)
-				return r;
+			unpark(t, p);
 			c = p;
 		}
 	}
@@ -852,9 +843,7 @@ find_conn(struct conn_table *t, uint64_t host_hash, const struct log_line *line,
 		    line->time_us + CONN_ORDER_SLACK_US >= e->a->start_us) {
 			if (!e->a->child_pid)
 				e->a->child_pid = line->pid;
-			r = index_add(t, key_pid(host_hash, line->pid), e);
-			if (r < 0)
-				return r;
+			index_add(t, key_pid(host_hash, line->pid), e);
 			c = e;
 		}
 	}
@@ -928,8 +917,7 @@ find_session_parent(struct conn_table *t, uint64_t host_hash, uint32_t pid, int6
 		if (time_us - c->last_us > 60 * USEC_PER_SEC)
 			break;
 		c->a->child_pid = pid;
-		if (index_add(t, key_pid(host_hash, pid), c) < 0)
-			return NULL;
+		index_add(t, key_pid(host_hash, pid), c);
 		return c;
 	}
 	return NULL;
@@ -999,9 +987,7 @@ conn_table_feed(struct conn_table *t, const struct log_line *line, const struct 
 		c = conn_create(t, host_hash, line->host, line->host_len, pid, line->time_us);
 		if (!c)
 			return -ENOMEM;
-		r = index_add(t, key_pid(host_hash, pid), c);
-		if (r < 0)
-			return r;
+		index_add(t, key_pid(host_hash, pid), c);
 	}
 	r = conn_add_line(t, c, line, ev, t->line, n, ehash);
 	if (r < 0)
@@ -1045,18 +1031,11 @@ conn_table_adopt(struct conn_table *t, struct attempt *a)
 	c->seen_us = now_usec();
 	list_append(&t->active, c);
 	t->n_conns++;
-	r = index_add(t, key_pid(host_hash, a->pid), c);
-	if (r < 0)
-		return r;
-	if (a->child_pid) {
-		r = index_add(t, key_pid(host_hash, a->child_pid), c);
-		if (r < 0)
-			return r;
-	}
+	index_add(t, key_pid(host_hash, a->pid), c);
+	if (a->child_pid)
+		index_add(t, key_pid(host_hash, a->child_pid), c);
 	if (a->port) {
-		r = index_add(t, key_endpoint(host_hash, a->addr, a->port), c);
-		if (r < 0)
-			return r;
+		index_add(t, key_endpoint(host_hash, a->addr, a->port), c);
 	}
 	/* Rebuild the facts from the evidence, exactly as the lines first came. */
 	for (size_t i = 0; i < a->n_evidence; i++) {
