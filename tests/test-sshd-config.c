@@ -21,6 +21,12 @@
 #define REAL_SSHD "/usr/sbin/sshd"
 
 static char tmpdir[64];
+/* sshd -T refuses to run without its privilege separation directory, which
+ * only ssh.service creates (RuntimeDirectory=sshd): a fresh machine whose
+ * daemon never started has none. A test that needs it makes it, and the
+ * teardown removes what the test made. */
+#define PRIVSEP_DIR "/run/sshd"
+static bool made_privsep_dir;
 
 static void
 tmp_setup(void)
@@ -39,6 +45,10 @@ rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 static void
 tmp_teardown(void)
 {
+	if (made_privsep_dir) {
+		ck_assert_int_eq(rmdir(PRIVSEP_DIR), 0);
+		made_privsep_dir = false;
+	}
 	ck_assert_int_eq(nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
 }
 
@@ -515,6 +525,10 @@ can_run_real_sshd(void)
 			geteuid() != 0 ? "not root" : "no " REAL_SSHD " or ssh-keygen");
 		return false;
 	}
+	if (mkdir(PRIVSEP_DIR, 0755) == 0)
+		made_privsep_dir = true;
+	else
+		ck_assert_msg(errno == EEXIST, "cannot create " PRIVSEP_DIR ": %s", strerror(errno));
 	return true;
 }
 
