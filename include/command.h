@@ -25,12 +25,6 @@ extern const struct command cmd_help;
 
 extern const struct command *const commands[];
 
-/* Catch up on this machine's sshd log (journal, else auth.log/secure) from
- * where follow stopped, store it and stop: what explain reads first so a
- * fresh attempt is not missed. Returns 0 (also when there is nothing to
- * read) or negative errno. */
-int follow_update_default(const struct global_opts *g);
-
 struct store;
 /* Open the database of g (flags as store_open()), logging a clear message on
  * failure ("no database at ..." for a missing one opened read-only). */
