@@ -9,6 +9,7 @@
 #include "source.h"
 
 struct attempt;
+struct progress_report;
 struct store;
 
 struct follow_config {
@@ -24,6 +25,9 @@ struct follow_config {
 	/* Called after each commit: print what verdict() buffered. A negative
 	 * return (stdout gone) stops the engine. */
 	int (*flush)(void *userdata);
+	/* Called while catching up, and once when caught up (r->final); NULL:
+	 * not asked. */
+	void (*progress)(const struct progress_report *r, void *userdata);
 	void *userdata;
 };
 

@@ -9,6 +9,7 @@
 #include "command.h"
 #include "follow.h"
 #include "log.h"
+#include "progress.h"
 #include "render.h"
 #include "source.h"
 #include "store.h"
@@ -58,7 +59,16 @@ struct follow {
 	struct render_opts ro;
 	bool json;
 	struct buf out;                 /* verdicts waiting for their commit */
+	struct progress progress;
 };
+
+static void
+on_progress(const struct progress_report *r, void *ud)
+{
+	struct follow *f = ud;
+
+	progress_draw(&f->progress, r);
+}
 
 static int
 on_verdict(const struct attempt *a, void *ud)
@@ -178,6 +188,8 @@ run(int argc, char **argv, const struct global_opts *g)
 	fc.login_grace = login_grace;
 	fc.verdict = on_verdict;
 	fc.flush = flush_out;
+	fc.progress = on_progress;
+	fl.progress = (struct progress){ .enabled = isatty(STDERR_FILENO), .final_note = ", following" };
 	fc.userdata = &fl;
 	r = follow_run(&fc);
 	store_free(fc.store);

@@ -9,6 +9,7 @@
 #include "event.h"
 #include "ingest.h"
 #include "log.h"
+#include "progress.h"
 #include "source.h"
 #include "store.h"
 #include "util.h"
@@ -153,6 +154,12 @@ ingest_one(struct ingest *in, struct store *st, const char *db, struct source *s
 	return r;
 }
 
+static void
+on_progress(const struct progress_report *r, void *ud)
+{
+	progress_draw(ud, r);
+}
+
 static int
 run(int argc, char **argv, const struct global_opts *g)
 {
@@ -163,6 +170,7 @@ run(int argc, char **argv, const struct global_opts *g)
 	_cleanup_(freep) struct input *inputs = NULL;
 	size_t n_jfiles = 0, n_inputs = 0;
 	struct ingest_options io = { 0 };
+	struct progress pr = { 0 };
 	struct store *st = NULL;
 	struct ingest *in = NULL;
 	_cleanup_(freep) char *err = NULL;
@@ -235,7 +243,9 @@ run(int argc, char **argv, const struct global_opts *g)
 	r = command_open_store(g, STORE_CREATE, &st);
 	if (r < 0)
 		return r;
-	io.progress = progress;
+	pr.enabled = progress;
+	io.progress = on_progress;
+	io.userdata = &pr;
 	r = ingest_new(st, &io, &in, &err);
 	if (r < 0) {
 		log_error_errno(r, "cannot start: %s", err ? err : strerror(-r));

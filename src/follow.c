@@ -14,6 +14,7 @@
 #include "follow.h"
 #include "ingest.h"
 #include "log.h"
+#include "progress.h"
 #include "source.h"
 #include "store.h"
 #include "util.h"
@@ -39,18 +40,21 @@ store_failed(struct store *st, const char *db, int r)
 	return r;
 }
 
-/* "catching up: 1.2M lines, 400k lines/s" on a terminal. */
+/* "catching up: 1.2M lines, 400k lines/s", drawn by the caller. */
 static void
-draw_progress(struct source *src, int64_t t0, bool final)
+report_progress(const struct follow_config *c, struct source *src, int64_t t0, bool final)
 {
 	struct source_stats ss;
-	double secs = (double)(now_usec() - t0) / 1e6;
+	struct progress_report rep;
 
+	if (!c->progress)
+		return;
 	source_get_stats(src, &ss);
-	fprintf(stderr, "\r\033[Kcatching up: %llu %s, %.0f/s%s", (unsigned long long)ss.lines,
-		source_get_format(src) == SOURCE_JOURNAL ? "entries" : "lines",
-		secs > 0 ? (double)ss.lines / secs : 0.0, final ? ", following\n" : "");
-	fflush(stderr);
+	rep = (struct progress_report){
+		.label = "catching up", .count = ss.lines, .elapsed_us = now_usec() - t0, .final = final,
+		.unit = source_get_format(src) == SOURCE_JOURNAL ? "entries" : "lines",
+	};
+	c->progress(&rep, c->userdata);
 }
 
 int
@@ -69,7 +73,7 @@ follow_run(const struct follow_config *c)
 	_cleanup_(closep) int sfd = -1;
 	sigset_t mask;
 	uint64_t since_checkpoint = 0, n_read = 0, warned_malformed = 0;
-	bool caught_up = false, show_progress = isatty(STDERR_FILENO);
+	bool caught_up = false;
 	int64_t t_start = now_usec();
 	int r;
 
@@ -131,8 +135,7 @@ follow_run(const struct follow_config *c)
 			if ((++n_read & 4095) == 0) {
 				struct pollfd sp = { .fd = sfd, .events = POLLIN };
 
-				if (show_progress)
-					draw_progress(src, t_start, false);
+				report_progress(c, src, t_start, false);
 				if (poll(&sp, 1, 0) > 0)
 					break;
 			}
@@ -158,8 +161,7 @@ follow_run(const struct follow_config *c)
 		if (!caught_up && r == -EAGAIN) {
 			caught_up = true;
 			ingest_set_follow(in);
-			if (show_progress && n_read >= 4096)
-				draw_progress(src, t_start, true);
+			report_progress(c, src, t_start, true);
 		}
 		{
 			/* Corrupt journal entries or files, lines without a parsable
