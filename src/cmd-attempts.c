@@ -250,11 +250,8 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 			printf("Usage: sshwhy %s\n%s\n\n", cmd_attempts.synopsis, cmd_attempts.summary);
 			attempts_help();
 			return 0;
-		case ':':
-			return usage_error("attempts", "option '%s' needs an argument",
-					   argv[optind - 1]);
 		default:
-			return usage_error("attempts", "unknown option '%s'", argv[optind - 1]);
+			return usage_bad_option("attempts", c, argv);
 		}
 	}
 	if (optind < argc)
@@ -273,7 +270,7 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 			f.limit = TTY_DEFAULT_LIMIT;
 		r = table_new(&ro, &table);
 		if (r < 0)
-			return log_error_errno(r, "out of memory");
+			return log_oom();
 		ctx.table = table;
 	}
 	ctx.json = json;
@@ -282,8 +279,9 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 	buf_release(&ctx.out);
 	if (r < 0) {
 		if (r == -EIO && json)
-			return log_error_errno(r, "cannot write output: %s", strerror(-r));
-		return log_error_errno(r, "cannot query the database: %s", store_last_error(st));
+			return log_error_errno(r, "cannot write output");
+		log_error("cannot query the database: %s", store_last_error(st));
+		return r;
 	}
 	if (table) {
 		if (ctx.rows == 0) {
@@ -292,7 +290,7 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 		}
 		r = table_print(table, stdout);
 		if (r < 0)
-			return log_error_errno(r, "cannot write output: %s", strerror(-r));
+			return log_error_errno(r, "cannot write output");
 		if (!have_limit && f.limit && ctx.rows == f.limit)
 			log_info("showing the newest %lld attempts; --limit 0 shows all",
 				 (long long)f.limit);

@@ -210,7 +210,7 @@ run(int argc, char **argv, const struct global_opts *g)
 	struct buf out;
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		switch (ch) {
 		case 'u':
 			rq.user = optarg;
@@ -257,7 +257,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			help();
 			return 0;
 		default:
-			return usage_error("check", "invalid option");
+			return usage_bad_option("check", ch, argv);
 		}
 	}
 	if (optind < argc)
@@ -267,13 +267,15 @@ run(int argc, char **argv, const struct global_opts *g)
 	if (keyfile && rq.fingerprint)
 		return usage_error("check", "give --key or --fingerprint, not both");
 	if (keyfile) {
-		_cleanup_(freep) char *safe = escape_terminal_dup(keyfile, strlen(keyfile));
 		size_t len = 0;
 
 		r = read_full(streq(keyfile, "-") ? "/dev/stdin" : keyfile, KEY_INPUT_MAX, &key_data, &len);
+		if (r == -EFBIG) {
+			log_error("cannot read '%s': larger than 1 MiB", keyfile);
+			return r;
+		}
 		if (r < 0)
-			return log_error_errno(r, "cannot read '%s': %s", safe ? safe : "?",
-					       r == -EFBIG ? "larger than 1 MiB" : strerror(-r));
+			return log_error_errno(r, "cannot read '%s'", keyfile);
 		rq.key_text = key_data;
 		rq.key_len = len;
 	}
@@ -288,13 +290,13 @@ run(int argc, char **argv, const struct global_opts *g)
 			return r;
 		r = check_lockout(&rq, st, &rep);
 		if (r < 0)
-			return log_error_errno(r, "cannot check: %s", strerror(-r));
+			return log_error_errno(r, "cannot check");
 	} else {
 		r = check_run(&rq, &rep, &err);
 		if (r == -EINVAL)
 			return usage_error("check", "%s", err ? err : "invalid argument");
 		if (r < 0)
-			return log_error_errno(r, "cannot check: %s", strerror(-r));
+			return log_error_errno(r, "cannot check");
 	}
 
 	render_opts_from_env(&ro, STDOUT_FILENO);
@@ -304,7 +306,7 @@ run(int argc, char **argv, const struct global_opts *g)
 		r = -EIO;
 	buf_release(&out);
 	if (r < 0)
-		return log_error_errno(r, "cannot print: %s", strerror(-r));
+		return log_error_errno(r, "cannot print");
 	/* 1 = blocked: a finding, not an error (nothing was logged) */
 	return rep->blocked ? 1 : 0;
 }

@@ -108,7 +108,7 @@ run(int argc, char **argv, const struct global_opts *g)
 	unsigned login_grace = 120;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			file = optarg;
@@ -151,7 +151,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			help();
 			return 0;
 		default:
-			return usage_error("follow", "invalid option");
+			return usage_bad_option("follow", c, argv);
 		}
 	}
 	if (optind < argc)

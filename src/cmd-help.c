@@ -41,7 +41,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			return 0;
 		}
 	}
-	return usage_error(NULL, "no such command '%s'", argv[1]);
+	return usage_error(/* cmd= */ NULL, "no such command '%s'", argv[1]);
 }
 
 const struct command cmd_help = {

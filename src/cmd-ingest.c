@@ -136,8 +136,6 @@ ingest_one(struct ingest *in, struct store *st, const char *db, struct source *s
 	   const char *label)
 {
 	_cleanup_(freep) char *err = NULL;
-	_cleanup_(freep) char *safe = escape_terminal_dup(label, strlen(label));
-	_cleanup_(freep) char *dbsafe = escape_terminal_dup(db, strlen(db));
 	int r;
 
 	r = ingest_run(in, src, label, &err);
@@ -145,12 +143,12 @@ ingest_one(struct ingest *in, struct store *st, const char *db, struct source *s
 		return 0;
 	/* The source words its read errors; anything else came from storing. */
 	if (err) {
-		log_error("'%s': %s", safe ? safe : "?", err);
+		log_error("'%s': %s", label, err);
 		return -EIO;
 	}
 	log_error("cannot store the attempts read from '%s' in database '%s': %s; the batch being "
-		  "written was rolled back, earlier commits are kept", safe ? safe : "?",
-		  dbsafe ? dbsafe : "?", r == -ENOMEM ? strerror(-r) : store_last_error(st));
+		  "written was rolled back, earlier commits are kept", label, db,
+		  r == -ENOMEM ? strerror(-r) : store_last_error(st));
 	return r;
 }
 
@@ -183,8 +181,8 @@ run(int argc, char **argv, const struct global_opts *g)
 	jfiles = calloc((size_t)argc + 1, sizeof *jfiles);
 	inputs = calloc((size_t)argc + 1, sizeof *inputs);
 	if (!jfiles || !inputs)
-		return log_error_errno(-ENOMEM, "out of memory");
-	while ((c = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
+		return log_oom();
+	while ((c = getopt_long(argc, argv, ":qh", options, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			journal = true;
@@ -210,7 +208,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			help();
 			return 0;
 		default:
-			return usage_error("ingest", "invalid option");
+			return usage_bad_option("ingest", c, argv);
 		}
 	}
 	for (int i = optind; i < argc; i++) {
@@ -248,7 +246,10 @@ run(int argc, char **argv, const struct global_opts *g)
 	io.userdata = &pr;
 	r = ingest_new(st, &io, &in, &err);
 	if (r < 0) {
-		log_error_errno(r, "cannot start: %s", err ? err : strerror(-r));
+		if (err)
+			log_error("cannot start: %s", err);
+		else
+			log_error_errno(r, "cannot start");
 		store_free(st);
 		return r;
 	}
@@ -262,7 +263,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			if (jerr)
 				log_error("%s", jerr);
 			else
-				log_error_errno(r, "cannot open the journal: %s", strerror(-r));
+				log_error_errno(r, "cannot open the journal");
 			failures++;
 		} else {
 			r = ingest_one(in, st, g->db_path, src, directory ? directory : "journal");
@@ -276,7 +277,6 @@ run(int argc, char **argv, const struct global_opts *g)
 	for (size_t i = 0; i < n_inputs && !store_failed; i++) {
 		struct source *src = NULL;
 		_cleanup_(freep) char *serr = NULL;
-		_cleanup_(freep) char *safe = escape_terminal_dup(inputs[i].path, strlen(inputs[i].path));
 		struct ingest_stats before, after;
 
 		r = source_open_path(inputs[i].path, &so, &src, &serr);
@@ -284,7 +284,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			if (serr)
 				log_error("%s", serr);
 			else
-				log_error_errno(r, "cannot open '%s': %s", safe ? safe : "?", strerror(-r));
+				log_error_errno(r, "cannot open '%s'", inputs[i].path);
 			failures++;
 			continue;
 		}
@@ -296,7 +296,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			store_failed = true;
 		ingest_get_stats(in, &after);
 		if (after.lines == before.lines)
-			log_warning("'%s' is empty, nothing to ingest", safe ? safe : "?");
+			log_warning("'%s' is empty, nothing to ingest", inputs[i].path);
 		source_free(src);
 	}
 	if (store_failed) {
@@ -308,9 +308,7 @@ run(int argc, char **argv, const struct global_opts *g)
 	}
 	r = ingest_finish(in, &err);
 	if (r < 0) {
-		_cleanup_(freep) char *dbsafe = escape_terminal_dup(g->db_path, strlen(g->db_path));
-
-		log_error("cannot store the last attempts in database '%s': %s", dbsafe ? dbsafe : "?",
+		log_error("cannot store the last attempts in database '%s': %s", g->db_path,
 			  r == -ENOMEM ? strerror(-r) : store_last_error(st));
 		ingest_free(in);
 		store_free(st);

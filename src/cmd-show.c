@@ -72,7 +72,7 @@ show_run(int argc, char **argv, const struct global_opts *g)
 			show_help();
 			return 0;
 		default:
-			return usage_error("show", "unknown option '%s'", argv[optind - 1]);
+			return usage_bad_option("show", c, argv);
 		}
 	}
 	if (optind >= argc)
@@ -103,14 +103,14 @@ show_run(int argc, char **argv, const struct global_opts *g)
 			r = -EIO;
 		buf_release(&b);
 		if (r < 0)
-			return log_error_errno(r, "cannot write output: %s", strerror(-r));
+			return log_error_errno(r, "cannot write output");
 		return 0;
 	}
 	render_opts_from_env(&ro, STDOUT_FILENO);
 	ro.utc = utc;
 	r = render_attempt_detail(stdout, a, &ro);
 	if (r < 0)
-		return log_error_errno(r, "cannot write output: %s", strerror(-r));
+		return log_error_errno(r, "cannot write output");
 	return 0;
 }
 

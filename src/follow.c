@@ -33,10 +33,8 @@
 static int
 store_failed(struct store *st, const char *db, int r)
 {
-	_cleanup_(freep) char *safe = escape_terminal_dup(db, strlen(db));
-
 	log_error("cannot store in database '%s': %s; stopping (a restart continues from the last "
-		  "commit)", safe ? safe : "?", r == -ENOMEM ? strerror(-r) : store_last_error(st));
+		  "commit)", db, r == -ENOMEM ? strerror(-r) : store_last_error(st));
 	return r;
 }
 
@@ -86,20 +84,23 @@ follow_run(const struct follow_config *c)
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
-		return log_error_errno(-errno, "cannot block signals: %s", strerror(errno));
+		return log_error_errno(-errno, "cannot block signals");
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0)
-		return log_error_errno(-errno, "cannot create a signalfd: %s", strerror(errno));
+		return log_error_errno(-errno, "cannot create a signalfd");
 
 	r = store_get_position(st, kind, key, &position);
 	if (r < 0) {
-		log_error_errno(r, "cannot read the saved position: %s", strerror(-r));
+		log_error_errno(r, "cannot read the saved position");
 		goto out;
 	}
 	fo.position = position;
 	r = ingest_new(st, &io, &in, &err);
 	if (r < 0) {
-		log_error_errno(r, "cannot start: %s", err ? err : strerror(-r));
+		if (err)
+			log_error("cannot start: %s", err);
+		else
+			log_error_errno(r, "cannot start");
 		goto out;
 	}
 	/* Catching up runs in batch mode (the store on its own thread, verdicts
@@ -113,7 +114,7 @@ follow_run(const struct follow_config *c)
 		if (err)
 			log_error("%s", err);
 		else
-			log_error_errno(r, "cannot open the source: %s", strerror(-r));
+			log_error_errno(r, "cannot open the source");
 		goto out;
 	}
 
@@ -155,7 +156,7 @@ follow_run(const struct follow_config *c)
 			if (err)
 				log_error("%s", err);
 			else
-				log_error_errno(r, "follow failed: %s", strerror(-r));
+				log_error_errno(r, "follow failed");
 			break;
 		}
 		if (!caught_up && r == -EAGAIN) {
@@ -180,12 +181,10 @@ follow_run(const struct follow_config *c)
 		 * file nobody opens again. */
 		r = store_check_file(st);
 		if (r < 0) {
-			_cleanup_(freep) char *safe = escape_terminal_dup(c->db_path, strlen(c->db_path));
-
 			log_error("database '%s' was deleted or replaced while follow was running; stopping "
 				  "(a restart continues from the position stored in the file then at that path, "
 				  "or, if there is none, creates one and catches up from the start of the log)",
-				  safe ? safe : "?");
+				  c->db_path);
 			goto out;
 		}
 		now = now_usec();
@@ -199,7 +198,7 @@ follow_run(const struct follow_config *c)
 		}
 		r = c->flush(c->userdata);
 		if (r < 0) {
-			log_error_errno(r, "cannot write to standard output: %s", strerror(-r));
+			log_error_errno(r, "cannot write to standard output");
 			break;
 		}
 		since_checkpoint = 0;
@@ -208,13 +207,13 @@ follow_run(const struct follow_config *c)
 		pfd[1] = (struct pollfd){ .fd = source_get_fd(src), .events = POLLIN };
 		n = poll(pfd, pfd[1].fd >= 0 ? 2 : 1, pfd[1].fd >= 0 ? WAKE_US / 1000 : 50);
 		if (n < 0 && errno != EINTR) {
-			r = log_error_errno(-errno, "poll: %s", strerror(errno));
+			r = log_error_errno(-errno, "poll");
 			break;
 		}
 		if (pfd[1].fd < 0 || (n > 0 && (pfd[1].revents & POLLIN))) {
 			r = source_wait(src, 0);
 			if (r < 0 && r != -EINTR) {
-				log_error_errno(r, "cannot wait for the source: %s", strerror(-r));
+				log_error_errno(r, "cannot wait for the source");
 				break;
 			}
 		}
