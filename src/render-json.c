@@ -1,6 +1,6 @@
-/* JSON lines: one object per attempt. json_escape() is the only place a
- * string becomes JSON; it always produces valid JSON whatever the bytes
- * (log text is hostile and not necessarily UTF-8). */
+/* JSON lines: one object per attempt. Strings become JSON only through
+ * json_escape() (escape.c), valid JSON whatever the bytes (log text is
+ * hostile and not necessarily UTF-8). */
 #include "config.h"
 
 #include "attempt.h"
@@ -8,66 +8,6 @@
 #include "render.h"
 #include "util.h"
 #include "banned.h"
-
-int
-json_escape(struct buf *b, const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t run = 0;         /* start of the pending run of bytes copied as is */
-	char esc[8];
-
-	if (buf_reserve(b, n + 2) < 0 || buf_append(b, "\"", 1) < 0)
-		return -ENOMEM;
-	for (size_t i = 0; i < n;) {
-		const char *rep = NULL;
-		size_t replen = 0, adv = 1;
-		uint32_t cp;
-
-		if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' && p[i] != '\\') {
-			i++;
-			continue;
-		}
-		if (p[i] >= 0x80) {
-			size_t l = utf8_decode(p + i, n - i, &cp);
-
-			if (l == 0) {
-				rep = "\\ufffd";        /* invalid byte */
-				replen = 6;
-			} else if (cp <= 0x9f || cp == 0x2028 || cp == 0x2029) {
-				/* C1 controls and the JavaScript line separators. */
-				replen = (size_t)snprintf(esc, sizeof esc, "\\u%04x", (unsigned)cp);
-				rep = esc;
-				adv = l;
-			} else {
-				i += l;
-				continue;
-			}
-		} else {
-			switch (p[i]) {
-			case '"': rep = "\\\""; break;
-			case '\\': rep = "\\\\"; break;
-			case '\n': rep = "\\n"; break;
-			case '\r': rep = "\\r"; break;
-			case '\t': rep = "\\t"; break;
-			case '\b': rep = "\\b"; break;
-			case '\f': rep = "\\f"; break;
-			default:
-				/* other C0 controls and DEL */
-				snprintf(esc, sizeof esc, "\\u%04x", p[i]);
-				rep = esc;
-				break;
-			}
-			replen = strlen(rep);
-		}
-		if (buf_append(b, s + run, i - run) < 0 || buf_append(b, rep, replen) < 0)
-			return -ENOMEM;
-		i += adv;
-		run = i;
-	}
-	if (buf_append(b, s + run, n - run) < 0 || buf_append(b, "\"", 1) < 0)
-		return -ENOMEM;
-	return 0;
-}
 
 static int
 json_str(struct buf *b, const char *s)
