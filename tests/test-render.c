@@ -9,6 +9,7 @@
 #include "attempt.h"
 #include "cause.h"
 #include "harness.h"
+#include "json.h"
 #include "render.h"
 #include "util.h"
 #include "banned.h"
@@ -329,6 +330,91 @@ START_TEST(test_render_opts_from_env)
 }
 END_TEST
 
+START_TEST(test_json_writer_commas_and_nesting)
+{
+	struct buf b;
+	struct json j;
+
+	buf_init(&b);
+	json_init(&j, &b);
+	json_begin_object(&j);
+	json_key(&j, "a");
+	json_int(&j, -3);
+	json_key(&j, "b");
+	json_begin_array(&j);
+	json_end_array(&j);
+	json_key(&j, "c");
+	json_begin_array(&j);
+	json_uint(&j, 18446744073709551615u);
+	json_string(&j, NULL);
+	json_begin_object(&j);
+	json_end_object(&j);
+	json_begin_object(&j);
+	json_key(&j, "d\"");
+	json_bool(&j, true);
+	json_key(&j, "e");
+	json_bool(&j, false);
+	json_end_object(&j);
+	json_null(&j);
+	json_string_n(&j, "x\ny", 3);
+	json_end_array(&j);
+	json_key(&j, "f");
+	json_string(&j, "\033[31m");
+	json_end_object(&j);
+	ck_assert_int_eq(json_done(&j), 0);
+	ck_assert_str_eq(b.data, "{\"a\":-3,\"b\":[],\"c\":[18446744073709551615,null,{},"
+			 "{\"d\\\"\":true,\"e\":false},null,\"x\\ny\"],\"f\":\"\\u001b[31m\"}");
+	buf_release(&b);
+}
+END_TEST
+
+START_TEST(test_json_writer_misuse)
+{
+	struct buf b;
+	struct json j;
+
+	buf_init(&b);
+	json_init(&j, &b);
+	json_begin_array(&j);
+	ck_assert_int_eq(json_done(&j), -EINVAL);       /* left open */
+	json_key(&j, "k");                               /* a key in an array */
+	json_end_array(&j);
+	ck_assert_int_eq(json_done(&j), -EINVAL);
+	json_init(&j, &b);
+	json_end_object(&j);                             /* an end without a begin */
+	ck_assert_int_eq(json_done(&j), -EINVAL);
+	json_init(&j, &b);
+	for (int i = 0; i <= JSON_MAX_DEPTH; i++)
+		json_begin_array(&j);
+	ck_assert_int_eq(json_done(&j), -EINVAL);
+	json_init(&j, &b);
+	json_begin_object(&j);
+	json_key(&j, "k");
+	json_end_object(&j);                             /* a key without its value */
+	ck_assert_int_eq(json_done(&j), -EINVAL);
+	buf_release(&b);
+}
+END_TEST
+
+START_TEST(test_escape_terminal_buf_appends)
+{
+	struct buf b;
+
+	buf_init(&b);
+	ck_assert_int_eq(buf_puts(&b, "user "), 0);
+	ck_assert_int_eq(escape_terminal_buf(&b, "a\033]0;x\007\\b\xff\xc2\x9b", 12), 0);
+	ck_assert_str_eq(b.data, "user a\\033]0;x\\007\\b\\xFF\\xC2\\x9B");
+	ck_assert_uint_eq(b.len, strlen(b.data));
+	/* escaped text escapes to itself (log.c relies on it) */
+	{
+		_cleanup_(freep) char *again = escape_terminal_dup(b.data, b.len);
+
+		ck_assert_str_eq(again, b.data);
+	}
+	buf_release(&b);
+}
+END_TEST
+
 Suite *
 make_suite(void)
 {
@@ -338,6 +424,9 @@ make_suite(void)
 	tc = tcase_create("json");
 	tcase_add_loop_test(tc, test_json_escape_cases, 0, (int)ELEMENTSOF(escape_cases));
 	tcase_add_test(tc, test_render_attempt_json_valid);
+	tcase_add_test(tc, test_json_writer_commas_and_nesting);
+	tcase_add_test(tc, test_json_writer_misuse);
+	tcase_add_test(tc, test_escape_terminal_buf_appends);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("text");
