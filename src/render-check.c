@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include "cause.h"
+#include "escape.h"
+#include "json.h"
 #include "render.h"
 #include "render-check.h"
 #include "server-check.h"
@@ -12,55 +14,58 @@
 int
 render_check_json(struct buf *b, const struct check_report *r)
 {
-	int k = 0;
+	struct json j;
 
-	k |= buf_puts(b, "{\"user\":");
-	k |= json_escape(b, r->user, strlen(r->user));
-	k |= buf_puts(b, ",\"from\":");
-	if (*r->from)
-		k |= json_escape(b, r->from, strlen(r->from));
-	else
-		k |= buf_puts(b, "null");
-	k |= buf_puts(b, ",\"key\":");
+	json_init(&j, b);
+	json_begin_object(&j);
+	json_key(&j, "user");
+	json_string(&j, r->user);
+	json_key(&j, "from");
+	json_string(&j, *r->from ? r->from : NULL);
+	json_key(&j, "key");
 	if (*r->key_fingerprint) {
-		k |= buf_puts(b, "{\"fingerprint\":");
-		k |= json_escape(b, r->key_fingerprint, strlen(r->key_fingerprint));
-		k |= buf_puts(b, ",\"type\":");
-		k |= json_escape(b, r->key_type, strlen(r->key_type));
-		k |= buf_puts(b, "}");
+		json_begin_object(&j);
+		json_key(&j, "fingerprint");
+		json_string(&j, r->key_fingerprint);
+		json_key(&j, "type");
+		json_string(&j, r->key_type);
+		json_end_object(&j);
 	} else
-		k |= buf_puts(b, "null");
-	k |= buf_puts(b, ",\"config_source\":");
-	k |= json_escape(b, r->config_source, strlen(r->config_source));
-	k |= buf_printf(b, ",\"blocked\":%s,\"usable_keys\":%zu,\"items\":[", r->blocked ? "true" : "false",
-			r->n_usable_keys);
+		json_null(&j);
+	json_key(&j, "config_source");
+	json_string(&j, r->config_source);
+	json_key(&j, "blocked");
+	json_bool(&j, r->blocked);
+	json_key(&j, "usable_keys");
+	json_uint(&j, r->n_usable_keys);
+	json_key(&j, "items");
+	json_begin_array(&j);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct check_item *it = &r->items[i];
 
-		k |= buf_printf(b, "%s{\"status\":\"%s\",\"topic\":", i ? "," : "", check_status_to_string(it->status));
-		k |= json_escape(b, it->topic, strlen(it->topic));
-		k |= buf_puts(b, ",\"cause\":");
-		if (it->cause != CAUSE_NONE)
-			k |= buf_printf(b, "\"%s\"", cause_to_string(it->cause));
-		else
-			k |= buf_puts(b, "null");
-		k |= buf_puts(b, ",\"text\":");
-		k |= json_escape(b, it->text, strlen(it->text));
-		k |= buf_puts(b, ",\"fix\":");
-		if (it->fix)
-			k |= json_escape(b, it->fix, strlen(it->fix));
-		else
-			k |= buf_puts(b, "null");
-		k |= buf_puts(b, ",\"evidence\":[");
-		for (size_t j = 0; j < it->n_evidence; j++) {
-			if (j)
-				k |= buf_puts(b, ",");
-			k |= json_escape(b, it->evidence[j], strlen(it->evidence[j]));
-		}
-		k |= buf_puts(b, "]}");
+		json_begin_object(&j);
+		json_key(&j, "status");
+		json_string(&j, check_status_to_string(it->status));
+		json_key(&j, "topic");
+		json_string(&j, it->topic);
+		json_key(&j, "cause");
+		json_string(&j, it->cause != CAUSE_NONE ? cause_to_string(it->cause) : NULL);
+		json_key(&j, "text");
+		json_string(&j, it->text);
+		json_key(&j, "fix");
+		json_string(&j, it->fix);
+		json_key(&j, "evidence");
+		json_begin_array(&j);
+		for (size_t e = 0; e < it->n_evidence; e++)
+			json_string(&j, it->evidence[e]);
+		json_end_array(&j);
+		json_end_object(&j);
 	}
-	k |= buf_puts(b, "]}\n");
-	return k < 0 ? -ENOMEM : 0;
+	json_end_array(&j);
+	json_end_object(&j);
+	if (json_done(&j) < 0 || buf_append(b, "\n", 1) < 0)
+		return -ENOMEM;
+	return 0;
 }
 
 /* Escaped text of s appended to b (file contents and log text may carry
@@ -68,9 +73,7 @@ render_check_json(struct buf *b, const struct check_report *r)
 static int
 put_safe(struct buf *b, const char *s)
 {
-	_cleanup_(freep) char *e = escape_terminal_dup(s, strlen(s));
-
-	return e ? buf_puts(b, e) : -ENOMEM;
+	return escape_terminal_buf(b, s, strlen(s));
 }
 
 int
