@@ -450,11 +450,7 @@ render_opts_from_env(struct render_opts *o, int fd)
 static int
 buf_put_escaped(struct buf *b, const char *s)
 {
-	_cleanup_(freep) char *e = escape_terminal_dup(s, strlen(s));
-
-	if (!e)
-		return -ENOMEM;
-	return buf_puts(b, e);
+	return escape_terminal_buf(b, s, strlen(s));
 }
 
 int
@@ -484,7 +480,9 @@ render_attempt_line(struct buf *b, const struct attempt *a, const struct render_
 	r |= buf_puts(b, outcome_to_string(a->outcome));
 	if (o->color)
 		r |= buf_puts(b, ANSI_RESET);
-	r |= buf_printf(b, " %s", cause_to_string(a->cause));
+	/* "accepted accepted:" says nothing twice: the cause only when it adds */
+	if (!streq(cause_to_string(a->cause), outcome_to_string(a->outcome)))
+		r |= buf_printf(b, " %s", cause_to_string(a->cause));
 	if (a->explanation) {
 		r |= buf_puts(b, ": ");
 		r |= buf_put_escaped(b, a->explanation);

@@ -285,6 +285,27 @@ START_TEST(test_table_no_key_column_without_keys)
 }
 END_TEST
 
+START_TEST(test_render_attempt_line_no_repeat)
+{
+	struct attempt *a = hostile_attempt();
+	struct render_opts o = { .utc = true };
+	struct buf b;
+
+	buf_init(&b);
+	ck_assert_int_eq(render_attempt_line(&b, a, &o), 0);
+	ck_assert_ptr_null(memchr(b.data, '\033', b.len));
+	ck_assert_ptr_nonnull(strstr(b.data, " failed pubkey-rejected-no-reason: The key was"));
+	buf_clear(&b);
+	a->outcome = OUTCOME_ACCEPTED;
+	a->cause = CAUSE_ACCEPTED;
+	ck_assert_int_eq(render_attempt_line(&b, a, &o), 0);
+	ck_assert_ptr_nonnull(strstr(b.data, " accepted: The key was"));
+	ck_assert_ptr_null(strstr(b.data, "accepted accepted"));
+	buf_release(&b);
+	attempt_free(a);
+}
+END_TEST
+
 START_TEST(test_render_attempt_detail)
 {
 	struct attempt *a = hostile_attempt();
@@ -435,6 +456,7 @@ make_suite(void)
 	tcase_add_test(tc, test_table_fits_width);
 	tcase_add_test(tc, test_table_no_key_column_without_keys);
 	tcase_add_test(tc, test_render_attempt_detail);
+	tcase_add_test(tc, test_render_attempt_line_no_repeat);
 	tcase_add_test(tc, test_render_opts_from_env);
 	suite_add_tcase(s, tc);
 	return s;
