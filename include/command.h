@@ -25,6 +25,9 @@ extern const struct command cmd_help;
 
 extern const struct command *const commands[];
 
+/* "Usage: sshwhy SYNOPSIS", the summary and the command's help, on stdout. */
+void command_help(const struct command *c);
+
 struct store;
 /* Open the database of g (flags as store_open()), logging a clear message on
  * failure ("no database at ..." for a missing one opened read-only). */

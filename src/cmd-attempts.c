@@ -11,6 +11,7 @@
 #include "cause.h"
 #include "command.h"
 #include "log.h"
+#include "options.h"
 #include "render.h"
 #include "store.h"
 #include "timespec.h"
@@ -36,47 +37,36 @@ enum {
 };
 
 /* Each option next to its help line. */
-static const struct {
-	struct option opt;
-	const char *arg;
-	const char *help;
-} options[] = {
-	{ { "user", required_argument, NULL, ARG_USER }, "USER", "user name, exactly as logged" },
+static const struct option_help options[] = {
+	{ { "user", required_argument, NULL, ARG_USER }, "USER", "user name, exactly as logged", 0 },
 	{ { "from", required_argument, NULL, ARG_FROM }, "ADDR|CIDR",
-	  "client address or network (192.0.2.0/24, 2001:db8::/32)" },
+	  "client address or network (192.0.2.0/24, 2001:db8::/32)", 0 },
 	{ { "fingerprint", required_argument, NULL, ARG_FINGERPRINT }, "FP",
-	  "a key fingerprint (SHA256:...) offered or used" },
+	  "a key fingerprint (SHA256:...) offered or used", 0 },
 	{ { "since", required_argument, NULL, ARG_SINCE }, "TIME",
-	  "attempts starting at or after TIME (see below)" },
-	{ { "until", required_argument, NULL, ARG_UNTIL }, "TIME", "attempts starting before TIME" },
+	  "attempts starting at or after TIME (see below)", 0 },
+	{ { "until", required_argument, NULL, ARG_UNTIL }, "TIME", "attempts starting before TIME", 0 },
 	{ { "outcome", required_argument, NULL, ARG_OUTCOME }, "OUTCOME",
-	  "accepted, failed, refused, session-refused, aborted,\n"
-	  "                                timeout, dropped or open" },
+	  "accepted, failed, refused, session-refused, aborted, timeout, dropped or open", 0 },
 	{ { "cause", required_argument, NULL, ARG_CAUSE }, "CAUSE",
-	  "a cause code, e.g. strictmodes-dir-perms (README lists them)" },
-	{ { "host", required_argument, NULL, ARG_HOST }, "HOST", "the server that logged the attempt" },
+	  "a cause code, e.g. strictmodes-dir-perms (README lists them)", 0 },
+	{ { "host", required_argument, NULL, ARG_HOST }, "HOST", "the server that logged the attempt", 0 },
 	{ { "limit", required_argument, NULL, ARG_LIMIT }, "N",
-	  "the newest N attempts (0 = all); default: all, except 50\n"
-	  "                                for the table on a terminal" },
-	{ { "json", no_argument, NULL, ARG_JSON }, NULL, "one JSON object per line" },
-	{ { "utc", no_argument, NULL, ARG_UTC }, NULL, "print times in UTC" },
-	{ { "help", no_argument, NULL, ARG_HELP }, NULL, "show this help" },
+	  "the newest N attempts (0 = all); default: all, except 50 for the table on a terminal", 0 },
+	{ { "json", no_argument, NULL, ARG_JSON }, NULL, "one JSON object per line", 0 },
+	{ { "utc", no_argument, NULL, ARG_UTC }, NULL, "print times in UTC", 0 },
+	{ { "help", no_argument, NULL, ARG_HELP }, NULL, "show this help", 0 },
 };
 
 static void
 attempts_help(void)
 {
 	printf("Attempts print oldest first: the newest is the last line.\n\nOptions:\n");
-	for (size_t i = 0; i < ELEMENTSOF(options); i++) {
-		char lhs[64];
-
-		snprintf(lhs, sizeof lhs, "--%s%s%s", options[i].opt.name,
-			 options[i].arg ? " " : "", options[i].arg ? options[i].arg : "");
-		printf("  %-28s  %s\n", lhs, options[i].help);
-	}
-	printf("\nTIME: 2026-11-22, 2026-11-22T02:24:41, 2026-11-22 02:24:41+01:00, now, today,\n"
-	       "yesterday, -2h, -30m, -3d, '2 hours ago', '3 days ago', @1763778281.\n"
-	       "Dates and times without an offset are local time. Filters combine with AND.\n");
+	options_print(options, ELEMENTSOF(options));
+	printf("\n");
+	help_wrap("", 0, "TIME: 2026-11-22, 2026-11-22T02:24:41, 2026-11-22 02:24:41+01:00, now, today, "
+		  "yesterday, -2h, -30m, -3d, '2 hours ago', '3 days ago', @1763778281.\n"
+		  "Dates and times without an offset are local time. Filters combine with AND.");
 }
 
 /* The names of a table, for "did you mean". */
@@ -181,9 +171,7 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 	int64_t now = now_usec();
 	int c, r;
 
-	for (size_t i = 0; i < ELEMENTSOF(options); i++)
-		longopts[i] = options[i].opt;
-	longopts[ELEMENTSOF(options)] = (struct option){ 0 };
+	options_getopt(options, ELEMENTSOF(options), longopts);
 
 	optind = 0;
 	opterr = 0;
@@ -247,8 +235,7 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 			utc = true;
 			break;
 		case ARG_HELP:
-			printf("Usage: sshwhy %s\n%s\n\n", cmd_attempts.synopsis, cmd_attempts.summary);
-			attempts_help();
+			command_help(&cmd_attempts);
 			return 0;
 		default:
 			return usage_bad_option("attempts", c, argv);

@@ -11,6 +11,7 @@
 
 #include "command.h"
 #include "log.h"
+#include "options.h"
 #include "render.h"
 #include "render-check.h"
 #include "server-check.h"
@@ -21,44 +22,42 @@
 
 #define KEY_INPUT_MAX (1024u * 1024)
 
-static const struct option options[] = {
-	{ "user",        required_argument, NULL, 'u' },
-	{ "key",         required_argument, NULL, 'k' },
-	{ "fingerprint", required_argument, NULL, 'F' },
-	{ "from",        required_argument, NULL, 'f' },
-	{ "from-host",   required_argument, NULL, 'H' },
-	{ "sshd",        required_argument, NULL, 's' },
-	{ "config",      required_argument, NULL, 'c' },
-	{ "at",          required_argument, NULL, 'a' },
-	{ "lockout",     no_argument,       NULL, 'L' },
-	{ "json",        no_argument,       NULL, 'J' },
-	{ "all",         no_argument,       NULL, 'A' },
-	{ "db",          required_argument, NULL, 'D' },      /* --lockout: the database (as sshwhy --db) */
-	{ "help",        no_argument,       NULL, 'h' },
-	{ 0 }
+/* Each option next to its help line. */
+static const struct option_help options[] = {
+	{ { "user", required_argument, NULL, 'u' }, "U", "the login name to check", 0 },
+	{ { "key", required_argument, NULL, 'k' }, "FILE|-",
+	  "the partner's public key or certificate (.pub, an authorized_keys line, ssh-keygen -l "
+	  "output)", 0 },
+	{ { "fingerprint", required_argument, NULL, 'F' }, "FP",
+	  "the partner's key fingerprint (SHA256:...)", 0 },
+	{ { "from", required_argument, NULL, 'f' }, "ADDR",
+	  "the partner's address (AllowUsers user@host, from=, Match Address)", 0 },
+	{ { "from-host", required_argument, NULL, 'H' }, "NAME",
+	  "the partner's host name, for host name patterns", 0 },
+	{ { "sshd", required_argument, NULL, 's' }, "PATH",
+	  "the sshd binary for 'sshd -T' (default /usr/sbin/sshd)", 0 },
+	{ { "config", required_argument, NULL, 'c' }, "FILE",
+	  "the sshd configuration (default /etc/ssh/sshd_config)", 0 },
+	{ { "at", required_argument, NULL, 'a' }, "TIME", "judge expiry times at TIME instead of now", 0 },
+	{ { "lockout", no_argument, NULL, 'L' }, NULL,
+	  "who would be locked out if password logins were turned off (users seen logging in by "
+	  "password in the database)", 0 },
+	{ { "db", required_argument, NULL, 'D' }, "FILE",
+	  "the database --lockout reads (same as sshwhy --db FILE)", 0 },
+	{ { "all", no_argument, NULL, 'A' }, NULL, "show the evidence of passing items too", 0 },
+	{ { "json", no_argument, NULL, 'J' }, NULL,
+	  "one JSON object: items with status, topic, cause, text, fix, evidence", 0 },
+	{ { "help", no_argument, NULL, 'h' }, NULL, "show this help", 'h' },
 };
 
 static void
 help(void)
 {
-	printf("Options:\n"
-	       "  --user U             the login name to check\n"
-	       "  --key FILE|-         the partner's public key or certificate (.pub, an authorized_keys\n"
-	       "                       line, ssh-keygen -l output)\n"
-	       "  --fingerprint FP     the partner's key fingerprint (SHA256:...)\n"
-	       "  --from ADDR          the partner's address (AllowUsers user@host, from=, Match Address)\n"
-	       "  --from-host NAME     the partner's host name, for host name patterns\n"
-	       "  --sshd PATH          the sshd binary for 'sshd -T' (default /usr/sbin/sshd)\n"
-	       "  --config FILE        the sshd configuration (default /etc/ssh/sshd_config)\n"
-	       "  --at TIME            judge expiry times at TIME instead of now\n"
-	       "  --lockout            who would be locked out if password logins were turned off\n"
-	       "                       (users seen logging in by password in the database)\n"
-	       "  --db FILE            the database --lockout reads (same as sshwhy --db FILE)\n"
-	       "  --all                show the evidence of passing items too\n"
-	       "  --json               one JSON object: items with status, topic, cause, text, fix, evidence\n"
-	       "Run as root: sshd -T, /etc/shadow and other users' files need it; otherwise sshwhy reads\n"
-	       "what it can and marks the rest as unknown.\n"
-	       "Exit status: 0 nothing would block the login, 1 something would (or an error), 2 usage.\n");
+	printf("Options:\n");
+	options_print(options, ELEMENTSOF(options));
+	help_wrap("", 0, "Run as root: sshd -T, /etc/shadow and other users' files need it; otherwise "
+		  "sshwhy reads what it can and marks the rest as unknown.\n"
+		  "Exit status: 0 nothing would block the login, 1 something would (or an error), 2 usage.");
 }
 
 static int
@@ -72,9 +71,11 @@ run(int argc, char **argv, const struct global_opts *g)
 	struct global_opts gl = *g;
 	struct render_opts ro;
 	struct buf out;
+	struct option longopts[ELEMENTSOF(options) + 1];
 	int ch, r;
 
-	while ((ch = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+	options_getopt(options, ELEMENTSOF(options), longopts);
+	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'u':
 			rq.user = optarg;
@@ -118,7 +119,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			gl.db_path = optarg;
 			break;
 		case 'h':
-			help();
+			command_help(&cmd_check);
 			return 0;
 		default:
 			return usage_bad_option("check", ch, argv);

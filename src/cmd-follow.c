@@ -9,6 +9,7 @@
 #include "command.h"
 #include "follow.h"
 #include "log.h"
+#include "options.h"
 #include "progress.h"
 #include "render.h"
 #include "source.h"
@@ -19,40 +20,38 @@
 
 #define MAX_NAMES 32
 
-static const struct option options[] = {
-	{ "file",             required_argument, NULL, 'f' },  /* follow this syslog file */
-	{ "directory",        required_argument, NULL, 'D' },  /* follow the journal files in DIR */
-	{ "journal",          no_argument,       NULL, 'j' },  /* follow the local journal */
-	{ "json",             no_argument,       NULL, 'J' },  /* JSON lines, as attempts --json */
-	{ "since",            required_argument, NULL, 's' },  /* first start: begin here */
-	{ "no-catch-up",      no_argument,       NULL, 'n' },  /* first start: begin at the end */
-	{ "unit",             required_argument, NULL, 'u' },  /* journal: match this unit (repeatable) */
-	{ "identifier",       required_argument, NULL, 'i' },  /* journal: match this identifier (repeatable) */
-	{ "login-grace-time", required_argument, NULL, 'g' },  /* seconds; sshd's LoginGraceTime */
-	{ "utc",              no_argument,       NULL, 'U' },
-	{ "help",             no_argument,       NULL, 'h' },
-	{ 0 }
+/* Each option next to its help line. */
+static const struct option_help options[] = {
+	{ { NULL, 0, NULL, 0 }, "(nothing)",
+	  "the journal if this machine has one, else /var/log/auth.log or /var/log/secure", 0 },
+	{ { "file", required_argument, NULL, 'f' }, "PATH",
+	  "follow a syslog file (rotation-proof, like tail -F)", 0 },
+	{ { "directory", required_argument, NULL, 'D' }, "DIR",
+	  "follow the journal files in DIR (systemd-journal-remote)", 0 },
+	{ { "journal", no_argument, NULL, 'j' }, NULL, "follow the local journal", 0 },
+	{ { "json", no_argument, NULL, 'J' }, NULL,
+	  "one JSON object per attempt (as 'attempts --json'), flushed", 0 },
+	{ { "since", required_argument, NULL, 's' }, "TIME",
+	  "first start: begin at TIME instead of the beginning", 0 },
+	{ { "no-catch-up", no_argument, NULL, 'n' }, NULL, "first start: begin at the end", 0 },
+	{ { "unit", required_argument, NULL, 'u' }, "UNIT",
+	  "journal: match _SYSTEMD_UNIT=UNIT (repeatable)", 0 },
+	{ { "identifier", required_argument, NULL, 'i' }, "ID",
+	  "journal: match SYSLOG_IDENTIFIER=ID (repeatable)", 0 },
+	{ { "login-grace-time", required_argument, NULL, 'g' }, "S",
+	  "sshd's LoginGraceTime (default 120): an unauthenticated connection silent for S+10 s "
+	  "is finalised as login-grace-timeout", 0 },
+	{ { "utc", no_argument, NULL, 'U' }, NULL, "print times in UTC", 0 },
+	{ { "help", no_argument, NULL, 'h' }, NULL, "show this help", 'h' },
 };
 
 static void
 help(void)
 {
-	printf("Options:\n"
-	       "  (nothing)             the journal if this machine has one, else /var/log/auth.log\n"
-	       "                        or /var/log/secure\n"
-	       "  --file PATH           follow a syslog file (rotation-proof, like tail -F)\n"
-	       "  --directory DIR       follow the journal files in DIR (systemd-journal-remote)\n"
-	       "  --journal             follow the local journal\n"
-	       "  --json                one JSON object per attempt (as 'attempts --json'), flushed\n"
-	       "  --since TIME          first start: begin at TIME instead of the beginning\n"
-	       "  --no-catch-up         first start: begin at the end\n"
-	       "  --unit UNIT           journal: match _SYSTEMD_UNIT=UNIT (repeatable)\n"
-	       "  --identifier ID       journal: match SYSLOG_IDENTIFIER=ID (repeatable)\n"
-	       "  --login-grace-time S  sshd's LoginGraceTime (default 120): an unauthenticated\n"
-	       "                        connection silent for S+10 s is finalised as login-grace-timeout\n"
-	       "  --utc                 print times in UTC\n"
-	       "A restart continues where the last run stopped (the position is stored with the\n"
-	       "attempts). SIGTERM/SIGINT: commit and exit; SIGHUP: reopen the source.\n");
+	printf("Options:\n");
+	options_print(options, ELEMENTSOF(options));
+	help_wrap("", 0, "A restart continues where the last run stopped (the position is stored with "
+		  "the attempts). SIGTERM/SIGINT: commit and exit; SIGHUP: reopen the source.");
 }
 
 struct follow {
@@ -106,9 +105,11 @@ run(int argc, char **argv, const struct global_opts *g)
 	size_t n_units = 0, n_idents = 0;
 	bool journal = false, catch_up = true;
 	unsigned login_grace = 120;
+	struct option longopts[ELEMENTSOF(options) + 1];
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+	options_getopt(options, ELEMENTSOF(options), longopts);
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			file = optarg;
@@ -148,7 +149,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			fl.ro.utc = true;
 			break;
 		case 'h':
-			help();
+			command_help(&cmd_follow);
 			return 0;
 		default:
 			return usage_bad_option("follow", c, argv);

@@ -9,41 +9,41 @@
 #include "event.h"
 #include "ingest.h"
 #include "log.h"
+#include "options.h"
 #include "progress.h"
 #include "source.h"
 #include "store.h"
 #include "util.h"
 #include "banned.h"
 
-static const struct option options[] = {
-	{ "journal",     no_argument,       NULL, 'j' },  /* read the systemd journal (sd-journal) */
-	{ "directory",   required_argument, NULL, 'D' },  /* with --journal: journal files in DIR */
-	{ "file",        required_argument, NULL, 'f' },  /* with --journal: this journal file (repeatable) */
-	{ "year",        required_argument, NULL, 'y' },  /* year of traditional "Nov 22" timestamps */
-	{ "no-progress", no_argument,       NULL, 'P' },
-	{ "quiet",       no_argument,       NULL, 'q' },  /* no summary */
-	{ "help",        no_argument,       NULL, 'h' },
-	{ 0 }
+/* Each option next to its help line. */
+static const struct option_help options[] = {
+	{ { NULL, 0, NULL, 0 }, "(nothing)",
+	  "the journal if this machine has one, else /var/log/auth.log or /var/log/secure", 0 },
+	{ { NULL, 0, NULL, 0 }, "FILE...",
+	  "syslog text (auth.log, secure; .gz too), journalctl -o export or -o json output; '-' "
+	  "reads standard input. Files are read oldest first, by their first line (auth.log.2.gz, "
+	  "auth.log.1, auth.log), standard input last.", 0 },
+	{ { "journal", no_argument, NULL, 'j' }, NULL,
+	  "read the local journal (ssh entries only), then stop", 0 },
+	{ { "directory", required_argument, NULL, 'D' }, "DIR",
+	  "with --journal: read the journal files in DIR (journal-remote)", 0 },
+	{ { "file", required_argument, NULL, 'f' }, "FILE",
+	  "with --journal: read this journal file (repeatable)", 0 },
+	{ { "year", required_argument, NULL, 'y' }, "N",
+	  "year of traditional \"Nov 22\" timestamps (default: from the file's mtime: the latest "
+	  "year that does not put a line after the mtime + 1 day)", 0 },
+	{ { "no-progress", no_argument, NULL, 'P' }, NULL, "no progress line on a terminal", 0 },
+	{ { "quiet", no_argument, NULL, 'q' }, NULL, "no summary", 'q' },
+	{ { "help", no_argument, NULL, 'h' }, NULL, "show this help", 'h' },
 };
 
 static void
 help(void)
 {
-	printf("Options:\n"
-	       "  (nothing)          the journal if this machine has one, else /var/log/auth.log\n"
-	       "                     or /var/log/secure\n"
-	       "  FILE...            syslog text (auth.log, secure; .gz too), journalctl -o export or\n"
-	       "                     -o json output; '-' reads standard input. Files are read oldest\n"
-	       "                     first, by their first line (auth.log.2.gz, auth.log.1, auth.log),\n"
-	       "                     standard input last.\n"
-	       "  --journal          read the local journal (ssh entries only), then stop\n"
-	       "  --directory DIR    with --journal: read the journal files in DIR (journal-remote)\n"
-	       "  --file FILE        with --journal: read this journal file (repeatable)\n"
-	       "  --year N           year of traditional timestamps (default: from the file's mtime:\n"
-	       "                     the latest year that does not put a line after the mtime + 1 day)\n"
-	       "  --no-progress      no progress line on a terminal\n"
-	       "  -q, --quiet        no summary\n"
-	       "Re-ingesting a file, or an overlapping one, adds nothing twice.\n");
+	printf("Options:\n");
+	options_print(options, ELEMENTSOF(options));
+	help_wrap("", 0, "Re-ingesting a file, or an overlapping one, adds nothing twice.");
 }
 
 /* Rotation rank: auth.log.N[.gz] -> N, else 0. Higher ranks are older. */
@@ -174,6 +174,7 @@ run(int argc, char **argv, const struct global_opts *g)
 	_cleanup_(freep) char *err = NULL;
 	struct ingest_stats stats;
 	int64_t t0 = now_usec();
+	struct option longopts[ELEMENTSOF(options) + 1];
 	int c, r, failures = 0;
 	bool store_failed = false;
 	unsigned year;
@@ -182,7 +183,8 @@ run(int argc, char **argv, const struct global_opts *g)
 	inputs = calloc((size_t)argc + 1, sizeof *inputs);
 	if (!jfiles || !inputs)
 		return log_oom();
-	while ((c = getopt_long(argc, argv, ":qh", options, NULL)) != -1) {
+	options_getopt(options, ELEMENTSOF(options), longopts);
+	while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			journal = true;
@@ -205,7 +207,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			quiet = true;
 			break;
 		case 'h':
-			help();
+			command_help(&cmd_ingest);
 			return 0;
 		default:
 			return usage_bad_option("ingest", c, argv);

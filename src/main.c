@@ -9,6 +9,7 @@
 
 #include "command.h"
 #include "log.h"
+#include "options.h"
 #include "store.h"
 #include "util.h"
 #include "banned.h"
@@ -62,6 +63,16 @@ usage_bad_option(const char *cmd, int c, char **argv)
 	if (optopt > 0x20 && optopt < 0x7f)
 		return usage_error(cmd, "unknown option '-%c'", optopt);
 	return usage_error(cmd, "unknown option '%s'", arg);
+}
+
+void
+command_help(const struct command *c)
+{
+	help_wrap("Usage: sshwhy ", 14, c->synopsis);
+	help_wrap("", 0, c->summary);
+	putchar('\n');
+	if (c->help)
+		c->help();
 }
 
 int

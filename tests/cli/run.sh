@@ -72,6 +72,17 @@ usage "usage: value to a flag" 2 "^sshwhy: attempts: option '--json' takes no va
 usage "usage: short option" 2 "^sshwhy: ingest: unknown option '-z'" -- "$SSHWHY" --db "$DB" ingest -z
 usage "usage: help of no command" 2 "^sshwhy: help: no such command 'nope'; try 'sshwhy help'$" -- "$SSHWHY" help nope
 usage "usage: bad value" 2 "^sshwhy: follow: invalid --login-grace-time 'x'" -- "$SSHWHY" --db "$DB" follow --login-grace-time x
+# Help screens fit 80 columns (explain's is the explain engineer's, not yet).
+for cmd in "" follow ingest attempts show redact check help; do
+	"$SSHWHY" help $cmd >"$T/help" 2>&1
+	w=$(awk '{ if (length > m) m = length } END { print m + 0 }' "$T/help")
+	n=$((n + 1)); if [ "$w" -le 80 ]; then echo "ok   help $cmd fits 80 columns"; else echo "FAIL help $cmd is $w columns wide"; fails=$((fails + 1)); fi
+done
+n=$((n + 1)); if "$SSHWHY" help | grep -q "Not implemented"; then echo "FAIL help lists check as not implemented"; fails=$((fails + 1)); else echo "ok   help has no stale 'not implemented'"; fi
+for cmd in follow ingest attempts show check; do
+	check "help: $cmd --help is its help" 0 "" -- "$SSHWHY" $cmd --help
+	n=$((n + 1)); if grep -q "^Usage: sshwhy $cmd " "$T/out"; then echo "ok   $cmd --help starts with its usage"; else echo "FAIL $cmd --help has no usage line"; fails=$((fails + 1)); fi
+done
 # Runtime failures: exit 1, the error text once, hostile names escaped.
 check "failure: unreadable key file" 1 "^sshwhy: check: cannot read '$T/nokey': No such file or directory$" -- "$SSHWHY" check --user root --key "$T/nokey"
 check "failure: control bytes escaped" 1 "^sshwhy: ingest: cannot open '.*/x[\\]033]0;pwn[\\]007': No such file" -- "$SSHWHY" --db "$DB" ingest "$T/x$(printf '\033]0;pwn\007')"
