@@ -234,25 +234,59 @@ total_width(const size_t *w, const bool *show)
 	return total + (n ? 2 * (n - 1) : 0);
 }
 
-/* Shrink USER and HOST (the wider first) until the table fits `width` or
- * both reached MIN_SHRUNK. Returns true when it fits. */
+/* What gives way when the table is too wide, in this order: USER and HOST
+ * (the one with more room first), then CAUSE and FROM (the full code is in
+ * 'sshwhy show'; an IPv4 address keeps its 15 columns), then OUTCOME. A
+ * stage starts when the one before has reached its minimums. */
+static const struct {
+	enum column col[2];
+	size_t min[2];
+} shrink_stages[] = {
+	{ { COL_USER, COL_HOST }, { MIN_SHRUNK, MIN_SHRUNK } },
+	{ { COL_CAUSE, COL_FROM }, { 12, 15 } },
+	{ { COL_OUTCOME, COL_OUTCOME }, { 7, 7 } },
+};
+
+/* Shrink columns (the first n_stages of shrink_stages) until the table fits
+ * `width`. Returns true when it fits. */
 static bool
-shrink_to_fit(size_t *w, const size_t *natural, const bool *show, size_t width)
+shrink_to_fit(size_t *w, const size_t *natural, const bool *show, size_t width, size_t n_stages)
 {
+	size_t st = 0;
+
 	for (size_t c = 0; c < _COL_MAX; c++)
 		w[c] = natural[c];
 	while (total_width(w, show) > width) {
-		size_t *big = w[COL_USER] >= w[COL_HOST] ? &w[COL_USER] : &w[COL_HOST];
-		size_t *other = big == &w[COL_USER] ? &w[COL_HOST] : &w[COL_USER];
+		size_t room[2];
+		int k;
 
-		if (*big > MIN_SHRUNK)
-			(*big)--;
-		else if (*other > MIN_SHRUNK)
-			(*other)--;
-		else
+		if (st == n_stages)
 			return false;
+		for (int i = 0; i < 2; i++) {
+			size_t cw = w[shrink_stages[st].col[i]];
+
+			room[i] = cw > shrink_stages[st].min[i] ? cw - shrink_stages[st].min[i] : 0;
+		}
+		k = room[0] >= room[1] ? 0 : 1;
+		if (room[k] == 0)
+			st++;
+		else
+			w[shrink_stages[st].col[k]]--;
 	}
 	return true;
+}
+
+/* All rows' times in one year: the year can go ("11-22 02:24:41"). */
+static bool
+one_year(const struct table *t)
+{
+	for (size_t i = 0; i < t->n_rows; i++) {
+		const char *a = t->rows[i].cell[COL_TIME], *b = t->rows[0].cell[COL_TIME];
+
+		if (!a || strlen(a) != 19 || a[4] != '-' || strncmp(a, b, 5) != 0)
+			return false;
+	}
+	return t->n_rows > 0;
 }
 
 static int
@@ -289,7 +323,7 @@ int
 table_print(struct table *t, FILE *f)
 {
 	size_t natural[_COL_MAX] = { 0 }, w[_COL_MAX];
-	bool show[_COL_MAX];
+	bool show[_COL_MAX], short_time = false;
 	size_t lastcol = 0;
 
 	for (size_t c = 0; c < _COL_MAX; c++) {
@@ -304,12 +338,16 @@ table_print(struct table *t, FILE *f)
 			if (c == COL_KEY && s)
 				show[COL_KEY] = true;
 		}
-	if (t->opts.width > 0 &&
-	    !shrink_to_fit(w, natural, show, (size_t)t->opts.width) && show[COL_KEY]) {
+	if (t->opts.width > 0 && !shrink_to_fit(w, natural, show, (size_t)t->opts.width, 1)) {
 		/* Still too wide with USER/HOST cut: the key column goes first
-		 * (sshwhy show has it), then USER/HOST get their room back. */
+		 * (sshwhy show has it), then USER/HOST get their room back, and
+		 * the other columns give way if they must. */
 		show[COL_KEY] = false;
-		shrink_to_fit(w, natural, show, (size_t)t->opts.width);
+		if (!shrink_to_fit(w, natural, show, (size_t)t->opts.width, 1) && one_year(t)) {
+			short_time = true;
+			natural[COL_TIME] -= 5;
+		}
+		shrink_to_fit(w, natural, show, (size_t)t->opts.width, ELEMENTSOF(shrink_stages));
 	} else if (t->opts.width <= 0)
 		memcpy(w, natural, sizeof w);
 	for (size_t c = 0; c < _COL_MAX; c++)
@@ -329,11 +367,15 @@ table_print(struct table *t, FILE *f)
 		const struct row *row = &t->rows[i];
 
 		for (size_t c = 0; c < _COL_MAX; c++) {
+			const char *cell = row->cell[c] ? row->cell[c] : "-";
+
 			if (!show[c])
 				continue;
 			if (c)
 				fputs("  ", f);
-			print_cell(f, row->cell[c] ? row->cell[c] : "-", w[c], c == COL_ID,
+			if (c == COL_TIME && short_time)
+				cell += 5;      /* "2026-" */
+			print_cell(f, cell, w[c], c == COL_ID,
 				   c == lastcol,
 				   t->opts.color && c == COL_OUTCOME ? outcome_color(row->outcome) : NULL);
 		}

@@ -261,6 +261,15 @@ START_TEST(test_table_fits_width)
 	ck_assert_ptr_nonnull(strstr(out, "pubkey-rejected-no-reason"));
 	free(out);
 
+	/* 80 columns: cause and address give way too, cut with an ellipsis */
+	o.width = 80;
+	out = print_table(as, 2, &o, &len);
+	assert_fits(out, 80);
+	ck_assert_ptr_nonnull(strstr(out, "pubkey-rej"));
+	ck_assert_ptr_nonnull(strstr(out, "11-22 02:24:41"));
+	ck_assert_ptr_nonnull(strstr(out, "2001:db8::1"));
+	free(out);
+
 	attempt_free(as[0]);
 	attempt_free(as[1]);
 }
