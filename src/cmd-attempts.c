@@ -88,8 +88,12 @@ unknown_code(const char *what, const char *arg, const char *const *names, size_t
 	buf_init(&b);
 	for (size_t i = 0; i < n; i++)
 		best = MIN(best, levenshtein(arg, names[i]));
-	for (size_t i = 0; i < n && best <= 4; i++) {
-		if (levenshtein(arg, names[i]) != best && !strstr(names[i], arg))
+	/* A near miss (a third of the letters wrong at most), or a part of a
+	 * name: "bogus" is not a near "none". */
+	for (size_t i = 0; i < n; i++) {
+		bool near = best <= MAX(2, strlen(arg) / 3) && levenshtein(arg, names[i]) == best;
+
+		if (!near && !(strlen(arg) >= 3 && strstr(names[i], arg)))
 			continue;
 		if (buf_printf(&b, "%s'%s'", b.len ? ", " : "", names[i]) < 0)
 			break;
@@ -100,6 +104,20 @@ unknown_code(const char *what, const char *arg, const char *const *names, size_t
 		r = usage_error("attempts", "unknown %s '%s'", what, arg);
 	buf_release(&b);
 	return r;
+}
+
+/* An address, or a DNS name as sshd logs some (UseDNS): what looks like an
+ * IPv4 or IPv6 address must be one, "999.1.1.1" matches nothing ever. */
+static bool
+valid_host(const char *s)
+{
+	unsigned char bytes[16];
+
+	if (strchr(s, ':'))
+		return inet_pton(AF_INET6, s, bytes) == 1;
+	if (strspn(s, "0123456789.") == strlen(s))
+		return inet_pton(AF_INET, s, bytes) == 1;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") == strlen(s);
 }
 
 static bool
@@ -114,7 +132,7 @@ valid_from(const char *s)
 	if (!*s)
 		return false;
 	if (!slash)
-		return true;    /* an address, or a DNS name as sshd logs some */
+		return valid_host(s);
 	n = (size_t)(slash - s);
 	if (n == 0 || n >= sizeof tmp || safe_atou(slash + 1, &prefix) < 0)
 		return false;

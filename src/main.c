@@ -167,6 +167,10 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+:d:vVh", options, NULL)) != -1) {
 		switch (c) {
 		case 'd':
+			if (!*optarg) {
+				usage_error(/* cmd= */ NULL, "option '--db' needs a file name, not ''");
+				return EXIT_USAGE_ERROR;
+			}
 			g.db_path = optarg;
 			break;
 		case 'v':

@@ -72,6 +72,15 @@ usage "usage: value to a flag" 2 "^sshwhy: attempts: option '--json' takes no va
 usage "usage: short option" 2 "^sshwhy: ingest: unknown option '-z'" -- "$SSHWHY" --db "$DB" ingest -z
 usage "usage: help of no command" 2 "^sshwhy: help: no such command 'nope'; try 'sshwhy help'$" -- "$SSHWHY" help nope
 usage "usage: bad value" 2 "^sshwhy: follow: invalid --login-grace-time 'x'" -- "$SSHWHY" --db "$DB" follow --login-grace-time x
+usage "usage: empty --db" 2 "^sshwhy: option '--db' needs a file name" -- "$SSHWHY" --db '' attempts
+usage "usage: --from not an address" 2 "^sshwhy: attempts: invalid address or network '999.1.1.1'" -- "$SSHWHY" --db "$DB" attempts --from 999.1.1.1
+usage "usage: --from not an IPv6 address" 2 "^sshwhy: attempts: invalid address" -- "$SSHWHY" --db "$DB" attempts --from 2001:db8::zz
+check "attempts: --from a host name" 0 "" -- "$SSHWHY" --db "$DB" attempts --from gw.example.org
+usage "usage: unknown cause, no far-fetched suggestion" 2 "^sshwhy: attempts: unknown cause 'bogus'; try" -- "$SSHWHY" --db "$DB" attempts --cause bogus
+usage "usage: unknown cause, near miss suggested" 2 "^sshwhy: attempts: unknown cause 'acepted', did you mean 'accepted'\\?" -- "$SSHWHY" --db "$DB" attempts --cause acepted
+COLUMNS=80 "$SSHWHY" --db "$DB" attempts >"$T/table" 2>&1
+w=$(wc -L <"$T/table")
+n=$((n + 1)); if [ "$w" -le 80 ]; then echo "ok   attempts at COLUMNS=80 fits ($w)"; else echo "FAIL attempts at COLUMNS=80 is $w wide"; fails=$((fails + 1)); fi
 # Help screens fit 80 columns (explain's is the explain engineer's, not yet).
 for cmd in "" follow ingest attempts show redact check help; do
 	"$SSHWHY" help $cmd >"$T/help" 2>&1
