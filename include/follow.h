@@ -28,13 +28,19 @@ struct follow_config {
 	/* Called while catching up, and once when caught up (r->final); NULL:
 	 * not asked. */
 	void (*progress)(const struct progress_report *r, void *userdata);
+	/* Called for what is skipped without stopping (unreadable lines, a
+	 * failed reopen on SIGHUP), worded, ending in ", ignoring"; NULL: not
+	 * asked. */
+	void (*warning)(const char *msg, void *userdata);
 	void *userdata;
 };
 
 /* Run until SIGTERM/SIGINT (returns 0, everything committed) or a failure
- * (logged; returns negative errno). SIGHUP reopens the source. Blocks
- * SIGTERM, SIGINT and SIGHUP and reads them through a signalfd. */
-int follow_run(const struct follow_config *c);
+ * (returns negative errno; *reterr says what, worded for the user, or stays
+ * NULL without memory; caller frees). SIGHUP reopens the source. Blocks
+ * SIGTERM, SIGINT and SIGHUP and reads them through a signalfd. Prints
+ * nothing itself. */
+int follow_run(const struct follow_config *c, char **reterr);
 
 /* Catch up on this machine's sshd log (journal, else auth.log/secure) from
  * where follow stopped, store it and stop: what explain reads first so a

@@ -62,6 +62,13 @@ struct follow {
 };
 
 static void
+on_warning(const char *msg, void *ud)
+{
+	(void)ud;
+	log_warning("%s", msg);
+}
+
+static void
 on_progress(const struct progress_report *r, void *ud)
 {
 	struct follow *f = ud;
@@ -99,6 +106,7 @@ static int
 run(int argc, char **argv, const struct global_opts *g)
 {
 	struct follow_config fc = { 0 };
+	_cleanup_(freep) char *err = NULL;
 	struct follow fl = { 0 };
 	const char *file = NULL, *directory = NULL;
 	char *units[MAX_NAMES + 1] = { 0 }, *idents[MAX_NAMES + 1] = { 0 };
@@ -190,9 +198,14 @@ run(int argc, char **argv, const struct global_opts *g)
 	fc.verdict = on_verdict;
 	fc.flush = flush_out;
 	fc.progress = on_progress;
+	fc.warning = on_warning;
 	fl.progress = (struct progress){ .enabled = isatty(STDERR_FILENO), .final_note = ", following" };
 	fc.userdata = &fl;
-	r = follow_run(&fc);
+	r = follow_run(&fc, &err);
+	if (r < 0 && err)
+		log_error("%s", err);
+	else if (r < 0)
+		log_error_errno(r, "follow failed");
 	store_free(fc.store);
 	buf_release(&fl.out);
 	return r;

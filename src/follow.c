@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <poll.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -13,7 +14,6 @@
 #include "event.h"
 #include "follow.h"
 #include "ingest.h"
-#include "log.h"
 #include "progress.h"
 #include "source.h"
 #include "store.h"
@@ -25,17 +25,54 @@
                                                 * signals writes to readers only every ~250 ms) */
 #define CLOSE_GRACE_US (300 * 1000)             /* trailing lines after a close, live */
 
+/* The failure that stops the engine, worded for the caller to log, in
+ * *reterr (the first one only; left NULL without memory). Returns r. */
+_printf_(3, 4) static int
+fail(char **reterr, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (*reterr)
+		return r;
+	va_start(ap, fmt);
+	if (vasprintf(reterr, fmt, ap) < 0)
+		*reterr = NULL;
+	va_end(ap);
+	return r;
+}
+
+/* A failure of the system call or module that returned r: "what: error". */
+static int
+fail_errno(char **reterr, int r, const char *what)
+{
+	return fail(reterr, r, "%s: %s", what, strerror(-r));
+}
+
+/* Something skipped that does not stop the engine, to the caller. */
+_printf_(2, 3) static void
+warn(const struct follow_config *c, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!c->warning)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	c->warning(msg, c->userdata);
+}
+
 /* The database could not be written (disk full, read-only, locked longer
  * than the busy timeout, I/O error): say so and stop. The batch in flight
  * was rolled back and the source position is committed only with the
  * attempts it covers, so a restart (the unit has Restart=on-failure) reads
  * the same lines again: nothing lost, nothing twice. */
 static int
-store_failed(struct store *st, const char *db, int r)
+store_failed(struct store *st, const char *db, int r, char **reterr)
 {
-	log_error("cannot store in database '%s': %s; stopping (a restart continues from the last "
-		  "commit)", db, r == -ENOMEM ? strerror(-r) : store_last_error(st));
-	return r;
+	return fail(reterr, r, "cannot store in database '%s': %s; stopping (a restart continues from "
+		    "the last commit)", db, r == -ENOMEM ? strerror(-r) : store_last_error(st));
 }
 
 /* "catching up: 1.2M lines, 400k lines/s", drawn by the caller. */
@@ -56,7 +93,7 @@ report_progress(const struct follow_config *c, struct source *src, int64_t t0, b
 }
 
 int
-follow_run(const struct follow_config *c)
+follow_run(const struct follow_config *c, char **reterr)
 {
 	struct source_options so = { 0 };
 	struct follow_options fo = c->source;
@@ -84,23 +121,20 @@ follow_run(const struct follow_config *c)
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
-		return log_error_errno(-errno, "cannot block signals");
+		return fail_errno(reterr, -errno, "cannot block signals");
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0)
-		return log_error_errno(-errno, "cannot create a signalfd");
+		return fail_errno(reterr, -errno, "cannot create a signalfd");
 
 	r = store_get_position(st, kind, key, &position);
 	if (r < 0) {
-		log_error_errno(r, "cannot read the saved position");
+		fail_errno(reterr, r, "cannot read the saved position");
 		goto out;
 	}
 	fo.position = position;
 	r = ingest_new(st, &io, &in, &err);
 	if (r < 0) {
-		if (err)
-			log_error("cannot start: %s", err);
-		else
-			log_error_errno(r, "cannot start");
+		fail(reterr, r, "cannot start: %s", err ? err : strerror(-r));
 		goto out;
 	}
 	/* Catching up runs in batch mode (the store on its own thread, verdicts
@@ -112,9 +146,9 @@ follow_run(const struct follow_config *c)
 		r = source_open_follow_journal(c->directory, &so, &fo, &src, &err);
 	if (r < 0) {
 		if (err)
-			log_error("%s", err);
+			*reterr = TAKE_PTR(err);
 		else
-			log_error_errno(r, "cannot open the source");
+			fail_errno(reterr, r, "cannot open the source");
 		goto out;
 	}
 
@@ -130,7 +164,7 @@ follow_run(const struct follow_config *c)
 		while ((r = source_next(src, &line, &err)) == 1) {
 			r = ingest_feed(in, &line);
 			if (r < 0) {
-				store_failed(st, c->db_path, r);
+				store_failed(st, c->db_path, r, reterr);
 				goto out;
 			}
 			if ((++n_read & 4095) == 0) {
@@ -143,7 +177,7 @@ follow_run(const struct follow_config *c)
 			if (++since_checkpoint >= CHECKPOINT_LINES) {
 				r = ingest_checkpoint(in, kind, key, source_get_position(src));
 				if (r < 0) {
-					store_failed(st, c->db_path, r);
+					store_failed(st, c->db_path, r, reterr);
 					goto out;
 				}
 				r = c->flush(c->userdata);
@@ -154,9 +188,9 @@ follow_run(const struct follow_config *c)
 		}
 		if (r < 0 && r != -EAGAIN) {
 			if (err)
-				log_error("%s", err);
+				*reterr = TAKE_PTR(err);
 			else
-				log_error_errno(r, "follow failed");
+				fail_errno(reterr, r, "follow failed");
 			break;
 		}
 		if (!caught_up && r == -EAGAIN) {
@@ -171,9 +205,9 @@ follow_run(const struct follow_config *c)
 
 			source_get_stats(src, &ss);
 			if (ss.malformed > warned_malformed) {
-				log_warning("%llu unreadable %s skipped (corrupt or truncated), ignoring",
-					    (unsigned long long)(ss.malformed - warned_malformed),
-					    source_get_format(src) == SOURCE_JOURNAL ? "journal entries" : "lines");
+				warn(c, "%llu unreadable %s skipped (corrupt or truncated), ignoring",
+				     (unsigned long long)(ss.malformed - warned_malformed),
+				     source_get_format(src) == SOURCE_JOURNAL ? "journal entries" : "lines");
 				warned_malformed = ss.malformed;
 			}
 		}
@@ -181,10 +215,10 @@ follow_run(const struct follow_config *c)
 		 * file nobody opens again. */
 		r = store_check_file(st);
 		if (r < 0) {
-			log_error("database '%s' was deleted or replaced while follow was running; stopping "
-				  "(a restart continues from the position stored in the file then at that path, "
-				  "or, if there is none, creates one and catches up from the start of the log)",
-				  c->db_path);
+			fail(reterr, r, "database '%s' was deleted or replaced while follow was running; "
+			     "stopping (a restart continues from the position stored in the file then at "
+			     "that path, or, if there is none, creates one and catches up from the start "
+			     "of the log)", c->db_path);
 			goto out;
 		}
 		now = now_usec();
@@ -193,12 +227,12 @@ follow_run(const struct follow_config *c)
 		if (r >= 0)
 			r = ingest_checkpoint(in, kind, key, source_get_position(src));
 		if (r < 0) {
-			store_failed(st, c->db_path, r);
+			store_failed(st, c->db_path, r, reterr);
 			goto out;
 		}
 		r = c->flush(c->userdata);
 		if (r < 0) {
-			log_error_errno(r, "cannot write to standard output");
+			fail_errno(reterr, r, "cannot write to standard output");
 			break;
 		}
 		since_checkpoint = 0;
@@ -207,13 +241,13 @@ follow_run(const struct follow_config *c)
 		pfd[1] = (struct pollfd){ .fd = source_get_fd(src), .events = POLLIN };
 		n = poll(pfd, pfd[1].fd >= 0 ? 2 : 1, pfd[1].fd >= 0 ? WAKE_US / 1000 : 50);
 		if (n < 0 && errno != EINTR) {
-			r = log_error_errno(-errno, "poll");
+			r = fail_errno(reterr, -errno, "poll");
 			break;
 		}
 		if (pfd[1].fd < 0 || (n > 0 && (pfd[1].revents & POLLIN))) {
 			r = source_wait(src, 0);
 			if (r < 0 && r != -EINTR) {
-				log_error_errno(r, "cannot wait for the source");
+				fail_errno(reterr, r, "cannot wait for the source");
 				break;
 			}
 		}
@@ -223,8 +257,8 @@ follow_run(const struct follow_config *c)
 				err = NULL;
 				r = source_reopen(src, &err);
 				if (r < 0)
-					log_warning("cannot reopen the source: %s, ignoring",
-						    err ? err : strerror(-r));
+					warn(c, "cannot reopen the source: %s, ignoring",
+					     err ? err : strerror(-r));
 				continue;
 			}
 			r = 0;  /* SIGTERM / SIGINT: everything is committed above */
