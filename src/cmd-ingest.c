@@ -110,21 +110,28 @@ first_line_time(const char *path, const struct source_options *so)
 	return t;
 }
 
+static const char *
+lines(uint64_t n)
+{
+	return n == 1 ? "line" : "lines";
+}
+
 static void
 print_summary(const struct ingest_stats *s, unsigned inputs, double secs)
 {
-	printf("%llu lines read from %u input%s in %.2f s: %llu sshd lines (%llu unrecognised, kept), "
+	printf("%llu %s read from %u input%s in %.2f s: %llu sshd %s (%llu unrecognised, kept), "
 	       "%llu new attempts, %llu updated, %llu already stored, %llu still open",
-	       (unsigned long long)s->lines, inputs, inputs == 1 ? "" : "s", secs,
-	       (unsigned long long)s->sshd_lines, (unsigned long long)s->unrecognised,
+	       (unsigned long long)s->lines, lines(s->lines), inputs, inputs == 1 ? "" : "s", secs,
+	       (unsigned long long)s->sshd_lines, lines(s->sshd_lines), (unsigned long long)s->unrecognised,
 	       (unsigned long long)s->attempts_new, (unsigned long long)s->attempts_updated,
 	       (unsigned long long)s->attempts_duplicate, (unsigned long long)s->open_at_end);
 	if (s->duplicate_lines)
-		printf(", %llu duplicate lines skipped", (unsigned long long)s->duplicate_lines);
+		printf(", %llu duplicate %s skipped", (unsigned long long)s->duplicate_lines,
+		       lines(s->duplicate_lines));
 	if (s->malformed)
-		printf(", %llu malformed lines skipped", (unsigned long long)s->malformed);
+		printf(", %llu malformed %s skipped", (unsigned long long)s->malformed, lines(s->malformed));
 	if (s->truncated)
-		printf(", %llu overlong lines cut", (unsigned long long)s->truncated);
+		printf(", %llu overlong %s cut", (unsigned long long)s->truncated, lines(s->truncated));
 	printf("\n");
 }
 

@@ -205,9 +205,11 @@ follow_run(const struct follow_config *c, char **reterr)
 
 			source_get_stats(src, &ss);
 			if (ss.malformed > warned_malformed) {
+				uint64_t nm = ss.malformed - warned_malformed;
+
 				warn(c, "%llu unreadable %s skipped (corrupt or truncated), ignoring",
-				     (unsigned long long)(ss.malformed - warned_malformed),
-				     source_get_format(src) == SOURCE_JOURNAL ? "journal entries" : "lines");
+				     (unsigned long long)nm, source_get_format(src) == SOURCE_JOURNAL ?
+				     (nm == 1 ? "journal entry" : "journal entries") : (nm == 1 ? "line" : "lines"));
 				warned_malformed = ss.malformed;
 			}
 		}

@@ -81,6 +81,9 @@ usage "usage: unknown cause, near miss suggested" 2 "^sshwhy: attempts: unknown 
 COLUMNS=80 "$SSHWHY" --db "$DB" attempts >"$T/table" 2>&1
 w=$(wc -L <"$T/table")
 n=$((n + 1)); if [ "$w" -le 80 ]; then echo "ok   attempts at COLUMNS=80 fits ($w)"; else echo "FAIL attempts at COLUMNS=80 is $w wide"; fails=$((fails + 1)); fi
+printf 'not a log line\n' >"$T/one.log"
+"$SSHWHY" --db "$T/one.db" ingest "$T/one.log" >"$T/out" 2>&1
+n=$((n + 1)); if grep -q "^1 line read from 1 input .* 1 malformed line skipped" "$T/out"; then echo "ok   ingest: singular '1 line'"; else echo "FAIL ingest summary: $(cat "$T/out")"; fails=$((fails + 1)); fi
 # Help screens fit 80 columns (explain's is the explain engineer's, not yet).
 for cmd in "" follow ingest attempts show redact check help; do
 	"$SSHWHY" help $cmd >"$T/help" 2>&1
