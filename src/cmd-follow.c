@@ -187,6 +187,16 @@ run(int argc, char **argv, const struct global_opts *g)
 		render_opts_from_env(&fl.ro, STDOUT_FILENO);
 		fl.ro.utc = utc;
 	}
+	/* Say once what is followed: a mistyped path waits (as tail -F does),
+	 * but not in silence. */
+	if (file && access(file, F_OK) < 0 && errno == ENOENT)
+		log_warning("'%s' does not exist (yet); waiting for it to appear", file);
+	if (file)
+		log_info("following '%s'", file);
+	else if (directory)
+		log_info("following the journal files in '%s'", directory);
+	else
+		log_info("following the journal");
 	r = command_open_store(g, STORE_CREATE, &fc.store);
 	if (r < 0)
 		return r;

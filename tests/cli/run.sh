@@ -84,6 +84,8 @@ n=$((n + 1)); if [ "$w" -le 80 ]; then echo "ok   attempts at COLUMNS=80 fits ($
 printf 'not a log line\n' >"$T/one.log"
 "$SSHWHY" --db "$T/one.db" ingest "$T/one.log" >"$T/out" 2>&1
 n=$((n + 1)); if grep -q "^1 line read from 1 input .* 1 malformed line skipped" "$T/out"; then echo "ok   ingest: singular '1 line'"; else echo "FAIL ingest summary: $(cat "$T/out")"; fails=$((fails + 1)); fi
+timeout -s TERM 2 "$SSHWHY" --db "$T/f.db" follow --file "$T/auth.lgo" >"$T/out" 2>"$T/err"
+n=$((n + 1)); if grep -q "^sshwhy: follow: '$T/auth.lgo' does not exist (yet); waiting" "$T/err" && grep -q "^sshwhy: follow: following '$T/auth.lgo'" "$T/err"; then echo "ok   follow: a missing file is said, not waited on in silence"; else echo "FAIL follow on a missing file: $(cat "$T/err")"; fails=$((fails + 1)); fi
 # Help screens fit 80 columns (explain's is the explain engineer's, not yet).
 for cmd in "" follow ingest attempts show redact check help; do
 	"$SSHWHY" help $cmd >"$T/help" 2>&1
