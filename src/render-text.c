@@ -488,18 +488,58 @@ render_opts_from_env(struct render_opts *o, int fd)
 		o->width = (int)v;
 }
 
-/* Append s escaped for the terminal. */
+/* Append s escaped for the terminal; *col advances by its width. */
 static int
-buf_put_escaped(struct buf *b, const char *s)
+buf_put_escaped(struct buf *b, const char *s, size_t *col)
 {
-	return escape_terminal_buf(b, s, strlen(s));
+	size_t start = b->len;
+	int r = escape_terminal_buf(b, s, strlen(s));
+
+	if (r >= 0)
+		*col += text_width(b->data + start);
+	return r;
+}
+
+/* Append s escaped, word by word: a word that would pass `width` starts a
+ * new line indented by `indent` (width 0: one line). Words are not cut. */
+static int
+buf_put_wrapped(struct buf *b, const char *s, size_t *col, size_t width, size_t indent)
+{
+	_cleanup_(freep) char *e = escape_terminal_dup(s, strlen(s));
+	int r = 0;
+
+	if (!e)
+		return -ENOMEM;
+	for (char *p = e; *p;) {
+		size_t n = strcspn(p, " ");
+		char save = p[n];
+		size_t w;
+
+		p[n] = '\0';
+		w = text_width(p);
+		if (width && *col > indent && *col + 1 + w > width) {
+			r |= buf_printf(b, "\n%*s", (int)indent, "");
+			*col = indent;
+		} else {
+			r |= buf_puts(b, " ");
+			(*col)++;
+		}
+		r |= buf_puts(b, p);
+		*col += w;
+		p[n] = save;
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	return r;
 }
 
 int
 render_attempt_line(struct buf *b, const struct attempt *a, const struct render_opts *o)
 {
 	char tb[40], ep[96];
-	const char *fp = NULL;
+	const char *fp = NULL, *cause = cause_to_string(a->cause);
+	size_t col = 0, width = o->width > 0 ? (size_t)o->width : 0;
 	int r = 0;
 
 	for (size_t i = 0; i < a->n_keys; i++)
@@ -511,28 +551,38 @@ render_attempt_line(struct buf *b, const struct attempt *a, const struct render_
 	else
 		snprintf(ep, sizeof ep, "%s", a->addr[0] ? a->addr : "-");
 	r |= buf_printf(b, "%s ", tb);
-	r |= buf_put_escaped(b, a->host);
+	col = strlen(tb) + 1;
+	r |= buf_put_escaped(b, a->host, &col);
 	r |= buf_puts(b, " ");
-	r |= buf_put_escaped(b, a->user[0] ? a->user : "-");
+	r |= buf_put_escaped(b, a->user[0] ? a->user : "-", &col);
 	r |= buf_puts(b, " ");
-	r |= buf_put_escaped(b, ep);
+	r |= buf_put_escaped(b, ep, &col);
 	r |= buf_puts(b, " ");
+	col += 3;
 	if (o->color)
 		r |= buf_puts(b, outcome_color(a->outcome));
 	r |= buf_puts(b, outcome_to_string(a->outcome));
+	col += strlen(outcome_to_string(a->outcome));
 	if (o->color)
 		r |= buf_puts(b, ANSI_RESET);
 	/* "accepted accepted:" says nothing twice: the cause only when it adds */
-	if (!streq(cause_to_string(a->cause), outcome_to_string(a->outcome)))
-		r |= buf_printf(b, " %s", cause_to_string(a->cause));
+	if (!streq(cause, outcome_to_string(a->outcome))) {
+		r |= buf_printf(b, " %s", cause);
+		col += 1 + strlen(cause);
+	}
+	/* On a terminal the explanation wraps at word boundaries under a
+	 * 4-column indent instead of where the terminal cuts it. */
 	if (a->explanation) {
-		r |= buf_puts(b, ": ");
-		r |= buf_put_escaped(b, a->explanation);
+		r |= buf_puts(b, ":");
+		col++;
+		r |= buf_put_wrapped(b, a->explanation, &col, width, 4);
 	}
 	if (fp && *fp && !(a->explanation && strstr(a->explanation, fp))) {
-		r |= buf_puts(b, " [");
-		r |= buf_put_escaped(b, fp);
-		r |= buf_puts(b, "]");
+		_cleanup_(freep) char *bracketed = NULL;
+
+		if (asprintf(&bracketed, "[%s]", fp) < 0)
+			return -ENOMEM;
+		r |= buf_put_wrapped(b, bracketed, &col, width, 4);
 	}
 	r |= buf_puts(b, "\n");
 	return r ? -ENOMEM : 0;

@@ -310,6 +310,19 @@ START_TEST(test_render_attempt_line_no_repeat)
 	ck_assert_int_eq(render_attempt_line(&b, a, &o), 0);
 	ck_assert_ptr_nonnull(strstr(b.data, " accepted: The key was"));
 	ck_assert_ptr_null(strstr(b.data, "accepted accepted"));
+	ck_assert_ptr_eq(strchr(b.data, '\n'), b.data + b.len - 1);    /* width 0: one line */
+	/* a terminal 60 columns wide: the explanation wraps between words */
+	strlcpy_n(a->user, sizeof a->user, "alice", 5);
+	strlcpy_n(a->host, sizeof a->host, "web1", 4);
+	ck_assert_int_eq(attempt_set_text(&a->explanation, "The key offered was refused by every "
+					  "authorized_keys line, which is what sshd says when nothing matches."), 0);
+	buf_clear(&b);
+	o.width = 60;
+	ck_assert_int_eq(render_attempt_line(&b, a, &o), 0);
+	assert_fits(b.data, 60);
+	ck_assert_ptr_nonnull(strstr(b.data, "\n    "));
+	ck_assert_ptr_nonnull(strstr(b.data, "authorized_keys"));
+	ck_assert_ptr_nonnull(strstr(b.data, "[SHA256:abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ]"));
 	buf_release(&b);
 	attempt_free(a);
 }
