@@ -3,8 +3,10 @@
  * UTF-8, BOM, CR/CRLF), then read line by line through one bounded working
  * buffer (LINE_CAP): longer lines are cut, control bytes and terminal escape
  * sequences dropped, e-mail quoting and logger timestamps stripped. Every
- * message is matched by one handler (handle_msg) that both fills the report
- * and tells redact which lines to keep, so the two never disagree. */
+ * message is matched by one row of a message table (openssh_msgs,
+ * openssh_info_msgs, paramiko_msgs: prefix/needle, the client's format string
+ * it mirrors, handler) whose handler both fills the report and tells redact
+ * which lines to keep (enum msg_class), so the two never disagree. */
 #include "config.h"
 
 #include <ctype.h>
@@ -726,27 +728,40 @@ set_result(struct parser *ps, enum client_result res, int rank, const char *text
 	vis_decode(r->result_text, sizeof(r->result_text), text, strlen(text));
 }
 
+/* s[0..n), all digits, as a TCP port; 0 when not one. */
+static uint16_t
+parse_port(const char *s, size_t n)
+{
+	char num[8];
+	unsigned port;
+
+	if (n == 0 || n >= sizeof(num) || strspn(s, "0123456789") < n)
+		return 0;
+	strlcpy_n(num, sizeof(num), s, n);
+	if (safe_atou(num, &port) < 0 || port == 0 || port > 65535)
+		return 0;
+	return (uint16_t)port;
+}
+
+static void
+set_port_once(struct client_report *r, const char *s, size_t n)
+{
+	if (!r->port)
+		r->port = parse_port(s, n);
+}
+
 /* "ADDR port N" at s: fill addr/port when not known yet. */
 static void
 take_addr_port(struct parser *ps, const char *s)
 {
 	const char *p = strstr(s, " port ");
-	unsigned port;
-	char num[8];
-	size_t k = 0;
 
 	if (!p || (size_t)(p - s) >= ADDR_MAX)
 		return;
 	if (!*ps->r->addr)
 		strlcpy_n(ps->r->addr, sizeof(ps->r->addr), s, (size_t)(p - s));
 	p += 6;
-	while (k < sizeof(num) - 1 && isdigit((unsigned char)p[k])) {
-		num[k] = p[k];
-		k++;
-	}
-	num[k] = '\0';
-	if (!ps->r->port && safe_atou(num, &port) >= 0 && port > 0 && port < 65536)
-		ps->r->port = (uint16_t)port;
+	set_port_once(ps->r, p, MIN(strspn(p, "0123456789"), (size_t)7));
 }
 
 static void
@@ -780,140 +795,1042 @@ md5_hex_to_fp(const char *hex, size_t n, char out[FP_MAX])
 	out[o] = '\0';
 }
 
-/* paramiko.transport DEBUG/INFO messages (paramiko 2.x/3.x transport.py, auth_handler.py). */
-static int
-handle_paramiko(struct parser *ps, const char *m, unsigned lineno)
+/* ------------------------------------------------------------------------ */
+/* Message table. Each row is one client message: the literal the message
+ * starts with (prefix) and/or a literal that must occur in it (needle), the
+ * client's format string it mirrors with its source and versions, and the
+ * handler that fills the report. Rows are tried in order; the first whose
+ * literals match decides, unless its handler answers MSG_NEXT (the message
+ * is not the one the row is for after all: try the next rows). The class
+ * tells redact which lines to keep, so report and excerpt never disagree. */
+
+enum msg_class {
+	MSG_NEXT = -1,          /* handler only: not this row's message, try the next row */
+	MSG_NOT_CLIENT = 0,     /* not a client log line (prose, other programs) */
+	MSG_NOISE = 1,          /* client line of no interest (configuration, kex, packets, session) */
+	MSG_EVIDENCE = 2,       /* client line the matching needs: redact keeps it */
+};
+
+/* m: the whole message (without "debugN: "); v: m after the prefix, or the
+ * needle's place when the row has no prefix. */
+typedef enum msg_class (*msg_handler)(struct parser *ps, const char *m, const char *v, unsigned lineno);
+
+struct client_msg {
+	const char *prefix;     /* m starts with it, or NULL */
+	const char *needle;     /* must also occur in m, or NULL; required when prefix == NULL */
+	msg_handler handle;
+	const char *format;     /* the format string mirrored, where it lives, which versions */
+	enum client_result result;      /* set (at rank) when the handler takes the message, or CR_UNKNOWN */
+	int rank;               /* set_result() rank: 1 generic end, 2 specific */
+};
+
+#define MSG(pfx, ndl, h, fmt) { pfx, ndl, h, fmt, CR_UNKNOWN, 0 }
+/* a message that ends the connection with a result */
+#define END(pfx, ndl, h, res, rank, fmt) { pfx, ndl, h, fmt, CR_##res, rank }
+
+/* First row of rows[0..n) that matches m and whose handler takes it; dflt
+ * when none does. */
+static enum msg_class
+msg_dispatch(struct parser *ps, const struct client_msg *rows, size_t n, const char *m, unsigned lineno,
+	     enum msg_class dflt)
 {
-	struct client_report *r = ps->r;
-	const char *v;
+	for (size_t i = 0; i < n; i++) {
+		const struct client_msg *row = &rows[i];
+		const char *v;
+		enum msg_class c;
 
-	r->paramiko = true;
-	if ((v = startswith(m, "Local version/idstring: SSH-2.0-"))) {
-		strlcpy_n(r->version, sizeof(r->version), v, strlen(v));
-		return 2;
+		if (row->prefix) {
+			v = startswith(m, row->prefix);
+			if (!v || (row->needle && !strstr(m, row->needle)))
+				continue;
+		} else if (!(v = strstr(m, row->needle)))
+			continue;
+		c = row->handle(ps, m, v, lineno);
+		if (c == MSG_NEXT)
+			continue;
+		if (row->result != CR_UNKNOWN)
+			set_result(ps, row->result, row->rank, m, lineno);
+		return c;
 	}
-	if ((v = startswith(m, "Remote version/idstring: SSH-2.0-"))) {
-		strlcpy_n(r->server_version, sizeof(r->server_version), v, strlen(v));
-		return 2;
-	}
-	if ((v = startswith(m, "Adding "))) {
-		/* Adding TYPE host key for [ADDR]:PORT: b'HEX' */
-		const char *sp = strchr(v, ' '), *f = strstr(v, " host key for "), *h;
-
-		if (!sp || !f || sp != f)
-			return 1;
-		strlcpy_n(r->hostkey_type, sizeof(r->hostkey_type), v, (size_t)(sp - v));
-		f += strlen(" host key for ");
-		h = strstr(f, ": b'");
-		if (h) {
-			const char *e = strchr(h + 4, '\'');
-
-			if (e)
-				md5_hex_to_fp(h + 4, (size_t)(e - h - 4), r->hostkey_fp);
-			if (*f == '[') {
-				const char *rb = memchr(f, ']', (size_t)(h - f));
-				unsigned port;
-				char num[8];
-
-				if (rb && !*r->addr)
-					strlcpy_n(r->addr, sizeof(r->addr), f + 1, (size_t)(rb - f - 1));
-				if (rb && rb[1] == ':' && (size_t)(h - rb - 2) < sizeof(num)) {
-					strlcpy_n(num, sizeof(num), rb + 2, (size_t)(h - rb - 2));
-					if (!r->port && safe_atou(num, &port) >= 0 && port > 0 && port < 65536)
-						r->port = (uint16_t)port;
-				}
-			} else if (!*r->addr)
-				strlcpy_n(r->addr, sizeof(r->addr), f, (size_t)(h - f));
-		}
-		return 2;
-	}
-	if ((v = startswith(m, "Trying SSH key ")) || (v = startswith(m, "Trying SSH agent key ")) ||
-	    (v = startswith(m, "Trying discovered key "))) {
-		char fp[FP_MAX] = "";
-		const char *e, *in;
-		struct client_key *k;
-
-		if (strneq(v, "b'", 2) && (e = strchr(v + 2, '\'')))
-			md5_hex_to_fp(v + 2, (size_t)(e - v - 2), fp);
-		else {
-			e = v + strcspn(v, " ");
-			if (is_fingerprint(v, (size_t)(e - v)))
-				strlcpy_n(fp, sizeof(fp), v, (size_t)(e - v));
-		}
-		k = key_get(ps, fp, NULL, NULL, false, lineno);
-		if (!k)
-			return 2;
-		if (!*k->fingerprint)
-			strlcpy_n(k->fingerprint, sizeof(k->fingerprint), fp, strlen(fp));
-		k->agent |= startswith(m, "Trying SSH agent key ") != NULL;
-		if ((in = strstr(v, " in ")) && !*k->source)
-			vis_decode(k->source, sizeof(k->source), in + 4, strlen(in + 4));
-		start_attempt(ps, k, false, lineno);
-		return 2;
-	}
-	if ((v = startswith(m, "Authentication ("))) {
-		const char *e = strchr(v, ')');
-		char meth[METHOD_MAX];
-
-		if (!e)
-			return 1;
-		strlcpy_n(meth, sizeof(meth), v, (size_t)(e - v));
-		if (startswith(e, ") successful!")) {
-			if (streq(meth, "publickey") && cur_key(ps)) {
-				cur_key(ps)->state = CKEY_USED;
-				cur_key(ps)->answer_line = lineno;
-				ps->cur_replied = true;
-			}
-			set_result(ps, CR_AUTHENTICATED, 2, m, lineno);
-			return 2;
-		}
-		if (startswith(e, ") failed")) {
-			if (streq(meth, "publickey") && cur_key(ps) && !ps->cur_replied) {
-				key_state(cur_key(ps), CKEY_REJECTED);
-				cur_key(ps)->answer_line = lineno;
-				ps->cur_replied = true;
-			}
-			set_result(ps, CR_PERMISSION_DENIED, 2, m, lineno);
-			return 2;
-		}
-		if (startswith(e, ") partially successful")) {
-			r->partial_success = true;
-			return 2;
-		}
-		return 1;
-	}
-	if ((v = startswith(m, "Methods: ["))) {
-		size_t o = 0;
-
-		for (; *v && *v != ']' && o + 1 < sizeof(r->methods); v++)
-			if (*v != '\'' && *v != ' ')
-				r->methods[o++] = *v;
-		r->methods[o] = '\0';
-		return 2;
-	}
-	if ((v = startswith(m, "Disconnect (code "))) {
-		const char *t = strstr(v, "): ");
-
-		if (t && startswith(t + 3, "Too many authentication failures"))
-			set_result(ps, CR_TOO_MANY_FAILURES, 2, m, lineno);
-		else
-			set_result(ps, CR_DISCONNECTED, 1, m, lineno);
-		return 2;
-	}
-	return 1;
+	return dflt;
 }
 
-/* Lines of §4 of openssh-messages.md. m is the message without "debugN: ".
- * Returns 2 = client line the matching needs (redact keeps it), 1 = client
- * line of no interest (configuration, kex, packets, session), 0 = not a
- * client line. */
-static int
-handle_msg(struct parser *ps, const char *m, int level, unsigned lineno)
+static enum msg_class
+h_evidence(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)ps, (void)m, (void)v, (void)lineno;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_noise(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)ps, (void)m, (void)v, (void)lineno;
+	return MSG_NOISE;
+}
+
+/* ---- paramiko ---- */
+
+static enum msg_class
+h_pm_local_version(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)lineno;
+	strlcpy_n(ps->r->version, sizeof(ps->r->version), v, strlen(v));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_pm_remote_version(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)lineno;
+	strlcpy_n(ps->r->server_version, sizeof(ps->r->server_version), v, strlen(v));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_pm_adding(struct parser *ps, const char *m, const char *v, unsigned lineno)
 {
 	struct client_report *r = ps->r;
+	const char *sp = strchr(v, ' '), *f = strstr(v, " host key for "), *h;
+
+	(void)m, (void)lineno;
+	if (!sp || !f || sp != f)
+		return MSG_NOISE;
+	strlcpy_n(r->hostkey_type, sizeof(r->hostkey_type), v, (size_t)(sp - v));
+	f += strlen(" host key for ");
+	h = strstr(f, ": b'");
+	if (h) {
+		const char *e = strchr(h + 4, '\'');
+
+		if (e)
+			md5_hex_to_fp(h + 4, (size_t)(e - h - 4), r->hostkey_fp);
+		if (*f == '[') {
+			const char *rb = memchr(f, ']', (size_t)(h - f));
+
+			if (rb && !*r->addr)
+				strlcpy_n(r->addr, sizeof(r->addr), f + 1, (size_t)(rb - f - 1));
+			if (rb && rb[1] == ':' && (size_t)(h - rb - 2) < 8)
+				set_port_once(r, rb + 2, (size_t)(h - rb - 2));
+		} else if (!*r->addr)
+			strlcpy_n(r->addr, sizeof(r->addr), f, (size_t)(h - f));
+	}
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_pm_trying_key(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	char fp[FP_MAX] = "";
+	const char *e, *in;
+	struct client_key *k;
+
+	if (strneq(v, "b'", 2) && (e = strchr(v + 2, '\'')))
+		md5_hex_to_fp(v + 2, (size_t)(e - v - 2), fp);
+	else {
+		e = v + strcspn(v, " ");
+		if (is_fingerprint(v, (size_t)(e - v)))
+			strlcpy_n(fp, sizeof(fp), v, (size_t)(e - v));
+	}
+	k = key_get(ps, fp, NULL, NULL, false, lineno);
+	if (!k)
+		return MSG_EVIDENCE;
+	if (!*k->fingerprint)
+		strlcpy_n(k->fingerprint, sizeof(k->fingerprint), fp, strlen(fp));
+	k->agent |= startswith(m, "Trying SSH agent key ") != NULL;
+	if ((in = strstr(v, " in ")) && !*k->source)
+		vis_decode(k->source, sizeof(k->source), in + 4, strlen(in + 4));
+	start_attempt(ps, k, false, lineno);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_pm_authentication(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *e = strchr(v, ')');
+	char meth[METHOD_MAX];
+
+	if (!e)
+		return MSG_NOISE;
+	strlcpy_n(meth, sizeof(meth), v, (size_t)(e - v));
+	if (startswith(e, ") successful!")) {
+		if (streq(meth, "publickey") && cur_key(ps)) {
+			cur_key(ps)->state = CKEY_USED;
+			cur_key(ps)->answer_line = lineno;
+			ps->cur_replied = true;
+		}
+		set_result(ps, CR_AUTHENTICATED, 2, m, lineno);
+		return MSG_EVIDENCE;
+	}
+	if (startswith(e, ") failed")) {
+		if (streq(meth, "publickey") && cur_key(ps) && !ps->cur_replied) {
+			key_state(cur_key(ps), CKEY_REJECTED);
+			cur_key(ps)->answer_line = lineno;
+			ps->cur_replied = true;
+		}
+		set_result(ps, CR_PERMISSION_DENIED, 2, m, lineno);
+		return MSG_EVIDENCE;
+	}
+	if (startswith(e, ") partially successful")) {
+		ps->r->partial_success = true;
+		return MSG_EVIDENCE;
+	}
+	return MSG_NOISE;
+}
+
+static enum msg_class
+h_pm_methods(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_report *r = ps->r;
+	size_t o = 0;
+
+	(void)m, (void)lineno;
+	for (; *v && *v != ']' && o + 1 < sizeof(r->methods); v++)
+		if (*v != '\'' && *v != ' ')
+			r->methods[o++] = *v;
+	r->methods[o] = '\0';
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_pm_disconnect(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *t = strstr(v, "): ");
+
+	if (t && startswith(t + 3, "Too many authentication failures"))
+		set_result(ps, CR_TOO_MANY_FAILURES, 2, m, lineno);
+	else
+		set_result(ps, CR_DISCONNECTED, 1, m, lineno);
+	return MSG_EVIDENCE;
+}
+
+/* paramiko.transport DEBUG/INFO messages; any other paramiko.transport line
+ * is a client line of no interest. */
+static const struct client_msg paramiko_msgs[] = {
+	MSG("Local version/idstring: SSH-2.0-", NULL, h_pm_local_version,
+	  "transport.py _check_banner/start_client \"Local version/idstring: %s\" (paramiko 2.x/3.x)"),
+	MSG("Remote version/idstring: SSH-2.0-", NULL, h_pm_remote_version,
+	  "transport.py _check_banner \"Remote version/idstring: %s\" (paramiko 2.x/3.x)"),
+	MSG("Adding ", NULL, h_pm_adding,
+	  "client.py:AutoAddPolicy \"Adding %s host key for %s: %s\" (hex MD5 as b'...')"),
+	MSG("Trying SSH key ", NULL, h_pm_trying_key,
+	  "client.py:_auth \"Trying SSH key %s\" (hex MD5 b'...' or SHA256:...)"),
+	MSG("Trying SSH agent key ", NULL, h_pm_trying_key,
+	  "client.py:_auth \"Trying SSH agent key %s\""),
+	MSG("Trying discovered key ", NULL, h_pm_trying_key,
+	  "client.py:_auth \"Trying discovered key %s in %s\""),
+	MSG("Authentication (", NULL, h_pm_authentication,
+	  "auth_handler.py \"Authentication (%s) successful!\" / \"(%s) failed.\" / \"(%s) partially successful.\""),
+	MSG("Methods: [", NULL, h_pm_methods,
+	  "auth_handler.py _parse_userauth_failure \"Methods: %s\" (a Python list)"),
+	MSG("Disconnect (code ", NULL, h_pm_disconnect,
+	  "transport.py _parse_disconnect \"Disconnect (code %d): %s\""),
+};
+
+/* ---- OpenSSH: versions, target, host key ---- */
+
+static enum msg_class
+h_version_banner(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)v, (void)lineno;
+	if (!*ps->r->version)
+		strlcpy_n(ps->r->version, sizeof(ps->r->version), m, strlen(m));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_local_version(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)lineno;
+	if (!*ps->r->version)
+		strlcpy_n(ps->r->version, sizeof(ps->r->version), v, strlen(v));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_remote_version(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)lineno;
+	if ((v = strstr(v, ", remote software version ")))
+		strlcpy_n(ps->r->server_version, sizeof(ps->r->server_version), v + 26, strlen(v + 26));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_connecting(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_report *r = ps->r;
+	const char *lb = strstr(v, " ["), *rb = lb ? strstr(lb, "] port ") : NULL;
+	uint16_t port;
+
+	(void)m, (void)lineno;
+	if (!lb || !rb)
+		return MSG_NOISE;
+	strlcpy_n(r->host, sizeof(r->host), v, (size_t)(lb - v));
+	strlcpy_n(r->addr, sizeof(r->addr), lb + 2, (size_t)(rb - lb - 2));
+	rb += 7;
+	port = parse_port(rb, MIN(strspn(rb, "0123456789"), (size_t)7));
+	if (port)
+		r->port = port;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_authenticating(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_report *r = ps->r;
+	const char *as = strstr(v, " as '"), *colon, *q;
+
+	(void)m, (void)lineno;
+	if (!as)
+		return MSG_NOISE;
+	q = strrchr(as + 5, '\'');
+	if (!q)
+		return MSG_NOISE;
+	vis_decode(r->user, sizeof(r->user), as + 5, (size_t)(q - as - 5));
+	colon = memrchr(v, ':', (size_t)(as - v));
+	if (colon) {
+		if (!*r->host)
+			strlcpy_n(r->host, sizeof(r->host), v, (size_t)(colon - v));
+		if ((size_t)(as - colon - 1) < 8)
+			set_port_once(r, colon + 1, (size_t)(as - colon - 1));
+	}
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_server_hostkey(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_report *r = ps->r;
+	const char *sp = strchr(v, ' ');
+
+	(void)m, (void)lineno;
+	if (sp) {
+		strlcpy_n(r->hostkey_type, sizeof(r->hostkey_type), v, (size_t)(sp - v));
+		strlcpy_n(r->hostkey_fp, sizeof(r->hostkey_fp), sp + 1, strcspn(sp + 1, " "));
+	}
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_hostkey_changed(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)v, (void)lineno;
+	ps->r->hostkey_changed = true;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_hostkey_fp_follows(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)v, (void)lineno;
+	ps->expect_hostkey_fp = true;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_hostkey_strict(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)ps, (void)v, (void)lineno;
+	return strstr(m, " host key for ") ? MSG_EVIDENCE : MSG_NEXT;
+}
+
+/* ---- OpenSSH: keys ---- */
+
+/* The key of a message that names it by path only (Load key, no such
+ * identity, Permissions, Trying private key): found or added, source set. */
+static struct client_key *
+key_by_path(struct parser *ps, const char *path, unsigned lineno)
+{
+	struct client_key *k = key_get(ps, NULL, NULL, path, false, lineno);
+
+	if (k && !*k->source)
+		strlcpy_n(k->source, sizeof(k->source), path, strlen(path));
+	return k;
+}
+
+/* Redact masks the key comment at v + id->src_off. */
+static void
+mask_ident(struct parser *ps, const char *m, const char *v, const struct ident *id)
+{
+	ps->mask = true;
+	ps->mask_off = (size_t)(v - m) + id->src_off;
+	ps->mask_len = id->src_len;
+}
+
+static enum msg_class
+h_identity_file(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *t = strstr(v, " type ");
+	char path[512];
+	bool cert = startswith(m, "certificate file ") != NULL;
+	struct client_key *k;
+	size_t n;
+
+	if (!t)
+		return MSG_NOISE;
+	n = (size_t)(t - v);
+	vis_decode(path, sizeof(path), v, n);
+	n = strlen(path);
+	if (ends_with(path, n, "-cert")) {
+		cert = true;
+		path[n - 5] = '\0';
+	}
+	if (cert && streq(t + 6, "-1"))
+		return MSG_EVIDENCE;    /* no certificate next to the key: not a candidate */
+	k = key_get(ps, NULL, NULL, path, cert, lineno);
+	if (k) {
+		if (!*k->source)
+			strlcpy_n(k->source, sizeof(k->source), path, strlen(path));
+		k->pubkey_missing = streq(t + 6, "-1");
+	}
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_identity_not_accessible(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *t = strstr(v, " not accessible: ");
+	char path[512];
+	struct client_key *k;
+
+	if (!t)
+		return MSG_NOISE;
+	vis_decode(path, sizeof(path), v, (size_t)(t - v));
+	k = key_by_path(ps, path, lineno);
+	if (k) {
+		k->explicit_file = true;
+		k->state = CKEY_NOT_LOADED;
+		key_problem(k, strstr(t, "No such file") ? CKP_MISSING : CKP_INVALID_FORMAT, m, lineno, false);
+	}
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_will_attempt(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct ident id;
+
+	parse_identity(v, &id);
+	(void)key_from_ident(ps, &id, lineno);
+	mask_ident(ps, m, v, &id);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_key_old(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *e = strstr(v, " (0x");
+	char src[512];
+	struct client_key *k;
+
+	vis_decode(src, sizeof(src), v, (size_t)(e - v));
+	k = key_by_path(ps, src, lineno);
+	if (k) {
+		k->agent |= strstr(e, ", agent") != NULL;
+		k->explicit_file |= strstr(e, ", explicit") != NULL;
+	}
+	ps->mask = true;
+	ps->mask_off = (size_t)(v - m);
+	ps->mask_len = (size_t)(e - v);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_skipping(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *kk = strstr(v, " key "), *e = strstr(v, " - ");
+	char tmp[LINE_CAP];
 	struct client_key *k;
 	struct ident id;
-	const char *v, *e;
+
+	if (!kk)
+		return MSG_NEXT;
+	strlcpy_n(tmp, sizeof(tmp), kk + 5, (size_t)(e - kk - 5));
+	parse_identity(tmp, &id);
+	k = key_from_ident(ps, &id, lineno);
+	key_state(k, CKEY_SKIPPED);
+	key_problem(k, CKP_NOT_IN_ALGORITHMS, m, lineno, false);
+	mask_ident(ps, m, kk + 5, &id);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_can_continue(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_key *k = cur_key(ps);
+
+	(void)m;
+	if (k && !ps->cur_replied) {
+		if (k->state == CKEY_OFFERED) {
+			k->state = CKEY_REJECTED;
+			k->offered = true;
+		} else if (k->state == CKEY_ACCEPTED)
+			k->signature_refused = true;
+		k->answer_line = lineno;
+		ps->cur_replied = true;
+	}
+	strlcpy_n(ps->r->methods, sizeof(ps->r->methods), v, strlen(v));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_next_method(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m;
+	finish_attempt(ps, lineno);
+	strlcpy_n(ps->method, sizeof(ps->method), v, strlen(v));
+	append_method(ps->r->tried_methods, sizeof(ps->r->tried_methods), v);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_offering(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	bool old = !startswith(m, "Offering public key: ");
+	struct client_key *k;
+	struct ident id;
+
+	if (old)
+		v = strstr(m, " public key: ") + 13;
+	parse_identity(v, &id);
+	if (old && !*id.type) {
+		const char *t = m + 9, *te = strchr(t, ' ');
+
+		if (te && is_short_type(t, (size_t)(te - t)))
+			strlcpy_n(id.type, sizeof(id.type), t, (size_t)(te - t));
+	}
+	k = key_from_ident(ps, &id, lineno);
+	start_attempt(ps, k, false, lineno);
+	mask_ident(ps, m, v, &id);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_trying_private(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	char src[512];
+
+	(void)m;
+	vis_decode(src, sizeof(src), v, strlen(v));
+	start_attempt(ps, key_by_path(ps, src, lineno), true, lineno);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_server_accepts(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_key *k;
+	struct ident id;
+
+	if (startswith(v, "pkalg "))
+		k = cur_key(ps);
+	else {
+		parse_identity(v, &id);
+		k = key_from_ident(ps, &id, lineno);
+		mask_ident(ps, m, v, &id);
+		if (k && key_index(ps, k) != ps->cur) {
+			finish_attempt(ps, lineno);
+			ps->cur = key_index(ps, k);
+		}
+	}
+	if (k) {
+		key_state(k, CKEY_ACCEPTED);
+		k->offered = true;
+		k->answer_line = lineno;
+		ps->last_accepted = key_index(ps, k);
+		ps->cur_replied = false;        /* now waiting for the signature's answer */
+		ps->cur_private = false;
+	}
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_pk_ok_fp(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_key *k = cur_key(ps);
+
+	(void)m, (void)lineno;
+	if (k && !*k->fingerprint && is_fingerprint(v, strlen(v)))
+		strlcpy_n(k->fingerprint, sizeof(k->fingerprint), v, strlen(v));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_no_mutual_test(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_key *k = cur_key(ps);
+
+	(void)v;
+	if (k) {
+		k->state = CKEY_SKIPPED;
+		k->offered = false;
+		key_problem(k, CKP_NO_MUTUAL_SIGNATURE, m, lineno, false);
+		ps->cur_replied = true;
+	}
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_sign_and_send(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_key *k = cur_key(ps);
+	const char *w, *t, *sp;
+
+	if (startswith(v, "no mutual signature")) {
+		key_problem(k, CKP_NO_MUTUAL_SIGNATURE, m, lineno, false);
+		return MSG_EVIDENCE;
+	}
+	if (startswith(v, "signing failed")) {
+		key_problem(k, CKP_SIGN_FAILED, m, lineno, false);
+		return MSG_EVIDENCE;
+	}
+	if (!k)
+		return MSG_NOISE;
+	/* using %s with %s %s (8.9+) / %s %s (7.4-8.8): type and fp of the key signing */
+	w = startswith(v, "using ") ? strstr(v, " with ") : NULL;
+	t = w ? w + 6 : v;
+	sp = strchr(t, ' ');
+	if (!sp || !is_short_type(t, (size_t)(sp - t)) || !is_fingerprint(sp + 1, strlen(sp + 1)))
+		return MSG_NOISE;
+	if (!*k->fingerprint)
+		strlcpy_n(k->fingerprint, sizeof(k->fingerprint), sp + 1, strlen(sp + 1));
+	if (!*k->type)
+		strlcpy_n(k->type, sizeof(k->type), t, (size_t)(sp - t));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_sign_failed(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)v;
+	key_problem(cur_key(ps), CKP_SIGN_FAILED, m, lineno, false);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_perms_too_open(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *e = strstr(v, " are too open."), *q1 = strchr(v, '\'');
+	char path[512];
+
+	if (q1 && q1 < e && e[-1] == '\'') {
+		vis_decode(path, sizeof(path), q1 + 1, (size_t)(e - 1 - q1 - 1));
+		key_problem(key_by_path(ps, path, lineno), CKP_BAD_PERMISSIONS, m, lineno, false);
+	}
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_load_key(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *e = strstr(v, "\": ");
+	char path[512];
+	enum client_key_problem p;
+	struct client_key *k;
+
+	vis_decode(path, sizeof(path), v, (size_t)(e - v));
+	e += 3;
+	if (strstr(e, "bad permissions"))
+		p = CKP_BAD_PERMISSIONS;
+	else if (strstr(e, "incorrect passphrase") || strstr(e, "bad passphrase"))
+		p = CKP_WRONG_PASSPHRASE;
+	else if (strstr(e, "No such file"))
+		p = CKP_MISSING;
+	else
+		p = CKP_INVALID_FORMAT;
+	k = key_by_path(ps, path, lineno);
+	key_problem(k, p, m, lineno, false);
+	if (k && (k->state == CKEY_LISTED || (k->state == CKEY_OFFERED && !k->offered)))
+		k->state = CKEY_NOT_LOADED;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_no_such_identity(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *c = strstr(v, ": ");
+	char path[512];
+	struct client_key *k;
+
+	if (!c)
+		return MSG_NOISE;
+	vis_decode(path, sizeof(path), v, (size_t)(c - v));
+	k = key_by_path(ps, path, lineno);
+	key_problem(k, CKP_MISSING, m, lineno, false);
+	if (k && k->state != CKEY_USED && k->state != CKEY_ACCEPTED && k->state != CKEY_REJECTED) {
+		k->state = CKEY_NOT_LOADED;
+		k->offered = false;
+	}
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_read_passphrase(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)lineno;
+	if (strstr(v, "can't open /dev/tty")) {
+		ps->tty_fail = true;
+		ps->r->batch_mode = true;
+	} else
+		ps->prompts++;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_passphrase_prompt(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)v, (void)lineno;
+	ps->prompts++;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_bad_passphrase(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)v;
+	ps->bad_pass = true;
+	key_problem(cur_key(ps), CKP_WRONG_PASSPHRASE, m, lineno, false);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_no_passphrase(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)v;
+	key_problem(cur_key(ps), CKP_ENCRYPTED_NO_PROMPT, m, lineno, false);
+	if (ps->tty_fail)
+		ps->r->batch_mode = true;
+	return MSG_EVIDENCE;
+}
+
+/* ---- OpenSSH: authentication outcome ---- */
+
+static enum msg_class
+h_method_over(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)v;
+	finish_attempt(ps, lineno);
+	return MSG_EVIDENCE;
+}
+
+/* "Authenticated to HOST ([ADDR]:PORT)": fill what is not known yet. */
+static void
+take_authenticated_to(struct client_report *r, const char *v)
+{
+	const char *lb = strstr(v, " (["), *rb;
+
+	if (!lb)
+		return;
+	rb = strstr(lb, "]:");
+	if (!*r->host)
+		strlcpy_n(r->host, sizeof(r->host), v, (size_t)(lb - v));
+	if (!rb)
+		return;
+	if (!*r->addr)
+		strlcpy_n(r->addr, sizeof(r->addr), lb + 3, (size_t)(rb - lb - 3));
+	if (strcspn(rb + 2, ")") < 8)
+		set_port_once(r, rb + 2, strcspn(rb + 2, ")"));
+}
+
+static enum msg_class
+h_authenticated(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_report *r = ps->r;
+	const char *u = strstr(m, " using \"");
+	char meth[METHOD_MAX] = "";
+	struct client_key *k;
+
+	if (u) {
+		u += 8;
+		strlcpy_n(meth, sizeof(meth), u, strcspn(u, "\""));
+	} else if (startswith(m, "Authentication succeeded ("))
+		strlcpy_n(meth, sizeof(meth), v, strcspn(v, ")"));
+	else
+		strlcpy_n(meth, sizeof(meth), ps->method, strlen(ps->method));
+	if (startswith(m, "Authenticated to "))
+		take_authenticated_to(r, v);
+	if (streq(meth, "publickey") || startswith(meth, "publickey-")) {
+		k = cur_key(ps);
+		if (!k || !(k->state == CKEY_ACCEPTED || (k->state == CKEY_OFFERED && ps->cur_private)))
+			k = ps->last_accepted >= 0 ? &r->keys[ps->last_accepted] : k;
+		if (k) {
+			k->state = CKEY_USED;
+			k->offered = true;
+			if (!k->answer_line || k->answer_line < k->offer_line)
+				k->answer_line = lineno;
+		}
+	}
+	ps->cur_replied = true;
+	set_result(ps, CR_AUTHENTICATED, 2, m, lineno);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_partial_success(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_key *k = cur_key(ps);
+
+	(void)m, (void)v;
+	ps->r->partial_success = true;
+	if (k && (k->state == CKEY_ACCEPTED || (k->state == CKEY_OFFERED && ps->cur_private))) {
+		k->state = CKEY_USED;
+		k->offered = true;
+		k->answer_line = lineno;
+	}
+	ps->cur_replied = true;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_permission_denied(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_report *r = ps->r;
+	const char *cl;
+
+	if (!(v == m || (v >= m + 2 && v[-2] == ':' && v[-1] == ' ')))
+		return MSG_NEXT;
+	cl = strchr(v, ')');
+	finish_attempt(ps, lineno);
+	if (cl)
+		strlcpy_n(r->denied_methods, sizeof(r->denied_methods), v + 19, (size_t)(cl - v - 19));
+	if (v != m) {
+		const char *at = memrchr(m, '@', (size_t)(v - m));
+
+		if (at && !*r->user)
+			vis_decode(r->user, sizeof(r->user), m, (size_t)(at - m));
+		if (at && !*r->host)
+			strlcpy_n(r->host, sizeof(r->host), at + 1, (size_t)(v - 2 - at - 1));
+	}
+	set_result(ps, CR_PERMISSION_DENIED, 2, m, lineno);
+	return MSG_EVIDENCE;
+}
+
+/* ---- OpenSSH: the end of the connection ---- */
+
+static enum msg_class
+h_received_disconnect(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	take_addr_port(ps, v);
+	if (strstr(v, "Too many authentication failures"))
+		set_result(ps, CR_TOO_MANY_FAILURES, 2, m, lineno);
+	else
+		set_result(ps, CR_DISCONNECTED, 2, m, lineno);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_exchange_ident(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *b = startswith(v, "banner line ");
+
+	if (b) {
+		b = strstr(b, ": ");
+		if (b)
+			vis_decode(ps->r->banner, sizeof(ps->r->banner), b + 2, strlen(b + 2));
+		return MSG_EVIDENCE;
+	}
+	set_result(ps, CR_BANNER_FAILED, 2, m, lineno);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_connect_to_host(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)lineno;
+	if (!*ps->r->host)
+		strlcpy_n(ps->r->host, sizeof(ps->r->host), v, strcspn(v, " "));
+	take_addr_port(ps, v);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_addr_port(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)lineno;
+	take_addr_port(ps, v);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_server_sig_algs(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)v, (void)lineno;
+	v = strstr(m, "server-sig-algs=<") + 17;
+	strlcpy_n(ps->r->server_sig_algs, sizeof(ps->r->server_sig_algs), v, strcspn(v, ">"));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_warning_frame(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)ps, (void)v, (void)lineno;
+	if (strspn(m, "@") == strlen(m) && strlen(m) >= 20)
+		return MSG_EVIDENCE;    /* frame of the warning blocks */
+	return MSG_NEXT;
+}
+
+/* OpenSSH client messages at every level (§4 of openssh-messages.md). The
+ * file names are openssh-portable's; versions are those that print the
+ * format (7.4 when it predates every version we read). */
+static const struct client_msg openssh_msgs[] = {
+	/* -- versions, target, host key -- */
+	MSG("OpenSSH_", ",", h_version_banner,
+	  "ssh.c:main() \"%s, %s\" SSH_RELEASE, OpenSSL_version() (-v banner; 7.4-10.x)"),
+	MSG("Local version string SSH-2.0-", NULL, h_local_version,
+	  "kex.c:kex_exchange_identification() \"Local version string %.100s\" (8.0+; sshconnect.c 7.x)"),
+	MSG("Remote protocol version ", NULL, h_remote_version,
+	  "kex.c:kex_exchange_identification() \"Remote protocol version %d.%d, remote software version %.100s\""),
+	MSG("Connecting to ", NULL, h_connecting,
+	  "sshconnect.c:ssh_connect_direct() \"Connecting to %.200s [%.100s] port %s.\""),
+	MSG("Authenticating to ", NULL, h_authenticating,
+	  "sshconnect.c:ssh_login() \"Authenticating to %s:%d as '%s'\" (7.4+)"),
+	MSG("Server host key: ", NULL, h_server_hostkey,
+	  "sshconnect.c:verify_host_key() \"Server host key: %s %s\" (type, fingerprint)"),
+	MSG("Server host certificate: ", NULL, h_evidence,
+	  "sshconnect.c:verify_host_key() \"Server host certificate: %s %s, serial %llu ID \\\"%s\\\" CA %s %s valid %s\""),
+	MSG(NULL, "REMOTE HOST IDENTIFICATION HAS CHANGED", h_hostkey_changed,
+	  "sshconnect.c:warn_changed_key() \"@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\""),
+	MSG("The fingerprint for the ", " key sent by the remote host is", h_hostkey_fp_follows,
+	  "sshconnect.c:warn_changed_key() \"The fingerprint for the %s key sent by the remote host is\\n%s.\""),
+	MSG("Offending ", NULL, h_evidence,
+	  "sshconnect.c:check_host_key() \"Offending %s key in %s:%lu\""),
+	MSG("Host key for ", NULL, h_evidence,
+	  "sshconnect.c:check_host_key() \"Host key for %.200s has changed and you have requested strict checking.\""),
+	MSG("No ", " host key is known for ", h_evidence,
+	  "sshconnect.c:check_host_key() \"No %s host key is known for %.200s and you have requested strict checking.\""),
+	MSG(NULL, " has changed and you have requested strict checking", h_hostkey_strict,
+	  "sshconnect.c:check_host_key() \"%s host key for %.200s has changed and you have requested strict checking.\""),
+	END("Host key verification failed.", NULL, h_evidence, HOSTKEY_FAILED, 2,
+	  "sshconnect.c:verify_host_key() caller, ssh_login() \"Host key verification failed.\""),
+	/* -- keys: loading, listing, offering -- */
+	MSG("identity file ", NULL, h_identity_file,
+	  "ssh.c:load_public_identity_files() \"identity file %s type %d\""),
+	MSG("certificate file ", NULL, h_identity_file,
+	  "ssh.c:load_public_identity_files() \"certificate file %s type %d\" (8.1+; 7.x \"identity file %s-cert type %d\")"),
+	MSG("Warning: Identity file ", NULL, h_identity_not_accessible,
+	  "ssh.c:process_config_files()/main() \"Warning: Identity file %s not accessible: %s.\""),
+	MSG("Will attempt key: ", NULL, h_will_attempt,
+	  "sshconnect2.c:pubkey_prepare() \"Will attempt key: %s\" format_identity() (7.9+)"),
+	MSG("key: ", " (0x", h_key_old,
+	  "sshconnect2.c:pubkey_prepare() \"key: %s (%p)%s%s\" (7.4-7.8 debug2)"),
+	MSG("Skipping ", " - ", h_skipping,
+	  "sshconnect2.c:pubkey_prepare() \"Skipping %s key %s - corresponding algo not in PubkeyAcceptedAlgorithms\" / \"- not supported by server\" (8.5+)"),
+	MSG("Authentications that can continue: ", NULL, h_can_continue,
+	  "sshconnect2.c:input_userauth_failure() \"Authentications that can continue: %s\""),
+	MSG("Next authentication method: ", NULL, h_next_method,
+	  "sshconnect2.c:authmethod_get() \"Next authentication method: %s\""),
+	MSG("Offering public key: ", NULL, h_offering,
+	  "sshconnect2.c:send_pubkey_test()/userauth_pubkey() \"Offering public key: %s\" (7.6+)"),
+	MSG("Offering ", " public key: ", h_offering,
+	  "sshconnect2.c:userauth_pubkey() \"Offering %s public key: %s\" (7.4-7.5)"),
+	MSG("Trying private key: ", NULL, h_trying_private,
+	  "sshconnect2.c:userauth_pubkey() \"Trying private key: %s\""),
+	MSG("Server accepts key: ", NULL, h_server_accepts,
+	  "sshconnect2.c:input_userauth_pk_ok() \"Server accepts key: %s\" (7.9+) / \"pkalg %s blen %u\" (7.4-7.8)"),
+	MSG("input_userauth_pk_ok: fp ", NULL, h_pk_ok_fp,
+	  "sshconnect2.c:input_userauth_pk_ok() \"input_userauth_pk_ok: fp %s\" (7.4-7.8 debug2)"),
+	MSG("send_pubkey_test: no mutual signature algorithm", NULL, h_no_mutual_test,
+	  "sshconnect2.c:send_pubkey_test() \"no mutual signature algorithm\" (8.5+)"),
+	MSG("sign_and_send_pubkey: ", NULL, h_sign_and_send,
+	  "sshconnect2.c:sign_and_send_pubkey() \"no mutual signature supported\" / \"signing failed for %s \\\"%s\\\"%s: %s\" / \"using %s with %s %s\" (8.9+) / \"%s %s\" (7.4-8.8)"),
+	MSG("identity_sign: private key ", NULL, h_sign_failed,
+	  "sshconnect2.c:identity_sign() \"private key %s contents do not match public\""),
+	MSG(NULL, "WARNING: UNPROTECTED PRIVATE KEY FILE!", h_evidence,
+	  "authfile.c:sshkey_perm_ok() \"@         WARNING: UNPROTECTED PRIVATE KEY FILE!          @\""),
+	MSG("Permissions ", " are too open.", h_perms_too_open,
+	  "authfile.c:sshkey_perm_ok() \"Permissions 0%3.3o for '%s' are too open.\""),
+	MSG("It is required that your private key files are NOT accessible by others", NULL, h_evidence,
+	  "authfile.c:sshkey_perm_ok() \"It is required that your private key files are NOT accessible by others.\""),
+	MSG("This private key will be ignored.", NULL, h_evidence,
+	  "authfile.c:sshkey_perm_ok() \"This private key will be ignored.\""),
+	MSG("Bad permissions. Try removing permissions for user", NULL, h_noise,
+	  "Win32-OpenSSH contrib/win32/win32compat/w32fileperm / authfile.c \"Bad permissions. Try removing permissions for user: %S on file %S.\" (names local accounts; the Permissions line carries the key)"),
+	MSG("Load key \"", "\": ", h_load_key,
+	  "sshconnect2.c:load_identity_file() \"Load key \\\"%s\\\": %s\" (7.4+)"),
+	MSG("no such identity: ", NULL, h_no_such_identity,
+	  "sshconnect2.c:load_identity_file() \"no such identity: %s: %s\""),
+	MSG("read_passphrase: ", NULL, h_read_passphrase,
+	  "readpass.c:read_passphrase() \"read_passphrase: can't open /dev/tty: %s\" and prompts"),
+	MSG("Enter passphrase for key ", NULL, h_passphrase_prompt,
+	  "sshconnect2.c:load_identity_file() \"Enter passphrase for key '%.100s': \""),
+	MSG("bad passphrase given", NULL, h_bad_passphrase,
+	  "sshconnect2.c:load_identity_file() \"bad passphrase given\""),
+	MSG("no passphrase given", NULL, h_no_passphrase,
+	  "sshconnect2.c:load_identity_file() \"no passphrase given, try next key\""),
+	/* -- authentication outcome -- */
+	MSG("we did not send a packet, disable method", NULL, h_method_over,
+	  "sshconnect2.c:userauth() \"we did not send a packet, disable method\""),
+	MSG("No more authentication methods to try.", NULL, h_method_over,
+	  "sshconnect2.c:userauth() \"No more authentication methods to try.\""),
+	MSG("we sent a ", " packet, wait for reply", h_noise,
+	  "sshconnect2.c:userauth_pubkey() \"we sent a %s packet, wait for reply\""),
+	MSG("Authenticated to ", NULL, h_authenticated,
+	  "sshconnect2.c:ssh_userauth2() \"Authenticated to %s ([%s]:%d) using \\\"%s\\\".\" (8.7+; 7.x-8.6 without using)"),
+	MSG("Authentication succeeded (", NULL, h_authenticated,
+	  "sshconnect2.c:input_userauth_success() \"Authentication succeeded (%s).\" (7.x)"),
+	MSG("Authenticated with partial success.", NULL, h_partial_success,
+	  "sshconnect2.c:input_userauth_failure() \"Authenticated with partial success.\" (7.4-8.x)"),
+	MSG("Authenticated using \"", "with partial success", h_partial_success,
+	  "sshconnect2.c:input_userauth_failure() \"Authenticated using \\\"%s\\\" with partial success.\" (8.9+)"),
+	MSG(NULL, "Permission denied (", h_permission_denied,
+	  "sshconnect2.c:ssh_userauth2() fatal \"%s@%s: Permission denied (%s).\" (7.6+) / \"Permission denied (%s).\" (7.4-7.5)"),
+	END("Authentication failed.", NULL, h_method_over, PERMISSION_DENIED, 2,
+	  "sshconnect1/2 \"Authentication failed.\""),
+	MSG("Permission denied, please try again.", NULL, h_evidence,
+	  "sshconnect2.c:input_userauth_failure() password retry prompt"),
+	/* -- the end of the connection -- */
+	MSG("Received disconnect from ", NULL, h_received_disconnect,
+	  "packet.c:ssh_packet_read_poll_seqnr() \"Received disconnect from %s port %d:%u: %.400s\""),
+	END("Disconnected from ", NULL, h_addr_port, DISCONNECTED, 1,
+	  "packet.c:sshpkt_fmt_connection_id() \"Disconnected from %s port %d\""),
+	END("Connection closed by ", NULL, h_addr_port, CONNECTION_CLOSED, 1,
+	  "packet.c:sshpkt_vfatal() \"Connection closed by %s port %d\""),
+	END("Connection reset by ", NULL, h_addr_port, CONNECTION_CLOSED, 1,
+	  "packet.c:sshpkt_vfatal() \"Connection reset by %s port %d\""),
+	END("ssh_dispatch_run_fatal: ", NULL, h_evidence, CONNECTION_CLOSED, 1,
+	  "packet.c:sshpkt_fatal() \"ssh_dispatch_run_fatal: %s\""),
+	END("Timeout, server ", "not responding", h_evidence, CONNECTION_CLOSED, 1,
+	  "clientloop.c:server_alive_check() \"Timeout, server %s not responding.\""),
+	MSG("kex_exchange_identification: ", NULL, h_exchange_ident,
+	  "kex.c:kex_exchange_identification() \"kex_exchange_identification: %s\" and \"banner line %zu: %s\" (8.0+)"),
+	MSG("ssh_exchange_identification: ", NULL, h_exchange_ident,
+	  "sshconnect.c:ssh_exchange_identification() \"ssh_exchange_identification: %s\" (7.x)"),
+	END("Unable to negotiate with ", NULL, h_addr_port, NEGOTIATION_FAILED, 2,
+	  "kex.c:kex_choose_conf()/sshpkt_fatal() \"Unable to negotiate with %s port %d: %s. Their offer: %s\""),
+	END("Server host key ", " not in HostKeyAlgorithms", h_evidence, NEGOTIATION_FAILED, 2,
+	  "sshconnect2.c \"Server host key %s not in HostKeyAlgorithms\""),
+	END("ssh: connect to host ", NULL, h_connect_to_host, CONNECT_FAILED, 2,
+	  "sshconnect.c:ssh_connect_direct() \"ssh: connect to host %s port %s: %s\""),
+	END("ssh: Could not resolve hostname ", NULL, h_evidence, CONNECT_FAILED, 2,
+	  "ssh.c:main() \"ssh: Could not resolve hostname %s: %s\""),
+	MSG("kex_input_ext_info: ", "server-sig-algs=<", h_server_sig_algs,
+	  "kex.c:kex_input_ext_info() \"%s=<%s>\" (7.4-9.5)"),
+	MSG("kex_ext_info_client_parse: ", "server-sig-algs=<", h_server_sig_algs,
+	  "kex.c:kex_ext_info_client_parse() \"%s=<%s>\" (9.6+)"),
+	MSG("get_agent_identities: agent returned ", NULL, h_evidence,
+	  "sshconnect2.c:get_agent_identities() \"agent returned %zu keys\""),
+};
+
+/* INFO lines (no "debugN: ") known to be the client's, tried after the table
+ * above only for them. */
+static const struct client_msg openssh_info_msgs[] = {
+	MSG("Warning: Permanently added ", NULL, h_noise,
+	  "hostfile.c/sshconnect.c \"Warning: Permanently added '%.200s' (%s) to the list of known hosts.\""),
+	MSG("Transferred: sent ", NULL, h_noise,
+	  "clientloop.c:client_loop() \"Transferred: sent %llu, received %llu bytes, in %.1f seconds\""),
+	MSG("Bytes per second: ", NULL, h_noise,
+	  "clientloop.c:client_loop() \"Bytes per second: sent %.1f, received %.1f\""),
+	MSG("client_loop: ", NULL, h_noise,
+	  "clientloop.c:client_loop() \"client_loop: send disconnect: %s\""),
+	MSG("@", NULL, h_warning_frame,
+	  "sshconnect.c/authfile.c warning block frame \"@@@@...@@@@\""),
+};
+
+/* m is the message without "debugN: ". */
+static enum msg_class
+handle_msg(struct parser *ps, const char *m, int level, unsigned lineno)
+{
+	enum msg_class c;
 
 	ps->mask = false;
 	if (ps->expect_hostkey_fp) {
@@ -921,561 +1838,20 @@ handle_msg(struct parser *ps, const char *m, int level, unsigned lineno)
 
 		ps->expect_hostkey_fp = false;
 		if (is_fingerprint(m, n)) {
-			strlcpy_n(r->hostkey_fp, sizeof(r->hostkey_fp), m, n);
-			return 2;
+			strlcpy_n(ps->r->hostkey_fp, sizeof(ps->r->hostkey_fp), m, n);
+			return MSG_EVIDENCE;
 		}
 	}
-
-	/* version banner: "OpenSSH_9.2p1 Debian-2+deb12u3, OpenSSL ..." (ssh.c main) */
-	if (startswith(m, "OpenSSH_") && strchr(m, ',')) {
-		if (!*r->version)
-			strlcpy_n(r->version, sizeof(r->version), m, strlen(m));
-		return 2;
-	}
-	if ((v = startswith(m, "Local version string SSH-2.0-"))) {
-		if (!*r->version)
-			strlcpy_n(r->version, sizeof(r->version), v, strlen(v));
-		return 2;
-	}
-	/* Remote protocol version %d.%d, remote software version %.100s */
-	if ((v = startswith(m, "Remote protocol version "))) {
-		if ((v = strstr(v, ", remote software version ")))
-			strlcpy_n(r->server_version, sizeof(r->server_version), v + 26, strlen(v + 26));
-		return 2;
-	}
-	/* Connecting to %.200s [%.100s] port %s. (sshconnect.c ssh_connect_direct) */
-	if ((v = startswith(m, "Connecting to "))) {
-		const char *lb = strstr(v, " ["), *rb = lb ? strstr(lb, "] port ") : NULL;
-		unsigned port;
-		char num[8];
-		size_t k2 = 0;
-
-		if (!lb || !rb)
-			return 1;
-		strlcpy_n(r->host, sizeof(r->host), v, (size_t)(lb - v));
-		strlcpy_n(r->addr, sizeof(r->addr), lb + 2, (size_t)(rb - lb - 2));
-		rb += 7;
-		while (k2 < sizeof(num) - 1 && isdigit((unsigned char)rb[k2])) {
-			num[k2] = rb[k2];
-			k2++;
-		}
-		num[k2] = '\0';
-		if (safe_atou(num, &port) >= 0 && port > 0 && port < 65536)
-			r->port = (uint16_t)port;
-		return 2;
-	}
-	/* Authenticating to %s:%d as '%s' (sshconnect.c ssh_login) */
-	if ((v = startswith(m, "Authenticating to "))) {
-		const char *as = strstr(v, " as '"), *colon, *q;
-		unsigned port;
-		char num[8];
-
-		if (!as)
-			return 1;
-		q = strrchr(as + 5, '\'');
-		if (!q)
-			return 1;
-		vis_decode(r->user, sizeof(r->user), as + 5, (size_t)(q - as - 5));
-		colon = memrchr(v, ':', (size_t)(as - v));
-		if (colon) {
-			if (!*r->host)
-				strlcpy_n(r->host, sizeof(r->host), v, (size_t)(colon - v));
-			if ((size_t)(as - colon - 1) < sizeof(num)) {
-				strlcpy_n(num, sizeof(num), colon + 1, (size_t)(as - colon - 1));
-				if (!r->port && safe_atou(num, &port) >= 0 && port > 0 && port < 65536)
-					r->port = (uint16_t)port;
-			}
-		}
-		return 2;
-	}
-	/* Server host key: %s %s (sshconnect.c verify_host_key) */
-	if ((v = startswith(m, "Server host key: "))) {
-		const char *sp = strchr(v, ' ');
-
-		if (sp) {
-			strlcpy_n(r->hostkey_type, sizeof(r->hostkey_type), v, (size_t)(sp - v));
-			strlcpy_n(r->hostkey_fp, sizeof(r->hostkey_fp), sp + 1, strcspn(sp + 1, " "));
-		}
-		return 2;
-	}
-	if (startswith(m, "Server host certificate: "))
-		return 2;
-	/* warn_changed_key / check_host_key block */
-	if (strstr(m, "REMOTE HOST IDENTIFICATION HAS CHANGED")) {
-		r->hostkey_changed = true;
-		return 2;
-	}
-	if (startswith(m, "The fingerprint for the ") && strstr(m, " key sent by the remote host is")) {
-		ps->expect_hostkey_fp = true;
-		return 2;
-	}
-	if (startswith(m, "Offending ") || startswith(m, "Host key for ") ||
-	    (startswith(m, "No ") && strstr(m, " host key is known for ")) ||
-	    (strstr(m, " host key for ") && strstr(m, " has changed and you have requested strict checking")))
-		return 2;
-	if (startswith(m, "Host key verification failed.")) {
-		set_result(ps, CR_HOSTKEY_FAILED, 2, m, lineno);
-		return 2;
-	}
-	/* ssh.c load_public_identity_files: identity file %s type %d */
-	if ((v = startswith(m, "identity file ")) || (v = startswith(m, "certificate file "))) {
-		const char *t = strstr(v, " type ");
-		char path[512];
-		bool cert = startswith(m, "certificate file ") != NULL;
-		size_t n;
-
-		if (!t)
-			return 1;
-		n = (size_t)(t - v);
-		vis_decode(path, sizeof(path), v, n);
-		n = strlen(path);
-		if (ends_with(path, n, "-cert")) {
-			cert = true;
-			path[n - 5] = '\0';
-		}
-		if (cert && streq(t + 6, "-1"))
-			return 2;       /* no certificate next to the key: not a candidate */
-		k = key_get(ps, NULL, NULL, path, cert, lineno);
-		if (k) {
-			if (!*k->source)
-				strlcpy_n(k->source, sizeof(k->source), path, strlen(path));
-			k->pubkey_missing = streq(t + 6, "-1");
-		}
-		return 2;
-	}
-	/* Warning: Identity file %s not accessible: %s. (ssh.c main, -i path) */
-	if ((v = startswith(m, "Warning: Identity file "))) {
-		const char *t = strstr(v, " not accessible: ");
-		char path[512];
-
-		if (!t)
-			return 1;
-		vis_decode(path, sizeof(path), v, (size_t)(t - v));
-		k = key_get(ps, NULL, NULL, path, false, lineno);
-		if (k) {
-			if (!*k->source)
-				strlcpy_n(k->source, sizeof(k->source), path, strlen(path));
-			k->explicit_file = true;
-			k->state = CKEY_NOT_LOADED;
-			key_problem(k, strstr(t, "No such file") ? CKP_MISSING : CKP_INVALID_FORMAT, m, lineno,
-				    false);
-		}
-		return 2;
-	}
-	/* pubkey_prepare: Will attempt key: %s (7.9+), key: %s (%p)%s%s (7.4-7.8 DEBUG2) */
-	if ((v = startswith(m, "Will attempt key: "))) {
-		parse_identity(v, &id);
-		(void)key_from_ident(ps, &id, lineno);
-		ps->mask = true;
-		ps->mask_off = (size_t)(v - m) + id.src_off;
-		ps->mask_len = id.src_len;
-		return 2;
-	}
-	if ((v = startswith(m, "key: ")) && (e = strstr(v, " (0x")) != NULL) {
-		char src[512];
-
-		vis_decode(src, sizeof(src), v, (size_t)(e - v));
-		k = key_get(ps, NULL, NULL, src, false, lineno);
-		if (k) {
-			if (!*k->source)
-				strlcpy_n(k->source, sizeof(k->source), src, strlen(src));
-			k->agent |= strstr(e, ", agent") != NULL;
-			k->explicit_file |= strstr(e, ", explicit") != NULL;
-		}
-		ps->mask = true;
-		ps->mask_off = (size_t)(v - m);
-		ps->mask_len = (size_t)(e - v);
-		return 2;
-	}
-	/* Skipping %s key %s - <reason> (pubkey_prepare) */
-	if ((v = startswith(m, "Skipping ")) && strstr(v, " key ") && (e = strstr(v, " - "))) {
-		const char *kk = strstr(v, " key ");
-		char tmp[LINE_CAP];
-
-		strlcpy_n(tmp, sizeof(tmp), kk + 5, (size_t)(e - kk - 5));
-		parse_identity(tmp, &id);
-		k = key_from_ident(ps, &id, lineno);
-		key_state(k, CKEY_SKIPPED);
-		key_problem(k, CKP_NOT_IN_ALGORITHMS, m, lineno, false);
-		ps->mask = true;
-		ps->mask_off = (size_t)(kk + 5 - m) + id.src_off;
-		ps->mask_len = id.src_len;
-		return 2;
-	}
-	if ((v = startswith(m, "Authentications that can continue: "))) {
-		k = cur_key(ps);
-		if (k && !ps->cur_replied) {
-			if (k->state == CKEY_OFFERED) {
-				k->state = CKEY_REJECTED;
-				k->offered = true;
-			} else if (k->state == CKEY_ACCEPTED)
-				k->signature_refused = true;
-			k->answer_line = lineno;
-			ps->cur_replied = true;
-		}
-		strlcpy_n(r->methods, sizeof(r->methods), v, strlen(v));
-		return 2;
-	}
-	if ((v = startswith(m, "Next authentication method: "))) {
-		finish_attempt(ps, lineno);
-		strlcpy_n(ps->method, sizeof(ps->method), v, strlen(v));
-		append_method(r->tried_methods, sizeof(r->tried_methods), v);
-		return 2;
-	}
-	/* Offering %s public key: %s (7.4-7.5), Offering public key: ... (7.6+) */
-	if ((v = startswith(m, "Offering public key: ")) ||
-	    (startswith(m, "Offering ") && (v = strstr(m, " public key: ")) && (v += 13))) {
-		parse_identity(v, &id);
-		if (!startswith(m, "Offering public key: ") && !*id.type) {
-			const char *t = m + 9, *te = strchr(t, ' ');
-
-			if (te && is_short_type(t, (size_t)(te - t)))
-				strlcpy_n(id.type, sizeof(id.type), t, (size_t)(te - t));
-		}
-		k = key_from_ident(ps, &id, lineno);
-		start_attempt(ps, k, false, lineno);
-		ps->mask = true;
-		ps->mask_off = (size_t)(v - m) + id.src_off;
-		ps->mask_len = id.src_len;
-		return 2;
-	}
-	if ((v = startswith(m, "Trying private key: "))) {
-		char src[512];
-
-		vis_decode(src, sizeof(src), v, strlen(v));
-		k = key_get(ps, NULL, NULL, src, false, lineno);
-		if (k && !*k->source)
-			strlcpy_n(k->source, sizeof(k->source), src, strlen(src));
-		start_attempt(ps, k, true, lineno);
-		return 2;
-	}
-	/* Server accepts key: %s (7.9+) / pkalg %s blen %u (7.4-7.8) */
-	if ((v = startswith(m, "Server accepts key: "))) {
-		if (startswith(v, "pkalg "))
-			k = cur_key(ps);
-		else {
-			parse_identity(v, &id);
-			k = key_from_ident(ps, &id, lineno);
-			ps->mask = true;
-			ps->mask_off = (size_t)(v - m) + id.src_off;
-			ps->mask_len = id.src_len;
-			if (k && key_index(ps, k) != ps->cur) {
-				finish_attempt(ps, lineno);
-				ps->cur = key_index(ps, k);
-			}
-		}
-		if (k) {
-			key_state(k, CKEY_ACCEPTED);
-			k->offered = true;
-			k->answer_line = lineno;
-			ps->last_accepted = key_index(ps, k);
-			ps->cur_replied = false;        /* now waiting for the signature's answer */
-			ps->cur_private = false;
-		}
-		return 2;
-	}
-	if ((v = startswith(m, "input_userauth_pk_ok: fp "))) {
-		k = cur_key(ps);
-		if (k && !*k->fingerprint && is_fingerprint(v, strlen(v)))
-			strlcpy_n(k->fingerprint, sizeof(k->fingerprint), v, strlen(v));
-		return 2;
-	}
-	if (startswith(m, "send_pubkey_test: no mutual signature algorithm")) {
-		k = cur_key(ps);
-		if (k) {
-			k->state = CKEY_SKIPPED;
-			k->offered = false;
-			key_problem(k, CKP_NO_MUTUAL_SIGNATURE, m, lineno, false);
-			ps->cur_replied = true;
-		}
-		return 2;
-	}
-	if ((v = startswith(m, "sign_and_send_pubkey: "))) {
-		k = cur_key(ps);
-		if (startswith(v, "no mutual signature")) {
-			key_problem(k, CKP_NO_MUTUAL_SIGNATURE, m, lineno, false);
-			return 2;
-		}
-		if (startswith(v, "signing failed")) {
-			key_problem(k, CKP_SIGN_FAILED, m, lineno, false);
-			return 2;
-		}
-		/* using %s with %s %s (8.9+) / %s %s (7.4-8.8): type and fp of the key signing */
-		if (k) {
-			const char *w = startswith(v, "using ") ? strstr(v, " with ") : NULL;
-			const char *t = w ? w + 6 : v, *sp = strchr(t, ' ');
-
-			if (sp && is_short_type(t, (size_t)(sp - t)) && is_fingerprint(sp + 1, strlen(sp + 1))) {
-				if (!*k->fingerprint)
-					strlcpy_n(k->fingerprint, sizeof(k->fingerprint), sp + 1, strlen(sp + 1));
-				if (!*k->type)
-					strlcpy_n(k->type, sizeof(k->type), t, (size_t)(sp - t));
-				return 2;
-			}
-		}
-		return 1;
-	}
-	if (startswith(m, "identity_sign: private key ")) {
-		key_problem(cur_key(ps), CKP_SIGN_FAILED, m, lineno, false);
-		return 2;
-	}
-	/* authfile.c sshkey_perm_ok block */
-	if (strstr(m, "WARNING: UNPROTECTED PRIVATE KEY FILE!"))
-		return 2;
-	if ((v = startswith(m, "Permissions ")) && (e = strstr(v, " are too open."))) {
-		const char *q1 = strchr(v, '\'');
-		char path[512];
-
-		if (q1 && q1 < e && e[-1] == '\'') {
-			vis_decode(path, sizeof(path), q1 + 1, (size_t)(e - 1 - q1 - 1));
-			k = key_get(ps, NULL, NULL, path, false, lineno);
-			if (k && !*k->source)
-				strlcpy_n(k->source, sizeof(k->source), path, strlen(path));
-			key_problem(k, CKP_BAD_PERMISSIONS, m, lineno, false);
-		}
-		return 2;
-	}
-	if (startswith(m, "It is required that your private key files are NOT accessible by others") ||
-	    startswith(m, "This private key will be ignored."))
-		return 2;
-	if (startswith(m, "Bad permissions. Try removing permissions for user"))
-		return 1;       /* names local accounts; the Permissions line carries the key */
-	/* sshconnect2.c load_identity_file: Load key "%s": %s */
-	if ((v = startswith(m, "Load key \"")) && (e = strstr(v, "\": "))) {
-		char path[512];
-		enum client_key_problem p;
-
-		vis_decode(path, sizeof(path), v, (size_t)(e - v));
-		e += 3;
-		if (strstr(e, "bad permissions"))
-			p = CKP_BAD_PERMISSIONS;
-		else if (strstr(e, "incorrect passphrase") || strstr(e, "bad passphrase"))
-			p = CKP_WRONG_PASSPHRASE;
-		else if (strstr(e, "No such file"))
-			p = CKP_MISSING;
-		else
-			p = CKP_INVALID_FORMAT;
-		k = key_get(ps, NULL, NULL, path, false, lineno);
-		if (k && !*k->source)
-			strlcpy_n(k->source, sizeof(k->source), path, strlen(path));
-		key_problem(k, p, m, lineno, false);
-		if (k && (k->state == CKEY_LISTED || (k->state == CKEY_OFFERED && !k->offered)))
-			k->state = CKEY_NOT_LOADED;
-		return 2;
-	}
-	/* no such identity: %s: %s */
-	if ((v = startswith(m, "no such identity: "))) {
-		const char *c = strstr(v, ": ");
-		char path[512];
-
-		if (!c)
-			return 1;
-		vis_decode(path, sizeof(path), v, (size_t)(c - v));
-		k = key_get(ps, NULL, NULL, path, false, lineno);
-		if (k && !*k->source)
-			strlcpy_n(k->source, sizeof(k->source), path, strlen(path));
-		key_problem(k, CKP_MISSING, m, lineno, false);
-		if (k && k->state != CKEY_USED && k->state != CKEY_ACCEPTED && k->state != CKEY_REJECTED) {
-			k->state = CKEY_NOT_LOADED;
-			k->offered = false;
-		}
-		return 2;
-	}
-	if ((v = startswith(m, "read_passphrase: "))) {
-		if (strstr(v, "can't open /dev/tty")) {
-			ps->tty_fail = true;
-			r->batch_mode = true;
-		} else
-			ps->prompts++;
-		return 2;
-	}
-	if (startswith(m, "Enter passphrase for key ")) {
-		ps->prompts++;
-		return 2;
-	}
-	if (startswith(m, "bad passphrase given")) {
-		ps->bad_pass = true;
-		key_problem(cur_key(ps), CKP_WRONG_PASSPHRASE, m, lineno, false);
-		return 2;
-	}
-	if (startswith(m, "no passphrase given")) {
-		key_problem(cur_key(ps), CKP_ENCRYPTED_NO_PROMPT, m, lineno, false);
-		if (ps->tty_fail)
-			r->batch_mode = true;
-		return 2;
-	}
-	if (startswith(m, "we did not send a packet, disable method") ||
-	    startswith(m, "No more authentication methods to try.")) {
-		finish_attempt(ps, lineno);
-		return 2;
-	}
-	if (startswith(m, "we sent a ") && strstr(m, " packet, wait for reply"))
-		return 1;
-	/* success: Authenticated to %s ([%s]:%d)[ using "%s"]. / Authentication succeeded (%s). */
-	if ((v = startswith(m, "Authenticated to ")) || (v = startswith(m, "Authentication succeeded ("))) {
-		const char *u = strstr(m, " using \"");
-		char meth[METHOD_MAX] = "";
-
-		if (u) {
-			u += 8;
-			strlcpy_n(meth, sizeof(meth), u, strcspn(u, "\""));
-		} else if (startswith(m, "Authentication succeeded ("))
-			strlcpy_n(meth, sizeof(meth), v, strcspn(v, ")"));
-		else
-			strlcpy_n(meth, sizeof(meth), ps->method, strlen(ps->method));
-		if (startswith(m, "Authenticated to ")) {
-			const char *lb = strstr(v, " ([");
-
-			if (lb) {
-				const char *rb = strstr(lb, "]:");
-				unsigned port;
-				char num[8];
-
-				if (!*r->host)
-					strlcpy_n(r->host, sizeof(r->host), v, (size_t)(lb - v));
-				if (rb) {
-					if (!*r->addr)
-						strlcpy_n(r->addr, sizeof(r->addr), lb + 3, (size_t)(rb - lb - 3));
-					strlcpy_n(num, sizeof(num), rb + 2, strcspn(rb + 2, ")"));
-					if (!r->port && safe_atou(num, &port) >= 0 && port > 0 && port < 65536)
-						r->port = (uint16_t)port;
-				}
-			}
-		}
-		if (streq(meth, "publickey") || startswith(meth, "publickey-")) {
-			k = cur_key(ps);
-			if (!k || !(k->state == CKEY_ACCEPTED || (k->state == CKEY_OFFERED && ps->cur_private)))
-				k = ps->last_accepted >= 0 ? &r->keys[ps->last_accepted] : k;
-			if (k) {
-				k->state = CKEY_USED;
-				k->offered = true;
-				if (!k->answer_line || k->answer_line < k->offer_line)
-					k->answer_line = lineno;
-			}
-		}
-		ps->cur_replied = true;
-		set_result(ps, CR_AUTHENTICATED, 2, m, lineno);
-		return 2;
-	}
-	if (startswith(m, "Authenticated with partial success.") ||
-	    (startswith(m, "Authenticated using \"") && strstr(m, "with partial success"))) {
-		r->partial_success = true;
-		k = cur_key(ps);
-		if (k && (k->state == CKEY_ACCEPTED || (k->state == CKEY_OFFERED && ps->cur_private))) {
-			k->state = CKEY_USED;
-			k->offered = true;
-			k->answer_line = lineno;
-		}
-		ps->cur_replied = true;
-		return 2;
-	}
-	/* failure: %s@%s: Permission denied (%s). (7.6+) / Permission denied (%s). */
-	if ((v = strstr(m, "Permission denied (")) && (v == m || (v >= m + 2 && v[-2] == ':' && v[-1] == ' '))) {
-		const char *cl = strchr(v, ')');
-
-		finish_attempt(ps, lineno);
-		if (cl)
-			strlcpy_n(r->denied_methods, sizeof(r->denied_methods), v + 19, (size_t)(cl - v - 19));
-		if (v != m) {
-			const char *at = memrchr(m, '@', (size_t)(v - m));
-
-			if (at && !*r->user)
-				vis_decode(r->user, sizeof(r->user), m, (size_t)(at - m));
-			if (at && !*r->host)
-				strlcpy_n(r->host, sizeof(r->host), at + 1, (size_t)(v - 2 - at - 1));
-		}
-		set_result(ps, CR_PERMISSION_DENIED, 2, m, lineno);
-		return 2;
-	}
-	if (startswith(m, "Authentication failed.")) {
-		finish_attempt(ps, lineno);
-		set_result(ps, CR_PERMISSION_DENIED, 2, m, lineno);
-		return 2;
-	}
-	if (startswith(m, "Permission denied, please try again."))
-		return 2;
-	/* Received disconnect from %s port %d:%u: %.400s */
-	if ((v = startswith(m, "Received disconnect from "))) {
-		take_addr_port(ps, v);
-		if (strstr(v, "Too many authentication failures"))
-			set_result(ps, CR_TOO_MANY_FAILURES, 2, m, lineno);
-		else
-			set_result(ps, CR_DISCONNECTED, 2, m, lineno);
-		return 2;
-	}
-	if ((v = startswith(m, "Disconnected from "))) {
-		take_addr_port(ps, v);
-		set_result(ps, CR_DISCONNECTED, 1, m, lineno);
-		return 2;
-	}
-	if ((v = startswith(m, "Connection closed by ")) || (v = startswith(m, "Connection reset by "))) {
-		take_addr_port(ps, v);
-		set_result(ps, CR_CONNECTION_CLOSED, 1, m, lineno);
-		return 2;
-	}
-	if (startswith(m, "ssh_dispatch_run_fatal: ") || (startswith(m, "Timeout, server ") &&
-							 strstr(m, "not responding"))) {
-		set_result(ps, CR_CONNECTION_CLOSED, 1, m, lineno);
-		return 2;
-	}
-	/* kex_exchange_identification: ... (8.0+) / ssh_exchange_identification: ... (7.x) */
-	if ((v = startswith(m, "kex_exchange_identification: ")) ||
-	    (v = startswith(m, "ssh_exchange_identification: "))) {
-		const char *b = startswith(v, "banner line ");
-
-		if (b) {
-			b = strstr(b, ": ");
-			if (b)
-				vis_decode(r->banner, sizeof(r->banner), b + 2, strlen(b + 2));
-			return 2;
-		}
-		set_result(ps, CR_BANNER_FAILED, 2, m, lineno);
-		return 2;
-	}
-	/* Unable to negotiate with %s port %d: %s. Their offer: %s */
-	if ((v = startswith(m, "Unable to negotiate with "))) {
-		take_addr_port(ps, v);
-		set_result(ps, CR_NEGOTIATION_FAILED, 2, m, lineno);
-		return 2;
-	}
-	if (startswith(m, "Server host key ") && strstr(m, " not in HostKeyAlgorithms")) {
-		set_result(ps, CR_NEGOTIATION_FAILED, 2, m, lineno);
-		return 2;
-	}
-	/* ssh: connect to host %s port %s: %s */
-	if ((v = startswith(m, "ssh: connect to host "))) {
-		if (!*r->host)
-			strlcpy_n(r->host, sizeof(r->host), v, strcspn(v, " "));
-		take_addr_port(ps, v);
-		set_result(ps, CR_CONNECT_FAILED, 2, m, lineno);
-		return 2;
-	}
-	if (startswith(m, "ssh: Could not resolve hostname ")) {
-		set_result(ps, CR_CONNECT_FAILED, 2, m, lineno);
-		return 2;
-	}
-	if ((v = strstr(m, "server-sig-algs=<")) && (startswith(m, "kex_input_ext_info: ") ||
-						      startswith(m, "kex_ext_info_client_parse: "))) {
-		v += 17;
-		strlcpy_n(r->server_sig_algs, sizeof(r->server_sig_algs), v, strcspn(v, ">"));
-		return 2;
-	}
-	if ((v = startswith(m, "get_agent_identities: agent returned ")))
-		return 2;
+	c = msg_dispatch(ps, openssh_msgs, ELEMENTSOF(openssh_msgs), m, lineno, MSG_NEXT);
+	if (c != MSG_NEXT)
+		return c;
 	if (level > 0)
-		return 1;
-	/* INFO lines of no interest */
-	if (startswith(m, "Warning: Permanently added ") || startswith(m, "Transferred: sent ") ||
-	    startswith(m, "Bytes per second: ") || startswith(m, "client_loop: "))
-		return 1;
-	if (m[0] == '@' && strspn(m, "@") == strlen(m) && strlen(m) >= 20)
-		return 2;       /* frame of the warning blocks */
-	return 0;
+		return MSG_NOISE;
+	return msg_dispatch(ps, openssh_info_msgs, ELEMENTSOF(openssh_info_msgs), m, lineno, MSG_NOT_CLIENT);
 }
-
 /* The remote session's own complaints, printed on the client's terminal
  * after "Authenticated to": nologin, or a shell that cannot be executed. */
-static int
+static enum msg_class
 session_failure(struct client_report *r, const char *m)
 {
 	size_t n = strlen(m);
@@ -1487,30 +1863,31 @@ session_failure(struct client_report *r, const char *m)
 	if (startswith(m, "This account is currently not available")) {
 		r->session_failure = 1;
 		strlcpy_n(r->session_text, sizeof r->session_text, m, n);
-		return 2;
+		return MSG_EVIDENCE;
 	}
 	if (m[0] != '/')
-		return 0;
+		return MSG_NOT_CLIENT;
 	for (size_t i = 0; i < ELEMENTSOF(exec_errors); i++) {
 		size_t l = strlen(exec_errors[i]);
 
 		if (n > l && streq(m + n - l, exec_errors[i])) {
 			r->session_failure = 2;
 			strlcpy_n(r->session_text, sizeof r->session_text, m, n);
-			return 2;
+			return MSG_EVIDENCE;
 		}
 	}
-	return 0;
+	return MSG_NOT_CLIENT;
 }
 
 /* One input line: strip decoration, find the message. Returns the class
- * (0/1/2) and the message (and "debugN: " prefix) for redact. */
-static int
+ * and the message (and "debugN: " prefix) for redact. */
+static enum msg_class
 process_line(struct parser *ps, char *line, unsigned lineno, const char **ret_msg, int *ret_level)
 {
 	char *s = strip_prefix(line), *d;
 	const char *pm;
-	int level = 0, c;
+	int level = 0;
+	enum msg_class c;
 
 	if (!startswith(s, "debug") && (d = strstr(s, "debug")) && (size_t)(d - s) < 80 &&
 	    d[5] >= '1' && d[5] <= '3' && d[6] == ':' && d[7] == ' ')
@@ -1527,12 +1904,13 @@ process_line(struct parser *ps, char *line, unsigned lineno, const char **ret_ms
 			pm++;
 		*ret_msg = pm;
 		*ret_level = -1;        /* keep the line as it was (s) */
-		c = handle_paramiko(ps, pm, lineno);
+		ps->r->paramiko = true;
+		c = msg_dispatch(ps, paramiko_msgs, ELEMENTSOF(paramiko_msgs), pm, lineno, MSG_NOISE);
 	} else
 		c = handle_msg(ps, s, level, lineno);
-	if (c == 0 && level == 0 && ps->r->result == CR_AUTHENTICATED && !ps->r->session_failure)
+	if (c == MSG_NOT_CLIENT && level == 0 && ps->r->result == CR_AUTHENTICATED && !ps->r->session_failure)
 		c = session_failure(ps->r, s);
-	if (c > 0) {
+	if (c != MSG_NOT_CLIENT) {
 		ps->r->n_recognised++;
 		if (!ps->r->first_line)
 			ps->r->first_line = lineno;
@@ -1826,10 +2204,11 @@ client_redact(const char *data, size_t len, struct buf *out)
 	parser_init(&ps, scratch);
 	while (next_line(&it, line, &n)) {
 		const char *msg;
-		int level, c;
+		enum msg_class c;
+		int level;
 
 		c = process_line(&ps, line, it.lineno, &msg, &level);
-		if (c != 2)
+		if (c != MSG_EVIDENCE)
 			continue;
 		if (level > 0) {
 			r = buf_printf(out, "debug%d: ", level);
