@@ -62,6 +62,61 @@ static const char *const result_table[_CR_MAX] = {
 	[CR_DISCONNECTED] = "disconnected",
 };
 
+/* tag: client-families */
+static const char *const family_table[_CF_MAX] = {
+	[CF_UNKNOWN] = "unknown",
+	[CF_OPENSSH_UNIX] = "openssh-unix",
+	[CF_OPENSSH_WINDOWS] = "openssh-windows",
+	[CF_PUTTY] = "putty",
+	[CF_PARAMIKO] = "paramiko",
+};
+
+/* tag: client-user-sources */
+static const char *const user_source_table[_CUS_MAX] = {
+	[CUS_NONE] = "none",
+	[CUS_AUTHENTICATING] = "authenticating",
+	[CUS_PUTTY] = "putty-username",
+	[CUS_DENIED] = "permission-denied",
+	[CUS_PROMPT] = "password-prompt",
+	[CUS_COMMAND_LINE] = "command-line",
+};
+
+/* tag: client-input-kinds */
+static const char *const input_kind_table[_CIK_MAX] = {
+	[CIK_UNKNOWN] = "unknown",
+	[CIK_CLIENT_LOG] = "client-log",
+	[CIK_EMPTY] = "empty",
+	[CIK_SERVER_LOG] = "server-log",
+	[CIK_KNOWN_HOSTS] = "known-hosts",
+	[CIK_PUBLIC_KEYS] = "public-keys",
+	[CIK_PRIVATE_KEY] = "private-key",
+	[CIK_BINARY] = "binary",
+};
+
+const char *
+client_family_to_string(enum client_family f)
+{
+	if ((int)f < 0 || f >= _CF_MAX)
+		return NULL;
+	return family_table[f];
+}
+
+const char *
+client_user_source_to_string(enum client_user_source s)
+{
+	if ((int)s < 0 || s >= _CUS_MAX)
+		return NULL;
+	return user_source_table[s];
+}
+
+const char *
+client_input_kind_to_string(enum client_input_kind k)
+{
+	if ((int)k < 0 || k >= _CIK_MAX)
+		return NULL;
+	return input_kind_table[k];
+}
+
 const char *
 client_key_state_to_string(enum client_key_state s)
 {
@@ -561,7 +616,33 @@ struct parser {
 	/* for redact: the span of a key comment in the message, to mask */
 	size_t mask_off, mask_len;
 	bool mask;
+	/* family evidence: lines taken by the OpenSSH and the PuTTY tables */
+	unsigned n_openssh, n_putty;
+	unsigned n_client_only;         /* client lines sshd never logs in the same words */
+	bool last_shared;               /* the row that took the last message is MF_SHARED */
+	bool expect_putty_hostkey;      /* PuTTY "Host key fingerprint is:" seen */
+	int putty_key;                  /* key of PuTTY's "Reading key file" / "Trying Pageant key", -1 none */
+	int in_private;                 /* inside a private key block: 1 PEM/OpenSSH, 2 PuTTY PPK */
 };
+
+/* Windows paths come as C:\\Users\\a/.ssh/id_rsa (ssh -v), C:/Users/a/.ssh/id_rsa
+ * (the ACL message) or as typed: slashes and backslashes alike, case
+ * ignored. Other paths compare exactly. */
+static bool
+same_path(const char *a, const char *b)
+{
+	if (streq(a, b))
+		return true;
+	if (!strchr(a, '\\') && !strchr(b, '\\') && !(isalpha((unsigned char)a[0]) && a[1] == ':'))
+		return false;
+	for (; *a && *b; a++, b++) {
+		bool sa = *a == '/' || *a == '\\', sb = *b == '/' || *b == '\\';
+
+		if (sa != sb || (!sa && tolower((unsigned char)*a) != tolower((unsigned char)*b)))
+			return false;
+	}
+	return *a == *b;
+}
 
 static bool
 key_is_cert(const char *type)
@@ -587,7 +668,7 @@ key_get(struct parser *ps, const char *fp, const char *type, const char *source,
 	if (source && *source)
 		for (size_t i = 0; i < r->n_keys; i++) {
 			k = &r->keys[i];
-			if (k->certificate == cert && streq(k->source, source) &&
+			if (k->certificate == cert && same_path(k->source, source) &&
 			    (!fp || !*fp || !*k->fingerprint || streq(k->fingerprint, fp)))
 				return k;
 		}
@@ -795,6 +876,21 @@ md5_hex_to_fp(const char *hex, size_t n, char out[FP_MAX])
 	out[o] = '\0';
 }
 
+/* A better source of the user name overrides a worse one; of two equal
+ * ones the first stays, but for the name actually sent (ssh -v's
+ * Authenticating, PuTTY's Using username), whose last word counts. */
+static void
+set_user(struct parser *ps, enum client_user_source src, const char *u, size_t n)
+{
+	struct client_report *r = ps->r;
+
+	if (r->user_source != CUS_NONE && *r->user &&
+	    (src > r->user_source || (src == r->user_source && src != CUS_AUTHENTICATING && src != CUS_PUTTY)))
+		return;
+	vis_decode(r->user, sizeof(r->user), u, n);
+	r->user_source = *r->user ? src : CUS_NONE;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Message table. Each row is one client message: the literal the message
  * starts with (prefix) and/or a literal that must occur in it (needle), the
@@ -822,11 +918,17 @@ struct client_msg {
 	const char *format;     /* the format string mirrored, where it lives, which versions */
 	enum client_result result;      /* set (at rank) when the handler takes the message, or CR_UNKNOWN */
 	int rank;               /* set_result() rank: 1 generic end, 2 specific */
+	unsigned flags;         /* MF_* */
 };
 
-#define MSG(pfx, ndl, h, fmt) { pfx, ndl, h, fmt, CR_UNKNOWN, 0 }
+/* sshd logs the same words (packet.c, kex.c are shared): a paste made of
+ * such lines and sshd lines is a server log, not a client's */
+#define MF_SHARED (1u << 0)
+
+#define MSG(pfx, ndl, h, fmt) { pfx, ndl, h, fmt, CR_UNKNOWN, 0, 0 }
 /* a message that ends the connection with a result */
-#define END(pfx, ndl, h, res, rank, fmt) { pfx, ndl, h, fmt, CR_##res, rank }
+#define END(pfx, ndl, h, res, rank, fmt) { pfx, ndl, h, fmt, CR_##res, rank, 0 }
+#define SHARED(pfx, ndl, h, res, rank, fmt) { pfx, ndl, h, fmt, CR_##res, rank, MF_SHARED }
 
 /* First row of rows[0..n) that matches m and whose handler takes it; dflt
  * when none does. */
@@ -850,6 +952,7 @@ msg_dispatch(struct parser *ps, const struct client_msg *rows, size_t n, const c
 			continue;
 		if (row->result != CR_UNKNOWN)
 			set_result(ps, row->result, row->rank, m, lineno);
+		ps->last_shared = (row->flags & MF_SHARED) != 0;
 		return c;
 	}
 	return dflt;
@@ -953,6 +1056,7 @@ h_pm_authentication(struct parser *ps, const char *m, const char *v, unsigned li
 		return MSG_NOISE;
 	strlcpy_n(meth, sizeof(meth), v, (size_t)(e - v));
 	if (startswith(e, ") successful!")) {
+		strlcpy_n(ps->r->succeeded_method, sizeof(ps->r->succeeded_method), meth, strlen(meth));
 		if (streq(meth, "publickey") && cur_key(ps)) {
 			cur_key(ps)->state = CKEY_USED;
 			cur_key(ps)->answer_line = lineno;
@@ -1064,7 +1168,7 @@ h_connecting(struct parser *ps, const char *m, const char *v, unsigned lineno)
 
 	(void)m, (void)lineno;
 	if (!lb || !rb)
-		return MSG_NOISE;
+		return MSG_NEXT;        /* PuTTY's "Connecting to ADDR port N" */
 	strlcpy_n(r->host, sizeof(r->host), v, (size_t)(lb - v));
 	strlcpy_n(r->addr, sizeof(r->addr), lb + 2, (size_t)(rb - lb - 2));
 	rb += 7;
@@ -1086,7 +1190,7 @@ h_authenticating(struct parser *ps, const char *m, const char *v, unsigned linen
 	q = strrchr(as + 5, '\'');
 	if (!q)
 		return MSG_NOISE;
-	vis_decode(r->user, sizeof(r->user), as + 5, (size_t)(q - as - 5));
+	set_user(ps, CUS_AUTHENTICATING, as + 5, (size_t)(q - as - 5));
 	colon = memrchr(v, ':', (size_t)(as - v));
 	if (colon) {
 		if (!*r->host)
@@ -1243,8 +1347,8 @@ h_skipping(struct parser *ps, const char *m, const char *v, unsigned lineno)
 	struct client_key *k;
 	struct ident id;
 
-	if (!kk)
-		return MSG_NEXT;
+	if (!kk || kk + 5 > e)
+		return MSG_NEXT;        /* not "Skipping %s key %s - %s" */
 	strlcpy_n(tmp, sizeof(tmp), kk + 5, (size_t)(e - kk - 5));
 	parse_identity(tmp, &id);
 	k = key_from_ident(ps, &id, lineno);
@@ -1355,10 +1459,25 @@ h_pk_ok_fp(struct parser *ps, const char *m, const char *v, unsigned lineno)
 	return MSG_EVIDENCE;
 }
 
+/* The key a problem line is about: the one in flight, else (an INFO paste
+ * has no Offering line) a key known only by this problem. */
+static struct client_key *
+key_for_problem(struct parser *ps, unsigned lineno)
+{
+	struct client_key *k = cur_key(ps);
+
+	if (k)
+		return k;
+	k = key_get(ps, NULL, NULL, NULL, false, lineno);
+	if (k)
+		k->state = CKEY_SKIPPED;
+	return k;
+}
+
 static enum msg_class
 h_no_mutual_test(struct parser *ps, const char *m, const char *v, unsigned lineno)
 {
-	struct client_key *k = cur_key(ps);
+	struct client_key *k = key_for_problem(ps, lineno);
 
 	(void)v;
 	if (k) {
@@ -1377,7 +1496,7 @@ h_sign_and_send(struct parser *ps, const char *m, const char *v, unsigned lineno
 	const char *w, *t, *sp;
 
 	if (startswith(v, "no mutual signature")) {
-		key_problem(k, CKP_NO_MUTUAL_SIGNATURE, m, lineno, false);
+		key_problem(k ? k : key_for_problem(ps, lineno), CKP_NO_MUTUAL_SIGNATURE, m, lineno, false);
 		return MSG_EVIDENCE;
 	}
 	if (startswith(v, "signing failed")) {
@@ -1549,6 +1668,7 @@ h_authenticated(struct parser *ps, const char *m, const char *v, unsigned lineno
 		strlcpy_n(meth, sizeof(meth), ps->method, strlen(ps->method));
 	if (startswith(m, "Authenticated to "))
 		take_authenticated_to(r, v);
+	strlcpy_n(r->succeeded_method, sizeof(r->succeeded_method), meth, strlen(meth));
 	if (streq(meth, "publickey") || startswith(meth, "publickey-")) {
 		k = cur_key(ps);
 		if (!k || !(k->state == CKEY_ACCEPTED || (k->state == CKEY_OFFERED && ps->cur_private)))
@@ -1596,8 +1716,8 @@ h_permission_denied(struct parser *ps, const char *m, const char *v, unsigned li
 	if (v != m) {
 		const char *at = memrchr(m, '@', (size_t)(v - m));
 
-		if (at && !*r->user)
-			vis_decode(r->user, sizeof(r->user), m, (size_t)(at - m));
+		if (at)
+			set_user(ps, CUS_DENIED, m, (size_t)(at - m));
 		if (at && !*r->host)
 			strlcpy_n(r->host, sizeof(r->host), at + 1, (size_t)(v - 2 - at - 1));
 	}
@@ -1669,6 +1789,272 @@ h_warning_frame(struct parser *ps, const char *m, const char *v, unsigned lineno
 	return MSG_NEXT;
 }
 
+/* ---- OpenSSH: who, where, on what (issue 16) ---- */
+
+static bool
+is_user_char(char c)
+{
+	return isalnum((unsigned char)c) || strchr("._-+$\\", c) || (unsigned char)c >= 0x80;
+}
+
+/* "U@H's password:" (sshconnect2.c userauth_passwd) or "(U@H) Prompt:"
+ * (sshconnect2.c input_userauth_info_req, 8.4+): u@h at s[0..n). */
+static bool
+take_user_at_host(struct parser *ps, const char *s, size_t n)
+{
+	const char *at = memrchr(s, '@', n);
+
+	if (!at || at == s || at + 1 == s + n)
+		return false;
+	for (const char *c = s; c < at; c++)
+		if (!is_user_char(*c))
+			return false;
+	for (const char *c = at + 1; c < s + n; c++)
+		if (*c == ' ' || *c == '\'' || *c == '(' || *c == ')')
+			return false;
+	set_user(ps, CUS_PROMPT, s, (size_t)(at - s));
+	if (!*ps->r->host)
+		strlcpy_n(ps->r->host, sizeof(ps->r->host), at + 1, (size_t)(s + n - at - 1));
+	return true;
+}
+
+static enum msg_class
+h_password_prompt(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)lineno;
+	return take_user_at_host(ps, m, (size_t)(v - m)) ? MSG_EVIDENCE : MSG_NEXT;
+}
+
+static enum msg_class
+h_kbdint_prompt(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *cl = strstr(v, ") ");
+
+	(void)lineno;
+	if (!cl || !strchr(cl + 2, ':'))
+		return MSG_NEXT;
+	return take_user_at_host(ps, v, (size_t)(cl - v)) ? MSG_EVIDENCE : MSG_NEXT;
+}
+
+/* Running on %s %s %s %s (10.0+ debug3, uname): the client's OS */
+static enum msg_class
+h_running_on(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)lineno;
+	if (startswith(v, "MINGW") || startswith(v, "MSYS") || startswith(v, "CYGWIN") || startswith(v, "Windows"))
+		ps->r->windows = true;
+	return MSG_NOISE;
+}
+
+/* Windows: "Bad permissions. Try removing permissions for user: ACCOUNT on
+ * file PATH." before the UNPROTECTED PRIVATE KEY FILE block. The line names
+ * local accounts: redact drops it (noise), the report keeps the account. */
+static enum msg_class
+h_bad_acl(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *on = strstr(v, " on file "), *acc = startswith(v, ": ");
+	char path[512];
+	size_t n;
+
+	ps->r->windows = true;
+	if (!on)
+		return MSG_NOISE;
+	if (acc && acc < on && !*ps->r->acl_account)
+		strlcpy_n(ps->r->acl_account, sizeof(ps->r->acl_account), acc, (size_t)(on - acc));
+	on += 9;
+	n = strlen(on);
+	if (n > 0 && on[n - 1] == '.')
+		n--;
+	vis_decode(path, sizeof(path), on, n);
+	key_problem(key_by_path(ps, path, lineno), CKP_BAD_PERMISSIONS, m, lineno, false);
+	return MSG_NOISE;
+}
+
+/* The command line typed, as the shell showed it: "$ ssh -p 2222 -i key
+ * u@h", "PS C:\Users\u> ssh.exe ...", "C:\>plink -P 22 u@h"; and OpenSSH
+ * 10.0's "Started with: ssh ...". Options that take an argument, per
+ * ssh.c's getopt string and plink's cmdline.c. */
+struct cmdline {
+	const char *p;
+	bool putty;
+};
+
+/* Next word of the command line into w (quotes removed); false at the end. */
+static bool
+cmd_word(struct cmdline *c, char *w, size_t cap)
+{
+	size_t o = 0;
+	char q = 0;
+
+	while (*c->p == ' ')
+		c->p++;
+	if (!*c->p)
+		return false;
+	for (; *c->p && (q || *c->p != ' '); c->p++) {
+		if (!q && (*c->p == '"' || *c->p == '\'')) {
+			q = *c->p;
+			continue;
+		}
+		if (q && *c->p == q) {
+			q = 0;
+			continue;
+		}
+		if (o + 1 < cap)
+			w[o++] = *c->p;
+	}
+	w[o] = '\0';
+	return true;
+}
+
+static void
+cmd_port(struct client_report *r, const char *s)
+{
+	if (!r->port)
+		r->port = parse_port(s, strlen(s));
+}
+
+/* One option of an OpenSSH command line: -p N, -l U, -o Port=N, -o User=U */
+static void
+cmd_openssh_option(struct parser *ps, char opt, const char *arg)
+{
+	const char *v;
+
+	if (opt == 'p')
+		cmd_port(ps->r, arg);
+	else if (opt == 'l')
+		set_user(ps, CUS_COMMAND_LINE, arg, strlen(arg));
+	else if (opt == 'o') {
+		if ((v = startswith(arg, "Port=")) || (v = startswith(arg, "Port ")) ||
+		    (v = startswith(arg, "port=")))
+			cmd_port(ps->r, v);
+		else if ((v = startswith(arg, "User=")) || (v = startswith(arg, "User ")) ||
+			 (v = startswith(arg, "user=")))
+			set_user(ps, CUS_COMMAND_LINE, v, strlen(v));
+	}
+}
+
+/* The destination: [ssh://][user@]host[:port] (the :port only in the URI) */
+static void
+cmd_destination(struct parser *ps, const char *d)
+{
+	const char *uri = startswith(d, "ssh://"), *at, *h;
+	char host[256];
+	size_t n;
+
+	if (uri)
+		d = uri;
+	at = strrchr(d, '@');
+	if (at && at > d)
+		set_user(ps, CUS_COMMAND_LINE, d, (size_t)(at - d));
+	h = at ? at + 1 : d;
+	n = strlen(h);
+	if (uri && *h != '[' && strchr(h, ':')) {
+		cmd_port(ps->r, strrchr(h, ':') + 1);
+		n = (size_t)(strrchr(h, ':') - h);
+	} else if (*h == '[' && strchr(h, ']')) {
+		const char *rb = strchr(h, ']');
+
+		if (uri && rb[1] == ':')
+			cmd_port(ps->r, rb + 2);
+		h++;
+		n = (size_t)(rb - h);
+	}
+	strlcpy_n(host, sizeof(host), h, n);
+	if (*host && !*ps->r->host)
+		strlcpy_n(ps->r->host, sizeof(ps->r->host), host, strlen(host));
+}
+
+static void
+parse_command_line(struct parser *ps, const char *args, bool putty)
+{
+	/* ssh.c: "1246ab:c:e:fgi:kl:m:no:p:qstvxAB:CD:E:F:GI:J:KL:MNO:P:Q:R:S:TVw:W:XYy" */
+	static const char ssh_arg[] = "bceilmopBDEFIJLOPQRSwW";
+	static const char *const plink_arg[] = {
+		"-P", "-l", "-i", "-pw", "-pwfile", "-hostkey", "-load", "-m", "-L", "-R", "-D", "-nc",
+		"-proxycmd", "-sercfg", "-sshlog", "-sshrawlog", "-cert", "-loghost", "-o",
+	};
+	struct cmdline c = { .p = args, .putty = putty };
+	char w[512], arg[512];
+
+	ps->r->command_line = true;
+	while (cmd_word(&c, w, sizeof(w))) {
+		if (w[0] != '-' || !w[1]) {
+			cmd_destination(ps, w);
+			return;
+		}
+		if (putty) {
+			size_t i;
+
+			for (i = 0; i < ELEMENTSOF(plink_arg); i++)
+				if (streq(w, plink_arg[i]))
+					break;
+			if (i == ELEMENTSOF(plink_arg) || !cmd_word(&c, arg, sizeof(arg)))
+				continue;
+			if (streq(w, "-P"))
+				cmd_port(ps->r, arg);
+			else if (streq(w, "-l"))
+				set_user(ps, CUS_COMMAND_LINE, arg, strlen(arg));
+			continue;
+		}
+		for (const char *o = w + 1; *o; o++) {
+			if (!strchr(ssh_arg, *o))
+				continue;
+			if (o[1])
+				cmd_openssh_option(ps, *o, o + 1);
+			else if (cmd_word(&c, arg, sizeof(arg)))
+				cmd_openssh_option(ps, *o, arg);
+			break;
+		}
+	}
+}
+
+/* A line holding the command typed, as the shell showed it: what precedes
+ * the program's name is nothing, a shell prompt (ending in "$", "#", "%",
+ * ">") or the program's directory; prose ("I ran ssh ...") is not. */
+static enum msg_class
+h_command_line(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	static const struct { const char *name; bool putty, exe; } progs[] = {
+		{ "ssh ", false, false }, { "ssh.exe ", false, true },
+		{ "plink ", true, false }, { "plink.exe ", true, true },
+	};
+
+	(void)v, (void)lineno;
+	for (size_t i = 0; i < ELEMENTSOF(progs); i++)
+		for (const char *p = m; (p = strstr(p, progs[i].name)); p++) {
+			const char *b = p, *e;
+
+			while (b > m && b[-1] != ' ' && b[-1] != '>')
+				b--;
+			if (b != p && !strchr("/\\", p[-1]))
+				continue;       /* "openssh ", "xssh " */
+			e = b;
+			while (e > m && e[-1] == ' ')
+				e--;
+			if (e > m && !strchr("$#>%", e[-1]))
+				continue;
+			/* PS C:\Users\u> / C:\> prompts, ssh.exe, C:\...\OpenSSH\ssh */
+			if (progs[i].exe || memchr(m, '\\', (size_t)(p - m)))
+				ps->r->windows = true;
+			parse_command_line(ps, p + strlen(progs[i].name), progs[i].putty);
+			/* not output of the client: alone it makes no client log (a
+			 * README's example); never in the excerpt (plink -pw PASSWORD) */
+			return MSG_NOT_CLIENT;
+		}
+	return MSG_NEXT;
+}
+
+static enum msg_class
+h_started_with(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *sp = strchr(v, ' ');
+
+	(void)m, (void)lineno;
+	if (sp)
+		parse_command_line(ps, sp + 1, false);
+	return MSG_NOISE;
+}
+
 /* OpenSSH client messages at every level (§4 of openssh-messages.md). The
  * file names are openssh-portable's; versions are those that print the
  * format (7.4 when it predates every version we read). */
@@ -1702,6 +2088,14 @@ static const struct client_msg openssh_msgs[] = {
 	  "sshconnect.c:check_host_key() \"%s host key for %.200s has changed and you have requested strict checking.\""),
 	END("Host key verification failed.", NULL, h_evidence, HOSTKEY_FAILED, 2,
 	  "sshconnect.c:verify_host_key() caller, ssh_login() \"Host key verification failed.\""),
+	MSG("Running on ", NULL, h_running_on,
+	  "ssh.c:main() \"Running on %s %s %s %s\" uname (10.0+ debug3)"),
+	MSG("Started with: ", NULL, h_started_with,
+	  "ssh.c:main() \"Started with: %s\" argv (10.0+ debug3)"),
+	MSG(NULL, "'s password:", h_password_prompt,
+	  "sshconnect2.c:userauth_passwd() \"%s@%s's password: \" (7.x \"%.30s@%.128s's password: \")"),
+	MSG("(", "@", h_kbdint_prompt,
+	  "sshconnect2.c:input_userauth_info_req() \"(%s@%s) %s\" (8.4+ keyboard-interactive prompt)"),
 	/* -- keys: loading, listing, offering -- */
 	MSG("identity file ", NULL, h_identity_file,
 	  "ssh.c:load_public_identity_files() \"identity file %s type %d\""),
@@ -1743,7 +2137,7 @@ static const struct client_msg openssh_msgs[] = {
 	  "authfile.c:sshkey_perm_ok() \"It is required that your private key files are NOT accessible by others.\""),
 	MSG("This private key will be ignored.", NULL, h_evidence,
 	  "authfile.c:sshkey_perm_ok() \"This private key will be ignored.\""),
-	MSG("Bad permissions. Try removing permissions for user", NULL, h_noise,
+	MSG("Bad permissions. Try removing permissions for user", NULL, h_bad_acl,
 	  "Win32-OpenSSH contrib/win32/win32compat/w32fileperm / authfile.c \"Bad permissions. Try removing permissions for user: %S on file %S.\" (names local accounts; the Permissions line carries the key)"),
 	MSG("Load key \"", "\": ", h_load_key,
 	  "sshconnect2.c:load_identity_file() \"Load key \\\"%s\\\": %s\" (7.4+)"),
@@ -1779,23 +2173,23 @@ static const struct client_msg openssh_msgs[] = {
 	MSG("Permission denied, please try again.", NULL, h_evidence,
 	  "sshconnect2.c:input_userauth_failure() password retry prompt"),
 	/* -- the end of the connection -- */
-	MSG("Received disconnect from ", NULL, h_received_disconnect,
+	SHARED("Received disconnect from ", NULL, h_received_disconnect, UNKNOWN, 0,
 	  "packet.c:ssh_packet_read_poll_seqnr() \"Received disconnect from %s port %d:%u: %.400s\""),
-	END("Disconnected from ", NULL, h_addr_port, DISCONNECTED, 1,
+	SHARED("Disconnected from ", NULL, h_addr_port, DISCONNECTED, 1,
 	  "packet.c:sshpkt_fmt_connection_id() \"Disconnected from %s port %d\""),
-	END("Connection closed by ", NULL, h_addr_port, CONNECTION_CLOSED, 1,
+	SHARED("Connection closed by ", NULL, h_addr_port, CONNECTION_CLOSED, 1,
 	  "packet.c:sshpkt_vfatal() \"Connection closed by %s port %d\""),
-	END("Connection reset by ", NULL, h_addr_port, CONNECTION_CLOSED, 1,
+	SHARED("Connection reset by ", NULL, h_addr_port, CONNECTION_CLOSED, 1,
 	  "packet.c:sshpkt_vfatal() \"Connection reset by %s port %d\""),
-	END("ssh_dispatch_run_fatal: ", NULL, h_evidence, CONNECTION_CLOSED, 1,
+	SHARED("ssh_dispatch_run_fatal: ", NULL, h_evidence, CONNECTION_CLOSED, 1,
 	  "packet.c:sshpkt_fatal() \"ssh_dispatch_run_fatal: %s\""),
 	END("Timeout, server ", "not responding", h_evidence, CONNECTION_CLOSED, 1,
 	  "clientloop.c:server_alive_check() \"Timeout, server %s not responding.\""),
-	MSG("kex_exchange_identification: ", NULL, h_exchange_ident,
+	SHARED("kex_exchange_identification: ", NULL, h_exchange_ident, UNKNOWN, 0,
 	  "kex.c:kex_exchange_identification() \"kex_exchange_identification: %s\" and \"banner line %zu: %s\" (8.0+)"),
-	MSG("ssh_exchange_identification: ", NULL, h_exchange_ident,
+	SHARED("ssh_exchange_identification: ", NULL, h_exchange_ident, UNKNOWN, 0,
 	  "sshconnect.c:ssh_exchange_identification() \"ssh_exchange_identification: %s\" (7.x)"),
-	END("Unable to negotiate with ", NULL, h_addr_port, NEGOTIATION_FAILED, 2,
+	SHARED("Unable to negotiate with ", NULL, h_addr_port, NEGOTIATION_FAILED, 2,
 	  "kex.c:kex_choose_conf()/sshpkt_fatal() \"Unable to negotiate with %s port %d: %s. Their offer: %s\""),
 	END("Server host key ", " not in HostKeyAlgorithms", h_evidence, NEGOTIATION_FAILED, 2,
 	  "sshconnect2.c \"Server host key %s not in HostKeyAlgorithms\""),
@@ -1824,6 +2218,381 @@ static const struct client_msg openssh_info_msgs[] = {
 	  "clientloop.c:client_loop() \"client_loop: send disconnect: %s\""),
 	MSG("@", NULL, h_warning_frame,
 	  "sshconnect.c/authfile.c warning block frame \"@@@@...@@@@\""),
+	MSG(NULL, "ssh", h_command_line,
+	  "the command typed: \"$ ssh [options] [user@]host\", \"PS C:\\> ssh.exe ...\""),
+	MSG(NULL, "plink", h_command_line,
+	  "the command typed: \"C:\\> plink [options] [user@]host\""),
+};
+
+/* ---- PuTTY / plink event log ---- */
+
+/* "Reading key file \"PATH\"": the configured key (userauth2-client.c) */
+static enum msg_class
+h_putty_key_file(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	size_t n = strcspn(v, "\"");
+	char path[512];
+	struct client_key *k;
+
+	(void)m;
+	strlcpy_n(path, sizeof(path), v, n);
+	k = key_by_path(ps, path, lineno);
+	if (k)
+		k->explicit_file = true;
+	ps->putty_key = key_index(ps, k);
+	if (isalpha((unsigned char)path[0]) && path[1] == ':')
+		ps->r->windows = true;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_putty_pageant_key(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	char src[64];
+	struct client_key *k;
+
+	(void)m;
+	snprintf(src, sizeof(src), "Pageant key #%.8s", v);
+	k = key_by_path(ps, src, lineno);
+	if (k)
+		k->agent = true;
+	ps->putty_key = key_index(ps, k);
+	return MSG_EVIDENCE;
+}
+
+static struct client_key *
+putty_key(struct parser *ps, unsigned lineno)
+{
+	if (ps->putty_key < 0)
+		ps->putty_key = key_index(ps, key_by_path(ps, "(PuTTY key)", lineno));
+	return ps->putty_key >= 0 ? &ps->r->keys[ps->putty_key] : NULL;
+}
+
+static enum msg_class
+h_putty_key_unusable(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_key *k = putty_key(ps, lineno);
+
+	(void)v;
+	if (k && k->state == CKEY_LISTED)
+		k->state = CKEY_NOT_LOADED;
+	key_problem(k, strstr(m, "passphrase") ? CKP_WRONG_PASSPHRASE : CKP_INVALID_FORMAT, m, lineno, false);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_putty_username(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)lineno;
+	set_user(ps, CUS_PUTTY, v, strcspn(v, "\""));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_putty_looking_up(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)lineno;
+	if (!*ps->r->host)
+		strlcpy_n(ps->r->host, sizeof(ps->r->host), v, strcspn(v, "\""));
+	return MSG_EVIDENCE;
+}
+
+/* "Connecting to ADDR port N" (utils/backend_socket_log.c) */
+static enum msg_class
+h_putty_connecting(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *p = strstr(v, " port ");
+	uint16_t port;
+
+	(void)m, (void)lineno;
+	if (!p || (size_t)(p - v) >= ADDR_MAX || strchr(v, ' ') != p)
+		return MSG_NOISE;
+	strlcpy_n(ps->r->addr, sizeof(ps->r->addr), v, (size_t)(p - v));
+	port = parse_port(p + 6, strlen(p + 6));
+	if (port)
+		ps->r->port = port;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_putty_version(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	char *dst = startswith(m, "We claim") ? ps->r->version : ps->r->server_version;
+	const char *sw = strchr(v, '-') ? strchr(strchr(v, '-') + 1, '-') : NULL;
+
+	(void)lineno;
+	/* SSH-2.0-SOFTWARE: the software part, as OpenSSH's "remote software version" */
+	if (startswith(v, "SSH-") && sw)
+		v = sw + 1;
+	strlcpy_n(dst, sizeof(ps->r->version), v, strlen(v));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_putty_hostkey_follows(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)v, (void)lineno;
+	ps->expect_putty_hostkey = true;
+	return MSG_EVIDENCE;
+}
+
+/* the line after "Host key fingerprint is:": "ssh-ed25519 255 SHA256:..." or
+ * (before 0.75) "ssh-rsa 2048 12:34:...:ef" */
+static bool
+putty_hostkey_line(struct parser *ps, const char *m)
+{
+	struct client_report *r = ps->r;
+	const char *sp = strchr(m, ' '), *fp = sp ? strchr(sp + 1, ' ') : NULL;
+	size_t n;
+
+	ps->expect_putty_hostkey = false;
+	if (!sp || !fp || (size_t)(sp - m) >= sizeof(r->hostkey_type))
+		return false;
+	fp++;
+	n = strcspn(fp, " ");
+	if (is_fingerprint(fp, n))
+		strlcpy_n(r->hostkey_fp, sizeof(r->hostkey_fp), fp, n);
+	else if (n == 47 && fp[2] == ':') {
+		char md5[FP_MAX];
+
+		snprintf(md5, sizeof(md5), "MD5:%.47s", fp);
+		if (!is_fingerprint(md5, strlen(md5)))
+			return false;
+		strlcpy_n(r->hostkey_fp, sizeof(r->hostkey_fp), md5, strlen(md5));
+	} else
+		return false;
+	strlcpy_n(r->hostkey_type, sizeof(r->hostkey_type), m, (size_t)(sp - m));
+	return true;
+}
+
+static enum msg_class
+h_putty_offered(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)v;
+	start_attempt(ps, putty_key(ps, lineno), false, lineno);
+	strlcpy_n(ps->method, sizeof(ps->method), "publickey", strlen("publickey"));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_putty_key_accepted(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_key *k = cur_key(ps);
+
+	(void)m, (void)v;
+	if (k) {
+		key_state(k, CKEY_ACCEPTED);
+		k->offered = true;
+		k->answer_line = lineno;
+		ps->last_accepted = key_index(ps, k);
+		ps->cur_replied = false;
+	}
+	return MSG_EVIDENCE;
+}
+
+/* "Server refused our key" (printed twice by plink -v: event and console) */
+static enum msg_class
+h_putty_key_refused(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_key *k = cur_key(ps);
+
+	(void)m, (void)v;
+	if (k && !ps->cur_replied) {
+		key_state(k, CKEY_REJECTED);
+		k->offered = true;
+		k->answer_line = lineno;
+		ps->cur_replied = true;
+	}
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_putty_signature_refused(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_key *k = cur_key(ps);
+
+	(void)m, (void)v;
+	if (k && !ps->cur_replied) {
+		k->signature_refused = true;
+		k->answer_line = lineno;
+		ps->cur_replied = true;
+	}
+	return MSG_EVIDENCE;
+}
+
+/* "Sent password", "Attempting keyboard-interactive authentication", ... */
+static enum msg_class
+h_putty_method(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *meth = strstr(m, "keyboard-interactive") ? "keyboard-interactive" :
+			   strstr(m, "GSSAPI") || strstr(m, "gssapi") ? "gssapi-with-mic" : "password";
+
+	(void)v;
+	finish_attempt(ps, lineno);
+	if (!streq(ps->method, meth))
+		append_method(ps->r->tried_methods, sizeof(ps->r->tried_methods), meth);
+	strlcpy_n(ps->method, sizeof(ps->method), meth, strlen(meth));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_putty_access_granted(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_key *k = cur_key(ps);
+
+	(void)m, (void)v;
+	if (streq(ps->method, "publickey") && k) {
+		k->state = CKEY_USED;
+		k->offered = true;
+		k->answer_line = lineno;
+	}
+	ps->cur_replied = true;
+	strlcpy_n(ps->r->succeeded_method, sizeof(ps->r->succeeded_method), ps->method, strlen(ps->method));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_putty_partial(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)v, (void)lineno;
+	ps->r->partial_success = true;
+	return MSG_EVIDENCE;
+}
+
+/* "No supported authentication methods available (server sent: M)" */
+static enum msg_class
+h_putty_no_methods(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *s = strstr(v, "(server sent: ");
+
+	finish_attempt(ps, lineno);
+	if (s) {
+		s += 14;
+		strlcpy_n(ps->r->denied_methods, sizeof(ps->r->denied_methods), s, strcspn(s, ")"));
+	}
+	(void)m;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_putty_batch(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)v;
+	finish_attempt(ps, lineno);
+	ps->r->batch_mode = true;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_putty_hostkey_changed(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)v, (void)lineno;
+	ps->r->hostkey_changed = true;
+	return MSG_EVIDENCE;
+}
+
+/* PuTTY 0.7x-0.8x: ssh/userauth2-client.c, ssh/transport2.c, ssh/kex2-client.c,
+ * utils/backend_socket_log.c, proxy/proxy.c; lines as `plink -v` prints them
+ * and as the Event Log window shows them (after a date and time). */
+static const struct client_msg putty_msgs[] = {
+	MSG("Looking up host \"", NULL, h_putty_looking_up,
+	  "proxy.c \"Looking up host \\\"%s\\\"%s for %s\""),
+	MSG("Connecting to ", NULL, h_putty_connecting,
+	  "backend_socket_log.c \"Connecting to %s port %d\""),
+	END("Failed to connect to ", NULL, h_evidence, CONNECT_FAILED, 2,
+	  "backend_socket_log.c \"Failed to connect to %s: %s\""),
+	MSG("Connected to ", NULL, h_noise,
+	  "backend_socket_log.c \"Connected to %s\""),
+	MSG("We claim version: ", NULL, h_putty_version,
+	  "ssh/verstring.c \"We claim version: %s\""),
+	MSG("Remote version: ", NULL, h_putty_version,
+	  "ssh/verstring.c \"Remote version: %s\""),
+	MSG("Using SSH protocol version ", NULL, h_noise,
+	  "ssh/verstring.c \"Using SSH protocol version %d\""),
+	MSG("Host key fingerprint is:", NULL, h_putty_hostkey_follows,
+	  "ssh/kex2-client.c \"Host key fingerprint is:\" then \"%s\" (type bits fingerprint)"),
+	MSG(NULL, "does not match the one PuTTY has cached", h_putty_hostkey_changed,
+	  "console.c/dialog \"WARNING - POTENTIAL SECURITY BREACH!\" ... \"The host key does not match the one PuTTY has cached for this server\""),
+	MSG("Reading key file \"", NULL, h_putty_key_file,
+	  "ssh/userauth2-client.c \"Reading key file \\\"%s\\\"\""),
+	MSG("Unable to load key", NULL, h_putty_key_unusable,
+	  "ssh/userauth2-client.c \"Unable to load key (%s)\" / \"Unable to load key file \\\"%s\\\" (%s)\""),
+	MSG("Unable to use this key file (", NULL, h_putty_key_unusable,
+	  "ssh/userauth2-client.c \"Unable to use this key file (%s)\""),
+	MSG("Unable to use key file \"", NULL, h_putty_key_unusable,
+	  "ssh/userauth2-client.c \"Unable to use key file \\\"%s\\\" (%s)\""),
+	MSG("Unable to load private key (", NULL, h_putty_key_unusable,
+	  "ssh/userauth2-client.c \"Unable to load private key (%s)\""),
+	MSG("Cannot use this private key (", NULL, h_putty_key_unusable,
+	  "ssh/userauth2-client.c \"Cannot use this private key (%s)\""),
+	MSG("Key file contains public key only", NULL, h_putty_key_unusable,
+	  "ssh/userauth2-client.c \"Key file contains public key only\""),
+	MSG("Wrong passphrase", NULL, h_putty_key_unusable,
+	  "ssh/userauth2-client.c \"Wrong passphrase\""),
+	MSG("Using username \"", NULL, h_putty_username,
+	  "ssh/userauth2-client.c \"Using username \\\"%s\\\".\""),
+	MSG("Pageant is running", NULL, h_evidence,
+	  "ssh/userauth2-client.c \"Pageant is running. Requesting keys.\""),
+	MSG("Pageant has ", NULL, h_evidence,
+	  "ssh/userauth2-client.c \"Pageant has %zu SSH-2 keys\""),
+	MSG("Trying Pageant key #", NULL, h_putty_pageant_key,
+	  "ssh/userauth2-client.c \"Trying Pageant key #%zu\""),
+	MSG("Offered public key", NULL, h_putty_offered,
+	  "ssh/userauth2-client.c \"Offered public key\""),
+	MSG("Offer of public key accepted", NULL, h_putty_key_accepted,
+	  "ssh/userauth2-client.c \"Offer of public key accepted\""),
+	MSG("Server refused our key", NULL, h_putty_key_refused,
+	  "ssh/userauth2-client.c \"Server refused our key\""),
+	MSG("Authenticating with public key \"", NULL, h_evidence,
+	  "ssh/userauth2-client.c \"Authenticating with public key \\\"%s\\\"\""),
+	MSG("Sent public key signature", NULL, h_evidence,
+	  "ssh/userauth2-client.c \"Sent public key signature\""),
+	MSG("Sending Pageant's response", NULL, h_evidence,
+	  "ssh/userauth2-client.c \"Sending Pageant's response\""),
+	MSG("Server refused public-key signature", NULL, h_putty_signature_refused,
+	  "ssh/userauth2-client.c \"Server refused public-key signature despite accepting key!\""),
+	MSG("Sent password", NULL, h_putty_method,
+	  "ssh/userauth2-client.c \"Sent password\""),
+	MSG("Sent new password", NULL, h_putty_method,
+	  "ssh/userauth2-client.c \"Sent new password\""),
+	MSG("Attempting keyboard-interactive authentication", NULL, h_putty_method,
+	  "ssh/userauth2-client.c \"Attempting keyboard-interactive authentication\""),
+	MSG("Attempting GSSAPI authentication", NULL, h_putty_method,
+	  "ssh/userauth2-client.c \"Attempting GSSAPI authentication\""),
+	END("Password authentication failed", NULL, h_evidence, PERMISSION_DENIED, 1,
+	  "ssh/userauth2-client.c \"Password authentication failed\""),
+	END("Keyboard-interactive authentication failed", NULL, h_evidence, PERMISSION_DENIED, 1,
+	  "ssh/userauth2-client.c \"Keyboard-interactive authentication failed\""),
+	END("Access denied", NULL, h_evidence, PERMISSION_DENIED, 1,
+	  "ssh/userauth2-client.c \"Access denied\" (console)"),
+	END("Access granted", NULL, h_putty_access_granted, AUTHENTICATED, 2,
+	  "ssh/userauth2-client.c \"Access granted\""),
+	MSG("Further authentication required", NULL, h_putty_partial,
+	  "ssh/userauth2-client.c \"Further authentication required\""),
+	END(NULL, "No supported authentication methods available", h_putty_no_methods, PERMISSION_DENIED, 2,
+	  "ssh/userauth2-client.c \"No supported authentication methods available (server sent: %s)\""),
+	END(NULL, "Cannot answer interactive prompts in batch mode", h_putty_batch, PERMISSION_DENIED, 1,
+	  "console.c \"Cannot answer interactive prompts in batch mode\""),
+	END(NULL, "Remote side unexpectedly closed network connection", h_evidence, CONNECTION_CLOSED, 1,
+	  "ssh/bpp2.c, verstring.c \"Remote side unexpectedly closed network connection\""),
+	END(NULL, "Server unexpectedly closed network connection", h_evidence, CONNECTION_CLOSED, 1,
+	  "PuTTY before 0.71 \"Server unexpectedly closed network connection\""),
+	END(NULL, "Remote side sent disconnect message", h_evidence, DISCONNECTED, 1,
+	  "ssh/transport2.c \"Remote side sent disconnect message\\ntype %d (%s):\\n\\\"%.*s\\\"\""),
+	END("\"Too many authentication failures", NULL, h_evidence, TOO_MANY_FAILURES, 2,
+	  "ssh/transport2.c the disconnect message's text, on its own line"),
+	END(NULL, "Network error: ", h_evidence, CONNECT_FAILED, 2,
+	  "network errors \"Network error: Connection refused\" / \"... timed out\""),
+	MSG("Remote debug message: ", NULL, h_noise,
+	  "ssh/transport2.c \"Remote debug message: %.*s\" (names server paths)"),
+	MSG("Initialised ", NULL, h_noise, "ssh/transport2.c \"Initialised %s outbound/inbound encryption/MAC\""),
+	MSG("Doing ", NULL, h_noise, "ssh/kex2-client.c \"Doing %s key exchange ...\""),
+	MSG("Opening main session channel", NULL, h_noise, "ssh/mainchan.c"),
+	MSG("Opened main channel", NULL, h_noise, "ssh/mainchan.c"),
+	MSG("Started a shell/command", NULL, h_noise, "ssh/mainchan.c"),
+	MSG("Session sent command exit status ", NULL, h_noise, "ssh/mainchan.c"),
+	MSG("Main session channel closed", NULL, h_noise, "ssh/mainchan.c"),
+	MSG("All channels closed", NULL, h_noise, "ssh/connection2.c"),
 };
 
 /* m is the message without "debugN: ". */
@@ -1842,13 +2611,214 @@ handle_msg(struct parser *ps, const char *m, int level, unsigned lineno)
 			return MSG_EVIDENCE;
 		}
 	}
+	if (ps->expect_putty_hostkey && level == 0 && putty_hostkey_line(ps, m)) {
+		ps->n_putty++;
+		return MSG_EVIDENCE;
+	}
 	c = msg_dispatch(ps, openssh_msgs, ELEMENTSOF(openssh_msgs), m, lineno, MSG_NEXT);
-	if (c != MSG_NEXT)
+	if (c != MSG_NEXT) {
+		ps->n_openssh++;
 		return c;
+	}
 	if (level > 0)
 		return MSG_NOISE;
+	c = msg_dispatch(ps, putty_msgs, ELEMENTSOF(putty_msgs), m, lineno, MSG_NEXT);
+	if (c != MSG_NEXT) {
+		ps->n_putty++;
+		return c;
+	}
 	return msg_dispatch(ps, openssh_info_msgs, ELEMENTSOF(openssh_info_msgs), m, lineno, MSG_NOT_CLIENT);
 }
+/* ------------------------------------------------------------------------ */
+/* What the input is: server lines, secrets, other kinds of text */
+
+static bool looks_like_keytype(const char *t, size_t n);
+
+/* sshd's own lines: a syslog/journal header naming sshd, a "[preauth]"
+ * suffix, or (INFO, without "debugN: ") a message only sshd logs (auth.c
+ * auth_log(), sshd.c, auth2.c, pam_unix). The client tables never see them. */
+static bool
+is_server_line(const char *line, const char *msg, int level)
+{
+	static const char *const idents[] = { "sshd[", "sshd-session[", "sshd-auth[" };
+	static const char *const msgs[] = {
+		"Accepted ", "Failed password for ", "Failed publickey for ", "Failed none for ",
+		"Failed keyboard-interactive", "Failed hostbased for ", "Invalid user ", "Connection from ",
+		"Postponed ", "pam_unix(sshd:", "Server listening on ", "Disconnected from user ",
+		"Disconnected from invalid user ", "Disconnected from authenticating user ",
+		"Connection closed by authenticating user ", "Connection closed by invalid user ",
+		"Connection reset by authenticating user ", "Connection reset by invalid user ",
+		"Disconnecting ", "Authentication refused: ", "User child is on pid ", "Starting session: ",
+		"Close session: ", "Timeout before authentication", "maximum authentication attempts exceeded",
+		"error: maximum authentication attempts exceeded", "banner exchange: ", "Received signal ",
+		"Accepted key ", "error: Received disconnect from ", "fatal: Timeout before authentication",
+	};
+	size_t n = strlen(line);
+
+	for (size_t i = 0; i < ELEMENTSOF(idents); i++) {
+		const char *p = strstr(line, idents[i]);
+
+		if (p && p - line < 160 && (p == line || p[-1] == ' ' || p[-1] == '/')) {
+			p += strlen(idents[i]);
+			if (isdigit((unsigned char)*p) && (p = strchr(p, ']')) && p[1] == ':')
+				return true;
+		}
+	}
+	if (n >= 10 && streq(line + n - 10, " [preauth]"))
+		return true;
+	if (level != 0)
+		return false;
+	for (size_t i = 0; i < ELEMENTSOF(msgs); i++)
+		if (startswith(msg, msgs[i]))
+			return true;
+	return startswith(msg, "User ") && strstr(msg, " not allowed because ");
+}
+
+/* A private key block (PEM "-----BEGIN ... PRIVATE KEY-----", OpenSSH's,
+ * ssh.com's "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----", PuTTY's PPK up to
+ * Private-MAC): true for each of its lines, which nothing may read or copy.
+ * An unterminated block runs to the end of the input. */
+static bool
+secret_line(struct parser *ps, const char *line)
+{
+	const char *b;
+
+	if (ps->in_private == 1) {
+		if (strstr(line, "END ") && strstr(line, "PRIVATE KEY"))
+			ps->in_private = 0;
+		return true;
+	}
+	if (ps->in_private == 2) {
+		if (strstr(line, "Private-MAC:"))
+			ps->in_private = 0;
+		return true;
+	}
+	if ((b = strstr(line, "BEGIN ")) && strstr(b, "PRIVATE KEY") && strstr(line, "----")) {
+		ps->r->has_private_key = true;
+		if (!strstr(b, "END "))
+			ps->in_private = 1;
+		return true;
+	}
+	if (strstr(line, "PuTTY-User-Key-File-")) {
+		ps->r->has_private_key = true;
+		ps->in_private = 2;
+		return true;
+	}
+	return false;
+}
+
+struct text_kinds {
+	unsigned text, known_hosts, public_keys;
+};
+
+/* A line no table took: is it a known_hosts entry, a public key or a
+ * fingerprint, or other text? */
+static void
+count_other_line(struct text_kinds *tk, const char *s)
+{
+	const char *w[3];
+	size_t wl[3], nw = 0, pos = 0;
+
+	while (*s == ' ')
+		s++;
+	if (!*s)
+		return;
+	tk->text++;
+	while (nw < 3 && s[pos]) {
+		while (s[pos] == ' ')
+			pos++;
+		if (!s[pos])
+			break;
+		w[nw] = s + pos;
+		wl[nw] = strcspn(s + pos, " ");
+		pos += wl[nw++];
+	}
+	if (nw >= 3 && w[0][0] == '@' && looks_like_keytype(w[1], wl[1]))
+		tk->known_hosts++;      /* @cert-authority / @revoked pattern type key */
+	else if (nw >= 3 && !looks_like_keytype(w[0], wl[0]) && looks_like_keytype(w[1], wl[1]) &&
+		 startswith(w[2], "AAAA") && !memchr(w[0], '=', wl[0]) && !memchr(w[0], '"', wl[0]))
+		tk->known_hosts++;      /* host[,host...] or |1|salt|hash, then type key */
+	else if (nw >= 2 && looks_like_keytype(w[0], wl[0]) && startswith(w[1], "AAAA"))
+		tk->public_keys++;
+	else if (strstr(s, " ssh-") || strstr(s, " ecdsa-") || strstr(s, " sk-")) {
+		if (strstr(s, " AAAA"))
+			tk->public_keys++;  /* authorized_keys line with options */
+	} else
+		for (size_t i = 0; i < nw; i++)
+			if (is_fingerprint(w[i], wl[i]))
+				tk->public_keys++;
+}
+
+/* Binary: more than 1 in 10 of the first 64 KiB are control bytes that
+ * text does not hold (NUL, C0 but tab, LF, CR, FF, ESC). */
+static bool
+looks_binary(const char *p, size_t n)
+{
+	size_t bad = 0;
+
+	n = MIN(n, (size_t)65536);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		bad += c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b;
+	}
+	return n > 0 && bad * 10 > n;
+}
+
+static enum client_input_kind
+input_kind_other(const struct client_report *r, const struct text_kinds *tk, const char *p, size_t n)
+{
+	if (r->has_private_key)
+		return CIK_PRIVATE_KEY;
+	if (looks_binary(p, n))
+		return CIK_BINARY;
+	if (r->n_server_lines > 0)
+		return CIK_SERVER_LOG;
+	if (tk->known_hosts > 0 && tk->known_hosts >= tk->public_keys)
+		return CIK_KNOWN_HOSTS;
+	if (tk->public_keys > 0)
+		return CIK_PUBLIC_KEYS;
+	if (tk->text == 0)
+		return CIK_EMPTY;
+	return CIK_UNKNOWN;
+}
+
+static bool
+is_windows_path(const char *s)
+{
+	return (isalpha((unsigned char)s[0]) && s[1] == ':' && (s[2] == '\\' || s[2] == '/')) ||
+	       startswith(s, "__PROGRAMDATA__") != NULL;
+}
+
+/* Which client, and on Windows or not: OpenSSH_for_Windows's banner, its
+ * ACL message, its C:\ key paths; Git Bash/MSYS's /c/Users paths. */
+static void
+decide_family(struct parser *ps)
+{
+	struct client_report *r = ps->r;
+	bool win_paths = false, msys_paths = false;
+
+	for (size_t i = 0; i < r->n_keys; i++) {
+		const char *src = r->keys[i].source;
+
+		win_paths |= is_windows_path(src);
+		msys_paths |= src[0] == '/' && isalpha((unsigned char)src[1]) && src[2] == '/' &&
+			      (startswith(src + 3, "Users/") || startswith(src + 3, "users/"));
+	}
+	if (r->paramiko)
+		r->family = CF_PARAMIKO;
+	else if (ps->n_putty > ps->n_openssh)
+		r->family = CF_PUTTY;
+	else if (ps->n_openssh == 0)
+		r->family = CF_UNKNOWN;
+	else if (strstr(r->version, "for_Windows") || *r->acl_account || win_paths)
+		r->family = CF_OPENSSH_WINDOWS;
+	else
+		r->family = CF_OPENSSH_UNIX;
+	r->windows |= r->family == CF_OPENSSH_WINDOWS || msys_paths ||
+		      (r->family == CF_PUTTY && win_paths);
+}
+
 /* The remote session's own complaints, printed on the client's terminal
  * after "Authenticated to": nologin, or a shell that cannot be executed. */
 static enum msg_class
@@ -1898,6 +2868,11 @@ process_line(struct parser *ps, char *line, unsigned lineno, const char **ret_ms
 	}
 	*ret_msg = s;
 	*ret_level = level;
+	ps->last_shared = false;
+	if (is_server_line(line, s, level)) {
+		ps->r->n_server_lines++;
+		return MSG_NOT_CLIENT;
+	}
 	if ((pm = strstr(s, "paramiko.transport:")) && (size_t)(pm - s) < 64) {
 		pm += strlen("paramiko.transport:");
 		while (*pm == ' ')
@@ -1911,6 +2886,8 @@ process_line(struct parser *ps, char *line, unsigned lineno, const char **ret_ms
 	if (c == MSG_NOT_CLIENT && level == 0 && ps->r->result == CR_AUTHENTICATED && !ps->r->session_failure)
 		c = session_failure(ps->r, s);
 	if (c != MSG_NOT_CLIENT) {
+		if (level != 0 || !ps->last_shared)
+			ps->n_client_only++;
 		ps->r->n_recognised++;
 		if (!ps->r->first_line)
 			ps->r->first_line = lineno;
@@ -1925,6 +2902,7 @@ parser_init(struct parser *ps, struct client_report *r)
 	ps->r = r;
 	ps->cur = -1;
 	ps->last_accepted = -1;
+	ps->putty_key = -1;
 }
 
 int
@@ -1932,6 +2910,7 @@ client_parse(const char *data, size_t len, struct client_report *ret)
 {
 	_cleanup_(freep) char *owned = NULL, *line = NULL;
 	struct line_iter it = { 0 };
+	struct text_kinds tk = { 0 };
 	struct parser ps;
 	size_t n;
 	int r;
@@ -1948,18 +2927,30 @@ client_parse(const char *data, size_t len, struct client_report *ret)
 		const char *msg;
 		int level;
 
-		(void)process_line(&ps, line, it.lineno, &msg, &level);
+		if (secret_line(&ps, line))
+			continue;
+		if (process_line(&ps, line, it.lineno, &msg, &level) == MSG_NOT_CLIENT)
+			count_other_line(&tk, msg);
 	}
 	ret->n_lines = it.lineno;
-	if (ret->n_recognised == 0) {
-		bool utf16 = ret->utf16;
+	/* client lines, unless all of them are words sshd logs too amid sshd lines */
+	if (ret->n_recognised > 0 && (ps.n_client_only > 0 || ret->n_server_lines == 0)) {
+		decide_family(&ps);
+		ret->input_kind = CIK_CLIENT_LOG;
+		return 1;
+	}
+	{
+		bool utf16 = ret->utf16, secret = ret->has_private_key;
+		unsigned server = ret->n_server_lines;
 
 		memset(ret, 0, sizeof(*ret));
 		ret->n_lines = it.lineno;
 		ret->utf16 = utf16;
-		return 0;
+		ret->has_private_key = secret;
+		ret->n_server_lines = server;
+		ret->input_kind = input_kind_other(ret, &tk, it.p, it.n);
 	}
-	return 1;
+	return 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -2207,6 +3198,8 @@ client_redact(const char *data, size_t len, struct buf *out)
 		enum msg_class c;
 		int level;
 
+		if (secret_line(&ps, line))
+			continue;
 		c = process_line(&ps, line, it.lineno, &msg, &level);
 		if (c != MSG_EVIDENCE)
 			continue;
