@@ -93,52 +93,47 @@ static const char *const input_kind_table[_CIK_MAX] = {
 	[CIK_BINARY] = "binary",
 };
 
+/* table[v], or NULL out of range */
+static const char *
+enum_name(const char *const *table, int max, int v)
+{
+	return v >= 0 && v < max ? table[v] : NULL;
+}
+
 const char *
 client_family_to_string(enum client_family f)
 {
-	if ((int)f < 0 || f >= _CF_MAX)
-		return NULL;
-	return family_table[f];
+	return enum_name(family_table, _CF_MAX, (int)f);
 }
 
 const char *
 client_user_source_to_string(enum client_user_source s)
 {
-	if ((int)s < 0 || s >= _CUS_MAX)
-		return NULL;
-	return user_source_table[s];
+	return enum_name(user_source_table, _CUS_MAX, (int)s);
 }
 
 const char *
 client_input_kind_to_string(enum client_input_kind k)
 {
-	if ((int)k < 0 || k >= _CIK_MAX)
-		return NULL;
-	return input_kind_table[k];
+	return enum_name(input_kind_table, _CIK_MAX, (int)k);
 }
 
 const char *
 client_key_state_to_string(enum client_key_state s)
 {
-	if ((int)s < 0 || s >= _CKEY_STATE_MAX)
-		return NULL;
-	return key_state_table[s];
+	return enum_name(key_state_table, _CKEY_STATE_MAX, (int)s);
 }
 
 const char *
 client_key_problem_to_string(enum client_key_problem p)
 {
-	if ((int)p < 0 || p >= _CKP_MAX)
-		return NULL;
-	return key_problem_table[p];
+	return enum_name(key_problem_table, _CKP_MAX, (int)p);
 }
 
 const char *
 client_result_to_string(enum client_result r)
 {
-	if ((int)r < 0 || r >= _CR_MAX)
-		return NULL;
-	return result_table[r];
+	return enum_name(result_table, _CR_MAX, (int)r);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -623,6 +618,7 @@ struct parser {
 	bool expect_putty_hostkey;      /* PuTTY "Host key fingerprint is:" seen */
 	int putty_key;                  /* key of PuTTY's "Reading key file" / "Trying Pageant key", -1 none */
 	int in_private;                 /* inside a private key block: 1 PEM/OpenSSH, 2 PuTTY PPK */
+	bool win_prompt;                /* typed at a PowerShell/cmd prompt or as ssh.exe: Windows' own OpenSSH */
 };
 
 /* Windows paths come as C:\\Users\\a/.ssh/id_rsa (ssh -v), C:/Users/a/.ssh/id_rsa
@@ -2035,7 +2031,7 @@ h_command_line(struct parser *ps, const char *m, const char *v, unsigned lineno)
 				continue;
 			/* PS C:\Users\u> / C:\> prompts, ssh.exe, C:\...\OpenSSH\ssh */
 			if (progs[i].exe || memchr(m, '\\', (size_t)(p - m)))
-				ps->r->windows = true;
+				ps->r->windows = ps->win_prompt = true;
 			parse_command_line(ps, p + strlen(progs[i].name), progs[i].putty);
 			/* not output of the client: alone it makes no client log (a
 			 * README's example); never in the excerpt (plink -pw PASSWORD) */
@@ -2711,20 +2707,29 @@ struct text_kinds {
 	unsigned text, known_hosts, public_keys;
 };
 
+/* authorized_keys options before a key ("restrict,command=\"...\"", "no-pty"):
+ * not a known_hosts host pattern */
+static bool
+is_key_options(const char *w, size_t n)
+{
+	return memchr(w, '"', n) || strneq(w, "no-", 3) || strneq(w, "restrict", 8) ||
+	       strneq(w, "cert-authority", 14) || (memchr(w, '=', n) && !memchr(w, '|', n));
+}
+
 /* A line no table took: is it a known_hosts entry, a public key or a
  * fingerprint, or other text? */
 static void
 count_other_line(struct text_kinds *tk, const char *s)
 {
-	const char *w[3];
-	size_t wl[3], nw = 0, pos = 0;
+	const char *w[4];
+	size_t wl[4], nw = 0, pos = 0;
 
 	while (*s == ' ')
 		s++;
 	if (!*s)
 		return;
 	tk->text++;
-	while (nw < 3 && s[pos]) {
+	while (nw < 4 && s[pos]) {
 		while (s[pos] == ' ')
 			pos++;
 		if (!s[pos])
@@ -2733,10 +2738,10 @@ count_other_line(struct text_kinds *tk, const char *s)
 		wl[nw] = strcspn(s + pos, " ");
 		pos += wl[nw++];
 	}
-	if (nw >= 3 && w[0][0] == '@' && looks_like_keytype(w[1], wl[1]))
+	if (nw >= 4 && w[0][0] == '@' && looks_like_keytype(w[2], wl[2]) && startswith(w[3], "AAAA"))
 		tk->known_hosts++;      /* @cert-authority / @revoked pattern type key */
-	else if (nw >= 3 && !looks_like_keytype(w[0], wl[0]) && looks_like_keytype(w[1], wl[1]) &&
-		 startswith(w[2], "AAAA") && !memchr(w[0], '=', wl[0]) && !memchr(w[0], '"', wl[0]))
+	else if (nw >= 3 && !looks_like_keytype(w[0], wl[0]) && !is_key_options(w[0], wl[0]) &&
+		 looks_like_keytype(w[1], wl[1]) && startswith(w[2], "AAAA"))
 		tk->known_hosts++;      /* host[,host...] or |1|salt|hash, then type key */
 	else if (nw >= 2 && looks_like_keytype(w[0], wl[0]) && startswith(w[1], "AAAA"))
 		tk->public_keys++;
@@ -2749,7 +2754,7 @@ count_other_line(struct text_kinds *tk, const char *s)
 				tk->public_keys++;
 }
 
-/* Binary: more than 1 in 10 of the first 64 KiB are control bytes that
+/* Binary: more than 1 in 20 of the first 64 KiB are control bytes that
  * text does not hold (NUL, C0 but tab, LF, CR, FF, ESC). */
 static bool
 looks_binary(const char *p, size_t n)
@@ -2762,7 +2767,7 @@ looks_binary(const char *p, size_t n)
 
 		bad += c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b;
 	}
-	return n > 0 && bad * 10 > n;
+	return n > 0 && bad * 20 > n;
 }
 
 static enum client_input_kind
@@ -2811,7 +2816,8 @@ decide_family(struct parser *ps)
 		r->family = CF_PUTTY;
 	else if (ps->n_openssh == 0)
 		r->family = CF_UNKNOWN;
-	else if (strstr(r->version, "for_Windows") || *r->acl_account || win_paths)
+	else if (strstr(r->version, "for_Windows") || *r->acl_account || win_paths ||
+		 (ps->win_prompt && !msys_paths))
 		r->family = CF_OPENSSH_WINDOWS;
 	else
 		r->family = CF_OPENSSH_UNIX;
