@@ -1,7 +1,10 @@
-/* Client side: a pasted `ssh -v/-vv/-vvv` log (OpenSSH 7.x-10.x, Linux,
- * macOS, Windows; CRLF; UTF-16 with BOM; mixed with prose; partial) turned
- * into a report of what the client did and saw; public keys and fingerprints
- * given instead of a log; and the redacted excerpt a partner should send. */
+/* Client side: a pasted client log (OpenSSH 7.x-10.x `ssh -v/-vv/-vvv` or
+ * none on Linux, macOS, Windows, Git Bash; PuTTY/plink event logs; paramiko;
+ * CRLF; UTF-16 with or without BOM; mixed with prose; partial) turned into a
+ * report of what the client did and saw, with what kind of input it was when
+ * it is no client log (server log, known_hosts, private key, binary, empty);
+ * public keys and fingerprints given instead of a log; and the redacted
+ * excerpt a partner should send. */
 #pragma once
 
 #include <stdbool.h>

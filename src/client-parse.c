@@ -2285,6 +2285,16 @@ h_putty_username(struct parser *ps, const char *m, const char *v, unsigned linen
 }
 
 static enum msg_class
+h_putty_login_as(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)lineno;
+	if (!*v || strchr(v, ' '))
+		return MSG_NEXT;
+	set_user(ps, CUS_PROMPT, v, strlen(v));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
 h_putty_looking_up(struct parser *ps, const char *m, const char *v, unsigned lineno)
 {
 	(void)m, (void)lineno;
@@ -2511,6 +2521,8 @@ static const struct client_msg putty_msgs[] = {
 	  "console.c/dialog \"WARNING - POTENTIAL SECURITY BREACH!\" ... \"The host key does not match the one PuTTY has cached for this server\""),
 	MSG("Reading key file \"", NULL, h_putty_key_file,
 	  "ssh/userauth2-client.c \"Reading key file \\\"%s\\\"\""),
+	MSG("Reading private key file \"", NULL, h_putty_key_file,
+	  "ssh.c \"Reading private key file \\\"%.150s\\\"\" (PuTTY 0.6x)"),
 	MSG("Unable to load key", NULL, h_putty_key_unusable,
 	  "ssh/userauth2-client.c \"Unable to load key (%s)\" / \"Unable to load key file \\\"%s\\\" (%s)\""),
 	MSG("Unable to use this key file (", NULL, h_putty_key_unusable,
@@ -2525,6 +2537,8 @@ static const struct client_msg putty_msgs[] = {
 	  "ssh/userauth2-client.c \"Key file contains public key only\""),
 	MSG("Wrong passphrase", NULL, h_putty_key_unusable,
 	  "ssh/userauth2-client.c \"Wrong passphrase\""),
+	MSG("login as: ", NULL, h_putty_login_as,
+	  "terminal prompt \"login as: \" and the name typed (no user name configured)"),
 	MSG("Using username \"", NULL, h_putty_username,
 	  "ssh/userauth2-client.c \"Using username \\\"%s\\\".\""),
 	MSG("Pageant is running", NULL, h_evidence,
@@ -2577,6 +2591,10 @@ static const struct client_msg putty_msgs[] = {
 	  "ssh/transport2.c \"Remote side sent disconnect message\\ntype %d (%s):\\n\\\"%.*s\\\"\""),
 	END("\"Too many authentication failures", NULL, h_evidence, TOO_MANY_FAILURES, 2,
 	  "ssh/transport2.c the disconnect message's text, on its own line"),
+	END(NULL, "Cannot confirm a host key in batch mode", h_evidence, HOSTKEY_FAILED, 2,
+	  "console.c \"Cannot confirm a host key in batch mode\" (plink -batch, host key not cached or changed)"),
+	END(NULL, "Host does not exist", h_evidence, CONNECT_FAILED, 2,
+	  "network errors \"Host does not exist\" (name not resolved)"),
 	END(NULL, "Network error: ", h_evidence, CONNECT_FAILED, 2,
 	  "network errors \"Network error: Connection refused\" / \"... timed out\""),
 	MSG("Remote debug message: ", NULL, h_noise,

@@ -1248,6 +1248,41 @@ START_TEST(test_client_parse_families_hostile)
 }
 END_TEST
 
+/* PuTTY wordings beyond the captures: 0.6x's key file line, the terminal's
+ * "login as:", plink -batch facing an unknown host key. */
+START_TEST(test_client_parse_putty_wordings)
+{
+	static const char old[] =
+		"login as: henry\r\n"
+		"Reading private key file \"C:\\Users\\henry\\id.ppk\"\r\n"
+		"Offered public key\r\n"
+		"Offer of public key accepted\r\n"
+		"Authenticating with public key \"rsa-key-2015\"\r\n"
+		"Sent public key signature\r\n"
+		"Access granted\r\n";
+	static const char batch[] =
+		"The host key is not cached for this server:\n"
+		"  srv (port 22)\n"
+		"FATAL ERROR: Cannot confirm a host key in batch mode\n";
+	_cleanup_(freep) struct client_report *r = calloc(1, sizeof(*r));
+
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(client_parse(old, sizeof(old) - 1, r), 1);
+	ck_assert_int_eq(r->family, CF_PUTTY);
+	ck_assert(r->windows);
+	ck_assert_str_eq(r->user, "henry");
+	ck_assert_int_eq(r->user_source, CUS_PROMPT);
+	ck_assert_uint_eq(r->n_keys, 1);
+	ck_assert_str_eq(r->keys[0].source, "C:\\Users\\henry\\id.ppk");
+	ck_assert_int_eq(r->keys[0].state, CKEY_USED);
+	ck_assert_str_eq(r->succeeded_method, "publickey");
+	ck_assert_int_eq(r->result, CR_AUTHENTICATED);
+	ck_assert_int_eq(client_parse(batch, sizeof(batch) - 1, r), 1);
+	ck_assert_int_eq(r->family, CF_PUTTY);
+	ck_assert_int_eq(r->result, CR_HOSTKEY_FAILED);
+}
+END_TEST
+
 Suite *
 make_suite(void)
 {
@@ -1276,6 +1311,7 @@ make_suite(void)
 	tcase_add_test(tc, test_client_parse_command_line);
 	tcase_add_test(tc, test_client_parse_input_kinds);
 	tcase_add_test(tc, test_client_parse_families_hostile);
+	tcase_add_test(tc, test_client_parse_putty_wordings);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("hostile");
