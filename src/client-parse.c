@@ -1870,35 +1870,33 @@ h_bad_acl(struct parser *ps, const char *m, const char *v, unsigned lineno)
  * u@h", "PS C:\Users\u> ssh.exe ...", "C:\>plink -P 22 u@h"; and OpenSSH
  * 10.0's "Started with: ssh ...". Options that take an argument, per
  * ssh.c's getopt string and plink's cmdline.c. */
-struct cmdline {
-	const char *p;
-	bool putty;
-};
-
-/* Next word of the command line into w (quotes removed); false at the end. */
+/* Next word of the command line at *pp into w (quotes removed); false at
+ * the end. */
 static bool
-cmd_word(struct cmdline *c, char *w, size_t cap)
+cmd_word(const char **pp, char *w, size_t cap)
 {
+	const char *p = *pp;
 	size_t o = 0;
 	char q = 0;
 
-	while (*c->p == ' ')
-		c->p++;
-	if (!*c->p)
+	while (*p == ' ')
+		p++;
+	if (!*p)
 		return false;
-	for (; *c->p && (q || *c->p != ' '); c->p++) {
-		if (!q && (*c->p == '"' || *c->p == '\'')) {
-			q = *c->p;
+	for (; *p && (q || *p != ' '); p++) {
+		if (!q && (*p == '"' || *p == '\'')) {
+			q = *p;
 			continue;
 		}
-		if (q && *c->p == q) {
+		if (q && *p == q) {
 			q = 0;
 			continue;
 		}
 		if (o + 1 < cap)
-			w[o++] = *c->p;
+			w[o++] = *p;
 	}
 	w[o] = '\0';
+	*pp = p;
 	return true;
 }
 
@@ -1969,7 +1967,7 @@ parse_command_line(struct parser *ps, const char *args, bool putty)
 		"-P", "-l", "-i", "-pw", "-pwfile", "-hostkey", "-load", "-m", "-L", "-R", "-D", "-nc",
 		"-proxycmd", "-sercfg", "-sshlog", "-sshrawlog", "-cert", "-loghost", "-o",
 	};
-	struct cmdline c = { .p = args, .putty = putty };
+	const char *c = args;
 	char w[512], arg[512];
 
 	ps->r->command_line = true;
