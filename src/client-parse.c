@@ -938,6 +938,8 @@ msg_dispatch(struct parser *ps, const struct client_msg *rows, size_t n, const c
 		enum msg_class c;
 
 		if (row->prefix) {
+			if (row->prefix[0] != m[0])
+				continue;       /* cheap: most rows fail on the first byte */
 			v = startswith(m, row->prefix);
 			if (!v || (row->needle && !strstr(m, row->needle)))
 				continue;
@@ -1790,7 +1792,8 @@ h_warning_frame(struct parser *ps, const char *m, const char *v, unsigned lineno
 static bool
 is_user_char(char c)
 {
-	return isalnum((unsigned char)c) || strchr("._-+$\\", c) || (unsigned char)c >= 0x80;
+	/* "CORP\\alice", "alice@corp.example" (the host is after the last '@') */
+	return isalnum((unsigned char)c) || strchr("._-+$@\\", c) || (unsigned char)c >= 0x80;
 }
 
 /* "U@H's password:" (sshconnect2.c userauth_passwd) or "(U@H) Prompt:"

@@ -1093,6 +1093,8 @@ START_TEST(test_client_parse_command_line)
 		  "frank", "srv", 0, CUS_PROMPT, false },
 		{ "(gina@srv) Password: \nPermission denied, please try again.\n",
 		  "gina", "srv", 0, CUS_PROMPT, false },
+		{ "ida@corp.example@jump01's password: \nPermission denied, please try again.\n",
+		  "ida@corp.example", "jump01", 0, CUS_PROMPT, false },
 	};
 	_cleanup_(freep) struct client_report *r = calloc(1, sizeof(*r));
 	struct buf out;
