@@ -15,6 +15,7 @@
 #include "conn-int.h"
 #include "conn.h"
 #include "event.h"
+#include "facts.h"
 #include "source.h"
 #include "sshd-parse.h"
 #include "util.h"
@@ -235,15 +236,6 @@ conn_table_free(struct conn_table *t)
 	return NULL;
 }
 
-const struct note *
-facts_note(const struct conn_facts *f, enum event_kind k)
-{
-	for (size_t i = 0; i < f->n_notes; i++)
-		if (f->notes[i].kind == k)
-			return &f->notes[i];
-	return NULL;
-}
-
 /* Classify, hand out, destroy. ended: the connection is known to be over even
  * without a terminal line (its pid was reused). */
 static int
@@ -433,21 +425,6 @@ user_rank(enum event_kind k)
 	default:
 		return 1;
 	}
-}
-
-static void
-facts_add_note(struct conn_facts *f, const struct auth_event *ev)
-{
-	struct note *n;
-
-	if (facts_note(f, ev->kind) || f->n_notes >= FACTS_MAX_NOTES)
-		return;
-	n = &f->notes[f->n_notes++];
-	n->kind = ev->kind;
-	n->flags = ev->flags;
-	n->code = ev->code;
-	strlcpy_n(n->detail, sizeof n->detail, ev->detail, strlen(ev->detail));
-	strlcpy_n(n->reason, sizeof n->reason, ev->reason, strlen(ev->reason));
 }
 
 /* Fold one event into the connection's attempt and facts. */
