@@ -5,6 +5,7 @@
 #include <getopt.h>
 
 #include "attempt.h"
+#include "attempt-text.h"
 #include "command.h"
 #include "log.h"
 #include "render.h"
@@ -93,6 +94,9 @@ show_run(int argc, char **argv, const struct global_opts *g)
 		log_error("no attempt with id %lld", (long long)id);
 		return -ENOENT;
 	}
+	r = attempt_fill_texts(a);
+	if (r < 0)
+		return r;
 
 	if (json) {
 		struct buf b;

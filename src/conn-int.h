@@ -9,6 +9,6 @@
 #include "event.h"
 #include "facts.h"
 
-/* Set outcome, cause, candidates, explanation, fix, decide and loglevel of a
- * from its facts. Returns 0 or -ENOMEM. */
+/* Set outcome, cause, candidates, detail, reason and loglevel of a from its
+ * facts (not the texts: attempt-text.h). Returns 0. */
 int classify_attempt(struct attempt *a, const struct conn_facts *f);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "attempt.h"
+#include "attempt-text.h"
 #include "conn.h"
 #include "event.h"
 #include "ingest.h"

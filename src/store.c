@@ -1307,9 +1307,7 @@ row_to_attempt(struct store *s, sqlite3_stmt *st, struct attempt **ret)
 	r = load_keys(s, a);
 	if (r < 0)
 		return r;
-	r = attempt_fill_texts(a);
-	if (r < 0)
-		return r;
+	/* A plain row: the texts are made where it is shown (attempt-text.h). */
 	*ret = TAKE_PTR(a);
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "attempt.h"
+#include "attempt-text.h"
 #include "conn.h"
 #include "event.h"
 #include "harness.h"

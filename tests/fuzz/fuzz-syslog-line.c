@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "attempt.h"
+#include "attempt-text.h"
 #include "conn.h"
 #include "event.h"
 #include "source.h"
