@@ -81,6 +81,10 @@ int64_t now_usec_coarse(void);
  * utc=true prints +00:00. Returns buf. */
 char *format_iso8601(int64_t usec, bool utc, int usec_digits, char *buf, size_t n);
 
+/* Days since 1970-01-01 of the proleptic Gregorian date y-m-d (m 1..12,
+ * d 1..31; not checked). */
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
+
 /* Append the bytes [s, s+n) to out (capacity cap, used *len) with every byte that
  * could move a terminal escaped: C0 controls and DEL as \ooo (\t \n \r \\ as is
  * in C), invalid UTF-8 bytes as \xHH. Valid UTF-8 is kept. Never writes past cap-1;
