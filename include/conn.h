@@ -84,8 +84,3 @@ struct conn_stats {
 	uint64_t open_now;
 };
 void conn_table_stats(const struct conn_table *t, struct conn_stats *ret);
-
-/* Format the evidence line for a log line: "ISO8601(UTC, µs) host ident[pid]: msg"
- * with NUL, CR and LF in msg written as \000 \015 \012. Appends to out (cap
- * bytes, NUL-terminated) and returns its length. */
-size_t conn_format_evidence(char *out, size_t cap, const struct log_line *line);

@@ -18,6 +18,7 @@
 #include "attempt-text.h"
 #include "conn.h"
 #include "event.h"
+#include "evidence.h"
 #include "ingest.h"
 #include "prefetch.h"
 #include "source.h"
@@ -128,8 +129,7 @@ static int
 evidence_ref_cmp(const void *x, const void *y)
 {
 	const struct evidence_ref *a = x, *b = y;
-	/* Evidence lines begin with a fixed-width UTC timestamp. */
-	int c = strncmp(a->line, b->line, 32);
+	int c = evidence_cmp_time(a->line, b->line);
 
 	if (c)
 		return c;
