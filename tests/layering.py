@@ -14,8 +14,9 @@
    its name to its closing brace).
 
 Everything it finds fails the test unless ALLOWED below names it, with the
-issue that owns its fix.  Usage: layering.py [SRC_DIR]  (default: the src/
-next to this file's parent).  Exit 0 clean, 1 with a report on stderr.
+issue that owns its fix.  Usage: layering.py [--graph] [SRC_DIR]  (default:
+the src/ next to this file's parent; --graph also prints every file -> file
+use with the names that make it).  Exit 0 clean, 1 with a report on stderr.
 """
 
 import fnmatch
@@ -52,6 +53,8 @@ ALLOWED = {
 }
 
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# A name used: not a struct member (after "." or "->") nor part of a longer name.
+USE = re.compile(r"(?<![\w.>])[A-Za-z_][A-Za-z0-9_]*")
 # A definition in the project's style: the name at column 0, the return type
 # on the line before (STYLE.md 1).
 DEF_NAME = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\(", re.M)
@@ -96,6 +99,10 @@ def definitions(code):
     lines = code.split("\n")
     for m in DEF_NAME.finditer(code):
         start = code.count("\n", 0, m.start())
+        # "name(params)" or "name(params," (continued); not an attribute
+        # such as "_printf_(2, 3) static void" before the real name
+        if not lines[start].rstrip().endswith((")", ",")):
+            continue
         # the body opens at a '{' at column 0 before any ';' at depth 0
         k = start
         is_def = False
@@ -119,7 +126,9 @@ def definitions(code):
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "src")
+    args = [a for a in sys.argv[1:] if a != "--graph"]
+    show_graph = len(args) != len(sys.argv) - 1
+    src = args[0] if args else os.path.join(here, "..", "src")
     files = sorted(f for f in os.listdir(src) if f.endswith(".c"))
     code = {}
     raw = {}
@@ -146,7 +155,7 @@ def main():
     # edges: user file -> defining file, with the symbols that make them
     uses = {f: {} for f in files}
     for f in files:
-        for tok in set(IDENT.findall(code[f])):
+        for tok in set(USE.findall(code[f])):
             d = owner.get(tok)
             if d and d != f:
                 uses[f].setdefault(d, set()).add(tok)
@@ -237,6 +246,10 @@ def main():
         for e in entries - used_allow[kind]:
             problems.append(f"allow-list entry {kind} {e} matches nothing any more: remove it")
 
+    if show_graph:
+        for f in files:
+            for d in sorted(uses[f]):
+                print(f"{f} -> {d}: {', '.join(sorted(uses[f][d]))}")
     n_edges = sum(len(v) for v in uses.values())
     print(f"{len(files)} files, {len(owner)} exported symbols, {n_edges} file->file uses, "
           f"{len(sccs)} loop(s)")
