@@ -17,8 +17,6 @@
 #include "event.h"
 #include "evidence.h"
 #include "facts.h"
-#include "source.h"
-#include "sshd-parse.h"
 #include "util.h"
 #include "banned.h"
 
@@ -66,7 +64,7 @@ struct conn_table {
 	void *ud;
 	struct conn_stats stats;
 	int64_t clock_us;               /* newest log time seen */
-	struct sshd_parser *parser;     /* only for adopt(); created lazily */
+	struct conn *adopted;           /* the last conn_table_adopt()ed, while it is held */
 	unsigned gen;                   /* bumped by conn_table_new_input() */
 	size_t n_parked;
 	char last_host[64];             /* the previous line's host, its hash below */
@@ -217,6 +215,8 @@ conn_destroy(struct conn_table *t, struct conn *c)
 	t->n_conns--;
 	if (c->parked)
 		t->n_parked--;
+	if (t->adopted == c)
+		t->adopted = NULL;
 	attempt_free(c->a);
 	free(c);
 }
@@ -230,7 +230,6 @@ conn_table_free(struct conn_table *t)
 		conn_destroy(t, t->active.head);
 	while (t->closing.head)
 		conn_destroy(t, t->closing.head);
-	sshd_parser_free(t->parser);
 	free(t);
 	return NULL;
 }
@@ -871,13 +870,6 @@ conn_table_adopt(struct conn_table *t, struct attempt *a)
 	struct conn *c, *old;
 	int r;
 
-	if (!t->parser) {
-		r = sshd_parser_new(&t->parser, NULL);
-		if (r < 0) {
-			attempt_free(a);
-			return r;
-		}
-	}
 	old = index_lookup(t, key_pid(host_hash, a->pid));
 	if (old) {
 		r = conn_emit(t, old, true);
@@ -906,21 +898,17 @@ conn_table_adopt(struct conn_table *t, struct attempt *a)
 	if (a->port) {
 		index_add(t, key_endpoint(host_hash, a->addr, a->port), c);
 	}
-	/* Rebuild the facts from the evidence, exactly as the lines first came. */
-	for (size_t i = 0; i < a->n_evidence; i++) {
-		struct log_line line;
-		struct auth_event ev;
-
-		if (syslog_parse_line(a->evidence[i], strlen(a->evidence[i]), 0, 0, &line) <= 0)
-			continue;
-		r = sshd_parse_message(t->parser, line.msg, line.msg_len, &ev);
-		if (r < 0)
-			return r;
-		r = conn_apply(t, c, &line, &ev);
-		if (r < 0)
-			return r;
-	}
+	/* Its facts are rebuilt by the caller's conn_table_replay() calls. */
+	t->adopted = c;
 	return 0;
+}
+
+int
+conn_table_replay(struct conn_table *t, const struct log_line *line, const struct auth_event *ev)
+{
+	if (!t->adopted)
+		return -ENOENT;
+	return conn_apply(t, t->adopted, line, ev);
 }
 
 void

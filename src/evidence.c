@@ -151,6 +151,59 @@ evidence_time(const char *l, size_t len, int64_t *ret_us)
 }
 
 int
+evidence_parse(const char *line, size_t len, struct log_line *ret)
+{
+	const char *end = line + len, *q, *host, *ident, *sp;
+	size_t host_len, ident_len;
+	uint32_t pid = 0;
+	int64_t t;
+
+	if (!evidence_time(line, len, &t))
+		return 0;
+	q = line + EVIDENCE_TS_LEN + 1;
+	/* The host: up to the next space (as a syslog header's). */
+	sp = memchr(q, ' ', (size_t)(end - q));
+	if (!sp || sp == q)
+		return 0;
+	host = q;
+	host_len = (size_t)(sp - q);
+	q = sp + 1;
+	/* The ident: up to '[' or ':', no space, bounded. */
+	for (ident_len = 0; q + ident_len < end && ident_len < 128; ident_len++)
+		if (q[ident_len] == '[' || q[ident_len] == ':' || q[ident_len] == ' ')
+			break;
+	if (ident_len == 0 || q + ident_len >= end || q[ident_len] == ' ' || ident_len == 128)
+		return 0;
+	ident = q;
+	q += ident_len;
+	if (*q == '[') {
+		/* "[PID]:", PID 1 to 10 digits (a uint32_t) */
+		const char *close = memchr(q, ']', MIN((size_t)(end - q), (size_t)12));
+		char num[12];
+		uint64_t v;
+
+		if (!close || close == q + 1 || close + 1 >= end || close[1] != ':')
+			return 0;
+		strlcpy_n(num, sizeof num, q + 1, (size_t)(close - q - 1));
+		if (safe_atou64(num, &v) < 0 || v > UINT32_MAX)
+			return 0;
+		pid = (uint32_t)v;
+		q = close + 1;
+	}
+	q++;            /* the ':' */
+	if (q < end && *q == ' ')
+		q++;
+	*ret = (struct log_line){
+		.time_us = t,
+		.host = host, .host_len = host_len,
+		.ident = ident, .ident_len = ident_len,
+		.pid = pid,
+		.msg = q, .msg_len = (size_t)(end - q),
+	};
+	return 1;
+}
+
+int
 evidence_pack(struct buf *b, const char *line, size_t ll, const char *host, size_t hl, int64_t start_us)
 {
 	int64_t t;
