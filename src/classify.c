@@ -7,7 +7,8 @@
 
 #include "attempt.h"
 #include "cause.h"
-#include "conn-int.h"
+#include "classify.h"
+#include "facts.h"
 #include "util.h"
 #include "banned.h"
 

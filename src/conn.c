@@ -6,13 +6,21 @@
  * last activity (evicted from the head when the table is full or idle), and
  * "closing" in order of their terminal line, kept CONN_CLOSE_GRACE_US of log
  * time so that trailing lines (PAM cleanup, child exit) still join them.
- * Invariant: every connection is on exactly one list and all its keys point at it. */
+ * Invariant: every connection is on exactly one list and all its keys point at it.
+ *
+ * A line's way: conn_table_feed() writes its evidence line (evidence.c), finds
+ * its connection (find_conn(): pid key, parked connections, endpoint) or
+ * starts one, and conn_add_line() keeps the line and folds the event into the
+ * attempt and its facts (conn_apply(), facts.h). conn_emit() classifies
+ * (classify.c, from the facts alone) and hands the attempt out. An attempt
+ * stored open comes back through conn_table_adopt() and conn_table_replay()
+ * (ingest.c parses its evidence); this file never reads text. */
 #include "config.h"
 
 #include <time.h>
 
 #include "attempt.h"
-#include "conn-int.h"
+#include "classify.h"
 #include "conn.h"
 #include "event.h"
 #include "evidence.h"

@@ -3,7 +3,9 @@
  * statement is a fixed string prepared once (hot ones in store_open, query
  * variants on first use) and reset + cleared after each use. Nothing here
  * prints: errors are negative errno, with sqlite3_errmsg via store_last_error()
- * and a message through reterr where the API has one. */
+ * and a message through reterr where the API has one. Rows are plain: the
+ * evidence column is packed by evidence.c, and the prose of a verdict is made
+ * where it is shown (attempt-text.h), never here. */
 #include "config.h"
 
 #include <arpa/inet.h>

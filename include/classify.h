@@ -1,13 +1,9 @@
-/* Private to conn.c and classify.c: the classifier's entry point. The facts
- * it reads are in facts.h. */
+/* Classifier (classify.c): an attempt's facts (facts.h) -> its verdict. The
+ * correlator (conn.c) calls it whenever it hands an attempt out. */
 #pragma once
 
-#include <stdbool.h>
-#include <stdint.h>
-
-#include "attempt.h"
-#include "event.h"
-#include "facts.h"
+struct attempt;
+struct conn_facts;
 
 /* Set outcome, cause, candidates, detail, reason and loglevel of a from its
  * facts (not the texts: attempt-text.h). Returns 0. */
