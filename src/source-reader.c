@@ -318,6 +318,27 @@ reader_reset(struct reader *rd, int fd, uint64_t offset)
 	rd->offset = offset;
 }
 
+/* A complete line in buf[start, start + avail), looked for from scan on:
+ * hand it out cut to max (*ret_cut) and consume it. Returns 1, or 0 when no
+ * newline has come yet (scan then remembers how far it looked). */
+static inline int
+take_line(struct reader *rd, size_t avail, size_t max, const char **ret, size_t *ret_len, bool *ret_cut)
+{
+	const char *p = avail > rd->scan ? memchr(rd->buf + rd->start + rd->scan, '\n', avail - rd->scan) : NULL;
+	size_t len;
+
+	if (!p) {
+		rd->scan = avail;
+		return 0;
+	}
+	len = (size_t)(p - (rd->buf + rd->start));
+	*ret = rd->buf + rd->start;
+	*ret_cut = len > max;
+	*ret_len = len > max ? max : len;
+	reader_consume(rd, len + 1);
+	return 1;
+}
+
 /* Follow mode of reader_line(): only complete lines. An overlong line keeps
  * its first max bytes at [start, start + max) while the rest is dropped as it
  * is read (counted in offset), and comes out when its '\n' arrives. Returns
@@ -345,17 +366,8 @@ reader_line_follow(struct reader *rd, size_t max, const char **ret, size_t *ret_
 			rd->offset += rd->end - (rd->start + max);
 			rd->end = rd->start + max;
 		} else {
-			p = avail > rd->scan ? memchr(rd->buf + rd->start + rd->scan, '\n', avail - rd->scan) : NULL;
-			if (p) {
-				size_t len = (size_t)(p - (rd->buf + rd->start));
-
-				*ret = rd->buf + rd->start;
-				*ret_cut = len > max;
-				*ret_len = len > max ? max : len;
-				reader_consume(rd, len + 1);
+			if (take_line(rd, avail, max, ret, ret_len, ret_cut))
 				return 1;
-			}
-			rd->scan = avail;
 			if (avail > max) {
 				rd->offset += avail - max;
 				rd->end = rd->start + max;
@@ -401,17 +413,8 @@ reader_line(struct reader *rd, size_t max, const char **ret, size_t *ret_len, bo
 			}
 			continue;
 		}
-		p = avail > rd->scan ? memchr(rd->buf + rd->start + rd->scan, '\n', avail - rd->scan) : NULL;
-		if (p) {
-			size_t len = (size_t)(p - (rd->buf + rd->start));
-
-			*ret = rd->buf + rd->start;
-			*ret_cut = len > max;
-			*ret_len = len > max ? max : len;
-			reader_consume(rd, len + 1);
+		if (take_line(rd, avail, max, ret, ret_len, ret_cut))
 			return 1;
-		}
-		rd->scan = avail;
 		if ((avail >= max && max > 0) || avail == rd->cap) {
 			/* Overlong: hand out the first max bytes, drop the rest up to
 			 * the next newline without buffering it. The pointer stays

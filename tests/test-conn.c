@@ -299,6 +299,20 @@ static const struct log_line evidence_cases[] = {
 	  .pid = 1, .msg = "spaces in the host", .msg_len = 18 },
 };
 
+static void
+assert_same_line(const struct log_line *a, const struct log_line *b)
+{
+	ck_assert_int_eq(a->time_us, b->time_us);
+	ck_assert_uint_eq(a->pid, b->pid);
+	ck_assert_uint_eq(a->host_len, b->host_len);
+	ck_assert(memcmp(a->host, b->host, b->host_len) == 0);
+	ck_assert_uint_eq(a->ident_len, b->ident_len);
+	ck_assert(memcmp(a->ident, b->ident, b->ident_len) == 0);
+	ck_assert_uint_eq(a->msg_len, b->msg_len);
+	ck_assert(memcmp(a->msg, b->msg, b->msg_len) == 0);
+	ck_assert(a->cut == b->cut);
+}
+
 START_TEST(test_evidence_parse_round_trip)
 {
 	const struct log_line *in = &evidence_cases[_i];
@@ -316,15 +330,7 @@ START_TEST(test_evidence_parse_round_trip)
 	ck_assert_int_eq(evidence_parse(line, n, &out), r_old);
 	if (!r_old)
 		return;
-	ck_assert_int_eq(out.time_us, old.time_us);
-	ck_assert_uint_eq(out.pid, old.pid);
-	ck_assert_uint_eq(out.host_len, old.host_len);
-	ck_assert(memcmp(out.host, old.host, old.host_len) == 0);
-	ck_assert_uint_eq(out.ident_len, old.ident_len);
-	ck_assert(memcmp(out.ident, old.ident, old.ident_len) == 0);
-	ck_assert_uint_eq(out.msg_len, old.msg_len);
-	ck_assert(memcmp(out.msg, old.msg, old.msg_len) == 0);
-	ck_assert(!out.cut);
+	assert_same_line(&out, &old);
 	if (memchr(in->msg, '\n', in->msg_len) || memchr(in->host, ' ', in->host_len))
 		return;         /* escaped, or a host cut at its space: as the syslog parser reads it */
 	ck_assert_int_eq(out.time_us, in->time_us);
@@ -359,10 +365,7 @@ START_TEST(test_evidence_parse_damaged)
 	ck_assert_int_eq(evidence_parse(l, strlen(l), &out), r);
 	if (!r)
 		return;
-	ck_assert_uint_eq(out.pid, old.pid);
-	ck_assert_uint_eq(out.ident_len, old.ident_len);
-	ck_assert_uint_eq(out.msg_len, old.msg_len);
-	ck_assert(memcmp(out.msg, old.msg, old.msg_len) == 0);
+	assert_same_line(&out, &old);
 }
 END_TEST
 
