@@ -4,8 +4,8 @@
  * keeps plain rows and never calls this. */
 #include "config.h"
 
-#include "attempt.h"
 #include "attempt-text.h"
+#include "attempt.h"
 #include "cause.h"
 #include "util.h"
 #include "banned.h"

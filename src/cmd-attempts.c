@@ -7,8 +7,8 @@
 #include <getopt.h>
 #include <limits.h>
 
-#include "attempt.h"
 #include "attempt-text.h"
+#include "attempt.h"
 #include "cause.h"
 #include "command.h"
 #include "log.h"

@@ -4,8 +4,8 @@
 
 #include <getopt.h>
 
-#include "attempt.h"
 #include "attempt-text.h"
+#include "attempt.h"
 #include "command.h"
 #include "log.h"
 #include "render.h"

@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "attempt.h"
 #include "attempt-text.h"
+#include "attempt.h"
 #include "cause.h"
 #include "client-parse.h"
 #include "explain.h"

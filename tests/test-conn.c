@@ -4,8 +4,8 @@
 
 #include <stdlib.h>
 
-#include "attempt.h"
 #include "attempt-text.h"
+#include "attempt.h"
 #include "conn.h"
 #include "event.h"
 #include "evidence.h"

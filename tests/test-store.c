@@ -8,8 +8,8 @@
 
 #include <sqlite3.h>
 
-#include "attempt.h"
 #include "attempt-text.h"
+#include "attempt.h"
 #include "cause.h"
 #include "harness.h"
 #include "store.h"

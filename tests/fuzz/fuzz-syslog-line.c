@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "attempt.h"
 #include "attempt-text.h"
+#include "attempt.h"
 #include "conn.h"
 #include "event.h"
 #include "source.h"
