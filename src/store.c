@@ -3,7 +3,9 @@
  * statement is a fixed string prepared once (hot ones in store_open, query
  * variants on first use) and reset + cleared after each use. Nothing here
  * prints: errors are negative errno, with sqlite3_errmsg via store_last_error()
- * and a message through reterr where the API has one. */
+ * and a message through reterr where the API has one. Rows are plain: the
+ * evidence column is packed by evidence.c, and the prose of a verdict is made
+ * where it is shown (attempt-text.h), never here. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -19,6 +21,7 @@
 
 #include "attempt.h"
 #include "cause.h"
+#include "evidence.h"
 #include "store-migrations.h"
 #include "store.h"
 #include "util.h"
@@ -858,113 +861,8 @@ bind_str(sqlite3_stmt *st, int i, const char *v)
 	return sqlite3_bind_text(st, i, v, (int)strlen(v), SQLITE_STATIC);
 }
 
-/* Evidence lines are "YYYY-MM-DDTHH:MM:SS.uuuuuu+00:00 HOST ident[pid]: msg".
- * Stored, the timestamp and host are implied by the row: "+DELTA_US ident[pid]:
- * msg", DELTA relative to start_us. Decoding gives back the exact line (and so
- * the same dedup hash). A line of any other shape is stored as it is. */
-#define EVIDENCE_TS_LEN 32
-
-static int
-digits(const char *p, int n)
-{
-	int v = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return -1;
-		v = v * 10 + (p[i] - '0');
-	}
-	return v;
-}
-
-/* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static bool
-evidence_time(const char *l, int64_t *ret_us)
-{
-	int y = digits(l, 4), mo = digits(l + 5, 2), d = digits(l + 8, 2);
-	int h = digits(l + 11, 2), mi = digits(l + 14, 2), se = digits(l + 17, 2);
-	int us = digits(l + 20, 6);
-
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	/* Only what format_iso8601() gives back byte for byte. */
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-	    (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))) || h < 0 || h > 23 ||
-	    mi < 0 || mi > 59 || se < 0 || se > 59 || us < 0 || l[4] != '-' || l[7] != '-' ||
-	    l[10] != 'T' || l[13] != ':' || l[16] != ':' || l[19] != '.' ||
-	    memcmp(l + 26, "+00:00 ", 7) != 0)
-		return false;
-	*ret_us = ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se) *
-		   INT64_C(1000000)) + us;
-	return true;
-}
-
-static int
-evidence_encode(struct buf *b, const char *line, size_t ll, const char *host, size_t hl, int64_t start_us)
-{
-	int64_t t;
-
-	if (ll > EVIDENCE_TS_LEN + 1 + hl + 1 && evidence_time(line, &t) &&
-	    memcmp(line + EVIDENCE_TS_LEN + 1, host, hl) == 0 && line[EVIDENCE_TS_LEN + 1 + hl] == ' ') {
-		char tmp[24], *p = tmp + sizeof tmp;
-		int64_t delta = t - start_us;
-		uint64_t v = delta < 0 ? (uint64_t)-delta : (uint64_t)delta;
-
-		*--p = ' ';
-		do {
-			*--p = (char)('0' + v % 10);
-			v /= 10;
-		} while (v);
-		if (delta < 0)
-			*--p = '-';
-		*--p = '+';
-		if (buf_append(b, p, (size_t)(tmp + sizeof tmp - p)) < 0)
-			return -ENOMEM;
-		return buf_append(b, line + EVIDENCE_TS_LEN + 1 + hl + 1, ll - (EVIDENCE_TS_LEN + 1 + hl + 1));
-	}
-	return buf_append(b, line, ll);
-}
-
-/* Decode one stored evidence line p[0..l) into out (cleared first). */
-static int
-evidence_decode(struct buf *out, const char *p, size_t l, const char *host, int64_t start_us)
-{
-	const char *sp;
-	int64_t delta;
-	char num[24], ts[48];
-
-	buf_clear(out);
-	if (l > 2 && p[0] == '+' && (sp = memchr(p, ' ', l)) && (size_t)(sp - p) < sizeof num) {
-		strlcpy_n(num, sizeof num, p + 1, (size_t)(sp - p - 1));
-		if (safe_atoi64(num, &delta) == 0) {
-			format_iso8601(start_us + delta, true, 6, ts, sizeof ts);
-			if (buf_puts(out, ts) < 0 || buf_append(out, " ", 1) < 0 ||
-			    buf_puts(out, host) < 0 || buf_append(out, sp, l - (size_t)(sp - p)) < 0)
-				return -ENOMEM;
-			return 0;
-		}
-	}
-	if (buf_append(out, p, l) < 0)
-		return -ENOMEM;
-	return 0;
-}
-
-/* The evidence column: lines joined with '\n' (lines never contain one: the
- * correlator escapes it), each as evidence_encode() makes it. */
+/* The evidence column: lines joined with '\n' (lines never contain one:
+ * evidence.h), each packed (evidence_pack()). */
 static int
 pack_evidence(struct buf *b, const struct attempt *a)
 {
@@ -976,7 +874,7 @@ pack_evidence(struct buf *b, const struct attempt *a)
 		return -ENOMEM;
 	for (size_t i = 0, hl = strlen(a->host); i < a->n_evidence; i++) {
 		if ((i && buf_append(b, "\n", 1) < 0) ||
-		    evidence_encode(b, a->evidence[i], a->evidence_len[i], a->host, hl, a->start_us) < 0)
+		    evidence_pack(b, a->evidence[i], a->evidence_len[i], a->host, hl, a->start_us) < 0)
 			return -ENOMEM;
 	}
 	return 0;
@@ -1290,7 +1188,7 @@ row_to_attempt(struct store *s, sqlite3_stmt *st, struct attempt **ret)
 			size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
 			/* The correlator's dedup hash: hash_bytes() of the whole line. */
-			r = evidence_decode(&s->evidence, p, l, a->host, a->start_us);
+			r = evidence_unpack(&s->evidence, p, l, a->host, a->start_us);
 			if (r >= 0)
 				r = attempt_add_evidence(a, s->evidence.data, s->evidence.len,
 							 hash_bytes(HASH_INIT, s->evidence.data,
@@ -1307,9 +1205,7 @@ row_to_attempt(struct store *s, sqlite3_stmt *st, struct attempt **ret)
 	r = load_keys(s, a);
 	if (r < 0)
 		return r;
-	r = attempt_fill_texts(a);
-	if (r < 0)
-		return r;
+	/* A plain row: the texts are made where it is shown (attempt-text.h). */
 	*ret = TAKE_PTR(a);
 	return 0;
 }
