@@ -111,10 +111,14 @@ struct store_prune_stats {
  * keys) and orphan lines older than it. Works in transactions of at most
  * chunk attempts (0 = 10000) so a running follow waits one chunk at most,
  * never the whole prune; a failure keeps the chunks already committed. With
- * dry_run nothing is deleted and ret counts what would be. Must not be called
- * inside store_begin(). Returns 0 or negative errno. */
+ * dry_run nothing is deleted and ret counts what would be; otherwise the time
+ * is recorded for store_last_prune(). Must not be called inside
+ * store_begin(). Returns 0 or negative errno. */
 int store_prune(struct store *s, int64_t before_us, int64_t chunk, bool dry_run,
 		struct store_prune_stats *ret);
+/* When store_prune() last deleted (not a dry run) in this database: 1 and
+ * *ret_us set, 0 never. */
+int store_last_prune(struct store *s, int64_t *ret_us);
 /* VACUUM: give the pages freed by store_prune() back to the file system
  * (needs as much free space as the database; blocks writers meanwhile). */
 int store_vacuum(struct store *s);

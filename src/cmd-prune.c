@@ -9,6 +9,7 @@
 
 #include "command.h"
 #include "log.h"
+#include "retention.h"
 #include "store.h"
 #include "util.h"
 #include "banned.h"
@@ -49,47 +50,6 @@ prune_help(void)
 			 options[i].arg ? options[i].arg : "");
 		printf("  %-22s  %s\n", lhs, options[i].help);
 	}
-}
-
-/* "90d", "12w", "36h", "45min", "600s" (also "90 days", "1 week", ...) ->
- * microseconds. Returns 0 or -EINVAL (no number, unknown unit, zero,
- * overflow). */
-static int
-parse_duration(const char *s, int64_t *ret_us)
-{
-	static const struct {
-		const char *unit;
-		int64_t us;
-	} units[] = {
-		{ "s", 1000000 }, { "sec", 1000000 }, { "second", 1000000 }, { "seconds", 1000000 },
-		{ "min", 60000000 }, { "minute", 60000000 }, { "minutes", 60000000 },
-		{ "h", 3600000000 }, { "hour", 3600000000 }, { "hours", 3600000000 },
-		{ "d", 86400000000 }, { "day", 86400000000 }, { "days", 86400000000 },
-		{ "w", 604800000000 }, { "week", 604800000000 }, { "weeks", 604800000000 },
-	};
-	char num[21];
-	size_t n = 0;
-	uint64_t v;
-
-	while (s[n] >= '0' && s[n] <= '9')
-		n++;
-	if (n == 0 || n >= sizeof num)
-		return -EINVAL;
-	memcpy(num, s, n);
-	num[n] = '\0';
-	if (safe_atou64(num, &v) < 0 || v == 0)
-		return -EINVAL;
-	s += n;
-	while (*s == ' ')
-		s++;
-	for (size_t i = 0; i < ELEMENTSOF(units); i++)
-		if (streq(s, units[i].unit)) {
-			if (v > (uint64_t)(INT64_MAX / units[i].us))
-				return -EINVAL;
-			*ret_us = (int64_t)v * units[i].us;
-			return 0;
-		}
-	return -EINVAL;
 }
 
 static int
@@ -137,7 +97,7 @@ prune_run(int argc, char **argv, const struct global_opts *g)
 		return usage_error("prune", "unexpected argument '%s'", argv[optind]);
 	if (!older)
 		return usage_error("prune", "missing --older-than DURATION (e.g. --older-than 90d)");
-	if (parse_duration(older, &age_us) < 0) {
+	if (retention_parse_duration(older, &age_us) < 0) {
 		_cleanup_(freep) char *safe = escape_terminal_dup(older, strlen(older));
 
 		return usage_error("prune", "invalid duration '%s' (a number and s, min, h, d or w: 90d)",

@@ -1584,6 +1584,7 @@ enum {
 	PR_COUNT_KEYS,
 	PR_COUNT_ORPHANS,
 	PR_COUNT_OPEN,
+	PR_STAMP,
 	_PR_MAX,
 };
 
@@ -1598,6 +1599,8 @@ static const char *const prune_sql[_PR_MAX] = {
 			  "(SELECT id FROM attempts WHERE start_us < ?1 AND end_us < ?1 AND open = 0)",
 	[PR_COUNT_ORPHANS] = "SELECT count(*) FROM orphans WHERE time_us < ?1",
 	[PR_COUNT_OPEN] = "SELECT count(*) FROM attempts WHERE start_us < ?1 AND open = 1",
+	/* store_last_prune(); ?1 is the time of the prune here */
+	[PR_STAMP] = "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_prune_us', ?1)",
 };
 
 static void
@@ -1692,6 +1695,8 @@ store_prune(struct store *s, int64_t before_us, int64_t chunk, bool dry_run,
 		return r;
 	r = prune_step(s, st[PR_ORPHANS], before_us, chunk, &stats.orphans);
 	if (r >= 0)
+		r = prune_step(s, st[PR_STAMP], now_usec(), chunk, &n);
+	if (r >= 0)
 		r = store_commit(s);
 	if (r < 0) {
 		(void)store_rollback(s);
@@ -1699,6 +1704,23 @@ store_prune(struct store *s, int64_t before_us, int64_t chunk, bool dry_run,
 	}
 	*ret = stats;
 	return r;
+}
+
+int
+store_last_prune(struct store *s, int64_t *ret_us)
+{
+	_cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	r = store_prepare(s, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'last_prune_us'", &st);
+	if (r < 0)
+		return r;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*ret_us = sqlite3_column_int64(st, 0);
+		return 1;
+	}
+	return rc == SQLITE_DONE ? 0 : store_errno(s->db, rc);
 }
 
 int

@@ -5,12 +5,14 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "attempt.h"
 #include "cause.h"
 #include "harness.h"
+#include "retention.h"
 #include "store.h"
 #include "util.h"
 #include "banned.h"
@@ -242,6 +244,73 @@ START_TEST(test_store_vacuum_shrinks)
 }
 END_TEST
 
+static const struct {
+	const char *in;
+	int r;
+	int64_t us;
+} durations[] = {
+	{ "90d", 0, 90 * DAY },
+	{ "90 days", 0, 90 * DAY },
+	{ "1 day", 0, DAY },
+	{ "12w", 0, 84 * DAY },
+	{ "36h", 0, 36 * 3600 * USEC_PER_SEC },
+	{ "45min", 0, 45 * 60 * USEC_PER_SEC },
+	{ "600s", 0, 600 * USEC_PER_SEC },
+	{ "90", -EINVAL, 0 },
+	{ "d", -EINVAL, 0 },
+	{ "", -EINVAL, 0 },
+	{ "0d", -EINVAL, 0 },
+	{ "-5d", -EINVAL, 0 },
+	{ "5m", -EINVAL, 0 },                   /* minutes or months: not guessed */
+	{ "1.5d", -EINVAL, 0 },
+	{ "90d ", -EINVAL, 0 },
+	{ "99999999999999999999d", -EINVAL, 0 },
+	{ "15250285w", -EINVAL, 0 },            /* overflows int64 microseconds */
+};
+
+START_TEST(test_retention_parse_duration)
+{
+	int64_t us = -1;
+
+	ck_assert_int_eq(retention_parse_duration(durations[_i].in, &us), durations[_i].r);
+	if (durations[_i].r == 0)
+		ck_assert_int_eq(us, durations[_i].us);
+}
+END_TEST
+
+START_TEST(test_retention_prune_once_a_day)
+{
+	_cleanup_(store_freep) struct store *s = open_db(STORE_CREATE);
+	struct store_prune_stats st = { 0 };
+	int64_t last = 0, after_dry = 0, now = now_usec();
+
+	ck_assert_int_eq(store_last_prune(s, &last), 0);
+	ck_assert_int_eq(store_begin(s), 0);
+	put(s, 1, now - 100 * DAY, now - 100 * DAY + 1, false);
+	put(s, 2, now - 10 * DAY, now - 10 * DAY + 1, false);
+	ck_assert_int_eq(store_commit(s), 0);
+
+	/* never pruned: due */
+	ck_assert_int_eq(retention_prune_if_due(s, 90 * DAY, now, &st), 1);
+	ck_assert_int_eq(st.attempts, 1);
+	ck_assert_int_eq(store_last_prune(s, &last), 1);
+	ck_assert_int_ge(last, now - 60 * USEC_PER_SEC);
+	/* within the day: not due, nothing deleted even with a shorter keep */
+	ck_assert_int_eq(retention_prune_if_due(s, 5 * DAY, now + 3600 * USEC_PER_SEC, &st), 0);
+	ck_assert_int_eq(count("SELECT count(*) FROM attempts"), 1);
+	/* a day later: due again */
+	ck_assert_int_eq(retention_prune_if_due(s, 5 * DAY, last + RETENTION_PERIOD_US, &st), 1);
+	ck_assert_int_eq(st.attempts, 1);
+	ck_assert_int_eq(count("SELECT count(*) FROM attempts"), 0);
+	/* a dry run is no prune: the stamp stays */
+	ck_assert_int_eq(store_last_prune(s, &last), 1);
+	usleep(2000);
+	ck_assert_int_eq(store_prune(s, now, 0, /* dry_run= */ true, &st), 0);
+	ck_assert_int_eq(store_last_prune(s, &after_dry), 1);
+	ck_assert_int_eq(after_dry, last);
+}
+END_TEST
+
 Suite *
 make_suite(void)
 {
@@ -255,6 +324,12 @@ make_suite(void)
 	tcase_add_test(tc, test_store_prune_readonly);
 	tcase_add_test(tc, test_store_prune_inside_batch_refused);
 	tcase_add_test(tc, test_store_vacuum_shrinks);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("retention");
+	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_add_loop_test(tc, test_retention_parse_duration, 0, (int)ELEMENTSOF(durations));
+	tcase_add_test(tc, test_retention_prune_once_a_day);
 	suite_add_tcase(s, tc);
 	return s;
 }
