@@ -1649,7 +1649,7 @@ store_prune(struct store *s, int64_t before_us, int64_t chunk, bool dry_run,
 	if (s->readonly)
 		return -EROFS;
 	if (chunk <= 0)
-		chunk = 10000;
+		chunk = 1000;
 	for (size_t i = 0; i < _PR_MAX; i++) {
 		r = store_prepare(s, prune_sql[i], &st[i]);
 		if (r < 0)
