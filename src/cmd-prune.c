@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "command.h"
 #include "log.h"
@@ -105,7 +106,10 @@ prune_run(int argc, char **argv, const struct global_opts *g)
 	}
 	cut_us = now_usec() - age_us;
 
-	/* an existing database only: pruning must not create one */
+	/* an existing database only: pruning must not create one (read-only
+	 * first gives the usual "no database at ..." for a missing one) */
+	if (access(g->db_path, F_OK) < 0 && errno == ENOENT)
+		return command_open_store(g, STORE_READONLY, &st);
 	r = command_open_store(g, 0, &st);
 	if (r < 0)
 		return r;

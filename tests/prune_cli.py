@@ -59,7 +59,7 @@ def main():
         expect("usage: stray argument", ["--db", db, "prune", "--older-than", "1d", "x"], 2,
                err_has="'x'")
         expect("missing database: exit 1", ["--db", db, "prune", "--older-than", "90d"], 1,
-               err_has="sshwhy: ")
+               err_has="sshwhy: no database at '%s'" % db)
         result(not os.path.exists(db), "missing database: none created")
 
         logs = sorted(os.path.join(CORPUS, d, "verbose", "auth.log") for d in os.listdir(CORPUS)
