@@ -313,6 +313,22 @@ load_key(struct ctx *c, char **reterr)
 /* ------------------------------------------------------------------------ */
 /* Configuration */
 
+/* What would give check sshd's own view, from why sshd -T was not used. */
+static const char *
+config_fallback_fix(const struct sshd_config *cfg)
+{
+	const char *why = cfg->why_fallback ? cfg->why_fallback : "";
+
+	if (strstr(why, "Missing privilege separation directory"))
+		return "create sshd's privilege separation directory (install -d -m 0755 /run/sshd, or "
+		       "systemctl start ssh), then check again";
+	if (!cfg->sshd_path[0])
+		return "give the real sshd binary with --sshd PATH for sshd's own view";
+	if (strncmp(why, "not root", 8) == 0)
+		return "run as root for sshd's own view (sshd -T must read the host keys)";
+	return "make 'sshd -T' work (the reason is above), then check again";
+}
+
 static void
 check_config(struct ctx *c)
 {
@@ -328,8 +344,7 @@ check_config(struct ctx *c)
 			evidence_add(c, it, "%s", c->cfg->version);
 		break;
 	case SSHD_CONFIG_FILE:
-		it = item_add(c, CHECK_WARNING, "config", CAUSE_NONE,
-			      "run as root with the real sshd binary (--sshd PATH) for sshd's own view",
+		it = item_add(c, CHECK_WARNING, "config", CAUSE_NONE, config_fallback_fix(c->cfg),
 			      "configuration read from '%s' by sshwhy, not by sshd (%s): Match blocks are evaluated "
 			      "by sshwhy, values not set are OpenSSH defaults and may differ from this sshd's",
 			      c->cfg->config_path, c->cfg->why_fallback ? c->cfg->why_fallback : "sshd -T not used");

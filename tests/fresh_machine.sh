@@ -62,6 +62,8 @@ if [ -x /usr/sbin/sshd ]; then
 	grep -q "Missing privilege separation directory: /run/sshd" "$T/out" &&
 		grep -q "install -d -m 0755 /run/sshd" "$T/out"
 	result $? "check: the fallback names the missing /run/sshd and the fix" "$(head -c 600 "$T/out")"
+	grep -q "fix: create sshd's privilege separation directory" "$T/out"
+	result $? "check: the config item's fix is to create it (not 'run as root')" "$(head -c 600 "$T/out")"
 	[ ! -e /run/sshd ]; result $? "check: does not create /run/sshd itself"
 else
 	echo "skip check: no /usr/sbin/sshd"
