@@ -14,6 +14,7 @@
 # Root and unshare(1) are needed (exit 77 = skip otherwise).
 #
 #   usage: fresh_machine.sh SSHWHY TEST_SSHD_CONFIG E2E_TEST [--quick]
+#   SSHWHY_FRESH_KEEP=DIR keeps the outputs (check, unit test, e2e) in DIR.
 set -u
 SSHWHY=$1 TEST_SSHD_CONFIG=$2 E2E=$3 QUICK=${4:-}
 
