@@ -22,6 +22,7 @@ const struct command *const commands[] = {
 	&cmd_explain,
 	&cmd_redact,
 	&cmd_check,
+	&cmd_prune,
 	&cmd_help,
 	NULL,
 };

@@ -1463,3 +1463,179 @@ store_query(struct store *s, const struct attempt_filter *f,
 	reset_stmt(st);
 	return r < 0 ? r : n;
 }
+
+/* ------------------------------------------------------------------------ */
+/* Retention */
+
+/* The attempts a prune may delete: closed, started and ended before ?1. The
+ * start bound drives attempts_start; open = 0 keeps what follow reloads. */
+#define PRUNE_PICK "SELECT id FROM attempts WHERE start_us < ?1 AND end_us < ?1 AND open = 0 " \
+		   "ORDER BY start_us LIMIT ?2"
+
+enum {
+	PR_KEYS,
+	PR_ATTEMPTS,
+	PR_ORPHANS,
+	PR_COUNT_ATTEMPTS,
+	PR_COUNT_KEYS,
+	PR_COUNT_ORPHANS,
+	PR_COUNT_OPEN,
+	PR_STAMP,
+	_PR_MAX,
+};
+
+static const char *const prune_sql[_PR_MAX] = {
+	/* keys first: the schema's ON DELETE CASCADE needs foreign_keys=ON */
+	[PR_KEYS] = "DELETE FROM attempt_keys WHERE attempt_id IN (" PRUNE_PICK ")",
+	[PR_ATTEMPTS] = "DELETE FROM attempts WHERE id IN (" PRUNE_PICK ")",
+	/* orphans has no time index: one pass, not chunks that each scan it */
+	[PR_ORPHANS] = "DELETE FROM orphans WHERE time_us < ?1",
+	[PR_COUNT_ATTEMPTS] = "SELECT count(*) FROM attempts WHERE start_us < ?1 AND end_us < ?1 AND open = 0",
+	[PR_COUNT_KEYS] = "SELECT count(*) FROM attempt_keys WHERE attempt_id IN "
+			  "(SELECT id FROM attempts WHERE start_us < ?1 AND end_us < ?1 AND open = 0)",
+	[PR_COUNT_ORPHANS] = "SELECT count(*) FROM orphans WHERE time_us < ?1",
+	[PR_COUNT_OPEN] = "SELECT count(*) FROM attempts WHERE start_us < ?1 AND open = 1",
+	/* store_last_prune(); ?1 is the time of the prune here */
+	[PR_STAMP] = "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_prune_us', ?1)",
+};
+
+static void
+sqlite3_finalize_array(sqlite3_stmt *(*st)[_PR_MAX])
+{
+	for (size_t i = 0; i < _PR_MAX; i++)
+		sqlite3_finalize((*st)[i]);
+}
+
+/* One statement bound to (before_us, chunk): its count(*) when it returns a
+ * row, else the rows it changed. */
+static int
+prune_step(struct store *s, sqlite3_stmt *st, int64_t before_us, int64_t chunk, int64_t *ret)
+{
+	int rc;
+
+	sqlite3_bind_int64(st, 1, before_us);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		sqlite3_bind_int64(st, 2, chunk);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*ret = sqlite3_column_int64(st, 0);
+	else if (rc == SQLITE_DONE)
+		*ret = sqlite3_changes64(s->db);
+	else {
+		strlcpy_n(s->last_error, sizeof s->last_error, sqlite3_errmsg(s->db),
+			  strlen(sqlite3_errmsg(s->db)));
+		int r = store_errno(s->db, rc);
+
+		reset_stmt(st);
+		return r < 0 ? r : -EIO;
+	}
+	reset_stmt(st);
+	return 0;
+}
+
+int
+store_prune(struct store *s, int64_t before_us, int64_t chunk, bool dry_run,
+	    struct store_prune_stats *ret)
+{
+	_cleanup_(sqlite3_finalize_array) sqlite3_stmt *st[_PR_MAX] = { 0 };
+	struct store_prune_stats stats = { 0 };
+	int64_t n;
+	int r;
+
+	if (s->readonly)
+		return -EROFS;
+	if (chunk <= 0)
+		chunk = 1000;
+	for (size_t i = 0; i < _PR_MAX; i++) {
+		r = store_prepare(s, prune_sql[i], &st[i]);
+		if (r < 0)
+			return r;
+	}
+	r = prune_step(s, st[PR_COUNT_OPEN], before_us, chunk, &stats.open_kept);
+	if (r < 0)
+		return r;
+	if (dry_run) {
+		r = prune_step(s, st[PR_COUNT_ATTEMPTS], before_us, chunk, &stats.attempts);
+		if (r >= 0)
+			r = prune_step(s, st[PR_COUNT_KEYS], before_us, chunk, &stats.keys);
+		if (r >= 0)
+			r = prune_step(s, st[PR_COUNT_ORPHANS], before_us, chunk, &stats.orphans);
+		if (r < 0)
+			return r;
+		*ret = stats;
+		return 0;
+	}
+
+	do {
+		int64_t k = 0;
+
+		r = store_begin(s);
+		if (r < 0)
+			return r;
+		r = prune_step(s, st[PR_KEYS], before_us, chunk, &k);
+		if (r >= 0)
+			r = prune_step(s, st[PR_ATTEMPTS], before_us, chunk, &n);
+		if (r >= 0)
+			r = store_commit(s);
+		if (r < 0) {
+			(void)store_rollback(s);
+			*ret = stats;
+			return r;
+		}
+		stats.keys += k;
+		stats.attempts += n;
+	} while (n == chunk);
+
+	r = store_begin(s);
+	if (r < 0)
+		return r;
+	r = prune_step(s, st[PR_ORPHANS], before_us, chunk, &stats.orphans);
+	if (r >= 0)
+		r = prune_step(s, st[PR_STAMP], now_usec(), chunk, &n);
+	if (r >= 0)
+		r = store_commit(s);
+	if (r < 0) {
+		(void)store_rollback(s);
+		stats.orphans = 0;
+	}
+	*ret = stats;
+	return r;
+}
+
+int
+store_last_prune(struct store *s, int64_t *ret_us)
+{
+	_cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	r = store_prepare(s, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'last_prune_us'", &st);
+	if (r < 0)
+		return r;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*ret_us = sqlite3_column_int64(st, 0);
+		return 1;
+	}
+	return rc == SQLITE_DONE ? 0 : store_errno(s->db, rc);
+}
+
+int
+store_vacuum(struct store *s)
+{
+	_cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
+	int r;
+
+	if (s->readonly)
+		return -EROFS;
+	r = store_prepare(s, "VACUUM", &st);
+	if (r < 0)
+		return r;
+	r = step_done(s, st);
+	if (r < 0)
+		return r;
+	/* the WAL now holds a copy of every page: fold it back and truncate it */
+	sqlite3_finalize(st);
+	st = NULL;
+	r = store_prepare(s, "PRAGMA wal_checkpoint(TRUNCATE)", &st);
+	return r < 0 ? r : step_done(s, st);
+}
