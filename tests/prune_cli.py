@@ -34,7 +34,9 @@ def expect(name, args, status, out_has=None, err_has=None):
     detail = "exit %d; stdout %r; stderr %r" % (rc, out[-300:], err[-300:])
     ok = rc == status and (out_has is None or out_has in out) and (err_has is None or err_has in err)
     if status == 2:
-        ok = ok and err.startswith("sshwhy: ") and "Try " in err
+        # one line: "sshwhy: prune: MESSAGE; try 'sshwhy help prune'"
+        ok = ok and err.startswith("sshwhy: prune: ") and err.count("\n") == 1 and \
+            err.rstrip().endswith("; try 'sshwhy help prune'")
     result(ok, name, detail)
     return out
 
@@ -59,7 +61,7 @@ def main():
         expect("usage: stray argument", ["--db", db, "prune", "--older-than", "1d", "x"], 2,
                err_has="'x'")
         expect("missing database: exit 1", ["--db", db, "prune", "--older-than", "90d"], 1,
-               err_has="sshwhy: no database at '%s'" % db)
+               err_has="sshwhy: prune: no database at '%s'" % db)
         result(not os.path.exists(db), "missing database: none created")
 
         logs = sorted(os.path.join(CORPUS, d, "verbose", "auth.log") for d in os.listdir(CORPUS)
