@@ -9,6 +9,7 @@
 #include "event.h"
 #include "ingest.h"
 #include "log.h"
+#include "missed.h"
 #include "source.h"
 #include "store.h"
 #include "util.h"
@@ -21,6 +22,8 @@ static const struct option options[] = {
 	{ "year",        required_argument, NULL, 'y' },  /* year of traditional "Nov 22" timestamps */
 	{ "no-progress", no_argument,       NULL, 'P' },
 	{ "quiet",       no_argument,       NULL, 'q' },  /* no summary */
+	{ "print-unrecognised", optional_argument, NULL, 'U' },  /* missed-lines report (missed.c) */
+	{ "host",        required_argument, NULL, 'H' },  /* host of Win32-OpenSSH log files */
 	{ "help",        no_argument,       NULL, 'h' },
 	{ 0 }
 };
@@ -42,6 +45,11 @@ help(void)
 	       "                     the latest year that does not put a line after the mtime + 1 day)\n"
 	       "  --no-progress      no progress line on a terminal\n"
 	       "  -q, --quiet        no summary\n"
+	       "  --print-unrecognised[=all]\n"
+	       "                     print every line not read as an sshd event (FILE:LINE: reason:\n"
+	       "                     text) and count them by reason; =all also prints other programs'\n"
+	       "                     lines\n"
+	       "  --host HOST        the host of Win32-OpenSSH log files (default: the file's name)\n"
 	       "Re-ingesting a file, or an overlapping one, adds nothing twice.\n");
 }
 
@@ -101,6 +109,7 @@ first_line_time(const char *path, const struct source_options *so)
 	int64_t t = INT64_MAX;
 
 	any.all_idents = true;
+	any.deliver_missed = false;
 	if (streq(path, "-") || source_open_path(path, &any, &src, NULL) < 0)
 		return INT64_MAX;
 	if (source_next(src, &line, NULL) > 0 && line.time_us)
@@ -171,6 +180,8 @@ run(int argc, char **argv, const struct global_opts *g)
 	int c, r, failures = 0;
 	bool store_failed = false;
 	unsigned year;
+	struct missed_report missed = { .out = stdout };
+	bool report_missed = false;
 
 	jfiles = calloc((size_t)argc + 1, sizeof *jfiles);
 	inputs = calloc((size_t)argc + 1, sizeof *inputs);
@@ -197,6 +208,17 @@ run(int argc, char **argv, const struct global_opts *g)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'U':
+			if (optarg && !streq(optarg, "all"))
+				return usage_error("ingest", "invalid --print-unrecognised '%s'", optarg);
+			report_missed = true;
+			missed.print_not_sshd = optarg != NULL;
+			so.deliver_missed = true;
+			io.missed = &missed;
+			break;
+		case 'H':
+			so.host = optarg;
 			break;
 		case 'h':
 			help();
@@ -255,6 +277,7 @@ run(int argc, char **argv, const struct global_opts *g)
 				log_error_errno(r, "cannot open the journal: %s", strerror(-r));
 			failures++;
 		} else {
+			missed.input = directory ? directory : "journal";
 			r = ingest_one(in, st, g->db_path, src, directory ? directory : "journal");
 			if (r < 0)
 				failures++;
@@ -279,6 +302,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			continue;
 		}
 		ingest_get_stats(in, &before);
+		missed.input = safe ? safe : "?";
 		r = ingest_one(in, st, g->db_path, src, inputs[i].path);
 		if (r < 0)
 			failures++;
@@ -310,6 +334,8 @@ run(int argc, char **argv, const struct global_opts *g)
 	if (!quiet)
 		print_summary(&stats, (unsigned)(n_inputs + (journal ? 1 : 0)),
 			      (double)(now_usec() - t0) / 1e6);
+	if (report_missed)
+		missed_report_print_summary(&missed, stdout);
 	ingest_free(in);
 	store_free(st);
 	return failures ? -EIO : 0;
