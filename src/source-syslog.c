@@ -38,7 +38,10 @@ struct prefix {
 	bool windows;           /* Win32-OpenSSH log file line: no host (the caller names it) */
 };
 
-static int parse_wild(const char *l, size_t len, struct prefix *p, unsigned depth);
+/* Out of line and cold: well-formed lines never get there, and keeping it out
+ * of the hot loop keeps parse_strict() inlined there. */
+static int parse_wild(const char *l, size_t len, struct prefix *p, unsigned depth)
+	__attribute__((noinline, cold));
 static void windows_names(const char *name, const char *host, struct prefix *p);
 
 static inline bool
@@ -138,7 +141,7 @@ parse_tag(const char *q, const char *end, struct prefix *p, bool lenient)
 
 /* Split a line into timestamp text, host, ident, pid and message without
  * interpreting the timestamp. Returns 1 or 0 (not a syslog line). */
-static int
+static inline int
 parse_strict(const char *l, size_t len, struct prefix *p)
 {
 	const char *q, *end = l + len, *sp;
@@ -375,10 +378,12 @@ parse_wild(const char *l, size_t len, struct prefix *p, unsigned depth)
 	return 0;
 }
 
-static int
+static inline int
 parse_prefix(const char *l, size_t len, struct prefix *p)
 {
-	return parse_prefix_at(l, len, p, 0);
+	if (_likely_(parse_strict(l, len, p)))
+		return 1;
+	return parse_wild(l, len, p, 0);
 }
 
 static int64_t

@@ -570,7 +570,7 @@ static const struct pattern patterns[] = {
 	P(MAX_AUTH_TRIES, "maximum authentication attempts exceeded for ",
 	  "^maximum authentication attempts exceeded for (?<inv>invalid user )?(?<user>.*) from (?<addr>" IP ") port (?<port>" PORT ") ssh2$", 0, NULL, POST_NONE,
 	  "auth.c:auth_maxtries_exceeded() \"maximum authentication attempts exceeded for %s%.100s from %.200s port %d ssh2\""),
-	P(PROTOCOL_ERROR, "Disconnecting ",
+	PN(PROTOCOL_ERROR, "Disconnecting ", ": multiple KEXINIT received from peer",
 	  "^Disconnecting " CONNID ": (?<detail>multiple KEXINIT received from peer)$", 0, NULL, POST_NONE,
 	  "kex.c \"Disconnecting %s: multiple KEXINIT received from peer\" via ssh_packet_disconnect() (10.4+)"),
 	/* Known reasons first so a user name in "Change of username..." cannot move the address. */
