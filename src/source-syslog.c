@@ -146,8 +146,6 @@ parse_strict(const char *l, size_t len, struct prefix *p)
 {
 	const char *q, *end = l + len, *sp;
 
-	p->year = 0;
-	p->windows = false;
 	if (len >= 16 && l[3] == ' ' && l[15] == ' ' && month_from_abbr(l) > 0) {
 		p->style = TS_TRADITIONAL;
 		p->ts_len = 15;
@@ -302,7 +300,12 @@ parse_5424(const char *q, const char *end, struct prefix *p)
 static int
 parse_prefix_at(const char *l, size_t len, struct prefix *p, unsigned depth)
 {
-	return parse_strict(l, len, p) || parse_wild(l, len, p, depth);
+	if (parse_strict(l, len, p)) {
+		p->year = 0;
+		p->windows = false;
+		return 1;
+	}
+	return parse_wild(l, len, p, depth);
 }
 
 /* Shapes parse_strict() refuses; see the top of the file. */
@@ -378,12 +381,14 @@ parse_wild(const char *l, size_t len, struct prefix *p, unsigned depth)
 	return 0;
 }
 
+/* 1 a well-formed line (p->year and p->windows not set), 2 one of the wild
+ * shapes (they are set), 0 not a syslog line. */
 static inline int
 parse_prefix(const char *l, size_t len, struct prefix *p)
 {
 	if (_likely_(parse_strict(l, len, p)))
 		return 1;
-	return parse_wild(l, len, p, 0);
+	return parse_wild(l, len, p, 0) ? 2 : 0;
 }
 
 static int64_t
@@ -589,13 +594,20 @@ parse_ts(struct syslog_ts_cache *c, const struct prefix *p, int year, time_t ref
 {
 	if (p->style == TS_RFC3339)
 		return parse_rfc3339(c, p->ts, p->ts_len, ret);
-	if (_unlikely_(p->year)) {
-		/* the year of a viewer's prefix: not the cached minute's */
+	return parse_traditional(c, p->ts, year, ref_time, ret);
+}
+
+/* parse_ts() for a line parse_wild() read: the year of a viewer's prefix
+ * (not the cached minute's). */
+static int
+parse_ts_wild(struct syslog_ts_cache *c, const struct prefix *p, int year, time_t ref_time, int64_t *ret)
+{
+	if (p->style == TS_TRADITIONAL && p->year) {
 		struct syslog_ts_cache own = { .key_len = 0 };
 
 		return parse_traditional(&own, p->ts, p->year, ref_time, ret);
 	}
-	return parse_traditional(c, p->ts, year, ref_time, ret);
+	return parse_ts(c, p, year, ref_time, ret);
 }
 
 /* The line p describes, stamped t; every other field zero. */
@@ -618,14 +630,16 @@ syslog_parse_line(const char *line, size_t len, int year, time_t ref_time, struc
 	struct syslog_ts_cache c = { .key_len = 0 };
 	struct prefix p;
 	int64_t t;
+	int r;
 
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
-	if (!parse_prefix(line, len, &p))
+	r = parse_prefix(line, len, &p);
+	if (r == 0)
 		return 0;
-	if (p.windows)
+	if (r == 2 && p.windows)
 		windows_names(NULL, NULL, &p);
-	if (!parse_ts(&c, &p, year, ref_time, &t))
+	if (!(r == 2 ? parse_ts_wild(&c, &p, year, ref_time, &t) : parse_ts(&c, &p, year, ref_time, &t)))
 		return 0;
 	line_from_prefix(ret, &p, t, /* cut= */ false);
 	return 1;
@@ -716,7 +730,7 @@ syslog_next(struct source *s, struct log_line *ret, char **reterr)
 		size_t len;
 		bool cut;
 		int64_t t;
-		int r;
+		int r, wild;
 
 		r = reader_line(&s->rd, max, &line, &len, &cut);
 		if (r <= 0)
@@ -728,7 +742,8 @@ syslog_next(struct source *s, struct log_line *ret, char **reterr)
 			len--;
 		if (_unlikely_(len == 0))
 			continue;
-		if (_unlikely_(!parse_prefix(line, len, &p))) {
+		wild = parse_prefix(line, len, &p);
+		if (_unlikely_(!wild)) {
 			if (s->stats.matched == 0 && s->stats.malformed == 0 && sshd_own_output(line, len)) {
 				/* source_next() words it as "'NAME': " + errmsg */
 				s->rd.errmsg = SSHD_OWN_OUTPUT;
@@ -739,14 +754,18 @@ syslog_next(struct source *s, struct log_line *ret, char **reterr)
 				return missed_line(ret, line, len, s->stats.lines, MISSED_MALFORMED);
 			continue;
 		}
-		if (_unlikely_(p.windows))
+		if (_unlikely_(wild == 2) && p.windows)
 			windows_names(s->name, s->opts.host, &p);
 		if (!all && !source_ident_is_sshd(p.ident, p.ident_len)) {
 			if (_unlikely_(s->opts.deliver_missed))
 				return missed_line(ret, line, len, s->stats.lines, MISSED_NOT_SSHD);
 			continue;
 		}
-		if (_unlikely_(!parse_ts(&s->tscache, &p, s->opts.year, s->ref_time, &t))) {
+		if (_unlikely_(wild == 2))
+			r = parse_ts_wild(&s->tscache, &p, s->opts.year, s->ref_time, &t);
+		else
+			r = parse_ts(&s->tscache, &p, s->opts.year, s->ref_time, &t);
+		if (_unlikely_(!r)) {
 			s->stats.malformed++;
 			if (s->opts.deliver_missed)
 				return missed_line(ret, line, len, s->stats.lines, MISSED_MALFORMED);
