@@ -1385,15 +1385,16 @@ match_rewritten(struct sshd_parser *p, const char *s, size_t n, size_t len, stru
 	for (i = 0; i < n;) {
 		size_t pl = (s[i] == '<' || s[i] == '[') && i > 0 && s[i - 1] == ' ' ? placeholder_len(s + i, n - i) : 0;
 
+		/* room for a stand-in address, and for "0 ssh2" below */
+		if (o + sizeof(REDACTED_ADDR) + 8 > sizeof(buf))
+			return 0;
 		if (pl && (i + pl == n || s[i + pl] == ' ' || s[i + pl] == ':')) {
 			memcpy(buf + o, REDACTED_ADDR, sizeof(REDACTED_ADDR) - 1);
 			o += sizeof(REDACTED_ADDR) - 1;
 			i += pl;
 			placeholder = true;
-		} else if (o + 1 < sizeof(buf) - sizeof(REDACTED_ADDR)) {
-			buf[o++] = s[i++];
 		} else
-			return 0;
+			buf[o++] = s[i++];
 	}
 	if (placeholder && match_rows(p, buf, o, o, ret)) {
 		if (streq(ret->addr, REDACTED_ADDR))
