@@ -18,6 +18,7 @@ const struct command *const commands[] = {
 	&cmd_ingest,
 	&cmd_attempts,
 	&cmd_show,
+	&cmd_stats,
 	&cmd_explain,
 	&cmd_redact,
 	&cmd_check,

@@ -166,6 +166,12 @@ static const char *const stmt_sql[_ST_MAX] = {
 #define Q_NEWEST(idx, drv) \
 	"SELECT * FROM (" Q_SELECT(idx, drv) " ORDER BY start_us DESC, id DESC LIMIT ?12) " \
 	"ORDER BY start_us, id"
+/* store_scan_brief(): the columns a summary needs, no evidence, in no
+ * particular order (the caller aggregates); keys as "FP RESULT,FP RESULT". */
+#define Q_BRIEF(idx, drv) \
+	"SELECT start_us, host, user, addr, outcome, cause, " \
+	"(SELECT group_concat(fingerprint || ' ' || result, ',') FROM attempt_keys WHERE attempt_id = attempts.id) " \
+	"FROM attempts " idx " WHERE " drv Q_REST
 
 enum {
 	DRV_FINGERPRINT,        /* attempt_keys_fingerprint */
@@ -187,7 +193,11 @@ enum {
 	[DRV_OUTCOME] = Q("INDEXED BY attempts_start", "outcome = ?5"), \
 	[DRV_TIME] = Q("INDEXED BY attempts_start", "1"), \
 }
-static const char *const query_sql[2][_DRV_MAX] = { Q_DRIVERS(Q_ALL), Q_DRIVERS(Q_NEWEST) };
+/* The three shapes of one filtered query. */
+enum { QM_ALL, QM_NEWEST, QM_BRIEF, _QM_MAX };
+static const char *const query_sql[_QM_MAX][_DRV_MAX] = {
+	[QM_ALL] = Q_DRIVERS(Q_ALL), [QM_NEWEST] = Q_DRIVERS(Q_NEWEST), [QM_BRIEF] = Q_DRIVERS(Q_BRIEF),
+};
 
 #define STRINGIFY_(x) #x
 #define STRINGIFY(x) STRINGIFY_(x)
@@ -197,7 +207,7 @@ struct store {
 	char *path;                             /* owned */
 	bool readonly;
 	sqlite3_stmt *st[_ST_MAX];
-	sqlite3_stmt *query[2][_DRV_MAX];       /* prepared on first use */
+	sqlite3_stmt *query[_QM_MAX][_DRV_MAX]; /* prepared on first use */
 	struct buf evidence;                    /* scratch for joining evidence lines */
 	char last_error[256];                   /* the last failed statement's message */
 };
@@ -791,7 +801,7 @@ store_free(struct store *s)
 		return NULL;
 	for (size_t i = 0; i < _ST_MAX; i++)
 		sqlite3_finalize(s->st[i]);
-	for (size_t d = 0; d < 2; d++)
+	for (size_t d = 0; d < _QM_MAX; d++)
 		for (size_t i = 0; i < _DRV_MAX; i++)
 			sqlite3_finalize(s->query[d][i]);
 	/* close_v2: never fails; a still-open statement would be a bug here. */
@@ -1479,16 +1489,17 @@ cidr_text_range(const struct cidr *net, char *lo, char *hi, size_t n)
 	return true;
 }
 
-int
-store_query(struct store *s, const struct attempt_filter *f,
-	    int (*cb)(const struct attempt *a, void *ud), void *ud)
+/* Prepares (once) and binds the query of f in the given shape: the most
+ * selective condition drives the index walk. Returns 0 (*ret borrowed, reset
+ * it after use) or negative errno (-EINVAL: a bad address or code). */
+static int
+query_bind(struct store *s, const struct attempt_filter *f, int mode, sqlite3_stmt **ret)
 {
 	char exact[INET6_ADDRSTRLEN], lo[64], hi[64];
 	const char *addr_exact = NULL, *cidr = NULL;
 	bool have_range = false;
 	sqlite3_stmt *st;
-	int drv, rc, r = 0, n = 0;
-	bool newest = f->limit > 0;
+	int drv, r;
 
 	if (f->from && *f->from) {
 		struct cidr c;
@@ -1514,7 +1525,6 @@ store_query(struct store *s, const struct attempt_filter *f,
 	if (f->outcome >= _OUTCOME_MAX || f->cause >= _CAUSE_MAX)
 		return -EINVAL;
 
-	/* The most selective condition drives the index walk. */
 	if (f->fingerprint)
 		drv = DRV_FINGERPRINT;
 	else if (f->user)
@@ -1530,12 +1540,12 @@ store_query(struct store *s, const struct attempt_filter *f,
 	else
 		drv = DRV_TIME;
 
-	if (!s->query[newest][drv]) {
-		r = store_prepare(s, query_sql[newest][drv], &s->query[newest][drv]);
+	if (!s->query[mode][drv]) {
+		r = store_prepare(s, query_sql[mode][drv], &s->query[mode][drv]);
 		if (r < 0)
 			return r;
 	}
-	st = s->query[newest][drv];
+	st = s->query[mode][drv];
 	bind_str(st, 1, f->user);
 	bind_str(st, 2, f->host);
 	sqlite3_bind_int64(st, 3, f->since_us ? f->since_us : INT64_MIN);
@@ -1547,9 +1557,22 @@ store_query(struct store *s, const struct attempt_filter *f,
 	bind_str(st, 9, cidr);
 	bind_str(st, 10, have_range ? lo : "");
 	bind_str(st, 11, have_range ? hi : "");
-	if (newest)
+	if (mode == QM_NEWEST)
 		sqlite3_bind_int64(st, 12, f->limit);
+	*ret = st;
+	return 0;
+}
 
+int
+store_query(struct store *s, const struct attempt_filter *f,
+	    int (*cb)(const struct attempt *a, void *ud), void *ud)
+{
+	sqlite3_stmt *st;
+	int rc, r, n = 0;
+
+	r = query_bind(s, f, f->limit > 0 ? QM_NEWEST : QM_ALL, &st);
+	if (r < 0)
+		return r;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct attempt *a = NULL;
 
@@ -1566,4 +1589,68 @@ store_query(struct store *s, const struct attempt_filter *f,
 		r = store_errno(s->db, rc);
 	reset_stmt(st);
 	return r < 0 ? r : n;
+}
+
+static const char *
+col_text(sqlite3_stmt *st, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i);
+
+	return v ? v : "";
+}
+
+int
+store_scan_brief(struct store *s, const struct attempt_filter *f,
+		 int (*cb)(const struct attempt_brief *b, void *ud), void *ud)
+{
+	sqlite3_stmt *st;
+	int rc, r, n = 0;
+
+	r = query_bind(s, f, QM_BRIEF, &st);
+	if (r < 0)
+		return r;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct attempt_brief b = {
+			.start_us = sqlite3_column_int64(st, 0),
+			.host = col_text(st, 1),
+			.user = col_text(st, 2),
+			.addr = col_text(st, 3),
+			.outcome = outcome_from_string(col_text(st, 4)),
+			.cause = cause_from_string(col_text(st, 5)),
+			.keys = col_text(st, 6),
+		};
+
+		r = cb(&b, ud);
+		if (r < 0)
+			break;
+		n++;
+	}
+	if (r >= 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		r = store_errno(s->db, rc);
+	reset_stmt(st);
+	return r < 0 ? r : n;
+}
+
+int
+store_count_orphans(struct store *s, const char *kind, const char *host, int64_t since_us, int64_t until_us,
+		    int64_t *ret)
+{
+	static const char sql[] =
+		"SELECT count(*) FROM orphans WHERE kind = ?1 AND (?2 IS NULL OR host = ?2)"
+		" AND time_us >= ?3 AND time_us < ?4";
+	_cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	r = store_prepare(s, sql, &st);
+	if (r < 0)
+		return r;
+	bind_str(st, 1, kind);
+	bind_str(st, 2, host);
+	sqlite3_bind_int64(st, 3, since_us ? since_us : INT64_MIN);
+	sqlite3_bind_int64(st, 4, until_us ? until_us : INT64_MAX);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW)
+		return store_errno(s->db, rc);
+	*ret = sqlite3_column_int64(st, 0);
+	return 0;
 }

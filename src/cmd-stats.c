@@ -1,0 +1,257 @@
+/* sshwhy stats: what happened on the server over a range, at a glance.
+ * Glue only: options -> attempt_filter -> stats_collect -> render-stats. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "filter-opts.h"
+#include "log.h"
+#include "render-stats.h"
+#include "render.h"
+#include "stats.h"
+#include "store.h"
+#include "util.h"
+#include "banned.h"
+
+#define DEFAULT_TOP 10
+#define DEFAULT_WIDTH 80        /* when not on a terminal and no $COLUMNS */
+#define MIN_WIDTH 40
+
+enum {
+	ARG_JSON = FILTER_OPT_END,
+	ARG_SVG,
+	ARG_TOP,
+	ARG_GROUP,
+	ARG_WIDTH,
+	ARG_ASCII,
+	ARG_UTC,
+	ARG_HELP,
+};
+
+/* Each option next to its help line (the filters come from filter-opts.c). */
+static const struct cmd_option options[] = {
+	{ { "json", no_argument, NULL, ARG_JSON }, NULL, "the numbers as one JSON object (docs/stats.schema.json)" },
+	{ { "svg", required_argument, NULL, ARG_SVG }, "FILE", "also write the timeline as a standalone SVG" },
+	{ { "top", required_argument, NULL, ARG_TOP }, "N", "rows in each top list (1-50, default 10)" },
+	{ { "group", required_argument, NULL, ARG_GROUP }, "V4[,V6]",
+	  "count sources by network, e.g. 24,64 (default: per address)" },
+	{ { "width", required_argument, NULL, ARG_WIDTH }, "COLS",
+	  "fit this width (default: the terminal's, else 80)" },
+	{ { "ascii", no_argument, NULL, ARG_ASCII }, NULL, "ASCII chart even where the locale is UTF-8" },
+	{ { "utc", no_argument, NULL, ARG_UTC }, NULL, "times in UTC" },
+	{ { "help", no_argument, NULL, ARG_HELP }, NULL, "show this help" },
+};
+
+static void
+stats_help(void)
+{
+	printf("Counts by outcome and cause, top users and sources (failed and accepted\n"
+	       "apart), keys seen per user, penalties, and a timeline of failures and\n"
+	       "successes. Without --since, the whole database.\n\nFilters:\n");
+	cmd_options_help(filter_options, n_filter_options);
+	printf("\nOutput:\n");
+	cmd_options_help(options, ELEMENTSOF(options));
+	printf("\nTIME: as for 'sshwhy attempts' (2026-11-22, -2h, 7d, yesterday, ...).\n");
+}
+
+static int
+parse_group(const char *arg, struct stats_opts *o)
+{
+	char v4[8] = "", *comma = strchr(arg, ',');
+	const char *v6 = comma ? comma + 1 : NULL;
+	size_t n = comma ? (size_t)(comma - arg) : strlen(arg);
+
+	if (n == 0 || n >= sizeof v4)
+		return -EINVAL;
+	memcpy(v4, arg, n);
+	if (safe_atou(v4[0] == '/' ? v4 + 1 : v4, &o->v4_prefix) < 0 || o->v4_prefix < 1 || o->v4_prefix > 32)
+		return -EINVAL;
+	o->v6_prefix = 64;
+	if (v6 && (safe_atou(v6[0] == '/' ? v6 + 1 : v6, &o->v6_prefix) < 0 || o->v6_prefix < 1 ||
+		   o->v6_prefix > 128))
+		return -EINVAL;
+	return 0;
+}
+
+/* "user alice, from 192.0.2.0/24": the filters in words, escaped. */
+static int
+describe_filters(const struct attempt_filter *f, struct buf *b)
+{
+	const struct {
+		const char *name, *v;
+	} parts[] = {
+		{ "user", f->user }, { "from", f->from }, { "key", f->fingerprint }, { "host", f->host },
+		{ "cause", f->cause >= 0 ? cause_to_string(f->cause) : NULL },
+		{ "outcome", f->outcome >= 0 ? outcome_to_string(f->outcome) : NULL },
+	};
+	int r = 0;
+
+	for (size_t i = 0; i < ELEMENTSOF(parts) && r >= 0; i++) {
+		_cleanup_(freep) char *e = NULL;
+
+		if (!parts[i].v)
+			continue;
+		e = escape_terminal_dup(parts[i].v, strlen(parts[i].v));
+		if (!e)
+			return -ENOMEM;
+		r = buf_printf(b, "%s%s %s", b->len ? ", " : "", parts[i].name, e);
+	}
+	return r;
+}
+
+static int
+write_file(const char *path, const struct buf *b)
+{
+	_cleanup_(closep) int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+	size_t off = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (off < b->len) {
+		ssize_t w = write(fd, b->data + off, b->len - off);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		off += (size_t)w;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		return -errno;
+	}
+	fd = -1;
+	return 0;
+}
+
+static int
+stats_run(int argc, char **argv, const struct global_opts *g)
+{
+	struct option longopts[ELEMENTSOF(options) + 16];
+	struct attempt_filter f = { .outcome = -1, .cause = -1 };
+	struct stats_opts so = { 0 };
+	struct stats_view v = { .top = DEFAULT_TOP };
+	_cleanup_(store_freep) struct store *st = NULL;
+	struct stats *s = NULL;
+	struct render_opts ro = { 0 };
+	struct buf out, filters;
+	const char *svg = NULL;
+	bool json = false, ascii = false;
+	unsigned width = 0;
+	int64_t now = now_usec();
+	size_t k = 0;
+	int c, r;
+
+	for (size_t i = 0; i < n_filter_options && k < ELEMENTSOF(longopts) - 1; i++)
+		longopts[k++] = filter_options[i].opt;
+	for (size_t i = 0; i < ELEMENTSOF(options) && k < ELEMENTSOF(longopts) - 1; i++)
+		longopts[k++] = options[i].opt;
+	longopts[k] = (struct option){ 0 };
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		unsigned n;
+
+		r = filter_option("stats", c, optarg, now, &f);
+		if (r != 0) {
+			if (r < 0)
+				return r;
+			continue;
+		}
+		switch (c) {
+		case ARG_JSON:
+			json = true;
+			break;
+		case ARG_SVG:
+			if (!*optarg)
+				return usage_error("stats", "empty file name for --svg");
+			svg = optarg;
+			break;
+		case ARG_TOP:
+			if (safe_atou(optarg, &n) < 0 || n < 1 || n > 50)
+				return usage_error("stats", "invalid number '%s' for --top (1-50)", optarg);
+			v.top = n;
+			break;
+		case ARG_GROUP:
+			if (parse_group(optarg, &so) < 0)
+				return usage_error("stats", "invalid prefix lengths '%s' for --group (e.g. 24,64)", optarg);
+			break;
+		case ARG_WIDTH:
+			if (safe_atou(optarg, &width) < 0 || width < MIN_WIDTH || width > 1000)
+				return usage_error("stats", "invalid width '%s' (%d-1000)", optarg, MIN_WIDTH);
+			break;
+		case ARG_ASCII:
+			ascii = true;
+			break;
+		case ARG_UTC:
+			v.utc = true;
+			break;
+		case ARG_HELP:
+			printf("Usage: sshwhy %s\n%s\n\n", cmd_stats.synopsis, cmd_stats.summary);
+			stats_help();
+			return 0;
+		case ':':
+			return usage_error("stats", "option '%s' needs an argument", argv[optind - 1]);
+		default:
+			return usage_error("stats", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("stats", "unexpected argument '%s'", argv[optind]);
+	r = filter_check("stats", &f);
+	if (r < 0)
+		return r;
+
+	r = command_open_store(g, STORE_READONLY, &st);
+	if (r < 0)
+		return r;
+	r = stats_collect(st, &f, &so, &s);
+	if (r < 0)
+		return log_error_errno(r, "cannot query the database: %s", store_last_error(st));
+
+	render_opts_from_env(&ro, STDOUT_FILENO);
+	/* block characters only where the locale says the terminal speaks UTF-8 */
+	setlocale(LC_CTYPE, "");
+	v.utf8 = !ascii && streq(nl_langinfo(CODESET), "UTF-8");
+	v.width = width ? width : ro.width >= MIN_WIDTH ? (size_t)ro.width : DEFAULT_WIDTH;
+	v.since_us = f.since_us;
+	v.until_us = f.until_us;
+	v.now_us = now;
+	buf_init(&out);
+	buf_init(&filters);
+	r = describe_filters(&f, &filters);
+	v.filters = filters.data ? filters.data : "";
+	if (r >= 0)
+		r = json ? render_stats_json(&out, s, &v) : render_stats_text(&out, s, &v);
+	if (r >= 0 && fwrite(out.data, 1, out.len, stdout) != out.len)
+		r = -EIO;
+	if (r >= 0 && svg) {
+		buf_clear(&out);
+		r = render_stats_svg(&out, s, &v);
+		if (r >= 0 && (r = write_file(svg, &out)) < 0)
+			log_error_errno(r, "cannot write '%s': %s", svg, strerror(-r));
+	}
+	if (r < 0 && r != -ENOMEM && !svg)
+		log_error_errno(r, "cannot write output: %s", strerror(-r));
+	buf_release(&out);
+	buf_release(&filters);
+	stats_free(s);
+	return r < 0 ? r : 0;
+}
+
+const struct command cmd_stats = {
+	.name = "stats",
+	.synopsis = "stats [--since T] [--user U] [--from ADDR|CIDR] [--json] [--svg FILE] ...",
+	.summary = "summary and timeline of the stored attempts",
+	.run = stats_run,
+	.help = stats_help,
+};
