@@ -329,9 +329,8 @@ axis(struct buf *b, int64_t t0, int64_t bucket, size_t n, const struct stats_vie
 	wh = strlen(hi);
 	/* start under the first column, end under the last (or after the start
 	 * when the chart is narrower than both labels) */
-	if (Y_LABEL_COLS + n >= wl + wh + 2 && Y_LABEL_COLS + n - wh < sizeof line)
-		snprintf(line, sizeof line, "\n%*s%s%*s%s\n", Y_LABEL_COLS, "", lo,
-			 (int)(n - wl - wh + 1 > n ? 1 : n + 1 - wl - wh), "", hi);
+	if (n + 1 >= wl + wh + 1 && n < sizeof line - Y_LABEL_COLS - 4)
+		snprintf(line, sizeof line, "\n%*s%s%*s%s\n", Y_LABEL_COLS, "", lo, (int)(n + 1 - wl - wh), "", hi);
 	else    /* as far right as the width allows */
 		snprintf(line, sizeof line, "\n%*s%s .. %s\n",
 			 (int)MIN((size_t)Y_LABEL_COLS, v->width > wl + wh + 4 ? v->width - wl - wh - 4 : 0), "",
