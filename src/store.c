@@ -1489,13 +1489,20 @@ cidr_text_range(const struct cidr *net, char *lo, char *hi, size_t n)
 	return true;
 }
 
+/* The texts query_bind() derives from a filter, bound SQLITE_STATIC: they
+ * must live until the statement is reset, so the caller holds them. */
+struct query_texts {
+	char exact[INET6_ADDRSTRLEN], lo[64], hi[64];
+};
+
 /* Prepares (once) and binds the query of f in the given shape: the most
  * selective condition drives the index walk. Returns 0 (*ret borrowed, reset
- * it after use) or negative errno (-EINVAL: a bad address or code). */
+ * it after use; t must outlive that) or negative errno (-EINVAL: a bad
+ * address or code). */
 static int
-query_bind(struct store *s, const struct attempt_filter *f, int mode, sqlite3_stmt **ret)
+query_bind(struct store *s, const struct attempt_filter *f, int mode, struct query_texts *t, sqlite3_stmt **ret)
 {
-	char exact[INET6_ADDRSTRLEN], lo[64], hi[64];
+	char *exact = t->exact, *lo = t->lo, *hi = t->hi;
 	const char *addr_exact = NULL, *cidr = NULL;
 	bool have_range = false;
 	sqlite3_stmt *st;
@@ -1508,16 +1515,16 @@ query_bind(struct store *s, const struct attempt_filter *f, int mode, sqlite3_st
 			if (cidr_parse(f->from, strlen(f->from), true, &c) < 0)
 				return -EINVAL;
 			if (c.prefix == (c.family == AF_INET ? 32u : 128u)) {
-				inet_ntop(c.family, c.bytes, exact, sizeof exact);
+				inet_ntop(c.family, c.bytes, exact, sizeof t->exact);
 				addr_exact = exact;
 			} else {
 				cidr = f->from;
-				have_range = cidr_text_range(&c, lo, hi, sizeof lo);
+				have_range = cidr_text_range(&c, lo, hi, sizeof t->lo);
 			}
 		} else if (cidr_parse(f->from, strlen(f->from), false, &c) == 0 &&
 			   !strchr(f->from, '%')) {
 			/* Compare in inet_ntop's canonical form, as sshd logs it. */
-			inet_ntop(c.family, c.bytes, exact, sizeof exact);
+			inet_ntop(c.family, c.bytes, exact, sizeof t->exact);
 			addr_exact = exact;
 		} else
 			addr_exact = f->from;   /* a DNS name in "User ... from HOST" */
@@ -1567,10 +1574,11 @@ int
 store_query(struct store *s, const struct attempt_filter *f,
 	    int (*cb)(const struct attempt *a, void *ud), void *ud)
 {
+	struct query_texts t;
 	sqlite3_stmt *st;
 	int rc, r, n = 0;
 
-	r = query_bind(s, f, f->limit > 0 ? QM_NEWEST : QM_ALL, &st);
+	r = query_bind(s, f, f->limit > 0 ? QM_NEWEST : QM_ALL, &t, &st);
 	if (r < 0)
 		return r;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1603,10 +1611,11 @@ int
 store_scan_brief(struct store *s, const struct attempt_filter *f,
 		 int (*cb)(const struct attempt_brief *b, void *ud), void *ud)
 {
+	struct query_texts t;
 	sqlite3_stmt *st;
 	int rc, r, n = 0;
 
-	r = query_bind(s, f, QM_BRIEF, &st);
+	r = query_bind(s, f, QM_BRIEF, &t, &st);
 	if (r < 0)
 		return r;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
