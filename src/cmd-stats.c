@@ -5,13 +5,13 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <langinfo.h>
-#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "command.h"
 #include "filter-opts.h"
+#include "i18n.h"
 #include "log.h"
 #include "render-stats.h"
 #include "render.h"
@@ -37,28 +37,28 @@ enum {
 
 /* Each option next to its help line (the filters come from filter-opts.c). */
 static const struct cmd_option options[] = {
-	{ { "json", no_argument, NULL, ARG_JSON }, NULL, "the numbers as one JSON object (docs/stats.schema.json)" },
-	{ { "svg", required_argument, NULL, ARG_SVG }, "FILE", "also write the timeline as a standalone SVG" },
-	{ { "top", required_argument, NULL, ARG_TOP }, "N", "rows in each top list (1-50, default 10)" },
+	{ { "json", no_argument, NULL, ARG_JSON }, NULL, N_("the numbers as one JSON object (docs/stats.schema.json)") },
+	{ { "svg", required_argument, NULL, ARG_SVG }, "FILE", N_("also write the timeline as a standalone SVG") },
+	{ { "top", required_argument, NULL, ARG_TOP }, "N", N_("rows in each top list (1-50, default 10)") },
 	{ { "group", required_argument, NULL, ARG_GROUP }, "V4[,V6]",
-	  "count sources by network, e.g. 24,64 (default: per address)" },
+	  N_("count sources by network, e.g. 24,64 (default: per address)") },
 	{ { "width", required_argument, NULL, ARG_WIDTH }, "COLS",
-	  "fit this width (default: the terminal's, else 80)" },
-	{ { "ascii", no_argument, NULL, ARG_ASCII }, NULL, "ASCII chart even where the locale is UTF-8" },
-	{ { "utc", no_argument, NULL, ARG_UTC }, NULL, "times in UTC" },
-	{ { "help", no_argument, NULL, ARG_HELP }, NULL, "show this help" },
+	  N_("fit this width (default: the terminal's, else 80)") },
+	{ { "ascii", no_argument, NULL, ARG_ASCII }, NULL, N_("ASCII chart even where the locale is UTF-8") },
+	{ { "utc", no_argument, NULL, ARG_UTC }, NULL, N_("times in UTC") },
+	{ { "help", no_argument, NULL, ARG_HELP }, NULL, N_("show this help") },
 };
 
 static void
 stats_help(void)
 {
-	printf("Counts by outcome and cause, top users and sources (failed and accepted\n"
-	       "apart), keys seen per user, penalties, and a timeline of failures and\n"
-	       "successes. Without --since, the whole database.\n\nFilters:\n");
+	fputs(_("Counts by outcome and cause, top users and sources (failed and accepted\n"
+		"apart), keys seen per user, penalties, and a timeline of failures and\n"
+		"successes. Without --since, the whole database.\n\nFilters:\n"), stdout);
 	cmd_options_help(filter_options, n_filter_options);
-	printf("\nOutput:\n");
+	fputs(_("\nOutput:\n"), stdout);
 	cmd_options_help(options, ELEMENTSOF(options));
-	printf("\nTIME: as for 'sshwhy attempts' (2026-11-22, -2h, 7d, yesterday, ...).\n");
+	fputs(_("\nTIME: as for 'sshwhy attempts' (2026-11-22, -2h, 7d, yesterday, ...).\n"), stdout);
 }
 
 static int
@@ -219,8 +219,8 @@ stats_run(int argc, char **argv, const struct global_opts *g)
 		return log_error_errno(r, "cannot query the database: %s", store_last_error(st));
 
 	render_opts_from_env(&ro, STDOUT_FILENO);
-	/* block characters only where the locale says the terminal speaks UTF-8 */
-	setlocale(LC_CTYPE, "");
+	/* block characters only where the locale (main() set LC_CTYPE) says
+	 * the terminal speaks UTF-8 */
 	v.utf8 = !ascii && streq(nl_langinfo(CODESET), "UTF-8");
 	v.width = width ? width : ro.width >= MIN_WIDTH ? (size_t)ro.width : DEFAULT_WIDTH;
 	v.since_us = f.since_us;
@@ -251,7 +251,7 @@ stats_run(int argc, char **argv, const struct global_opts *g)
 const struct command cmd_stats = {
 	.name = "stats",
 	.synopsis = "stats [--since T] [--user U] [--from ADDR|CIDR] [--json] [--svg FILE] ...",
-	.summary = "summary and timeline of the stored attempts",
+	.summary = N_("summary and timeline of the stored attempts"),
 	.run = stats_run,
 	.help = stats_help,
 };

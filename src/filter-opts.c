@@ -11,6 +11,7 @@
 #include "cause.h"
 #include "command.h"
 #include "filter-opts.h"
+#include "i18n.h"
 #include "store.h"
 #include "timespec.h"
 #include "util.h"
@@ -28,19 +29,19 @@ enum {
 };
 
 const struct cmd_option filter_options[] = {
-	{ { "user", required_argument, NULL, OPT_USER }, "USER", "user name, exactly as logged" },
+	{ { "user", required_argument, NULL, OPT_USER }, "USER", N_("user name, exactly as logged") },
 	{ { "from", required_argument, NULL, OPT_FROM }, "ADDR|CIDR",
-	  "client address or network (192.0.2.0/24, 2001:db8::/32)" },
+	  N_("client address or network (192.0.2.0/24, 2001:db8::/32)") },
 	{ { "fingerprint", required_argument, NULL, OPT_FINGERPRINT }, "FP",
-	  "a key fingerprint (SHA256:...) offered or used" },
-	{ { "since", required_argument, NULL, OPT_SINCE }, "TIME", "attempts starting at or after TIME" },
-	{ { "until", required_argument, NULL, OPT_UNTIL }, "TIME", "attempts starting before TIME" },
+	  N_("a key fingerprint (SHA256:...) offered or used") },
+	{ { "since", required_argument, NULL, OPT_SINCE }, "TIME", N_("attempts starting at or after TIME") },
+	{ { "until", required_argument, NULL, OPT_UNTIL }, "TIME", N_("attempts starting before TIME") },
 	{ { "outcome", required_argument, NULL, OPT_OUTCOME }, "OUTCOME",
-	  "accepted, failed, refused, session-refused, aborted,\n"
-	  "                                timeout, dropped or open" },
+	  N_("accepted, failed, refused, session-refused, aborted,\n"
+	  "                                timeout, dropped or open") },
 	{ { "cause", required_argument, NULL, OPT_CAUSE }, "CAUSE",
-	  "a cause code, e.g. strictmodes-dir-perms (README lists them)" },
-	{ { "host", required_argument, NULL, OPT_HOST }, "HOST", "the server that logged the attempt" },
+	  N_("a cause code, e.g. strictmodes-dir-perms (README lists them)") },
+	{ { "host", required_argument, NULL, OPT_HOST }, "HOST", N_("the server that logged the attempt") },
 };
 const size_t n_filter_options = ELEMENTSOF(filter_options);
 
@@ -165,6 +166,6 @@ cmd_options_help(const struct cmd_option *o, size_t n)
 		char lhs[64];
 
 		snprintf(lhs, sizeof lhs, "--%s%s%s", o[i].opt.name, o[i].arg ? " " : "", o[i].arg ? o[i].arg : "");
-		printf("  %-28s  %s\n", lhs, o[i].help);
+		printf("  %-28s  %s\n", lhs, _(o[i].help));
 	}
 }

@@ -8,6 +8,7 @@
 #include <syslog.h>
 
 #include "command.h"
+#include "i18n.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
@@ -133,6 +134,7 @@ main(int argc, char **argv)
 	int c, r;
 
 	signal(SIGPIPE, SIG_IGN);
+	i18n_init();
 	while ((c = getopt_long(argc, argv, "+d:vVh", options, NULL)) != -1) {
 		switch (c) {
 		case 'd':

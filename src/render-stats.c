@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cause.h"
+#include "i18n.h"
 #include "render-stats.h"
 #include "render.h"
 #include "stats.h"
@@ -66,21 +67,36 @@ stats_bucket(int64_t t_lo, int64_t t_hi, size_t cols, bool utc, int64_t *t0, siz
 	return b;
 }
 
-static int
-put_count(struct buf *b, uint64_t v)
+/* v with thousands separated by ',' (as the admins' locales, en and ja, write them). */
+static char *
+fmt_count(char *out, size_t n, uint64_t v)
 {
-	char digits[32], out[48];
+	char digits[24];
 	int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
 	size_t k = 0;
 
-	/* thousands separated by ',' */
-	for (int i = 0; i < len; i++) {
+	for (int i = 0; i < len && k + 2 < n; i++) {
 		if (i > 0 && (len - i) % 3 == 0)
 			out[k++] = ',';
 		out[k++] = digits[i];
 	}
 	out[k] = '\0';
-	return buf_puts(b, out);
+	return out;
+}
+
+static char *
+fmt_more(char *out, size_t n, size_t more)
+{
+	snprintf(out, n, ngettext("%zu more", "%zu more", more), more);
+	return out;
+}
+
+static int
+put_count(struct buf *b, uint64_t v)
+{
+	char out[48];
+
+	return buf_puts(b, fmt_count(out, sizeof out, v));
 }
 
 static int
@@ -156,27 +172,64 @@ format_time(int64_t us, bool utc, bool with_date, bool with_time, char *out, siz
 	strftime(out, n, with_date && with_time ? "%Y-%m-%d %H:%M" : with_date ? "%Y-%m-%d" : "%H:%M", &tm);
 }
 
-/* Appends text (already escaped) word-wrapped at spaces to width columns,
- * continuation lines indented by two spaces, and a newline. */
+/* Bytes of the next unit to wrap at s: one wide character (Japanese breaks
+ * between any two), or a run up to a space or a wide character, cut to at
+ * most max columns (at least one character). */
+static size_t
+wrap_unit(const char *s, size_t max, size_t *ret_w)
+{
+	size_t n = 0, w = 0;
+
+	while (s[n] && s[n] != ' ') {
+		uint32_t cp;
+		size_t cl = (unsigned char)s[n] < 0x80 ? 1 : utf8_decode((const unsigned char *)s + n, strlen(s + n), &cp);
+		size_t cw;
+
+		cl = cl ? cl : 1;
+		cw = text_width(s + n, cl);
+		if (n > 0 && (cw == 2 || w + cw > max))
+			break;
+		n += cl;
+		w += cw;
+		if (cw == 2)
+			break;
+	}
+	*ret_w = w;
+	return n;
+}
+
+/* Appends text (already escaped) wrapped to width columns at spaces and
+ * between wide characters, continuation lines indented by two, then '\n'. */
 static int
 put_wrapped(struct buf *b, const char *text, size_t width)
 {
 	size_t col = 0;
+	bool space = false;
 	int r = 0;
 
 	for (const char *p = text; *p && r >= 0;) {
-		size_t len = strcspn(p, " "), w = text_width(p, len);
+		size_t w, len;
 
-		if (col > 2 && col + 1 + w > width) {
+		if (*p == ' ') {
+			space = true;
+			p++;
+			continue;
+		}
+		len = wrap_unit(p, width > 2 ? width - 2 : 1, &w);
+		if (col > 2 && col + (space ? 1 : 0) + w > width) {
 			r = buf_puts(b, "\n  ");
 			col = 2;
-		} else if (col > 0)
-			col += (r = buf_puts(b, " ")) < 0 ? 0 : 1;
+			space = false;
+		}
+		if (space && col > 0 && r >= 0) {
+			r = buf_puts(b, " ");
+			col++;
+		}
 		if (r >= 0)
 			r = buf_append(b, p, len);
 		col += w;
+		space = false;
 		p += len;
-		p += strspn(p, " ");
 	}
 	return r < 0 ? r : buf_puts(b, "\n");
 }
@@ -204,10 +257,10 @@ top_list(struct buf *b, const struct stats_item *items, size_t n_items, bool acc
 	int r;
 
 	k = stats_top(items, n_items, accepted, idx, top);
+	if (k == 0)
+		return buf_printf(b, _("  %s: none\n"), title);
 	if ((r = buf_printf(b, "  %s:", title)) < 0)
 		return r;
-	if (k == 0)
-		return buf_puts(b, " none\n");
 	r = buf_puts(b, "\n");
 	for (size_t i = 0; i < k && r >= 0; i++) {
 		const struct stats_item *it = &items[idx[i]];
@@ -230,10 +283,11 @@ keys_section(struct buf *b, const struct stats *s, const struct stats_view *v)
 {
 	const char *prev = NULL;
 	size_t shown_users = 0, in_user = 0;
-	int r = section(b, "keys per user (accepted / not)");
+	char more[64];
+	int r = section(b, _("keys per user (accepted / not)"));
 
 	if (r >= 0 && s->n_user_keys == 0)
-		return buf_puts(b, "  none logged (fingerprints appear at LogLevel VERBOSE, and on accepted keys)\n");
+		return buf_printf(b, "  %s\n", _("none logged (fingerprints appear at LogLevel VERBOSE, and on accepted keys)"));
 	for (size_t i = 0; i < s->n_user_keys && r >= 0; i++) {
 		const struct stats_item *it = &s->user_keys[i];
 		const char *fp = it->key + strlen(it->key) + 1;
@@ -256,7 +310,7 @@ keys_section(struct buf *b, const struct stats *s, const struct stats_view *v)
 		if (in_user++ >= STATS_KEYS_SHOWN) {
 			/* one line for the rest of this user's keys */
 			if (i + 1 == s->n_user_keys || strcmp(s->user_keys[i + 1].key, it->key) != 0)
-				r = buf_printf(b, "    ... %zu more\n", in_user - STATS_KEYS_SHOWN);
+				r = buf_printf(b, "    ... %s\n", fmt_more(more, sizeof more, in_user - STATS_KEYS_SHOWN));
 			continue;
 		}
 		r = buf_puts(b, "    ");
@@ -285,8 +339,8 @@ bars(struct buf *b, const uint64_t *vals, size_t n, unsigned rows, const char *l
 	for (size_t i = 0; i < n; i++)
 		max = MAX(max, vals[i]);
 	if (max == 0)
-		return buf_printf(b, "  %s: none\n", label);
-	r = buf_printf(b, "  %s (max %llu)\n", label, (unsigned long long)max);
+		return buf_printf(b, _("  %s: none\n"), label);
+	r = buf_printf(b, _("  %s (max %llu)\n"), label, (unsigned long long)max);
 	for (unsigned row = rows; row-- > 0 && r >= 0;) {
 		if (row == rows - 1)
 			r = put_padded_count(b, max, Y_LABEL_COLS - 2);
@@ -344,11 +398,11 @@ bucket_name(int64_t bucket, char *out, size_t n)
 	int64_t m = bucket / MIN_US;
 
 	if (m % 1440 == 0)
-		snprintf(out, n, "%lld day%s", (long long)(m / 1440), m == 1440 ? "" : "s");
+		snprintf(out, n, ngettext("%lld day", "%lld days", (unsigned long)(m / 1440)), (long long)(m / 1440));
 	else if (m % 60 == 0)
-		snprintf(out, n, "%lld h", (long long)(m / 60));
+		snprintf(out, n, _("%lld h"), (long long)(m / 60));
 	else
-		snprintf(out, n, "%lld min", (long long)m);
+		snprintf(out, n, _("%lld min"), (long long)m);
 }
 
 /* The range the timeline shows. */
@@ -381,11 +435,11 @@ timeline(struct buf *b, const struct stats *s, const struct stats_view *v)
 		return -ENOMEM;
 	stats_bin(s, t0, bucket, n, failed, accepted);
 	bucket_name(bucket, name, sizeof name);
-	r = buf_printf(b, "\ntimeline, one column per %s\n", name);
+	r = buf_printf(b, _("\ntimeline, one column per %s\n"), name);
 	if (r >= 0)
-		r = bars(b, failed, n, CHART_FAILED_ROWS, "did not log in", v);
+		r = bars(b, failed, n, CHART_FAILED_ROWS, _("did not log in"), v);
 	if (r >= 0)
-		r = bars(b, accepted, n, CHART_ACCEPTED_ROWS, "accepted", v);
+		r = bars(b, accepted, n, CHART_ACCEPTED_ROWS, _("accepted"), v);
 	if (r >= 0)
 		r = axis(b, t0, bucket, n, v);
 	return r;
@@ -419,13 +473,13 @@ percent_line(struct buf *b, const char *name, uint64_t n, uint64_t total, const 
 int
 render_stats_text(struct buf *b, const struct stats *s, const struct stats_view *v)
 {
-	char lo[32], hi[32], meaning[512];
+	char lo[32], hi[32], meaning[512], more[64];
 	struct buf line;
 	int64_t tlo, thi;
 	int r;
 
 	if (s->total == 0) {
-		r = buf_puts(b, "no attempts match");
+		r = buf_puts(b, _("no attempts match"));
 		if (r >= 0 && v->filters && *v->filters)
 			r = buf_printf(b, " (%s)", v->filters);
 		return r < 0 ? r : buf_puts(b, "\n");
@@ -439,22 +493,18 @@ render_stats_text(struct buf *b, const struct stats *s, const struct stats_view 
 	if (r >= 0)
 		r = put_wrapped(b, line.data, v->width);
 	buf_clear(&line);
-	if (r >= 0)
-		r = put_count(&line, s->total);
-	if (r >= 0)
-		r = buf_puts(&line, " attempts: ");
-	if (r >= 0)
-		r = put_count(&line, s->accepted);
-	if (r >= 0)
-		r = buf_puts(&line, " accepted, ");
-	if (r >= 0)
-		r = put_count(&line, s->failed);
-	if (r >= 0)
-		r = buf_puts(&line, " did not log in");
+	if (r >= 0) {
+		char total[32], acc[32], fail[32];
+
+		fmt_count(total, sizeof total, s->total);
+		fmt_count(acc, sizeof acc, s->accepted);
+		fmt_count(fail, sizeof fail, s->failed);
+		r = buf_printf(&line, _("%s attempts: %s accepted, %s did not log in"), total, acc, fail);
+	}
 	if (r >= 0 && s->open)
-		r = buf_printf(&line, ", %llu still open", (unsigned long long)s->open);
+		r = buf_printf(&line, _(", %llu still open"), (unsigned long long)s->open);
 	if (r >= 0 && s->penalties > 0)
-		r = buf_printf(&line, "; %lld penalties imposed", (long long)s->penalties);
+		r = buf_printf(&line, _("; %lld penalties imposed"), (long long)s->penalties);
 	if (r >= 0)
 		r = put_wrapped(b, line.data, v->width);
 	buf_release(&line);
@@ -462,12 +512,12 @@ render_stats_text(struct buf *b, const struct stats *s, const struct stats_view 
 		r = timeline(b, s, v);
 
 	if (r >= 0)
-		r = section(b, "by outcome");
+		r = section(b, _("by outcome"));
 	for (int o = 0; o < _OUTCOME_MAX && r >= 0; o++)
 		if (s->by_outcome[o])
 			r = percent_line(b, outcome_to_string(o), s->by_outcome[o], s->total, NULL, v);
 	if (r >= 0)
-		r = section(b, "by cause");
+		r = section(b, _("by cause"));
 	{
 		int order[_CAUSE_MAX];
 		size_t k = 0;
@@ -485,7 +535,7 @@ render_stats_text(struct buf *b, const struct stats *s, const struct stats_view 
 			}
 		for (size_t i = 0; i < k && r >= 0; i++) {
 			if (i == v->top * 2) {
-				r = buf_printf(b, "  ... %zu more causes\n", k - i);
+				r = buf_printf(b, "  ... %s\n", fmt_more(more, sizeof more, k - i));
 				break;
 			}
 			cause_meaning(order[i], meaning, sizeof meaning);
@@ -494,26 +544,26 @@ render_stats_text(struct buf *b, const struct stats *s, const struct stats_view 
 	}
 
 	if (r >= 0)
-		r = section(b, "top users");
+		r = section(b, _("top users"));
 	if (r >= 0)
-		r = top_list(b, s->users, s->n_users, false, "did not log in", v);
+		r = top_list(b, s->users, s->n_users, false, _("did not log in"), v);
 	if (r >= 0)
-		r = top_list(b, s->users, s->n_users, true, "accepted", v);
+		r = top_list(b, s->users, s->n_users, true, _("accepted"), v);
 	if (r >= 0) {
 		if (s->v4_prefix || s->v6_prefix)
-			r = buf_printf(b, "\ntop sources (IPv4 by /%u, IPv6 by /%u)\n", s->v4_prefix ? s->v4_prefix : 32,
+			r = buf_printf(b, _("\ntop sources (IPv4 by /%u, IPv6 by /%u)\n"), s->v4_prefix ? s->v4_prefix : 32,
 				       s->v6_prefix ? s->v6_prefix : 128);
 		else
-			r = section(b, "top sources");
+			r = section(b, _("top sources"));
 	}
 	if (r >= 0)
-		r = top_list(b, s->sources, s->n_sources, false, "did not log in", v);
+		r = top_list(b, s->sources, s->n_sources, false, _("did not log in"), v);
 	if (r >= 0)
-		r = top_list(b, s->sources, s->n_sources, true, "accepted", v);
+		r = top_list(b, s->sources, s->n_sources, true, _("accepted"), v);
 	if (r >= 0)
 		r = keys_section(b, s, v);
 	if (r >= 0 && s->n_overflow)
-		r = buf_printf(b, "\n(%llu attempts beyond %u distinct users, sources or keys are in the totals only)\n",
+		r = buf_printf(b, _("\n(%llu attempts beyond %u distinct users, sources or keys are in the totals only)\n"),
 			       (unsigned long long)s->n_overflow, STATS_DISTINCT_MAX);
 	return r;
 }
