@@ -42,7 +42,7 @@ struct stats {
 	uint64_t by_cause[_CAUSE_MAX];
 	int64_t first_us, last_us;      /* of the attempts seen; 0 when none */
 	int64_t penalties;              /* PerSourcePenalties imposed (listener lines), -1 unknown */
-	uint64_t n_overflow;            /* attempts whose user/source/key/minute did not fit the caps */
+	uint64_t n_overflow;            /* attempts (and keys) whose user, source, key or minute did not fit the caps */
 	unsigned v4_prefix, v6_prefix;  /* as applied */
 	/* Sorted arrays, owned: users and sources by failed then accepted count
 	 * (descending; the renderer re-sorts for the accepted column), user keys by

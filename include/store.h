@@ -76,10 +76,10 @@ int store_query(struct store *s, const struct attempt_filter *f,
 		int (*cb)(const struct attempt *a, void *ud), void *ud);
 
 /* What a summary needs of one attempt (sshwhy stats); borrowed for the
- * callback's duration. keys: "FP RESULT" pairs joined by ',' ("" none). */
+ * callback's duration. */
 struct attempt_brief {
 	int64_t start_us;
-	const char *host, *user, *addr, *keys;
+	const char *host, *user, *addr;
 	int outcome;                    /* enum outcome (_OUTCOME_INVALID: unknown string) */
 	int cause;                      /* enum cause (_CAUSE_INVALID: unknown string) */
 };
@@ -88,6 +88,12 @@ struct attempt_brief {
  * the same index choice as store_query(). Returns the count or negative errno. */
 int store_scan_brief(struct store *s, const struct attempt_filter *f,
 		     int (*cb)(const struct attempt_brief *b, void *ud), void *ud);
+
+/* Every key offered or used in an attempt matching f (in no particular
+ * order): the attempt's user and outcome, the key's fingerprint. Returns
+ * the count or negative errno. */
+int store_scan_keys(struct store *s, const struct attempt_filter *f,
+		    int (*cb)(const char *user, const char *fingerprint, int outcome, void *ud), void *ud);
 
 /* Orphan lines of one event kind (e.g. "penalty") logged in [since, until)
  * (0 = unbounded), on host (NULL = any). */

@@ -187,28 +187,30 @@ on_row(const struct attempt_brief *b, void *ud)
 			return r;
 		over |= r;
 	}
-	/* keys: "FP RESULT,FP RESULT" -> one entry per user and fingerprint,
-	 * counted as this attempt's result */
-	for (const char *p = b->keys; *p;) {
-		const char *end = strchr(p, ','), *sp;
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		char key[USER_MAX + FP_MAX + 2];
-		size_t ul = strlen(b->user);
-
-		sp = memchr(p, ' ', len);
-		if (sp && ul < USER_MAX && (size_t)(sp - p) < FP_MAX) {
-			memcpy(key, b->user, ul);
-			key[ul] = '\0';
-			memcpy(key + ul + 1, p, (size_t)(sp - p));
-			if ((r = count(&c->keys, key, ul + 1 + (size_t)(sp - p), accepted)) < 0)
-				return r;
-			over |= r;
-		}
-		p += len + (end ? 1 : 0);
-	}
 	if (over)
 		s->n_overflow++;
 	return 0;
+}
+
+/* One key of one attempt: counted per user and fingerprint, as the
+ * attempt's result (open attempts are not counted yet). */
+static int
+on_key(const char *user, const char *fp, int outcome, void *ud)
+{
+	struct collect *c = ud;
+	char key[USER_MAX + FP_MAX + 2];
+	size_t ul = strlen(user), fl = strlen(fp);
+	int r;
+
+	if (outcome == OUTCOME_OPEN || ul >= USER_MAX || fl >= FP_MAX)
+		return 0;
+	memcpy(key, user, ul);
+	key[ul] = '\0';
+	memcpy(key + ul + 1, fp, fl);
+	r = count(&c->keys, key, ul + 1 + fl, outcome == OUTCOME_ACCEPTED);
+	if (r > 0)
+		c->s->n_overflow++;
+	return r < 0 ? r : 0;
 }
 
 static int
@@ -305,6 +307,8 @@ stats_collect(struct store *st, const struct attempt_filter *f, const struct sta
 	s->penalties = -1;
 	c.s = s;
 	r = store_scan_brief(st, f, on_row, &c);
+	if (r >= 0)
+		r = store_scan_keys(st, f, on_key, &c);
 	if (r >= 0)
 		r = map_to_items(&c.users, cmp_item, &s->users, &s->n_users);
 	if (r >= 0)

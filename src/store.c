@@ -167,11 +167,24 @@ static const char *const stmt_sql[_ST_MAX] = {
 	"SELECT * FROM (" Q_SELECT(idx, drv) " ORDER BY start_us DESC, id DESC LIMIT ?12) " \
 	"ORDER BY start_us, id"
 /* store_scan_brief(): the columns a summary needs, no evidence, in no
- * particular order (the caller aggregates); keys as "FP RESULT,FP RESULT". */
+ * particular order (the caller aggregates). */
 #define Q_BRIEF(idx, drv) \
-	"SELECT start_us, host, user, addr, outcome, cause, " \
-	"(SELECT group_concat(fingerprint || ' ' || result, ',') FROM attempt_keys WHERE attempt_id = attempts.id) " \
-	"FROM attempts " idx " WHERE " drv Q_REST
+	"SELECT start_us, host, user, addr, outcome, cause FROM attempts " idx " WHERE " drv Q_REST
+/* store_scan_keys() with a selective driver: its attempts, each probing
+ * attempt_keys by its primary key. */
+#define Q_KEYS(idx, drv) \
+	"SELECT user, fingerprint, outcome FROM attempts " idx \
+	" JOIN attempt_keys ON attempt_keys.attempt_id = attempts.id WHERE " drv Q_REST
+/* ... with a time range only: one pass over attempt_keys from the smallest
+ * id in the range on (ids grow with ingest order, which follows time, so
+ * this reads little more than the range's keys; any order stays correct),
+ * a probe into attempts per key instead of a probe into attempt_keys per
+ * attempt (most attempts have no key: scanners). */
+#define Q_KEYS_BY_TIME \
+	"SELECT user, fingerprint, outcome FROM attempt_keys CROSS JOIN attempts" \
+	" ON attempts.id = attempt_keys.attempt_id" \
+	" WHERE attempt_keys.attempt_id >= coalesce((SELECT min(id) FROM attempts INDEXED BY attempts_start" \
+	"  WHERE start_us >= ?3 AND start_us < ?4), 0)" Q_REST
 
 enum {
 	DRV_FINGERPRINT,        /* attempt_keys_fingerprint */
@@ -194,9 +207,10 @@ enum {
 	[DRV_TIME] = Q("INDEXED BY attempts_start", "1"), \
 }
 /* The three shapes of one filtered query. */
-enum { QM_ALL, QM_NEWEST, QM_BRIEF, _QM_MAX };
+enum { QM_ALL, QM_NEWEST, QM_BRIEF, QM_KEYS, _QM_MAX };
 static const char *const query_sql[_QM_MAX][_DRV_MAX] = {
 	[QM_ALL] = Q_DRIVERS(Q_ALL), [QM_NEWEST] = Q_DRIVERS(Q_NEWEST), [QM_BRIEF] = Q_DRIVERS(Q_BRIEF),
+	[QM_KEYS] = Q_DRIVERS(Q_KEYS),
 };
 
 #define STRINGIFY_(x) #x
@@ -1548,7 +1562,11 @@ query_bind(struct store *s, const struct attempt_filter *f, int mode, struct que
 		drv = DRV_TIME;
 
 	if (!s->query[mode][drv]) {
-		r = store_prepare(s, query_sql[mode][drv], &s->query[mode][drv]);
+		const char *sql = query_sql[mode][drv];
+
+		if (mode == QM_KEYS && (drv == DRV_TIME || drv == DRV_OUTCOME))
+			sql = Q_KEYS_BY_TIME;
+		r = store_prepare(s, sql, &s->query[mode][drv]);
 		if (r < 0)
 			return r;
 	}
@@ -1607,10 +1625,63 @@ col_text(sqlite3_stmt *st, int i)
 	return v ? v : "";
 }
 
+/* Outcome and cause strings -> enum, remembered per scan: the tables'
+ * lookups compare against every code in turn, and a scan of a few hundred
+ * thousand rows sees a few dozen distinct strings. Direct-mapped by length
+ * and two bytes; a hit costs one strcmp. */
+struct code_cache {
+	struct {
+		const char *code;       /* the table's own string, NULL: empty */
+		int value;
+	} slot[64];
+};
+
+static int
+code_lookup(struct code_cache *cc, const char *text, const char *(*to_string)(int), int (*from_string)(const char *))
+{
+	size_t len = strlen(text);
+	unsigned h = (unsigned)(len * 31 + (len ? (unsigned char)text[len / 2] * 7 + (unsigned char)text[len - 1] : 0)) & 63;
+	int v;
+
+	if (cc->slot[h].code && streq(cc->slot[h].code, text))
+		return cc->slot[h].value;
+	v = from_string(text);
+	if (v >= 0) {
+		cc->slot[h].code = to_string(v);
+		cc->slot[h].value = v;
+	}
+	return v;
+}
+
+static const char *
+outcome_name(int v)
+{
+	return outcome_to_string(v);
+}
+
+static int
+outcome_value(const char *s)
+{
+	return outcome_from_string(s);
+}
+
+static const char *
+cause_name(int v)
+{
+	return cause_to_string(v);
+}
+
+static int
+cause_value(const char *s)
+{
+	return cause_from_string(s);
+}
+
 int
 store_scan_brief(struct store *s, const struct attempt_filter *f,
 		 int (*cb)(const struct attempt_brief *b, void *ud), void *ud)
 {
+	struct code_cache outcomes = { 0 }, causes = { 0 };
 	struct query_texts t;
 	sqlite3_stmt *st;
 	int rc, r, n = 0;
@@ -1624,12 +1695,34 @@ store_scan_brief(struct store *s, const struct attempt_filter *f,
 			.host = col_text(st, 1),
 			.user = col_text(st, 2),
 			.addr = col_text(st, 3),
-			.outcome = outcome_from_string(col_text(st, 4)),
-			.cause = cause_from_string(col_text(st, 5)),
-			.keys = col_text(st, 6),
+			.outcome = code_lookup(&outcomes, col_text(st, 4), outcome_name, outcome_value),
+			.cause = code_lookup(&causes, col_text(st, 5), cause_name, cause_value),
 		};
 
 		r = cb(&b, ud);
+		if (r < 0)
+			break;
+		n++;
+	}
+	if (r >= 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		r = store_errno(s->db, rc);
+	reset_stmt(st);
+	return r < 0 ? r : n;
+}
+
+int
+store_scan_keys(struct store *s, const struct attempt_filter *f,
+		int (*cb)(const char *user, const char *fingerprint, int outcome, void *ud), void *ud)
+{
+	struct query_texts t;
+	sqlite3_stmt *st;
+	int rc, r, n = 0;
+
+	r = query_bind(s, f, QM_KEYS, &t, &st);
+	if (r < 0)
+		return r;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r = cb(col_text(st, 0), col_text(st, 1), outcome_from_string(col_text(st, 2)), ud);
 		if (r < 0)
 			break;
 		n++;
