@@ -36,17 +36,17 @@ enum {
 };
 
 /* Each option next to its help line (the filters come from filter-opts.c). */
-static const struct cmd_option options[] = {
-	{ { "json", no_argument, NULL, ARG_JSON }, NULL, N_("the numbers as one JSON object (docs/stats.schema.json)") },
-	{ { "svg", required_argument, NULL, ARG_SVG }, "FILE", N_("also write the timeline as a standalone SVG") },
-	{ { "top", required_argument, NULL, ARG_TOP }, "N", N_("rows in each top list (1-50, default 10)") },
+static const struct option_help options[] = {
+	{ { "json", no_argument, NULL, ARG_JSON }, NULL, N_("the numbers as one JSON object (docs/stats.schema.json)"), 0 },
+	{ { "svg", required_argument, NULL, ARG_SVG }, "FILE", N_("also write the timeline as a standalone SVG"), 0 },
+	{ { "top", required_argument, NULL, ARG_TOP }, "N", N_("rows in each top list (1-50, default 10)"), 0 },
 	{ { "group", required_argument, NULL, ARG_GROUP }, "V4[,V6]",
-	  N_("count sources by network, e.g. 24,64 (default: per address)") },
+	  N_("count sources by network, e.g. 24,64 (default: per address)"), 0 },
 	{ { "width", required_argument, NULL, ARG_WIDTH }, "COLS",
-	  N_("fit this width (default: the terminal's, else 80)") },
-	{ { "ascii", no_argument, NULL, ARG_ASCII }, NULL, N_("ASCII chart even where the locale is UTF-8") },
-	{ { "utc", no_argument, NULL, ARG_UTC }, NULL, N_("times in UTC") },
-	{ { "help", no_argument, NULL, ARG_HELP }, NULL, N_("show this help") },
+	  N_("fit this width (default: the terminal's, else 80)"), 0 },
+	{ { "ascii", no_argument, NULL, ARG_ASCII }, NULL, N_("ASCII chart even where the locale is UTF-8"), 0 },
+	{ { "utc", no_argument, NULL, ARG_UTC }, NULL, N_("times in UTC"), 0 },
+	{ { "help", no_argument, NULL, ARG_HELP }, NULL, N_("show this help"), 0 },
 };
 
 static void
@@ -55,9 +55,9 @@ stats_help(void)
 	fputs(_("Counts by outcome and cause, top users and sources (failed and accepted\n"
 		"apart), keys seen per user, penalties, and a timeline of failures and\n"
 		"successes. Without --since, the whole database.\n\nFilters:\n"), stdout);
-	cmd_options_help(filter_options, n_filter_options);
+	options_print(filter_options, N_FILTER_OPTIONS);
 	fputs(_("\nOutput:\n"), stdout);
-	cmd_options_help(options, ELEMENTSOF(options));
+	options_print(options, ELEMENTSOF(options));
 	fputs(_("\nTIME: as for 'sshwhy attempts' (2026-11-22, -2h, 7d, yesterday, ...).\n"), stdout);
 }
 
@@ -135,7 +135,7 @@ write_file(const char *path, const struct buf *b)
 static int
 stats_run(int argc, char **argv, const struct global_opts *g)
 {
-	struct option longopts[ELEMENTSOF(options) + 16];
+	struct option longopts[N_FILTER_OPTIONS + ELEMENTSOF(options) + 1];
 	struct attempt_filter f = { .outcome = -1, .cause = -1 };
 	struct stats_opts so = { 0 };
 	struct stats_view v = { .top = DEFAULT_TOP };
@@ -147,14 +147,9 @@ stats_run(int argc, char **argv, const struct global_opts *g)
 	bool json = false, ascii = false;
 	unsigned width = 0;
 	int64_t now = now_usec();
-	size_t k = 0;
 	int c, r;
 
-	for (size_t i = 0; i < n_filter_options && k < ELEMENTSOF(longopts) - 1; i++)
-		longopts[k++] = filter_options[i].opt;
-	for (size_t i = 0; i < ELEMENTSOF(options) && k < ELEMENTSOF(longopts) - 1; i++)
-		longopts[k++] = options[i].opt;
-	longopts[k] = (struct option){ 0 };
+	filter_getopt(options, ELEMENTSOF(options), longopts);
 
 	optind = 0;
 	opterr = 0;
@@ -196,13 +191,10 @@ stats_run(int argc, char **argv, const struct global_opts *g)
 			v.utc = true;
 			break;
 		case ARG_HELP:
-			printf("Usage: sshwhy %s\n%s\n\n", cmd_stats.synopsis, cmd_stats.summary);
-			stats_help();
+			command_help(&cmd_stats);
 			return 0;
-		case ':':
-			return usage_error("stats", "option '%s' needs an argument", argv[optind - 1]);
 		default:
-			return usage_error("stats", "unknown option '%s'", argv[optind - 1]);
+			return usage_bad_option("stats", c, argv);
 		}
 	}
 	if (optind < argc)

@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,22 +29,21 @@ enum {
 	OPT_HOST,
 };
 
-const struct cmd_option filter_options[] = {
-	{ { "user", required_argument, NULL, OPT_USER }, "USER", N_("user name, exactly as logged") },
+const struct option_help filter_options[N_FILTER_OPTIONS] = {
+	{ { "user", required_argument, NULL, OPT_USER }, "USER", N_("user name, exactly as logged"), 0 },
 	{ { "from", required_argument, NULL, OPT_FROM }, "ADDR|CIDR",
-	  N_("client address or network (192.0.2.0/24, 2001:db8::/32)") },
+	  N_("client address or network (192.0.2.0/24, 2001:db8::/32)"), 0 },
 	{ { "fingerprint", required_argument, NULL, OPT_FINGERPRINT }, "FP",
-	  N_("a key fingerprint (SHA256:...) offered or used") },
-	{ { "since", required_argument, NULL, OPT_SINCE }, "TIME", N_("attempts starting at or after TIME") },
-	{ { "until", required_argument, NULL, OPT_UNTIL }, "TIME", N_("attempts starting before TIME") },
+	  N_("a key fingerprint (SHA256:...) offered or used"), 0 },
+	{ { "since", required_argument, NULL, OPT_SINCE }, "TIME", N_("attempts starting at or after TIME"), 0 },
+	{ { "until", required_argument, NULL, OPT_UNTIL }, "TIME", N_("attempts starting before TIME"), 0 },
 	{ { "outcome", required_argument, NULL, OPT_OUTCOME }, "OUTCOME",
 	  N_("accepted, failed, refused, session-refused, aborted,\n"
-	  "                                timeout, dropped or open") },
+	  "                                timeout, dropped or open"), 0 },
 	{ { "cause", required_argument, NULL, OPT_CAUSE }, "CAUSE",
-	  N_("a cause code, e.g. strictmodes-dir-perms (README lists them)") },
-	{ { "host", required_argument, NULL, OPT_HOST }, "HOST", N_("the server that logged the attempt") },
+	  N_("a cause code, e.g. strictmodes-dir-perms (README lists them)"), 0 },
+	{ { "host", required_argument, NULL, OPT_HOST }, "HOST", N_("the server that logged the attempt"), 0 },
 };
-const size_t n_filter_options = ELEMENTSOF(filter_options);
 
 #define X(n, s) s,
 static const char *const outcome_names[] = { OUTCOMES(X) };
@@ -63,8 +63,12 @@ unknown_code(const char *cmd, const char *what, const char *arg, const char *con
 	buf_init(&b);
 	for (size_t i = 0; i < n; i++)
 		best = MIN(best, levenshtein(arg, names[i]));
-	for (size_t i = 0; i < n && best <= 4; i++) {
-		if (levenshtein(arg, names[i]) != best && !strstr(names[i], arg))
+	/* A near miss (a third of the letters wrong at most), or a part of a
+	 * name: "bogus" is not a near "none". */
+	for (size_t i = 0; i < n; i++) {
+		bool near = best <= MAX(2, strlen(arg) / 3) && levenshtein(arg, names[i]) == best;
+
+		if (!near && !(strlen(arg) >= 3 && strstr(names[i], arg)))
 			continue;
 		if (buf_printf(&b, "%s'%s'", b.len ? ", " : "", names[i]) < 0)
 			break;
@@ -77,8 +81,20 @@ unknown_code(const char *cmd, const char *what, const char *arg, const char *con
 	return r;
 }
 
-/* An address (IPv4, IPv6, or a name as sshd logs some) or a network with a
- * valid prefix length. */
+/* An address, or a DNS name as sshd logs some (UseDNS): what looks like an
+ * IPv4 or IPv6 address must be one, "999.1.1.1" matches nothing ever. */
+static bool
+valid_host(const char *s)
+{
+	unsigned char bytes[16];
+
+	if (strchr(s, ':'))
+		return inet_pton(AF_INET6, s, bytes) == 1;
+	if (strspn(s, "0123456789.") == strlen(s))
+		return inet_pton(AF_INET, s, bytes) == 1;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") == strlen(s);
+}
+
 static bool
 valid_from(const char *s)
 {
@@ -91,7 +107,7 @@ valid_from(const char *s)
 	if (!*s)
 		return false;
 	if (!slash)
-		return true;
+		return valid_host(s);
 	n = (size_t)(slash - s);
 	if (n == 0 || n >= sizeof tmp || safe_atou(slash + 1, &prefix) < 0)
 		return false;
@@ -160,12 +176,8 @@ filter_check(const char *cmd, const struct attempt_filter *f)
 }
 
 void
-cmd_options_help(const struct cmd_option *o, size_t n)
+filter_getopt(const struct option_help *own, size_t n, struct option *ret)
 {
-	for (size_t i = 0; i < n; i++) {
-		char lhs[64];
-
-		snprintf(lhs, sizeof lhs, "--%s%s%s", o[i].opt.name, o[i].arg ? " " : "", o[i].arg ? o[i].arg : "");
-		printf("  %-28s  %s\n", lhs, _(o[i].help));
-	}
+	options_getopt(filter_options, N_FILTER_OPTIONS, ret);
+	options_getopt(own, n, ret + N_FILTER_OPTIONS);
 }

@@ -14,10 +14,13 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "attempt-text.h"
 #include "attempt.h"
 #include "conn.h"
 #include "event.h"
+#include "evidence.h"
 #include "ingest.h"
+#include "missed.h"
 #include "prefetch.h"
 #include "progress.h"
 #include "source.h"
@@ -49,6 +52,8 @@ struct item {
 struct ingest {
 	struct store *st;
 	struct sshd_parser *parser;
+	struct sshd_parser *replay_parser;      /* adopt(): created on first use, used by
+						 * whichever thread owns the database */
 	struct conn_table *conns;
 	struct ingest_stats stats;
 	struct ingest_options o;
@@ -125,12 +130,46 @@ static int
 evidence_ref_cmp(const void *x, const void *y)
 {
 	const struct evidence_ref *a = x, *b = y;
-	/* Evidence lines begin with a fixed-width UTC timestamp. */
-	int c = strncmp(a->line, b->line, 32);
+	int c = evidence_cmp_time(a->line, b->line);
 
 	if (c)
 		return c;
 	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* Hand a stored open attempt back to table t and rebuild its facts from its
+ * evidence: each line split (evidence.h) and parsed again, exactly as it
+ * first came. Takes ownership of a. */
+static int
+adopt(struct ingest *in, struct conn_table *t, struct attempt *a)
+{
+	const struct attempt *held = a;        /* t's from here on; a replay never frees it */
+	int r;
+
+	if (!in->replay_parser) {
+		r = sshd_parser_new(&in->replay_parser, NULL);
+		if (r < 0) {
+			attempt_free(a);
+			return r;
+		}
+	}
+	r = conn_table_adopt(t, a);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < held->n_evidence; i++) {
+		struct log_line line;
+		struct auth_event ev;
+
+		if (evidence_parse(held->evidence[i], held->evidence_len[i], &line) <= 0)
+			continue;
+		r = sshd_parse_message(in->replay_parser, line.msg, line.msg_len, &ev);
+		if (r < 0)
+			return r;
+		r = conn_table_replay(t, &line, &ev);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 static int store_attempt(struct ingest *in, struct attempt *a);
@@ -194,7 +233,7 @@ merge_into_stored(struct ingest *in, const struct attempt *a, int64_t id)
 	r = conn_table_new(&cb, in, &tmp);
 	if (r < 0)
 		goto out;
-	r = conn_table_adopt(tmp, TAKE_PTR(old));
+	r = adopt(in, tmp, TAKE_PTR(old));
 	if (r >= 0)
 		r = conn_table_flush(tmp);
 	conn_table_free(tmp);
@@ -461,7 +500,7 @@ on_load_open(struct attempt *a, void *ud)
 {
 	struct ingest *in = ud;
 
-	return conn_table_adopt(in->conns, a);
+	return adopt(in, in->conns, a);
 }
 
 int
@@ -519,6 +558,7 @@ ingest_free(struct ingest *in)
 	pthread_mutex_destroy(&in->lock);
 	pthread_cond_destroy(&in->cond);
 	sshd_parser_free(in->parser);
+	sshd_parser_free(in->replay_parser);
 	free(in);
 	return NULL;
 }
@@ -563,14 +603,14 @@ ingest_run(struct ingest *in, struct source *src, const char *label, char **rete
 		r = pf ? prefetch_next(pf, &line, reterr) : source_next(src, &line, reterr);
 		if (r <= 0)
 			break;
-		if (n == 0)
+		if (n == 0 && !line.missed)
 			in->input_first_us = line.time_us;
 		rr = ingest_feed(in, &line);
 		if (rr < 0) {
 			r = rr;
 			break;
 		}
-		if ((++n & 0xfff) == 0)
+		if (!line.missed && (++n & 0xfff) == 0)
 			report_progress(in, pf, src, label, t0, false);
 	}
 	report_progress(in, pf, src, label, t0, true);
@@ -608,6 +648,10 @@ ingest_feed(struct ingest *in, const struct log_line *line)
 	struct auth_event ev;
 	int r;
 
+	if (_unlikely_(line->missed)) {
+		missed_report_add(in->o.missed, line, (enum missed_reason)line->missed);
+		return 0;
+	}
 	in->stats.sshd_lines++;
 	if (_unlikely_(line->cut))
 		/* kept as evidence of nothing: unrecognised, counted */
@@ -616,8 +660,11 @@ ingest_feed(struct ingest *in, const struct log_line *line)
 		r = sshd_parse_message(in->parser, line->msg, line->msg_len, &ev);
 	if (r < 0)
 		return r;
-	if (r == 0)
+	if (r == 0) {
 		in->stats.unrecognised++;
+		if (in->o.missed)
+			missed_report_add(in->o.missed, line, missed_reason_of_unrecognised(line));
+	}
 	return conn_table_feed(in->conns, line, &ev);
 }
 

@@ -172,32 +172,6 @@ format_time(int64_t us, bool utc, bool with_date, bool with_time, char *out, siz
 	strftime(out, n, with_date && with_time ? "%Y-%m-%d %H:%M" : with_date ? "%Y-%m-%d" : "%H:%M", &tm);
 }
 
-/* Bytes of the next unit to wrap at s: one wide character (Japanese breaks
- * between any two), or a run up to a space or a wide character, cut to at
- * most max columns (at least one character). */
-static size_t
-wrap_unit(const char *s, size_t max, size_t *ret_w)
-{
-	size_t n = 0, w = 0;
-
-	while (s[n] && s[n] != ' ') {
-		uint32_t cp;
-		size_t cl = (unsigned char)s[n] < 0x80 ? 1 : utf8_decode((const unsigned char *)s + n, strlen(s + n), &cp);
-		size_t cw;
-
-		cl = cl ? cl : 1;
-		cw = text_width(s + n, cl);
-		if (n > 0 && (cw == 2 || w + cw > max))
-			break;
-		n += cl;
-		w += cw;
-		if (cw == 2)
-			break;
-	}
-	*ret_w = w;
-	return n;
-}
-
 /* Appends text (already escaped) wrapped to width columns at spaces and
  * between wide characters, continuation lines indented by two, then '\n'. */
 static int
@@ -215,7 +189,7 @@ put_wrapped(struct buf *b, const char *text, size_t width)
 			p++;
 			continue;
 		}
-		len = wrap_unit(p, width > 2 ? width - 2 : 1, &w);
+		len = text_wrap_unit(p, width > 2 ? width - 2 : 1, &w);
 		if (col > 2 && col + (space ? 1 : 0) + w > width) {
 			r = buf_puts(b, "\n  ");
 			col = 2;

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "util.h"
 #include "width.h"
@@ -95,4 +96,27 @@ text_fit(struct buf *b, const char *s, size_t max, size_t pad, bool utf8)
 	for (; r >= 0 && w < pad; w++)
 		r = buf_puts(b, " ");
 	return r < 0 ? r : (int)w;
+}
+
+size_t
+text_wrap_unit(const char *s, size_t max, size_t *ret_w)
+{
+	size_t n = 0, w = 0;
+
+	while (s[n] && s[n] != ' ') {
+		uint32_t cp;
+		size_t cl = (unsigned char)s[n] < 0x80 ? 1 : utf8_decode((const unsigned char *)s + n, strlen(s + n), &cp);
+		size_t cw;
+
+		cl = cl ? cl : 1;
+		cw = text_width(s + n, cl);
+		if (n > 0 && (cw == 2 || w + cw > max))
+			break;
+		n += cl;
+		w += cw;
+		if (cw == 2)
+			break;
+	}
+	*ret_w = w;
+	return n;
 }
