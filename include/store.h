@@ -96,3 +96,15 @@ struct store_counts {
 	int64_t orphans;
 };
 int store_counts(struct store *s, struct store_counts *ret);
+
+/* What the database holds: attempts, their time range, the busiest hosts
+ * (at most 4; more_hosts when there are others). Scans an index: for
+ * explain's note when nothing matched, not for a hot path. */
+struct store_summary {
+	int64_t attempts;
+	int64_t first_us, last_us;
+	char hosts[4][256];
+	size_t n_hosts;
+	bool more_hosts;
+};
+int store_summary(struct store *s, struct store_summary *ret);

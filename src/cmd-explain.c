@@ -35,6 +35,36 @@ static const struct option options[] = {
 	{ 0 }
 };
 
+/* What an --around text stands for: a time to the microsecond ("10:02:17.25",
+ * an epoch), to the second ("10:02:17"), the minute ("10:02", "-5m"), or
+ * the day ("2026-11-22"). The interval [t, t + precision] is the partner's
+ * time; a coarse one lets time tie more attempts (match.c). */
+static int64_t
+around_precision(const char *s)
+{
+	const char *colon = NULL;
+	bool digits = *s != '\0';
+
+	for (const char *p = s; *p; p++) {
+		if (*p == ':' && p > s && p[-1] >= '0' && p[-1] <= '9' && p[1] >= '0' && p[1] <= '9')
+			colon = colon ? colon : p;
+		if (!(*p >= '0' && *p <= '9') && *p != '@')
+			digits = false;
+	}
+	if (digits)
+		return USEC_PER_SEC;            /* epoch seconds */
+	if (colon) {
+		const char *sec = strchr(colon + 1, ':');
+
+		if (!sec || !(sec[1] >= '0' && sec[1] <= '9'))
+			return 60 * USEC_PER_SEC;
+		return sec[3] == '.' || sec[3] == ',' ? 0 : USEC_PER_SEC;
+	}
+	if (strchr(s, '-') && s[0] >= '0' && s[0] <= '9')
+		return 24 * 3600 * USEC_PER_SEC;        /* a date alone */
+	return 60 * USEC_PER_SEC;               /* relative ("-5m", "yesterday"): a person's guess */
+}
+
 static void
 help(void)
 {
@@ -92,6 +122,7 @@ run(int argc, char **argv, const struct global_opts *g)
 		case 'a':
 			if (parse_timespec(optarg, now_usec(), &eo.around_us) < 0)
 				return usage_error("explain", "invalid --around '%s'", optarg);
+			eo.around_precision_us = around_precision(optarg);
 			break;
 		case 'w': {
 			/* minutes, or with a unit: 90s, 5m, 2h */
@@ -194,7 +225,7 @@ run(int argc, char **argv, const struct global_opts *g)
 		return log_error_errno(r, "cannot explain: %s", strerror(-r));
 	render_opts_from_env(&ro, STDOUT_FILENO);
 	buf_init(&out);
-	r = json ? explain_render_json(&out, c, &res) : explain_render_text(&out, c, &res, ro.color);
+	r = json ? explain_render_json(&out, c, &res) : explain_render_text(&out, c, &res, ro.color, g->verbose);
 	if (r >= 0 && out.len && fwrite(out.data, 1, out.len, stdout) != out.len)
 		r = -EIO;
 	buf_release(&out);

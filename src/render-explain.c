@@ -20,15 +20,87 @@ put_escaped(struct buf *b, const char *s)
 	return e ? buf_puts(b, e) : -ENOMEM;
 }
 
-int
-explain_render_text(struct buf *b, const struct client_report *c, const struct explain_result *r,
-		    bool color)
+/* "client side", "server side", "both sides", "network" */
+static const char *
+side_words(enum fix_side s)
+{
+	switch (s) {
+	case SIDE_SERVER:
+		return "server side";
+	case SIDE_CLIENT:
+		return "client side";
+	case SIDE_BOTH:
+		return "both sides";
+	case SIDE_NETWORK:
+		return "network";
+	default:
+		return "side unknown";
+	}
+}
+
+static int
+time_of(struct buf *b, int64_t us)
+{
+	char tb[48];
+
+	format_iso8601(us, false, 0, tb, sizeof tb);
+	return buf_puts(b, tb);
+}
+
+/* Several attempts fit as well and their causes differ: said first, one
+ * line per cause with its count and nearest attempt (the verdict's first);
+ * -v lists every one. */
+static int
+render_ambiguity(struct buf *b, const struct explain_result *r, bool color, int verbose)
 {
 	int e = 0;
 
-	e |= buf_printf(b, "%sverdict: %s%s (%s side", color ? "\033[1m" : "", cause_to_string(r->cause),
-			color ? "\033[0m" : "", fix_side_to_string(r->side));
-	e |= buf_printf(b, "%s)\n", cause_is_generic(r->cause) ? "; generic: the logs cannot prove more" : "");
+	e |= buf_printf(b, "%sambiguous:%s %zu attempts fit the client's log and the time given equally "
+			"well, and their causes differ:\n", color ? "\033[1m" : "", color ? "\033[0m" : "",
+			r->n_tied);
+	for (size_t i = 0; i < r->n_alternatives; i++) {
+		const struct explain_alternative *al = &r->alternatives[i];
+		size_t n = 0;
+		bool seen = false;
+
+		for (size_t j = 0; j < r->n_alternatives; j++) {
+			seen |= j < i && r->alternatives[j].cause == al->cause;
+			n += r->alternatives[j].cause == al->cause;
+		}
+		if (seen && !verbose)
+			continue;
+		e |= buf_printf(b, "  %s %-34s ", i == 0 ? "*" : " ", cause_to_string(al->cause));
+		if (!verbose)
+			e |= buf_printf(b, "%3zu attempt%s nearest ", n, n == 1 ? ", " : "s,");
+		e |= buf_printf(b, "#%lld ", (long long)al->a->id);
+		e |= time_of(b, al->a->start_us);
+		e |= buf_puts(b, " ");
+		e |= put_escaped(b, al->a->user[0] ? al->a->user : "-");
+		e |= buf_printf(b, " %s:%u%s\n", al->a->addr, al->a->port,
+				i == 0 ? " (the nearest of all: the verdict below is its)" : "");
+	}
+	if (r->n_alternatives < r->n_tied)
+		e |= buf_printf(b, "  (%zu more not listed)\n", r->n_tied - r->n_alternatives);
+	return e;
+}
+
+int
+explain_render_text(struct buf *b, const struct client_report *c, const struct explain_result *r,
+		    bool color, int verbose)
+{
+	int e = 0;
+
+	if (r->ambiguous)
+		e |= render_ambiguity(b, r, color, verbose);
+	e |= buf_printf(b, "%sverdict: %s%s (%s", color ? "\033[1m" : "", cause_to_string(r->cause),
+			color ? "\033[0m" : "", side_words(r->side));
+	if (cause_is_generic(r->cause))
+		e |= buf_puts(b, "; generic: the logs cannot prove more");
+	if (!r->ambiguous && r->n_same_cause > 1)
+		e |= buf_printf(b, "; %zu attempts, same cause", r->n_same_cause);
+	e |= buf_puts(b, ")\n");
+	if (verbose && r->rule)
+		e |= buf_printf(b, "rule: %s\n", r->rule);
 	e |= buf_puts(b, "  ");
 	e |= put_escaped(b, r->explanation ? r->explanation : "");
 	e |= buf_puts(b, "\n");
@@ -58,6 +130,11 @@ explain_render_text(struct buf *b, const struct client_report *c, const struct e
 			e |= buf_puts(b, "\n");
 		}
 	}
+	if (r->db_note) {
+		e |= buf_puts(b, "database: ");
+		e |= put_escaped(b, r->db_note);
+		e |= buf_puts(b, "\n");
+	}
 	if (r->hostkey_note[0]) {
 		e |= buf_puts(b, "host key: ");
 		e |= put_escaped(b, r->hostkey_note);
@@ -76,6 +153,10 @@ explain_render_text(struct buf *b, const struct client_report *c, const struct e
 		const struct attempt *a = r->matches[i].a;
 		char tb[48];
 
+		if (i == EXPLAIN_MAX_MATCHES && !verbose) {
+			e |= buf_printf(b, "  ... %zu more tied (-v lists them)\n", r->n_matches - i);
+			break;
+		}
 		format_iso8601(a->start_us, false, 0, tb, sizeof tb);
 		e |= buf_printf(b, "  #%lld %s score %d: ", (long long)a->id, tb, r->matches[i].score);
 		e |= put_escaped(b, a->user[0] ? a->user : "-");
@@ -91,6 +172,22 @@ explain_render_text(struct buf *b, const struct client_report *c, const struct e
 			}
 	}
 	return e ? -ENOMEM : 0;
+}
+
+/* One attempt as render_attempt_json() prints it, without its newline. */
+static int
+attempt_json(struct buf *b, const struct attempt *a)
+{
+	struct buf one;
+	int e;
+
+	buf_init(&one);
+	e = render_attempt_json(&one, a);
+	if (one.len && one.data[one.len - 1] == '\n')
+		one.len--;
+	e |= buf_append(b, one.data ? one.data : "null", one.data ? one.len : 4);
+	buf_release(&one);
+	return e;
 }
 
 int
@@ -125,20 +222,29 @@ explain_render_json(struct buf *b, const struct client_report *c, const struct e
 	}
 	e |= buf_puts(b, "]},\"matches\":[");
 	for (size_t i = 0; i < r->n_matches; i++) {
-		struct buf one;
-
-		buf_init(&one);
-		e |= render_attempt_json(&one, r->matches[i].a);
-		if (one.len && one.data[one.len - 1] == '\n')
-			one.len--;
 		e |= buf_puts(b, i ? ",{\"attempt\":" : "{\"attempt\":");
-		e |= buf_append(b, one.data ? one.data : "null", one.data ? one.len : 4);
-		buf_release(&one);
+		e |= attempt_json(b, r->matches[i].a);
 		e |= buf_printf(b, ",\"score\":%d,\"reasons\":", r->matches[i].score);
 		e |= json_escape(b, r->matches[i].reasons, strlen(r->matches[i].reasons));
 		e |= buf_puts(b, "}");
 	}
-	e |= buf_printf(b, "],\"confidence\":\"%s\",\"cause\":\"%s\",\"generic\":%s,\"candidates\":[",
+	e |= buf_printf(b, "],\"ambiguous\":%s,\"tied\":%zu,\"same_cause\":%zu,\"alternatives\":[",
+			r->ambiguous ? "true" : "false", r->n_tied, r->n_same_cause);
+	for (size_t i = 0; i < r->n_alternatives; i++) {
+		const struct explain_alternative *al = &r->alternatives[i];
+
+		e |= buf_puts(b, i ? ",{\"attempt\":" : "{\"attempt\":");
+		e |= attempt_json(b, al->a);
+		e |= buf_printf(b, ",\"cause\":\"%s\",\"candidates\":[", cause_to_string(al->cause));
+		for (size_t k = 0; k < al->n_candidates; k++)
+			e |= buf_printf(b, "%s\"%s\"", k ? "," : "", cause_to_string(al->candidates[k]));
+		e |= buf_printf(b, "],\"rule\":\"%s\",\"score\":%d,\"reasons\":", al->rule ? al->rule : "",
+				al->score);
+		e |= json_escape(b, al->reasons, strlen(al->reasons));
+		e |= buf_puts(b, "}");
+	}
+	e |= buf_printf(b, "],\"rule\":\"%s\",\"confidence\":\"%s\",\"cause\":\"%s\",\"generic\":%s,"
+			"\"candidates\":[", r->rule ? r->rule : "",
 			r->confidence, cause_to_string(r->cause), cause_is_generic(r->cause) ? "true" : "false");
 	for (size_t i = 0; i < r->n_candidates; i++)
 		e |= buf_printf(b, "%s\"%s\"", i ? "," : "", cause_to_string(r->candidates[i]));
@@ -170,7 +276,13 @@ explain_render_json(struct buf *b, const struct client_report *c, const struct e
 			e |= buf_puts(b, ",");
 		e |= json_escape(b, r->facts_evidence[i], strlen(r->facts_evidence[i]));
 	}
-	e |= buf_puts(b, "]}");
+	e |= buf_puts(b, "]},\"database\":");
+	if (r->db_note)
+		e |= json_escape(b, r->db_note, strlen(r->db_note));
+	else
+		e |= buf_puts(b, "null");
+	e |= buf_puts(b, ",\"host_key_note\":");
+	e |= json_escape(b, r->hostkey_note, strlen(r->hostkey_note));
 	e |= buf_printf(b, ",\"host_key_ours\":%s,\"evidence\":{\"client\":[",
 			r->hostkey < 0 ? "null" : r->hostkey ? "true" : "false");
 	for (size_t i = 0; i < r->n_client_evidence; i++) {

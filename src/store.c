@@ -1567,3 +1567,42 @@ store_query(struct store *s, const struct attempt_filter *f,
 	reset_stmt(st);
 	return r < 0 ? r : n;
 }
+
+/* explain's "the database holds N attempts from .. to .. on hosts ..":
+ * count, time range, and the busiest hosts (a scan of the covering
+ * attempts_start index; only run when nothing matched). */
+int
+store_summary(struct store *s, struct store_summary *ret)
+{
+	static const char *const sql[] = {
+		"SELECT count(*), min(start_us), max(start_us) FROM attempts",
+		"SELECT host, count(*) FROM attempts INDEXED BY attempts_start GROUP BY host ORDER BY 2 DESC LIMIT 5",
+	};
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*ret = (struct store_summary){ 0 };
+	for (size_t q = 0; q < 2; q++) {
+		rc = sqlite3_prepare_v2(s->db, sql[q], -1, &st, NULL);
+		if (rc != SQLITE_OK)
+			return store_errno(s->db, rc);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			if (q == 0) {
+				ret->attempts = sqlite3_column_int64(st, 0);
+				ret->first_us = sqlite3_column_int64(st, 1);
+				ret->last_us = sqlite3_column_int64(st, 2);
+			} else if (ret->n_hosts < ELEMENTSOF(ret->hosts)) {
+				const char *h = (const char *)sqlite3_column_text(st, 0);
+
+				strlcpy_n(ret->hosts[ret->n_hosts++], sizeof ret->hosts[0], h ? h : "",
+					  h ? strlen(h) : 0);
+			} else {
+				ret->more_hosts = true;
+			}
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return store_errno(s->db, rc);
+	}
+	return 0;
+}
