@@ -16,18 +16,11 @@ struct store;
 
 #define EXPLAIN_MAX_MATCHES 5
 #define EXPLAIN_MAX_EVIDENCE 16
+#define EXPLAIN_MAX_CANDIDATES 16
 /* Tied attempts listed (as matches, and as alternatives when their causes
  * differ); more are counted. */
 #define EXPLAIN_MAX_ALTERNATIVES 64
 
-enum fix_side {
-	SIDE_UNKNOWN,
-	SIDE_SERVER,
-	SIDE_CLIENT,
-	SIDE_BOTH,              /* configuration on both ends must agree (algorithms) */
-	SIDE_NETWORK,           /* the connection went elsewhere or nowhere */
-};
-const char *fix_side_to_string(enum fix_side s);
 
 struct explain_options {
 	int64_t around_us;      /* the partner's time of the attempt; 0 = unknown (newest first) */
@@ -56,7 +49,7 @@ struct explain_match {
 struct explain_alternative {
 	struct attempt *a;      /* owned */
 	enum cause cause;
-	enum cause candidates[8];
+	enum cause candidates[EXPLAIN_MAX_CANDIDATES];
 	size_t n_candidates;
 	const char *rule;       /* static */
 	int score;
@@ -82,7 +75,7 @@ struct explain_result {
 	bool windows;           /* the client runs on Windows */
 	const char *confidence; /* "strong", "likely", "weak" or "none" (static) */
 	enum cause cause;
-	enum cause candidates[8];
+	enum cause candidates[EXPLAIN_MAX_CANDIDATES];
 	size_t n_candidates;
 	enum fix_side side;
 	char *explanation;      /* owned */

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "cause.h"
+#include "explain.h"
 
 struct attempt;
 struct client_report;
@@ -47,7 +48,7 @@ bool match_address_consistent(const char *client_target, const char *attempt_sou
 struct verdict {
 	const char *rule;               /* the rule's id (static), reported as "rule" */
 	enum cause cause;
-	enum cause candidates[8];
+	enum cause candidates[EXPLAIN_MAX_CANDIDATES];
 	size_t n_candidates;
 	char detail[256];
 };

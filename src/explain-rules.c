@@ -231,6 +231,18 @@ together(const struct client_report *c, const struct attempt *top, struct verdic
 		candidate(v, CAUSE_AUTHORIZED_KEYS_KEY_CORRUPT);
 		candidate(v, CAUSE_AUTHORIZED_KEYS_CONTAINS_PRIVATE_KEY);
 		candidate(v, CAUSE_CERT_UNTRUSTED_CA);
+		if (!top) {
+			/* Without the server's lines: every refusal that looks
+			 * the same to the client (sshd fakes the exchange for
+			 * accounts it refuses). */
+			candidate(v, CAUSE_INVALID_USER);
+			candidate(v, CAUSE_NOT_IN_ALLOWUSERS);
+			candidate(v, CAUSE_IN_DENYUSERS);
+			candidate(v, CAUSE_STRICTMODES_DIR_PERMS);
+			candidate(v, CAUSE_STRICTMODES_FILE_PERMS);
+			candidate(v, CAUSE_FROM_RESTRICTION);
+			candidate(v, CAUSE_KEY_REVOKED);
+		}
 	} else if (top) {
 		set(v, "server-generic", top->cause, top->detail);
 		for (size_t i = 0; i < top->n_candidates; i++)

@@ -26,16 +26,6 @@
 #include "banned.h"
 
 
-const char *
-fix_side_to_string(enum fix_side s)
-{
-	static const char *const t[] = {
-		[SIDE_UNKNOWN] = "unknown", [SIDE_SERVER] = "server", [SIDE_CLIENT] = "client",
-		[SIDE_BOTH] = "both sides", [SIDE_NETWORK] = "network",
-	};
-
-	return (unsigned)s < ELEMENTSOF(t) ? t[s] : "unknown";
-}
 
 /* Host keys read so far: how many, and whether fp was among them. */
 struct hostkeys {
@@ -157,40 +147,6 @@ hostkey_check(const struct explain_options *o, const char *fp, const char *host,
 	return hk.found;
 }
 
-static enum fix_side
-side_of(enum cause c)
-{
-	switch (c) {
-	case CAUSE_CLIENT_KEY_BAD_PERMISSIONS:
-	case CAUSE_CLIENT_IDENTITY_FILE_MISSING:
-	case CAUSE_CLIENT_WRONG_PASSPHRASE:
-	case CAUSE_CLIENT_KEY_ENCRYPTED_NO_PROMPT:
-	case CAUSE_CLIENT_NO_MUTUAL_SIGNATURE_ALGORITHM:
-	case CAUSE_CLIENT_HAS_NO_KEY:
-	case CAUSE_CLIENT_HOST_KEY_VERIFICATION_FAILED:
-	case CAUSE_TOO_MANY_AUTH_FAILURES:
-	case CAUSE_SECOND_FACTOR_MISSING:
-	case CAUSE_KEY_ACCEPTED_NO_SIGNATURE:
-	case CAUSE_INVALID_USER:
-		return SIDE_CLIENT;
-	case CAUSE_KEX_NO_MATCH:
-	case CAUSE_HOSTKEY_ALG_NO_MATCH:
-	case CAUSE_CIPHER_NO_MATCH:
-	case CAUSE_MAC_NO_MATCH:
-	case CAUSE_COMPRESSION_NO_MATCH:
-	case CAUSE_SSH_RSA_SHA1_REFUSED:
-	case CAUSE_KEY_ALGORITHM_NOT_ACCEPTED:
-		return SIDE_BOTH;
-	case CAUSE_DIFFERENT_SERVER:
-	case CAUSE_SERVER_NOT_REACHED:
-		return SIDE_NETWORK;
-	case CAUSE_NONE:
-	case CAUSE_NO_SERVER_TRACE:
-		return SIDE_UNKNOWN;
-	default:
-		return SIDE_SERVER;
-	}
-}
 
 static int
 add_evidence(struct explain_result *r, const char *what, const char *value)
@@ -333,48 +289,85 @@ apply_server_facts(struct explain_result *r, const struct client_report *c, cons
 	return 0;
 }
 
-/* The combined verdict's texts come from the same templates as the server
- * side's (attempt_fill_texts()): a scratch attempt carries the verdict, the
- * user and key the client names (else the server attempt's) and the detail. */
+/* The key the verdict names: for a login the one the client logged in with
+ * (or the server's accepted one); otherwise the one the client offered, or
+ * the last the server refused. */
+static const char *
+verdict_key(const struct explain_result *r, const struct client_report *c, const struct attempt *top,
+	    const char **ret_type)
+{
+	bool login = r->cause == CAUSE_ACCEPTED;
+
+	for (size_t i = 0; i < c->n_keys; i++)
+		if (c->keys[i].fingerprint[0] &&
+		    (login ? c->keys[i].state == CKEY_USED : c->keys[i].state >= CKEY_OFFERED)) {
+			*ret_type = c->keys[i].type;
+			return c->keys[i].fingerprint;
+		}
+	for (size_t i = top ? top->n_keys : 0; i > 0; i--)
+		if (login ? top->keys[i - 1].result == KEY_ACCEPTED : top->keys[i - 1].result != KEY_OFFERED) {
+			*ret_type = top->keys[i - 1].type;
+			return top->keys[i - 1].fingerprint;
+		}
+	*ret_type = "";
+	return NULL;
+}
+
+/* The method a login succeeded with when no key did: the server's word,
+ * else the client's last method tried. TODO(client-parse): the report's
+ * succeeded method, once client-parse.c records it. */
+static void
+login_method(const struct client_report *c, const struct attempt *top, char *out, size_t n)
+{
+	const char *last;
+
+	*out = '\0';
+	if (top && top->outcome == OUTCOME_ACCEPTED && top->detail[0]) {
+		strlcpy_n(out, n, top->detail, strlen(top->detail));
+		return;
+	}
+	last = strrchr(c->tried_methods, ',');
+	last = last ? last + 1 : c->tried_methods;
+	if (*last && !streq(last, "publickey"))
+		strlcpy_n(out, n, last, strlen(last));
+}
+
+/* The verdict's texts from its cause's row: the explanation (the witness
+ * form when no server attempt backs it: never a claim about the server's
+ * log), the fix for the client's platform, what decides. The address is
+ * the server attempt's source, never the client's target. */
 static int
 verdict_texts(struct explain_result *r, const struct client_report *c, const struct attempt *top,
 	      const char *detail)
 {
-	_cleanup_(attempt_freep) struct attempt *v = attempt_new();
-	const char *user = c->user[0] ? c->user : top ? top->user : "";
-	int e;
+	char addr[ADDR_MAX + 16], fp_with[FP_MAX + KEYTYPE_MAX + 32], method[64];
+	const char *type, *fp = verdict_key(r, c, top, &type);
+	const char *user = c->user[0] ? c->user : top && top->user[0] ? top->user : "the user";
+	const char *tmpl, *decide = cause_is_generic(r->cause) ? cause_decide(r->cause) : NULL;
+	struct cause_vars v;
 
-	if (!v)
+	if (top && top->port)
+		snprintf(addr, sizeof addr, "%s port %u", top->addr, top->port);
+	else
+		snprintf(addr, sizeof addr, "%s", top && top->addr[0] ? top->addr : "the client");
+	login_method(c, top, method, sizeof method);
+	if (fp)
+		snprintf(fp_with, sizeof fp_with, " with %s key %s", type, fp);
+	else if (method[0])
+		snprintf(fp_with, sizeof fp_with, " by %s", method);
+	else
+		fp_with[0] = '\0';
+	v = (struct cause_vars){ .user = user, .addr = addr, .fp = fp ? fp : "(fingerprint not shown)",
+				 .fp_with = fp_with, .detail = detail[0] ? detail : "(not shown)",
+				 .reason = top && top->reason[0] ? top->reason : "unknown error" };
+	tmpl = top ? cause_explanation_template(r->cause) : cause_witness_template(r->cause);
+	r->explanation = cause_expand(tmpl, &v);
+	if (!r->explanation)
 		return -ENOMEM;
-	v->cause = r->cause;
-	strlcpy_n(v->user, sizeof v->user, user, strlen(user));
-	if (top) {
-		strlcpy_n(v->addr, sizeof v->addr, top->addr, strlen(top->addr));
-		v->port = top->port;
-		strlcpy_n(v->reason, sizeof v->reason, top->reason, strlen(top->reason));
-		memcpy(v->keys, top->keys, sizeof top->keys);
-		v->n_keys = top->n_keys;
-	}
-	/* Without a server attempt the source address is not known: never the
-	 * client's target. The key the client offered names the verdict's key
-	 * first; for a login, only the key it logged in with. */
-	for (size_t i = 0; i < c->n_keys; i++)
-		if (c->keys[i].fingerprint[0] &&
-		    (r->cause == CAUSE_ACCEPTED ? c->keys[i].state == CKEY_USED : c->keys[i].state >= CKEY_OFFERED)) {
-			v->keys[0] = (struct attempt_key){ .result = KEY_FAILED };
-			strlcpy_n(v->keys[0].type, sizeof v->keys[0].type, c->keys[i].type,
-				  strlen(c->keys[i].type));
-			strlcpy_n(v->keys[0].fingerprint, sizeof v->keys[0].fingerprint,
-				  c->keys[i].fingerprint, strlen(c->keys[i].fingerprint));
-			v->n_keys = 1;
-			break;
-		}
-	strlcpy_n(v->detail, sizeof v->detail, detail, strlen(detail));
-	e = attempt_fill_texts(v);
-	if (e < 0)
-		return e;
-	r->explanation = TAKE_PTR(v->explanation);
-	r->fix = TAKE_PTR(v->fix);
+	if ((tmpl = cause_fix_for(r->cause, r->windows)) && !(r->fix = cause_expand(tmpl, &v)))
+		return -ENOMEM;
+	if (decide && !(r->decide = cause_expand(decide, &v)))
+		return -ENOMEM;
 	return 0;
 }
 
@@ -586,7 +579,7 @@ explain_run(struct store *st, const struct client_report *c, const struct explai
 			r->n_same_cause = 1;
 	}
 	r->confidence = confidence(&ms, r);
-	r->side = side_of(r->cause);
+	r->side = cause_side(r->cause);
 	strlcpy_n(r->detail, sizeof r->detail, v.detail, strlen(v.detail));
 	rc = verdict_texts(r, c, top, v.detail);
 	if (rc < 0)
@@ -601,18 +594,22 @@ explain_run(struct store *st, const struct client_report *c, const struct explai
 		if (rc < 0)
 			return rc;
 	}
-	if (r->facts_checked && r->log_cause != CAUSE_NONE)
-		;       /* narrowed by the server's files: decide says nothing more */
-	else if (r->ambiguous)
+	if (r->facts_checked && r->log_cause != CAUSE_NONE) {
+		/* narrowed by the server's files: decide says nothing more */
+		free(r->decide);
+		r->decide = NULL;
+	} else if (r->ambiguous) {
+		free(r->decide);
 		rc = asprintf(&r->decide, "%zu attempts fit the client's log and the time given equally well, "
 			      "with different causes: a tighter --around (the partner's exact time), --from "
 			      "(their address), their key (--key), or LogLevel VERBOSE on the server (it logs "
 			      "each connection's keys and ports) would decide.", r->n_tied);
-	else if (!top)
+	} else if (!top && !r->decide && cause_is_generic(r->cause)) {
 		r->decide = strdup("The client's log alone: ingest the server's logs for that time (sshwhy ingest, "
 				   "follow) and give --around and --from, or check that the client connects to "
 				   "this server (address, port, host key).");
-	else if (cause_is_generic(r->cause))
+		rc = r->decide ? 0 : -ENOMEM;
+	} else if (cause_is_generic(r->cause) && !r->decide)
 		r->decide = strdup("sshwhy check on the server (authorized_keys, modes), or LogLevel "
 				   "VERBOSE/DEBUG1 in sshd_config, decides between the candidates.");
 	if (rc < 0) {
