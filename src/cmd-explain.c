@@ -166,8 +166,8 @@ input_refused(enum input_kind k, const char *what)
 		log_error("'%s' is empty: give the output of ssh -vvv USER@HOST (or the partner's .pub key)", what);
 		break;
 	case INPUT_BINARY:
-		log_error("'%s' is binary data: it does not look like ssh client output "
-			  "(give ssh -vvv USER@HOST's output as text)", what);
+		log_error("'%s' is binary data: it does not look like ssh client output (give ssh -vvv USER@HOST's output as text)",
+			  what);
 		break;
 	case INPUT_PRIVATE_KEY:
 		log_error("'%s' holds a PRIVATE key: not read further, not shown, not stored; the partner "
