@@ -118,6 +118,11 @@ client_key_cause(const struct client_report *c, char *detail, size_t n)
 			snprintf(detail, n, "%s", k->source);
 			return map[m].cause;
 		}
+	/* No key, but a password the server would take was tried: not a
+	 * missing key (password-refused decides). */
+	if (!any_loaded && strstr(c->tried_methods, "password") &&
+	    strstr(c->denied_methods[0] ? c->denied_methods : c->methods, "password"))
+		return CAUSE_NONE;
 	if (!any_loaded && c->n_recognised && c->result != CR_AUTHENTICATED &&
 	    c->result != CR_NEGOTIATION_FAILED && c->result != CR_BANNER_FAILED &&
 	    c->result != CR_CONNECT_FAILED && c->result != CR_HOSTKEY_FAILED)
