@@ -97,9 +97,10 @@ struct store_counts {
 };
 int store_counts(struct store *s, struct store_counts *ret);
 
-/* What the database holds: attempts, their time range, the busiest hosts
- * (at most 4; more_hosts when there are others). Scans an index: for
- * explain's note when nothing matched, not for a hot path. */
+/* What the database holds: attempts, their time range, the hosts of its
+ * newest and oldest attempts (at most 4; more_hosts when there are others).
+ * Counts the rows (25 ms a million): for explain's note when nothing
+ * matched, not for a hot path. */
 struct store_summary {
 	int64_t attempts;
 	int64_t first_us, last_us;

@@ -495,7 +495,7 @@ database_note(struct store *st, struct explain_result *r)
 		format_iso8601(sum.first_us, false, 0, a, sizeof a);
 		format_iso8601(sum.last_us, false, 0, b, sizeof b);
 		e = buf_printf(&t, "no attempt of this connection in the database (it holds %lld attempts from %s "
-			       "to %s on host%s ", (long long)sum.attempts, a, b,
+			       "to %s; its newest and oldest come from host%s ", (long long)sum.attempts, a, b,
 			       sum.n_hosts > 1 ? "s" : "");
 		for (size_t i = 0; i < sum.n_hosts && e >= 0; i++)
 			e = buf_printf(&t, "%s%s", i ? ", " : "", sum.hosts[i]);

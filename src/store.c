@@ -1569,14 +1569,18 @@ store_query(struct store *s, const struct attempt_filter *f,
 }
 
 /* explain's "the database holds N attempts from .. to .. on hosts ..":
- * count, time range, and the busiest hosts (a scan of the covering
- * attempts_start index; only run when nothing matched). */
+ * count, time range (min/max walk the attempts_start index), and the hosts
+ * of the newest and oldest 1000 attempts (a full GROUP BY host would scan
+ * a million rows: 400 ms). */
 int
 store_summary(struct store *s, struct store_summary *ret)
 {
 	static const char *const sql[] = {
-		"SELECT count(*), min(start_us), max(start_us) FROM attempts",
-		"SELECT host, count(*) FROM attempts INDEXED BY attempts_start GROUP BY host ORDER BY 2 DESC LIMIT 5",
+		"SELECT (SELECT count(*) FROM attempts), (SELECT min(start_us) FROM attempts), "
+		"(SELECT max(start_us) FROM attempts)",
+		"SELECT DISTINCT host FROM (SELECT host FROM (SELECT host FROM attempts ORDER BY start_us DESC "
+		"LIMIT 1000) UNION ALL SELECT host FROM (SELECT host FROM attempts ORDER BY start_us LIMIT 1000)) "
+		"LIMIT 5",
 	};
 	sqlite3_stmt *st = NULL;
 	int rc;
