@@ -140,7 +140,14 @@ explain_render_text(struct buf *b, const struct client_report *c, const struct e
 		e |= put_escaped(b, r->hostkey_note);
 		e |= buf_puts(b, "\n");
 	}
-	e |= buf_printf(b, "\nclient (%s):\n", c->version[0] ? c->version : "version not in the log");
+	e |= buf_puts(b, "\nclient (");
+	e |= put_escaped(b, c->version[0] ? c->version : "version not in the log");
+	e |= buf_puts(b, r->windows ? ", Windows):\n" : "):\n");
+	if (c->server_version[0]) {
+		e |= buf_puts(b, "  server software (its banner): ");
+		e |= put_escaped(b, c->server_version);
+		e |= buf_puts(b, "\n");
+	}
 	for (size_t i = 0; i < r->n_client_evidence; i++) {
 		e |= buf_puts(b, "  ");
 		e |= put_escaped(b, r->client_evidence[i]);
@@ -203,6 +210,9 @@ explain_render_json(struct buf *b, const struct client_report *c, const struct e
 	e |= json_escape(b, c->host, strlen(c->host));
 	e |= buf_puts(b, ",\"address\":");
 	e |= json_escape(b, c->addr, strlen(c->addr));
+	e |= buf_puts(b, ",\"server_version\":");
+	e |= json_escape(b, c->server_version, strlen(c->server_version));
+	e |= buf_printf(b, ",\"platform\":\"%s\"", r->windows ? "windows" : "other");
 	e |= buf_printf(b, ",\"port\":%u,\"host_key\":", c->port);
 	e |= json_escape(b, c->hostkey_fp, strlen(c->hostkey_fp));
 	e |= buf_printf(b, ",\"result\":\"%s\",\"methods\":", client_result_to_string(c->result));
