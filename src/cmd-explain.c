@@ -157,6 +157,44 @@ input_kind(const char *data, size_t len, const struct client_report *c, int pars
 	return INPUT_OK;
 }
 
+/* A raw TCP session (nc, telnet, a health check) that got the server's
+ * banner and never spoke SSH: "Connection to HOST PORT port [tcp/ssh]
+ * succeeded!" / "Connected to HOST." then "SSH-2.0-OpenSSH_9.2p1 ...". Fills
+ * the server's version, target and port; 1 when it is one. TODO(coordinator):
+ * belongs in client-parse.c's input kinds once they are merged. */
+static int
+raw_tcp_session(const char *data, size_t len, struct client_report *c)
+{
+	unsigned n = 0;
+
+	for (const char *p = data, *end = data + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char line[512], host[256];
+		unsigned port;
+
+		strlcpy_n(line, sizeof line, p, l);
+		line[strcspn(line, "\r")] = '\0';
+		if (startswith(line, "SSH-2.0-") || startswith(line, "SSH-1.99-")) {
+			strlcpy_n(c->server_version, sizeof c->server_version, strchr(line + 4, '-') + 1,
+				  strlen(strchr(line + 4, '-') + 1));
+			n++;
+		} else if (sscanf(line, "Connection to %255s %u port", host, &port) == 2 && port < 65536) {
+			strlcpy_n(c->addr, sizeof c->addr, host, strlen(host));
+			c->port = (uint16_t)port;
+			n++;
+		} else if (sscanf(line, "Connected to %255[^. ]", host) == 1) {
+			n++;
+		}
+		p += l + 1;
+	}
+	if (!c->server_version[0])
+		return 0;
+	c->n_recognised = n;
+	c->n_lines = n;
+	return 1;
+}
+
 /* Say what the input is and what to give instead; -EINVAL (exit 1). */
 static int
 input_refused(enum input_kind k, const char *what)
@@ -315,7 +353,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			return log_error_errno(r, "cannot parse '%s': %s", safe ? safe : "?", strerror(-r));
 		if (input_refused(input_kind(data, len, c, r), safe ? safe : "?") < 0)
 			return -EINVAL;
-		if (r == 0 && client_parse_keys(data, len, c) <= 0) {
+		if (r == 0 && raw_tcp_session(data, len, c) <= 0 && client_parse_keys(data, len, c) <= 0) {
 			log_error("'%s' does not look like ssh client output (ssh -v) nor public keys",
 				  safe ? safe : "?");
 			return -EINVAL;

@@ -23,6 +23,7 @@ const char *const explain_rule_ids[] = {
 	"host-key-not-ours",
 	"client-refused-host-key",
 	"client-connect-failed",
+	"client-never-spoke-ssh",
 	"session-nologin",
 	"session-exec-failed",
 	"session-refused-by-server",
@@ -48,6 +49,8 @@ const char *const explain_rule_ids[] = {
 static void
 candidate(struct verdict *v, enum cause c)
 {
+	if (c == v->cause)
+		return;
 	for (size_t i = 0; i < v->n_candidates; i++)
 		if (v->candidates[i] == c)
 			return;
@@ -276,7 +279,17 @@ explain_rules_run(const struct client_report *c, const struct attempt *top, int 
 		set(v, "client-refused-host-key", CAUSE_CLIENT_HOST_KEY_VERIFICATION_FAILED, NULL);
 	else if (c->result == CR_CONNECT_FAILED)
 		set(v, "client-connect-failed", CAUSE_SERVER_NOT_REACHED, c->result_text);
-	else if (c->result == CR_AUTHENTICATED)
+	else if (!c->version[0] && c->server_version[0] && !c->n_keys && c->result == CR_UNKNOWN) {
+		/* nc, telnet, a health check: it got the banner and never spoke
+		 * SSH; the server closes it after LoginGraceTime. */
+		if (top && !cause_is_generic(top->cause) && top->cause != CAUSE_NONE)
+			set(v, "client-never-spoke-ssh", top->cause, top->detail);
+		else
+			set(v, "client-never-spoke-ssh", CAUSE_NO_AUTH_ATTEMPTED, c->server_version);
+		candidate(v, CAUSE_LOGIN_GRACE_TIMEOUT);
+		for (size_t i = 0; top && i < top->n_candidates; i++)
+			candidate(v, top->candidates[i]);
+	} else if (c->result == CR_AUTHENTICATED)
 		authenticated(c, top, v);
 	else if ((cc = client_key_cause(c, detail, sizeof detail)) != CAUSE_NONE)
 		/* The client's own failure decides, whatever the server logged. */
@@ -290,7 +303,7 @@ explain_rules_run(const struct client_report *c, const struct attempt *top, int 
 	else if (c->result == CR_BANNER_FAILED)
 		banner(c, top, v);
 	else if (top && !cause_is_generic(top->cause) && top->cause != CAUSE_NONE &&
-		 top->outcome != OUTCOME_OPEN) {
+		   top->outcome != OUTCOME_OPEN) {
 		/* The server proves it. */
 		set(v, "server-proves", top->cause, top->detail);
 		for (size_t i = 0; i < top->n_candidates; i++)

@@ -460,6 +460,16 @@ score(struct match_cand *m, const struct client_report *c, const struct explain_
 		misfit(m, "another server port:", t);
 		return;
 	}
+	/* nc, telnet: it got the banner and never spoke SSH, so the server
+	 * saw no key exchange, user or key. */
+	if (!c->version[0] && c->server_version[0] && !c->n_keys && c->result == CR_UNKNOWN &&
+	    (a->user[0] || a->n_keys || (a->outcome != OUTCOME_ABORTED && a->outcome != OUTCOME_TIMEOUT &&
+					 a->outcome != OUTCOME_OPEN) ||
+	     (a->cause != CAUSE_NO_AUTH_ATTEMPTED && a->cause != CAUSE_LOGIN_GRACE_TIMEOUT &&
+	      a->cause != CAUSE_CONNECTION_ENDED_WITHOUT_CLOSE_LOG && a->cause != CAUSE_BANNER_EXCHANGE_FAILED))) {
+		misfit(m, "the client never spoke SSH, this connection did:", cause_to_string(a->cause));
+		return;
+	}
 	if (c->n_recognised && !result_consistent(c->result, a->outcome)) {
 		snprintf(t, sizeof t, "%s, the client %s", outcome_to_string(a->outcome),
 			 client_result_to_string(c->result));

@@ -164,6 +164,14 @@ s_banner_client(struct client_report *c, struct attempt *a, int *hk, bool *with)
 }
 
 static void
+s_never_ssh(struct client_report *c, struct attempt *a, int *hk, bool *with)
+{
+	(void)a, (void)hk, (void)with;
+	c->user[0] = '\0';
+	snprintf(c->server_version, sizeof c->server_version, "OpenSSH_9.2p1 Debian-2+deb12u10");
+}
+
+static void
 s_server_proves(struct client_report *c, struct attempt *a, int *hk, bool *with)
 {
 	(void)hk;
@@ -250,6 +258,7 @@ static const struct rule_case rule_cases[] = {
 	{ "negotiation-client", CAUSE_CIPHER_NO_MATCH, CAUSE_NONE, s_negotiation_client },
 	{ "banner-server", CAUSE_PER_SOURCE_PENALTY, CAUSE_NONE, s_banner_server },
 	{ "banner-client", CAUSE_PER_SOURCE_PENALTY, CAUSE_NONE, s_banner_client },
+	{ "client-never-spoke-ssh", CAUSE_NO_AUTH_ATTEMPTED, CAUSE_LOGIN_GRACE_TIMEOUT, s_never_ssh },
 	{ "server-proves", CAUSE_STRICTMODES_DIR_PERMS, CAUSE_NONE, s_server_proves },
 	{ "no-publickey-method", CAUSE_PUBKEY_AUTH_DISABLED, CAUSE_NONE, s_no_publickey },
 	{ "key-accepted-then-closed", CAUSE_LOGIN_GRACE_TIMEOUT, CAUSE_NONE, s_accepted_closed },
