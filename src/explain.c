@@ -79,17 +79,56 @@ short_host(char *out, size_t n, const char *h)
 	strlcpy_n(out, n, h, strcspn(h, "."));
 }
 
+static void
+local_host(const struct explain_options *o, char *me, size_t n)
+{
+	*me = '\0';
+	if (o->local_host)
+		short_host(me, n, o->local_host);
+	else if (gethostname(me, n - 1) == 0)
+		me[strcspn(me, ".")] = '\0';
+}
+
 static bool
 host_is_local(const struct explain_options *o, const char *host)
 {
-	char me[256] = "", h[256];
+	char me[256], h[256];
 
-	if (o->local_host)
-		short_host(me, sizeof me, o->local_host);
-	else if (gethostname(me, sizeof me - 1) == 0)
-		me[strcspn(me, ".")] = '\0';
+	local_host(o, me, sizeof me);
 	short_host(h, sizeof h, host);
 	return !*h || streq(me, h);
+}
+
+static int
+count_cb(const struct attempt *a, void *ud)
+{
+	(void)a;
+	(*(size_t *)ud)++;
+	return 0;
+}
+
+/* With no attempt to tell which server the client reached: is this
+ * machine one the database speaks for (it holds this host's attempts, or
+ * none at all: nothing ingested yet)? Else this machine's host keys say
+ * nothing about the client's server (a central log host, a laptop). */
+static int
+local_host_is_the_server(struct store *st, const struct explain_options *o)
+{
+	struct attempt_filter f = { .outcome = -1, .cause = -1, .limit = 1 };
+	struct store_counts n;
+	size_t got = 0;
+	char me[256];
+	int r;
+
+	r = store_counts(st, &n);
+	if (r < 0)
+		return r;
+	if (n.attempts == 0)
+		return 1;
+	local_host(o, me, sizeof me);
+	f.host = me;
+	r = store_query(st, &f, count_cb, &got);
+	return r < 0 ? r : got > 0;
 }
 
 /* Is fp one of the host keys of the server that logged the attempt (NULL:
@@ -561,7 +600,16 @@ explain_run(struct store *st, const struct client_report *c, const struct explai
 	rc = client_evidence(r, c);
 	if (rc < 0)
 		return rc;
-	r->hostkey = hostkey_for(&hc, c, o, top ? top->host : NULL, r->hostkey_note, sizeof r->hostkey_note);
+	if (!top && !o->host_keys_dir && c->hostkey_fp[0] && (rc = local_host_is_the_server(st, o)) <= 0) {
+		if (rc < 0)
+			return rc;
+		snprintf(r->hostkey_note, sizeof r->hostkey_note, "host key not checked: no attempt of this "
+			 "connection tells which server it reached, and the database holds no attempt of this "
+			 "machine (give the server's keys with --host-keys DIR)");
+		r->hostkey = -1;
+	} else
+		r->hostkey = hostkey_for(&hc, c, o, top ? top->host : NULL, r->hostkey_note,
+					 sizeof r->hostkey_note);
 	if (r->hostkey == -ENOMEM)
 		return -ENOMEM;
 	explain_rules_run(c, top, r->hostkey, &v);
