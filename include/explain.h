@@ -16,7 +16,7 @@ struct store;
 
 #define EXPLAIN_MAX_MATCHES 5
 #define EXPLAIN_MAX_EVIDENCE 16
-#define EXPLAIN_MAX_CANDIDATES 16
+#define EXPLAIN_MAX_CANDIDATES 24
 /* Tied attempts listed (as matches, and as alternatives when their causes
  * differ); more are counted. */
 #define EXPLAIN_MAX_ALTERNATIVES 64

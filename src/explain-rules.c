@@ -209,11 +209,13 @@ authenticated(const struct client_report *c, const struct attempt *top, struct v
 static void
 together(const struct client_report *c, const struct attempt *top, struct verdict *v)
 {
-	bool accepted = false, rejected = false, problem = false, password = false;
+	bool accepted = false, rejected = false, problem = false, password = false, cert = false;
 
 	for (size_t i = 0; i < c->n_keys; i++) {
 		accepted |= c->keys[i].state == CKEY_ACCEPTED;
 		rejected |= c->keys[i].state == CKEY_REJECTED;
+		cert |= c->keys[i].state == CKEY_REJECTED &&
+			(c->keys[i].certificate || strstr(c->keys[i].type, "-CERT"));
 		problem |= c->keys[i].problem != CKP_NONE;
 	}
 	password = strstr(c->tried_methods, "password") || strstr(c->tried_methods, "keyboard-interactive");
@@ -221,6 +223,11 @@ together(const struct client_report *c, const struct attempt *top, struct verdic
 		/* The server hung up while the client was still signing:
 		 * LoginGraceTime (Debian 12 logs nothing for it). */
 		set(v, "key-accepted-then-closed", CAUSE_LOGIN_GRACE_TIMEOUT, NULL);
+		/* The client's log cannot tell the server's timeout from an
+		 * account PAM refused after the signature: both close. */
+		candidate(v, CAUSE_PAM_ACCOUNT_REFUSED);
+		candidate(v, CAUSE_ACCOUNT_EXPIRED);
+		candidate(v, CAUSE_ACCOUNT_LOCKED);
 	} else if (accepted) {
 		set(v, "key-accepted-no-signature", CAUSE_KEY_ACCEPTED_NO_SIGNATURE, NULL);
 		candidate(v, CAUSE_ROOT_LOGIN_REFUSED);
@@ -239,6 +246,11 @@ together(const struct client_report *c, const struct attempt *top, struct verdic
 		candidate(v, CAUSE_AUTHORIZED_KEYS_KEY_CORRUPT);
 		candidate(v, CAUSE_AUTHORIZED_KEYS_CONTAINS_PRIVATE_KEY);
 		candidate(v, CAUSE_CERT_UNTRUSTED_CA);
+		if (cert) {
+			candidate(v, CAUSE_CERT_EXPIRED);
+			candidate(v, CAUSE_CERT_PRINCIPAL_NOT_LISTED);
+		}
+		candidate(v, CAUSE_AUTHORIZED_KEYS_BAD_OPTIONS);
 		if (!top) {
 			/* Without the server's lines: every refusal that looks
 			 * the same to the client (sshd fakes the exchange for
@@ -250,6 +262,12 @@ together(const struct client_report *c, const struct attempt *top, struct verdic
 			candidate(v, CAUSE_STRICTMODES_FILE_PERMS);
 			candidate(v, CAUSE_FROM_RESTRICTION);
 			candidate(v, CAUSE_KEY_REVOKED);
+			candidate(v, CAUSE_NOT_IN_ALLOWGROUPS);
+			candidate(v, CAUSE_AUTHORIZED_KEYS_UNREADABLE);
+			candidate(v, CAUSE_ACCOUNT_LOCKED);
+			candidate(v, CAUSE_SHELL_NOT_EXECUTABLE);
+			candidate(v, CAUSE_KEY_ALGORITHM_NOT_ACCEPTED);
+			candidate(v, CAUSE_SSH_RSA_SHA1_REFUSED);
 		}
 	} else if (top) {
 		set(v, "server-generic", top->cause, top->detail);

@@ -391,7 +391,7 @@ verdict_texts(struct explain_result *r, const struct client_report *c, const str
 		snprintf(addr, sizeof addr, "%s", top && top->addr[0] ? top->addr : "the client");
 	login_method(c, top, method, sizeof method);
 	if (fp)
-		snprintf(fp_with, sizeof fp_with, " with %s key %s", type, fp);
+		snprintf(fp_with, sizeof fp_with, " with %s%skey %s", type, *type ? " " : "", fp);
 	else if (method[0])
 		snprintf(fp_with, sizeof fp_with, " by %s", method);
 	else

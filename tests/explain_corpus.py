@@ -175,6 +175,27 @@ def main(argv):
             for m in misses:
                 print("miss (one db, %s) %s" % (mode, m))
             scores.append((mode, ok_all, n))
+        # An empty database: the client's log alone is the witness. Its
+        # verdict must be the true cause or list it, and never claim what
+        # the server logged.
+        empty = os.path.join(tmp, "empty.db")
+        run(sshwhy, "--db", empty, "ingest", "--quiet", "/dev/null")
+        ok_alone, claims = 0, []
+        for folder, log, exp in all_cases:
+            rc, out, err = run(sshwhy, "--db", empty, "explain", "--no-update", "--no-check", "--json",
+                               "--host-keys", keys, log)
+            if rc != 0:
+                continue
+            o = json.loads(out)
+            want = kebab(exp["cause"])
+            ok_alone += o["cause"] == want or want in (o.get("candidates") or [])
+            text = o.get("explanation") or ""
+            if any(w in text for w in ("server logged", "without logging", "at its LogLevel", "sshd logs")):
+                claims.append("%s: %s" % (os.path.relpath(log, corpus), o.get("explanation")))
+        print("explain, the client log alone (empty database): %d/%d with the true cause or it among the "
+              "candidates" % (ok_alone, len(all_cases)))
+        for c in claims:
+            fails.append("claims about the server's log with none searched: " + c)
     for f in fails:
         print("FAIL " + f)
     # The acceptance: the right connection first (or said ambiguous with it
