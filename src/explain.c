@@ -445,6 +445,17 @@ hostkey_for(struct hostkey_cache *hc, const struct client_report *c, const struc
 	return k;
 }
 
+/* The attempt's lines name a key the client offered. */
+static bool
+shares_key(const struct client_report *c, const struct attempt *a)
+{
+	for (size_t i = 0; i < c->n_keys; i++)
+		for (size_t j = 0; c->keys[i].fingerprint[0] && j < a->n_keys; j++)
+			if (streq(c->keys[i].fingerprint, a->keys[j].fingerprint))
+				return true;
+	return false;
+}
+
 static int
 load_alternative(struct store *st, struct explain_alternative *alt, const struct match_cand *m,
 		 const struct verdict *v)
@@ -480,7 +491,10 @@ tied_verdicts(struct store *st, const struct client_report *c, const struct expl
 	if (!vs || !pick)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		explain_rules_run(c, ms->v[i].a, hostkey_for(hc, c, o, ms->v[i].a->host, NULL, 0), &vs[i]);
+		int hk = hostkey_for(hc, c, o, ms->v[i].a->host, NULL, 0);
+
+		/* as for the best one: the client's own key logged overrides */
+		explain_rules_run(c, ms->v[i].a, hk == 0 && shares_key(c, ms->v[i].a) ? -1 : hk, &vs[i]);
 		if (vs[i].cause == r->cause)
 			r->n_same_cause++;
 		else
@@ -612,6 +626,15 @@ explain_run(struct store *st, const struct client_report *c, const struct explai
 					 sizeof r->hostkey_note);
 	if (r->hostkey == -ENOMEM)
 		return -ENOMEM;
+	if (r->hostkey == 0 && top && shares_key(c, top)) {
+		/* This server logged the client's own key at that time: it was
+		 * reached; its host keys must have changed since. */
+		size_t l = strlen(r->hostkey_note);
+
+		snprintf(r->hostkey_note + l, sizeof r->hostkey_note - l, "; but the matched attempt shows "
+			 "the client's own key: the server's host keys may have changed since");
+		r->hostkey = -1;
+	}
 	explain_rules_run(c, top, r->hostkey, &v);
 	r->rule = v.rule;
 	r->cause = v.cause;

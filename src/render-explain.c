@@ -77,7 +77,7 @@ render_ambiguity(struct buf *b, const struct explain_result *r, bool color, int 
 		e |= buf_puts(b, " ");
 		e |= put_escaped(b, al->a->user[0] ? al->a->user : "-");
 		e |= buf_printf(b, " %s:%u%s\n", al->a->addr, al->a->port,
-				i == 0 ? " (the nearest: the verdict below is this one's)" : "");
+				i == 0 ? " (the best fit: the verdict below is for this one)" : "");
 	}
 	if (r->n_alternatives < r->n_tied)
 		e |= buf_printf(b, "  (%zu more not listed)\n", r->n_tied - r->n_alternatives);
