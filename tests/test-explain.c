@@ -435,6 +435,56 @@ START_TEST(test_explain_time_decides)
 }
 END_TEST
 
+/* The client's log alone, on an empty database: a Windows client's key
+ * modes get an ACL fix, the side is the client's, and nothing is said
+ * about what the server logged; a refused key lists the account refusals
+ * that look alike. */
+START_TEST(test_explain_client_alone)
+{
+	char dir[] = "/tmp/test-explain-XXXXXX", path[600];
+	struct client_report *c = calloc(1, sizeof *c);
+	struct explain_options o = { .host_keys_dir = "/nonexistent" };
+	struct explain_result r;
+	struct store *st = NULL;
+	bool invalid_user = false;
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	ck_assert_int_eq(store_open(path, STORE_CREATE, &st, NULL), 0);
+	c->n_recognised = 10;
+	snprintf(c->version, sizeof c->version, "OpenSSH_for_Windows_9.5p1, LibreSSL 3.8.2");
+	snprintf(c->user, sizeof c->user, "u");
+	snprintf(c->addr, sizeof c->addr, "192.0.2.1");
+	key(c, CKEY_NOT_LOADED, CKP_BAD_PERMISSIONS);
+	denied(c);
+	ck_assert_int_eq(explain_run(st, c, &o, &r), 0);
+	ck_assert_int_eq(r.cause, CAUSE_CLIENT_KEY_BAD_PERMISSIONS);
+	ck_assert_int_eq(r.side, SIDE_CLIENT);
+	ck_assert_ptr_nonnull(r.fix);
+	ck_assert_ptr_nonnull(strstr(r.fix, "icacls"));
+	ck_assert_ptr_nonnull(r.db_note);
+	explain_result_release(&r);
+
+	c->version[0] = '\0';
+	c->n_keys = 0;
+	key(c, CKEY_REJECTED, CKP_NONE);
+	ck_assert_int_eq(explain_run(st, c, &o, &r), 0);
+	ck_assert_int_eq(r.cause, CAUSE_PUBKEY_REJECTED_NO_REASON);
+	ck_assert_str_eq(r.rule, "key-refused-by-server");
+	ck_assert_ptr_null(strstr(r.explanation, "logg"));
+	ck_assert_ptr_null(strstr(r.explanation, "192.0.2.1"));     /* the target is not the source */
+	for (size_t i = 0; i < r.n_candidates; i++)
+		invalid_user |= r.candidates[i] == CAUSE_INVALID_USER;
+	ck_assert(invalid_user);
+	explain_result_release(&r);
+	free(c);
+	store_free(st);
+	snprintf(path, sizeof path, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
 Suite *
 make_suite(void)
 {
@@ -448,6 +498,7 @@ make_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("match");
 	tcase_add_test(tc, test_explain_time_decides);
+	tcase_add_test(tc, test_explain_client_alone);
 	suite_add_tcase(s, tc);
 	return s;
 }
