@@ -557,10 +557,10 @@ match_run(struct store *st, const struct client_report *c, const struct explain_
 		if (s->v[i].time_cost_us < best)
 			best = s->v[i].time_cost_us;
 	}
-	/* Tied in time with the nearest; without a time, every consistent
-	 * attempt is. Then only the strongest evidence among those: an attempt
-	 * that shares less with the client is not a look-alike of one that
-	 * shares more only when it is also as near. */
+	/* Tied: as near in time as the nearest, whatever their evidence (an
+	 * INFO attempt logs no key, yet may be the one; the evidence only
+	 * orders them). Without a time, time ties them all: then only those
+	 * with the strongest evidence are tied. */
 	for (size_t i = 0; i < s->n; i++) {
 		struct match_cand *m = &s->v[i];
 
