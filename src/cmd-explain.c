@@ -24,9 +24,9 @@ static const struct option options[] = {
 	{ "fingerprint", required_argument, NULL, 'F' },  /* SHA256:... (repeatable) */
 	{ "user",        required_argument, NULL, 'u' },  /* the login name, when the log does not say */
 	{ "around",      required_argument, NULL, 'a' },  /* when the partner tried */
-	{ "window",      required_argument, NULL, 'w' },  /* minutes of clock skew allowed (30) */
+	{ "window",      required_argument, NULL, 'w' },  /* the furthest from --around (30 min) */
 	{ "from",        required_argument, NULL, 'f' },  /* the partner's public address */
-	{ "host-keys",   required_argument, NULL, 'H' },  /* this server's host keys (/etc/ssh) */
+	{ "host-keys",   required_argument, NULL, 'H' },  /* the server's host keys (sshd -T's) */
 	{ "json",        no_argument,       NULL, 'J' },
 	{ "no-update",   no_argument,       NULL, 'N' },  /* do not read new log lines first */
 	{ "no-check",    no_argument,       NULL, 'C' },  /* do not consult this server's files */
@@ -234,12 +234,16 @@ help(void)
 	       "  --key FILE           the partner's public key (.pub, authorized_keys line, ssh-keygen -l)\n"
 	       "  --fingerprint FP     the partner's key fingerprint (repeatable)\n"
 	       "  --user U             the login name, when the log does not show it\n"
-	       "  --around TIME        when the partner tried (e.g. '2026-11-22 10:02', '-1h')\n"
-	       "  --window N           clock skew allowed around --around: minutes, or 90s, 5m, 2h\n"
-	       "                       (default 30m; the tighter, the more the time decides)\n"
-	       "  --from ADDR          the partner's public address\n"
-	       "  --host-keys DIR      this server's ssh_host_*_key.pub (default /etc/ssh)\n"
-	       "  --json               one JSON object: client, matches, cause, side, fix, evidence\n"
+	       "  --around TIME        when the partner tried (e.g. '2026-11-22 10:02:17', '10:02', '-1h'); as\n"
+	       "                       precise as written: to the second the nearest attempt wins, to the\n"
+	       "                       minute attempts within 2 minutes of it tie (said as ambiguous)\n"
+	       "  --window N           the furthest an attempt may be from --around: minutes, or 90s, 5m, 2h\n"
+	       "                       (default 30m)\n"
+	       "  --from ADDR          the partner's public address (attempts from elsewhere are not theirs)\n"
+	       "  --host-keys DIR      the server's ssh_host_*_key.pub, for attempts of every host (default:\n"
+	       "                       this machine's, as sshd -T lists them, for its own attempts)\n"
+	       "  --json               one JSON object: client, matches, ambiguous, alternatives, rule,\n"
+	       "                       cause, candidates, side, fix, decide, evidence\n"
 	       "  --no-update          do not read this machine's new sshd log lines first\n"
 	       "  --no-check           do not consult this server's files (sshwhy check) when the\n"
 	       "                       logs leave the cause ambiguous\n"
