@@ -71,6 +71,7 @@ struct explain_result {
 	struct explain_alternative alternatives[EXPLAIN_MAX_ALTERNATIVES];
 	size_t n_alternatives;
 	int64_t tie_us;         /* how near in time counted as tied */
+	bool timed;             /* a time was given (--around) */
 	char *db_note;          /* owned: what the database holds, when nothing matched; may be NULL */
 	bool windows;           /* the client runs on Windows */
 	const char *confidence; /* "strong", "likely", "weak" or "none" (static) */

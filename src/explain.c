@@ -596,6 +596,7 @@ explain_run(struct store *st, const struct client_report *c, const struct explai
 	r->n_fitting = ms.n_fitting;
 	r->n_tied = ms.n_comparable;
 	r->tie_us = ms.tie_us;
+	r->timed = ms.timed;
 	for (size_t i = 0; i < ms.n_fitting && r->n_matches < EXPLAIN_MAX_ALTERNATIVES &&
 			   (r->n_matches < EXPLAIN_MAX_MATCHES || i < ms.n_comparable); i++) {
 		struct attempt *full = NULL;
@@ -671,10 +672,12 @@ explain_run(struct store *st, const struct client_report *c, const struct explai
 		r->decide = NULL;
 	} else if (r->ambiguous) {
 		free(r->decide);
-		rc = asprintf(&r->decide, "%zu attempts fit the client's log and the time given equally well, "
-			      "with different causes: a tighter --around (the partner's exact time), --from "
+		rc = asprintf(&r->decide, "%zu attempts fit %s equally well, with different causes: %s, --from "
 			      "(their address), their key (--key), or LogLevel VERBOSE on the server (it logs "
-			      "each connection's keys and ports) would decide.", r->n_tied);
+			      "each connection's keys and ports) would decide.", r->n_tied,
+			      r->timed ? "the client's log and the time given" : "what was given (no time)",
+			      r->timed ? "a tighter --around (the partner's exact time)"
+				       : "--around (when the partner tried)");
 	} else if (!top && !r->decide && cause_is_generic(r->cause)) {
 		r->decide = strdup("The client's log alone: ingest the server's logs for that time (sshwhy ingest, "
 				   "follow) and give --around and --from, or check that the client connects to "

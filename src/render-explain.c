@@ -55,9 +55,9 @@ render_ambiguity(struct buf *b, const struct explain_result *r, bool color, int 
 {
 	int e = 0;
 
-	e |= buf_printf(b, "%sambiguous:%s %zu attempts fit the client's log and the time given equally "
-			"well, and their causes differ:\n", color ? "\033[1m" : "", color ? "\033[0m" : "",
-			r->n_tied);
+	e |= buf_printf(b, "%sambiguous:%s %zu attempts fit %s equally well, and their causes differ:\n",
+			color ? "\033[1m" : "", color ? "\033[0m" : "", r->n_tied,
+			r->timed ? "the client's log and the time given" : "what was given (no time)");
 	for (size_t i = 0; i < r->n_alternatives; i++) {
 		const struct explain_alternative *al = &r->alternatives[i];
 		size_t n = 0;
@@ -71,7 +71,7 @@ render_ambiguity(struct buf *b, const struct explain_result *r, bool color, int 
 			continue;
 		e |= buf_printf(b, "  %s %-34s ", i == 0 ? "*" : " ", cause_to_string(al->cause));
 		if (!verbose)
-			e |= buf_printf(b, "%3zu attempt%s nearest ", n, n == 1 ? ", " : "s,");
+			e |= buf_printf(b, "%3zu attempt%s %s ", n, n == 1 ? ", " : "s,", r->timed ? "nearest" : "newest");
 		e |= buf_printf(b, "#%lld ", (long long)al->a->id);
 		e |= time_of(b, al->a->start_us);
 		e |= buf_puts(b, " ");
