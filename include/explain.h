@@ -1,7 +1,10 @@
 /* explain: a partner's client report (client-parse.h) against the stored
- * server attempts: ranked matches with their reasons, then the most specific
- * cause the two sides prove together, on which side the fix lies, and what
- * would decide when it stays ambiguous. */
+ * server attempts: the attempts that may be its connection (time first,
+ * then evidence; match.c), the most specific cause the two sides prove
+ * together with the rule that gave it (explain-rules.c), on which side the
+ * fix lies, whether equally fitting attempts disagree (ambiguous, with the
+ * alternatives), and what would decide. Without a matching attempt the
+ * client's log alone is the witness. Stages share src/explain-int.h. */
 #pragma once
 
 #include <stdbool.h>
