@@ -67,9 +67,11 @@ around_precision(const char *s)
 	return 60 * USEC_PER_SEC;               /* relative ("-5m", "yesterday"): a person's guess */
 }
 
-/* What a pasted input is when it is not what explain reads. TODO(coordinator):
- * client-parse.c is gaining its own input-kind classification; once merged,
- * use it here and drop this one. */
+/* What a pasted input is when it is not what explain reads: client-parse.c
+ * classifies it (enum client_input_kind); explain refuses a private key
+ * even inside a client log (the partner must replace it), and a paste whose
+ * sshd lines outnumber the client's is a server log (a DEBUG server log
+ * holds "debug1:" lines a client's could too). */
 enum input_kind {
 	INPUT_OK,
 	INPUT_EMPTY,
@@ -79,90 +81,29 @@ enum input_kind {
 	INPUT_KNOWN_HOSTS,
 };
 
-/* A line of sshd's own log: "sshd[123]: ", "sshd-session[123]: ",
- * "sshd-auth[123]: " (syslog, journalctl) or a journal export field. */
-static bool
-is_sshd_line(const char *l, size_t n)
-{
-	static const char *const idents[] = { "sshd[", "sshd-session[", "sshd-auth[" };
-
-	for (size_t i = 0; i < ELEMENTSOF(idents); i++) {
-		const char *p = memmem(l, n, idents[i], strlen(idents[i]));
-
-		if (p) {
-			p += strlen(idents[i]);
-			while (p < l + n && *p >= '0' && *p <= '9')
-				p++;
-			if (p + 1 < l + n && p[0] == ']' && p[1] == ':')
-				return true;
-		}
-	}
-	return n > 18 && (startswith(l, "SYSLOG_IDENTIFIER=sshd") != NULL);
-}
-
-/* "host,addr ssh-ed25519 AAAA..." or "|1|salt|hash ecdsa-sha2-nistp256 AAAA...":
- * a host name list (no '=' as in an authorized_keys option) then a key. */
-static bool
-is_known_hosts_line(const char *l, size_t n)
-{
-	size_t f = 0;
-	const char *key;
-
-	while (f < n && l[f] != ' ' && l[f] != '\t')
-		f++;
-	if (f == 0 || f >= n || memchr(l, '=', f) || memchr(l, '"', f))
-		return false;
-	key = l + f + 1;
-	return (l[0] == '|' || memchr(l, '.', f) || memchr(l, ':', f) || l[0] == '[') &&
-	       (startswith(key, "ssh-") || startswith(key, "ecdsa-") || startswith(key, "sk-"));
-}
-
 static enum input_kind
-input_kind(const char *data, size_t len, const struct client_report *c, int parsed)
+input_kind(const struct client_report *c)
 {
-	size_t sshd = 0, known = 0, lines = 0, ctl = 0;
-	bool blank = true;
-
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)data[i];
-
-		blank &= ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
-		ctl += ch < 0x20 && ch != '\t' && ch != '\r' && ch != '\n' && ch != 0x1b;
-	}
-	if (blank)
-		return INPUT_EMPTY;
-	/* Never read further, never echoed: the partner's secret. */
-	if (memmem(data, len, "PRIVATE KEY-----", 16) || memmem(data, len, "PuTTY-User-Key-File-", 20))
+	if (c->has_private_key)
 		return INPUT_PRIVATE_KEY;
-	for (const char *p = data, *end = data + len; p < end;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-
-		if (n) {
-			lines++;
-			sshd += is_sshd_line(p, n);
-			known += is_known_hosts_line(p, n);
-		}
-		p += n + 1;
-	}
-	/* sshd's lines outnumber the client's: a server log (a DEBUG server log
-	 * holds "debug1:" lines a client's could too). */
-	if (sshd && sshd >= (parsed > 0 ? c->n_recognised : 0))
+	if (c->input_kind == CIK_SERVER_LOG || (c->n_server_lines && c->n_server_lines >= c->n_recognised))
 		return INPUT_SERVER_LOG;
-	if (parsed > 0)
-		return INPUT_OK;
-	if (known && known * 2 >= lines)
-		return INPUT_KNOWN_HOSTS;
-	if (!c->utf16 && ctl * 10 > len)
+	switch (c->input_kind) {
+	case CIK_EMPTY:
+		return INPUT_EMPTY;
+	case CIK_BINARY:
 		return INPUT_BINARY;
-	return INPUT_OK;
+	case CIK_KNOWN_HOSTS:
+		return INPUT_KNOWN_HOSTS;
+	default:
+		return INPUT_OK;
+	}
 }
 
 /* A raw TCP session (nc, telnet, a health check) that got the server's
  * banner and never spoke SSH: "Connection to HOST PORT port [tcp/ssh]
  * succeeded!" / "Connected to HOST." then "SSH-2.0-OpenSSH_9.2p1 ...". Fills
- * the server's version, target and port; 1 when it is one. TODO(coordinator):
- * belongs in client-parse.c's input kinds once they are merged. */
+ * the server's version, target and port; 1 when it is one. */
 static int
 raw_tcp_session(const char *data, size_t len, struct client_report *c)
 {
@@ -343,20 +284,17 @@ run(int argc, char **argv, const struct global_opts *g)
 	if (optind < argc) {
 		_cleanup_(freep) char *data = NULL;
 		_cleanup_(freep) char *safe = escape_terminal_dup(argv[optind], strlen(argv[optind]));
-		enum input_kind k;
 		size_t len = 0;
 
 		r = read_full(argv[optind], INPUT_MAX, &data, &len);
 		if (r < 0)
 			return log_error_errno(r, "cannot read '%s': %s", safe ? safe : "?",
 					       r == -EFBIG ? "larger than 16 MiB" : strerror(-r));
-		k = input_kind(data, len, c, 0);
-		if (k == INPUT_PRIVATE_KEY || k == INPUT_EMPTY)
-			return input_refused(k, safe ? safe : "?");
+		/* client_parse() skips a private key block and copies none of it */
 		r = client_parse(data, len, c);
 		if (r < 0)
 			return log_error_errno(r, "cannot parse '%s': %s", safe ? safe : "?", strerror(-r));
-		if (input_refused(input_kind(data, len, c, r), safe ? safe : "?") < 0)
+		if (input_refused(input_kind(c), safe ? safe : "?") < 0)
 			return -EINVAL;
 		if (r == 0 && raw_tcp_session(data, len, c) <= 0 && client_parse_keys(data, len, c) <= 0) {
 			log_error("'%s' does not look like ssh client output (ssh -v) nor public keys",
@@ -372,8 +310,18 @@ run(int argc, char **argv, const struct global_opts *g)
 		r = read_full(keyfile, INPUT_MAX, &data, &len);
 		if (r < 0)
 			return log_error_errno(r, "cannot read '%s': %s", safe ? safe : "?", strerror(-r));
-		if (input_refused(input_kind(data, len, c, 0), safe ? safe : "?") < 0)
-			return -EINVAL;
+		{
+			/* what the file is, from a scratch report: keys go into c below */
+			_cleanup_(freep) struct client_report *k = calloc(1, sizeof *k);
+
+			if (!k)
+				return log_oom();
+			r = client_parse(data, len, k);
+			if (r < 0)
+				return log_error_errno(r, "cannot parse '%s'", safe ? safe : "?");
+			if (input_refused(input_kind(k), safe ? safe : "?") < 0)
+				return -EINVAL;
+		}
 		if (client_parse_keys(data, len, c) <= 0) {
 			log_error("no public key or fingerprint in '%s'", safe ? safe : "?");
 			return -EINVAL;

@@ -70,17 +70,10 @@ set(struct verdict *v, const char *rule, enum cause c, const char *detail)
 bool
 explain_client_is_windows(const struct client_report *c)
 {
-	/* TODO(client-parse): use the report's platform field once it exists. */
-	if (strstr(c->version, "for_Windows"))
-		return true;
-	for (size_t i = 0; i < c->n_keys; i++) {
-		const char *s = c->keys[i].source;
-
-		if (((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')) && s[1] == ':' &&
-		    (s[2] == '\\' || s[2] == '/'))
-			return true;
-	}
-	return false;
+	/* client-parse.c knows: the OpenSSH_for_Windows banner, C:\ or
+	 * /c/Users/ paths, PowerShell or cmd prompts, ssh.exe, MINGW (Git
+	 * Bash: a Unix ssh on Windows, whose key files still carry ACLs). */
+	return c->windows || c->family == CF_OPENSSH_WINDOWS;
 }
 
 /* The client never offered a key (or offered one it could not sign with):

@@ -354,8 +354,8 @@ verdict_key(const struct explain_result *r, const struct client_report *c, const
 }
 
 /* The method a login succeeded with when no key did: the server's word,
- * else the client's last method tried. TODO(client-parse): the report's
- * succeeded method, once client-parse.c records it. */
+ * else the client's (the method its log shows succeeding), else the
+ * client's last method tried. */
 static void
 login_method(const struct client_report *c, const struct attempt *top, char *out, size_t n)
 {
@@ -364,6 +364,11 @@ login_method(const struct client_report *c, const struct attempt *top, char *out
 	*out = '\0';
 	if (top && top->outcome == OUTCOME_ACCEPTED && top->detail[0]) {
 		strlcpy_n(out, n, top->detail, strlen(top->detail));
+		return;
+	}
+	if (c->succeeded_method[0]) {
+		if (!streq(c->succeeded_method, "publickey"))
+			strlcpy_n(out, n, c->succeeded_method, strlen(c->succeeded_method));
 		return;
 	}
 	last = strrchr(c->tried_methods, ',');

@@ -334,12 +334,23 @@ START_TEST(test_explain_client_is_windows)
 
 	ck_assert_ptr_nonnull(c);
 	ck_assert(!explain_client_is_windows(c));
-	snprintf(c->version, sizeof c->version, "OpenSSH_for_Windows_9.5p1, LibreSSL 3.8.2");
+	/* what client_parse() reports for an OpenSSH_for_Windows banner */
+	c->family = CF_OPENSSH_WINDOWS;
 	ck_assert(explain_client_is_windows(c));
-	c->version[0] = '\0';
-	c->n_keys = 1;
-	snprintf(c->keys[0].source, sizeof c->keys[0].source, "C:\\Users\\p/.ssh/id_rsa");
+	/* ... and for Git Bash (a Unix ssh) run on Windows: C:\ paths, MINGW */
+	c->family = CF_OPENSSH_UNIX;
+	c->windows = true;
 	ck_assert(explain_client_is_windows(c));
+	c->windows = false;
+	ck_assert(!explain_client_is_windows(c));
+	/* the parser's own view of a real banner */
+	{
+		static const char log[] = "OpenSSH_for_Windows_9.5p1, LibreSSL 3.8.2\r\n"
+					  "debug1: Connecting to h [192.0.2.1] port 22.\r\n";
+
+		ck_assert_int_ge(client_parse(log, sizeof log - 1, c), 0);
+		ck_assert(explain_client_is_windows(c));
+	}
 	free(c);
 }
 END_TEST
@@ -454,6 +465,7 @@ START_TEST(test_explain_client_alone)
 	ck_assert_int_eq(store_open(path, STORE_CREATE, &st, NULL), 0);
 	c->n_recognised = 10;
 	snprintf(c->version, sizeof c->version, "OpenSSH_for_Windows_9.5p1, LibreSSL 3.8.2");
+	c->family = CF_OPENSSH_WINDOWS;         /* as client_parse() reports that banner */
 	snprintf(c->user, sizeof c->user, "u");
 	snprintf(c->addr, sizeof c->addr, "192.0.2.1");
 	key(c, CKEY_NOT_LOADED, CKP_BAD_PERMISSIONS);
@@ -467,6 +479,7 @@ START_TEST(test_explain_client_alone)
 	explain_result_release(&r);
 
 	c->version[0] = '\0';
+	c->family = CF_UNKNOWN;
 	c->n_keys = 0;
 	key(c, CKEY_REJECTED, CKP_NONE);
 	ck_assert_int_eq(explain_run(st, c, &o, &r), 0);
