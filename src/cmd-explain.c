@@ -9,6 +9,7 @@
 
 #include "client-parse.h"
 #include "command.h"
+#include "explain-server.h"
 #include "explain.h"
 #include "follow.h"
 #include "log.h"
@@ -135,6 +136,63 @@ raw_tcp_session(const char *data, size_t len, struct client_report *c)
 	c->n_recognised = n;
 	c->n_lines = n;
 	return 1;
+}
+
+struct paste_out {
+	bool json;
+	struct render_opts ro;
+	struct buf b;
+	size_t n;
+};
+
+static int
+on_paste_attempt(const struct attempt *a, void *ud)
+{
+	struct paste_out *o = ud;
+	int r;
+
+	if (o->json) {
+		buf_clear(&o->b);
+		r = render_attempt_json(&o->b, a);
+		if (r >= 0 && fwrite(o->b.data, 1, o->b.len, stdout) != o->b.len)
+			r = -EIO;
+	} else {
+		if (o->n)
+			putchar('\n');
+		r = render_attempt_detail(stdout, a, &o->ro);
+	}
+	o->n++;
+	return r;
+}
+
+/* sshd lines pasted instead of a client log: each connection they show,
+ * explained on its own (explain-server.c). Returns the number of attempts
+ * shown (0: the paste held no sshd line), -E2BIG for a whole log, or a
+ * negative errno (logged). */
+static int
+explain_server_paste(const char *data, size_t len, bool json, const char *what)
+{
+	struct paste_out o = { .json = json };
+	struct explain_server_stats ss;
+	_cleanup_(freep) char *err = NULL;
+	int r;
+
+	render_opts_from_env(&o.ro, STDOUT_FILENO);
+	buf_init(&o.b);
+	r = explain_server_lines(data, len, on_paste_attempt, &o, &ss, &err);
+	buf_release(&o.b);
+	if (r == -E2BIG && ss.sshd_lines == 0)
+		return 0;       /* too long to be a paste of a few lines: not read */
+	if (r == -E2BIG || r == 0)
+		return r;
+	if (r < 0)
+		return log_error_errno(r, "cannot read the sshd lines of '%s'%s%s", what, err ? ": " : "", err ? err : "");
+	/* on stderr: stdout is the verdicts (or JSON) */
+	log_info("'%s' holds sshd's own lines, not a client's: %zu read on their own (nothing stored)%s; "
+		 "to match them with the rest of their connection, store the log with 'sshwhy ingest' and "
+		 "explain the partner's ssh -vvv output", what, ss.sshd_lines,
+		 ss.bare ? "; lines without a header have no time or process: times shown are now" : "");
+	return r;
 }
 
 /* Say what the input is and what to give instead; -EINVAL (exit 1). */
@@ -294,6 +352,17 @@ run(int argc, char **argv, const struct global_opts *g)
 		r = client_parse(data, len, c);
 		if (r < 0)
 			return log_error_errno(r, "cannot parse '%s': %s", safe ? safe : "?", strerror(-r));
+		if (input_kind(c) == INPUT_SERVER_LOG || (r == 0 && c->input_kind != CIK_PRIVATE_KEY &&
+							  c->input_kind != CIK_BINARY)) {
+			/* sshd's own lines (with or without their header): a few are
+			 * explained on their own; a whole log belongs in the database */
+			int k = explain_server_paste(data, len, json, safe ? safe : "?");
+
+			if (k == -E2BIG || (k == 0 && input_kind(c) == INPUT_SERVER_LOG))
+				return input_refused(INPUT_SERVER_LOG, safe ? safe : "?");
+			if (k != 0)
+				return k > 0 ? 0 : k;
+		}
 		if (input_refused(input_kind(c), safe ? safe : "?") < 0)
 			return -EINVAL;
 		if (r == 0 && raw_tcp_session(data, len, c) <= 0 && client_parse_keys(data, len, c) <= 0) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """`sshwhy explain` on input that is not a client log: empty, blank, binary,
-a private key (alone or inside a paste), sshd's own log, a known_hosts file,
+a private key (alone or inside a paste), sshd's own log (more than a few
+connections: a few are explained on their own, checked last), a known_hosts file,
 10 MB of text. Each must fail with exit 1 and one clear message, never echo
 the private key, and store nothing (the database is not even created).
 
@@ -60,6 +61,26 @@ def main(argv):
                 errs.append("%s: printed to stdout: %r" % (name, p.stdout[:200]))
             if b"b3BlbnNzaC1rZXkt" in p.stdout + p.stderr:
                 errs.append("%s: echoed the private key" % name)
+            if os.path.exists(db):
+                errs.append("%s: a database was created" % name)
+        # A few of sshd's own lines (the admin's journal, with or without the
+        # header) are explained on their own: exit 0, the verdict on stdout,
+        # one note on stderr, nothing stored.
+        few = [("one-bare-line", "Connection closed by invalid user bob 198.51.100.7 port 4444 [preauth]\n",
+                "invalid-user"),
+               ("two-lines", SERVER.splitlines(True)[0] + "2026-11-22T02:25:00.000000+00:00 vm sshd[7]: "
+                "Invalid user eve from 198.51.100.8 port 5555\n", "preauth-close-no-detail")]
+        for name, text, want in few:
+            path = os.path.join(tmp, name)
+            with open(path, "w") as f:
+                f.write(text)
+            p = subprocess.run([sshwhy, "--db", db, "explain", "--no-update", path], capture_output=True)
+            out, err = p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+            print("  %-22s exit %d: %s" % (name, p.returncode, out.splitlines()[0] if out else err.strip()[:110]))
+            if p.returncode != 0 or want not in out:
+                errs.append("%s: exit %d, want 0 and %s on stdout: %r %r" % (name, p.returncode, want, out[:200], err[:200]))
+            if "sshd's own lines" not in err or err.count("\n") != 1:
+                errs.append("%s: want one note on stderr, got %r" % (name, err[:300]))
             if os.path.exists(db):
                 errs.append("%s: a database was created" % name)
     for e in errs:
