@@ -38,6 +38,8 @@ struct check_item {
 	char *fix;              /* owned, NULL when nothing to do */
 	char *evidence[CHECK_MAX_EVIDENCE];     /* owned: config lines, namei-style path lines, key lines */
 	size_t n_evidence;
+	char *text_l10n;        /* owned: text in the reader's language, NULL when the same */
+	char *fix_l10n;         /* owned: fix in the reader's language, NULL when the same */
 };
 
 struct check_request {

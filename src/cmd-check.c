@@ -166,7 +166,7 @@ run(int argc, char **argv, const struct global_opts *g)
 
 	render_opts_from_env(&ro, STDOUT_FILENO);
 	buf_init(&out);
-	r = json ? render_check_json(&out, rep) : render_check_text(&out, rep, ro.color, all);
+	r = json ? render_check_json(&out, rep) : render_check_text(&out, rep, ro.color, all, ro.width > 0 ? (size_t)ro.width : 0);
 	if (r >= 0 && out.len && fwrite(out.data, 1, out.len, stdout) != out.len)
 		r = -EIO;
 	buf_release(&out);
