@@ -6,6 +6,7 @@
 #include "escape.h"
 #include "i18n.h"
 #include "json.h"
+#include "options.h"
 #include "render.h"
 #include "render-check.h"
 #include "server-check.h"
@@ -96,7 +97,7 @@ put_wrapped(struct buf *b, const char *s, size_t *col, size_t width, const char 
 			p++;
 			continue;
 		}
-		len = text_wrap_unit(p, width > indent ? width - indent : SIZE_MAX, &w);
+		len = help_wrap_unit(p, width > indent ? width - indent : SIZE_MAX, &w);
 		if (width && *col > indent && *col + spaces + w > width) {
 			k |= buf_printf(b, "\n%s", cont);
 			*col = indent;
@@ -183,12 +184,14 @@ render_check_text(struct buf *b, const struct check_report *r, bool color, bool 
 		for (size_t j = 0; j < it->n_evidence; j++)
 			k |= put_line(b, "              | ", 16, it->evidence[j], width, "              | ", 16);
 		if (it->fix && it->status != CHECK_OK && it->status != CHECK_INFO) {
-			const char *fix = _("fix: ");
-			char lead[64];
+			char lead[64], cont[64];
+			size_t lw;
 
-			snprintf(lead, sizeof lead, "%s%s", detail_indent, fix);
-			k |= put_line(b, lead, text_width(lead, strlen(lead)), it->fix_l10n ? it->fix_l10n : it->fix,
-				      width, "                   ", 19);
+			snprintf(lead, sizeof lead, "%s%s", detail_indent, _("fix: "));
+			lw = MIN(text_width(lead, strlen(lead)), sizeof cont - 1);
+			memset(cont, ' ', lw);
+			cont[lw] = '\0';
+			k |= put_line(b, lead, lw, it->fix_l10n ? it->fix_l10n : it->fix, width, cont, lw);
 		}
 	}
 	buf_init(&head);
