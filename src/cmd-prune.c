@@ -64,6 +64,7 @@ prune_run(int argc, char **argv, const struct global_opts *g)
 	const char *older = NULL;
 	bool vacuum = false, dry_run = false;
 	int64_t age_us = 0, cut_us;
+	struct buf line;
 	char when[40] = "?";
 	struct tm tm;
 	time_t t;
@@ -123,15 +124,23 @@ prune_run(int argc, char **argv, const struct global_opts *g)
 	if (r < 0)
 		return log_error_errno(r, "cannot prune (%" PRId64 " attempts deleted before the failure): %s",
 				       stats.attempts, store_last_error(st));
-	/* one count at a time: each has its own plural */
-	printf(dry_run ? ngettext("would delete %" PRId64 " attempt", "would delete %" PRId64 " attempts",
-				  (unsigned long)stats.attempts)
-		       : ngettext("deleted %" PRId64 " attempt", "deleted %" PRId64 " attempts",
-				  (unsigned long)stats.attempts), stats.attempts);
-	printf(ngettext(" (%" PRId64 " key)", " (%" PRId64 " keys)", (unsigned long)stats.keys), stats.keys);
-	printf(ngettext(" and %" PRId64 " unattached line", " and %" PRId64 " unattached lines",
-			(unsigned long)stats.orphans), stats.orphans);
-	printf(_(" older than %s\n"), when);
+	/* one count at a time: each has its own plural; wrapped at 80 columns */
+	buf_init(&line);
+	r = buf_printf(&line, dry_run ? ngettext("would delete %" PRId64 " attempt", "would delete %" PRId64 " attempts",
+						 (unsigned long)stats.attempts)
+				      : ngettext("deleted %" PRId64 " attempt", "deleted %" PRId64 " attempts",
+						 (unsigned long)stats.attempts), stats.attempts);
+	r |= buf_printf(&line, ngettext(" (%" PRId64 " key)", " (%" PRId64 " keys)", (unsigned long)stats.keys),
+			stats.keys);
+	r |= buf_printf(&line, ngettext(" and %" PRId64 " unattached line", " and %" PRId64 " unattached lines",
+					(unsigned long)stats.orphans), stats.orphans);
+	r |= buf_printf(&line, _(" older than %s"), when);
+	if (r < 0) {
+		buf_release(&line);
+		return log_oom();
+	}
+	help_wrap("", 0, line.data);
+	buf_release(&line);
 	if (stats.open_kept > 0)
 		printf(ngettext("kept %" PRId64 " older attempt still open (follow finishes it)\n",
 				"kept %" PRId64 " older attempts still open (follow finishes them)\n",
