@@ -340,7 +340,7 @@ load_key(struct ctx *c, char **reterr)
 		}
 		if (!c->have_key) {
 			if (reterr)
-				*reterr = strdup("no public key or fingerprint in the key input");
+				*reterr = strdup(_("no public key or fingerprint in the key input"));
 			return -EINVAL;
 		}
 	} else if (rq->fingerprint) {
@@ -350,7 +350,7 @@ load_key(struct ctx *c, char **reterr)
 		if (!startswith(f, "SHA256:") || n < 7 + 43 || n >= FP_MAX ||
 		    strspn(f + 7, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") != n - 7) {
 			if (reterr)
-				*reterr = strdup("a fingerprint looks like SHA256: and 43 base64 characters");
+				*reterr = strdup(_("a fingerprint looks like SHA256: and 43 base64 characters"));
 			return -EINVAL;
 		}
 		strlcpy_n(c->fp, sizeof c->fp, f, n);
@@ -1637,17 +1637,17 @@ validate(const struct check_request *rq, char **reterr)
 
 	if (rq->user && !sshd_conn_user_valid(rq->user)) {
 		if (reterr)
-			*reterr = strdup("invalid user name (a login name has no spaces, commas, quotes or control characters)");
+			*reterr = strdup(_("invalid user name (a login name has no spaces, commas, quotes or control characters)"));
 		return -EINVAL;
 	}
 	if (rq->from && inet_pton(AF_INET, rq->from, a) != 1 && inet_pton(AF_INET6, rq->from, a) != 1) {
 		if (reterr)
-			*reterr = strdup("--from must be a numeric IPv4 or IPv6 address");
+			*reterr = strdup(_("--from must be a numeric IPv4 or IPv6 address"));
 		return -EINVAL;
 	}
 	if (rq->from_host && !sshd_conn_host_valid(rq->from_host)) {
 		if (reterr)
-			*reterr = strdup("invalid host name");
+			*reterr = strdup(_("invalid host name"));
 		return -EINVAL;
 	}
 	return 0;
@@ -1666,7 +1666,7 @@ check_run(const struct check_request *rq, struct check_report **ret, char **rete
 		return -ENOMEM;
 	if (!rq->user) {
 		if (reterr_msg)
-			*reterr_msg = strdup("no user given");
+			*reterr_msg = strdup(_("no user given"));
 		return -EINVAL;
 	}
 	k = validate(rq, reterr_msg);
@@ -1689,7 +1689,7 @@ check_run(const struct check_request *rq, struct check_report **ret, char **rete
 	k = sshd_config_load(rq->sshd_path, rq->config_path, &spec, &cfgp);
 	if (k < 0) {
 		if (reterr_msg && k == -EINVAL)
-			*reterr_msg = strdup("invalid user, host or address for sshd -T");
+			*reterr_msg = strdup(_("invalid user, host or address for sshd -T"));
 		return k;
 	}
 	c->cfg = cfgp;
