@@ -160,7 +160,7 @@ run(int argc, char **argv, const struct global_opts *g)
 	} else {
 		r = check_run(&rq, &rep, &err);
 		if (r == -EINVAL)
-			return usage_error("check", "%s", err ? err : "invalid argument");
+			return usage_error("check", "%s", err ? err : _("invalid argument"));
 		if (r < 0)
 			return log_error_errno(r, _("cannot check"));
 	}

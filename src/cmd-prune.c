@@ -122,7 +122,7 @@ prune_run(int argc, char **argv, const struct global_opts *g)
 
 	r = store_prune(st, cut_us, /* chunk= */ 0, dry_run, &stats);
 	if (r < 0)
-		return log_error_errno(r, "cannot prune (%" PRId64 " attempts deleted before the failure): %s",
+		return log_error_errno(r, _("cannot prune (%" PRId64 " attempts deleted before the failure): %s"),
 				       stats.attempts, store_last_error(st));
 	/* one count at a time: each has its own plural; wrapped at 80 columns */
 	buf_init(&line);
