@@ -42,11 +42,34 @@ no_line_start(uint32_t cp)
 	return false;
 }
 
+/* s[0..len) ends in an opening bracket, which must not end a line. */
+static bool
+ends_opening(const char *s, size_t len)
+{
+	static const char *const opening[] = { "(", "[", "\xef\xbc\x88", "\xe3\x80\x8c", "\xe3\x80\x8e",
+					       "\xe3\x80\x90" };   /* （「『【 */
+
+	for (size_t i = 0; i < ELEMENTSOF(opening); i++) {
+		size_t n = strlen(opening[i]);
+
+		if (len >= n && memcmp(s + len - n, opening[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
 size_t
 help_wrap_unit(const char *s, size_t max, size_t *ret_w)
 {
 	size_t len = text_wrap_unit(s, max, ret_w);
 
+	/* "(" and the character after it go together */
+	if (ends_opening(s, len) && s[len] && s[len] != ' ' && s[len] != '\n' && *ret_w < max) {
+		size_t w;
+
+		len += text_wrap_unit(s + len, max - *ret_w, &w);
+		*ret_w += w;
+	}
 	while (s[len] && s[len] != ' ' && s[len] != '\n') {
 		uint32_t cp = (unsigned char)s[len];
 		size_t n = 1;
