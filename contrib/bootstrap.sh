@@ -35,10 +35,11 @@ RUN_PKGS="build-essential meson ninja-build pkg-config python3 libsystemd-dev li
 # test: the test toolchain on top. openssh-server and rsyslog only for their
 # binaries (the end-to-end tests start their own on loopback), clang and
 # libclang-rt for the fuzzers, valgrind, man-db / bash / zsh for the man page
-# and completion tests, debhelper / dpkg-dev / lintian for the .deb test.
+# and completion tests, debhelper / dpkg-dev / lintian for the .deb test,
+# gettext (msgfmt, xgettext, msgcmp) and locales (ja_JP's source) for i18n.
 TEST_PKGS="check systemd-journal-remote sqlite3 openssh-server openssh-client rsyslog
            util-linux passwd clang libclang-rt-14-dev valgrind man-db bash zsh
-           debhelper dpkg-dev fakeroot lintian"
+           debhelper dpkg-dev fakeroot lintian gettext locales"
 PKGS=$RUN_PKGS
 [ "$mode" = run ] || PKGS="$RUN_PKGS $TEST_PKGS"
 if [ "${SSHWHY_BOOTSTRAP_LIST:-}" = 1 ]; then

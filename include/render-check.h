@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct buf;
 struct check_report;
@@ -13,5 +14,7 @@ int render_check_json(struct buf *b, const struct check_report *r);
 
 /* The report for a terminal: one line per item, the evidence and fix of the
  * items that are not ok (of all of them with all), and the verdict; escaped,
- * coloured if color. Returns 0 or -ENOMEM. */
-int render_check_text(struct buf *b, const struct check_report *r, bool color, bool all);
+ * coloured if color, in the reader's language (codes, topics and evidence
+ * stay as they are), wrapped to width display columns (0: no limit).
+ * Returns 0 or -ENOMEM. */
+int render_check_text(struct buf *b, const struct check_report *r, bool color, bool all, size_t width);

@@ -34,10 +34,13 @@ struct check_item {
 	const char *topic;      /* static: "config", "loglevel", "allowusers", "account", "shell",
 				 * "strictmodes", "authorized-keys", "key", "algorithm", ... */
 	enum cause cause;       /* for WARNING/PROBLEM/UNKNOWN: what it would cause; CAUSE_NONE otherwise */
-	char *text;             /* owned: one sentence, may quote file contents (escape before display) */
-	char *fix;              /* owned, NULL when nothing to do */
+	char *text;             /* owned: one sentence in English (--json, explain), may quote file
+				 * contents (escape before display) */
+	char *fix;              /* owned, English, NULL when nothing to do */
 	char *evidence[CHECK_MAX_EVIDENCE];     /* owned: config lines, namei-style path lines, key lines */
 	size_t n_evidence;
+	char *text_l10n;        /* owned: text in the reader's language, NULL when the same */
+	char *fix_l10n;         /* owned: fix in the reader's language, NULL when the same */
 };
 
 struct check_request {

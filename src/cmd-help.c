@@ -8,26 +8,31 @@
 #include "log.h"
 #include "options.h"
 #include "util.h"
+#include "width.h"
 #include "banned.h"
 
 static void
 help_overview(void)
 {
-	printf("Usage: sshwhy [--db PATH] COMMAND [OPTIONS]\n\n"
-	       "Explain SSH login attempts from sshd's logs.\n\n"
-	       "Commands:\n");
+	const char *usage = _("Usage: ");
+
+	help_wrap(usage, text_width(usage, strlen(usage)), "sshwhy [--db PATH] COMMAND [OPTIONS]");
+	printf("\n");
+	help_wrap("", 0, _("Explain SSH login attempts from sshd's logs."));
+	printf("\n%s\n", _("Commands:"));
 	for (size_t i = 0; commands[i]; i++) {
 		char lead[32];
 
 		snprintf(lead, sizeof lead, "  %s", commands[i]->name);
 		help_wrap(lead, 13, _(commands[i]->summary));
 	}
-	printf("\nGlobal options:\n");
-	help_wrap("  --db PATH", 17, "database file (default: $SSHWHY_DB, /var/lib/sshwhy/sshwhy.db "
-		  "as root, else $XDG_STATE_HOME/sshwhy/sshwhy.db)");
-	help_wrap("  -v, --verbose", 17, "debug diagnostics");
-	help_wrap("  --version", 17, "print the version");
-	printf("\nRun 'sshwhy help COMMAND' for a command's options.\n");
+	printf("\n%s\n", _("Global options:"));
+	help_wrap("  --db PATH", 17, _("database file (default: $SSHWHY_DB, /var/lib/sshwhy/sshwhy.db "
+				     "as root, else $XDG_STATE_HOME/sshwhy/sshwhy.db)"));
+	help_wrap("  -v, --verbose", 17, _("debug diagnostics"));
+	help_wrap("  --version", 17, _("print the version"));
+	printf("\n");
+	help_wrap("", 0, _("Run 'sshwhy help COMMAND' for a command's options."));
 }
 
 static int
@@ -44,12 +49,12 @@ run(int argc, char **argv, const struct global_opts *g)
 			return 0;
 		}
 	}
-	return usage_error(/* cmd= */ NULL, "no such command '%s'", argv[1]);
+	return usage_error(/* cmd= */ NULL, _("no such command '%s'"), argv[1]);
 }
 
 const struct command cmd_help = {
 	.name = "help",
 	.synopsis = "help [COMMAND]",
-	.summary = "show help for sshwhy or one command",
+	.summary = N_("show help for sshwhy or one command"),
 	.run = run,
 };

@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "i18n.h"
 #include "log.h"
+#include "options.h"
 #include "retention.h"
 #include "store.h"
 #include "util.h"
@@ -29,27 +31,27 @@ static const struct {
 	const char *help;
 } options[] = {
 	{ { "older-than", required_argument, NULL, ARG_OLDER_THAN }, "DURATION",
-	  "the age to cut at: 90d, 12w, 36h, 45min, 600s" },
+	  N_("the age to cut at: 90d, 12w, 36h, 45min, 600s") },
 	{ { "vacuum", no_argument, NULL, ARG_VACUUM }, NULL,
-	  "then VACUUM: give the freed pages back to the file system" },
-	{ { "dry-run", no_argument, NULL, ARG_DRY_RUN }, NULL, "count what would be deleted, delete nothing" },
-	{ { "help", no_argument, NULL, ARG_HELP }, NULL, "show this help" },
+	  N_("then VACUUM: give the freed pages back to the file system") },
+	{ { "dry-run", no_argument, NULL, ARG_DRY_RUN }, NULL, N_("count what would be deleted, delete nothing") },
+	{ { "help", no_argument, NULL, ARG_HELP }, NULL, N_("show this help") },
 };
 
 static void
 prune_help(void)
 {
-	printf("Deletes finished attempts (with their keys) and unattached log lines older\n"
-	       "than DURATION. Attempts still open and the positions follow resumes from\n"
-	       "are kept whatever their age, so a running or restarted follow loses\n"
-	       "nothing. Safe while follow runs: it deletes in small transactions.\n\n"
-	       "Options:\n");
+	help_wrap("", 0, _("Deletes finished attempts (with their keys) and unattached log lines older "
+			   "than DURATION. Attempts still open and the positions follow resumes from "
+			   "are kept whatever their age, so a running or restarted follow loses "
+			   "nothing. Safe while follow runs: it deletes in small transactions."));
+	printf("\n%s\n", _("Options:"));
 	for (size_t i = 0; i < ELEMENTSOF(options); i++) {
 		char lhs[40];
 
-		snprintf(lhs, sizeof lhs, "--%s%s%s", options[i].opt.name, options[i].arg ? " " : "",
+		snprintf(lhs, sizeof lhs, "  --%s%s%s", options[i].opt.name, options[i].arg ? " " : "",
 			 options[i].arg ? options[i].arg : "");
-		printf("  %-22s  %s\n", lhs, options[i].help);
+		help_wrap(lhs, 26, _(options[i].help));
 	}
 }
 
@@ -62,6 +64,7 @@ prune_run(int argc, char **argv, const struct global_opts *g)
 	const char *older = NULL;
 	bool vacuum = false, dry_run = false;
 	int64_t age_us = 0, cut_us;
+	struct buf line;
 	char when[40] = "?";
 	struct tm tm;
 	time_t t;
@@ -85,23 +88,22 @@ prune_run(int argc, char **argv, const struct global_opts *g)
 			dry_run = true;
 			break;
 		case ARG_HELP:
-			printf("Usage: sshwhy %s\n%s\n\n", cmd_prune.synopsis, cmd_prune.summary);
-			prune_help();
+			command_help(&cmd_prune);
 			return 0;
 		case ':':
-			return usage_error("prune", "option '%s' needs a value", argv[optind - 1]);
+			return usage_error("prune", _("option '%s' needs a value"), argv[optind - 1]);
 		default:
-			return usage_error("prune", "unknown option '%s'", argv[optind - 1]);
+			return usage_error("prune", _("unknown option '%s'"), argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return usage_error("prune", "unexpected argument '%s'", argv[optind]);
+		return usage_error("prune", _("unexpected argument '%s'"), argv[optind]);
 	if (!older)
-		return usage_error("prune", "missing --older-than DURATION (e.g. --older-than 90d)");
+		return usage_error("prune", _("missing --older-than DURATION (e.g. --older-than 90d)"));
 	if (retention_parse_duration(older, &age_us) < 0) {
 		_cleanup_(freep) char *safe = escape_terminal_dup(older, strlen(older));
 
-		return usage_error("prune", "invalid duration '%s' (a number and s, min, h, d or w: 90d)",
+		return usage_error("prune", _("invalid duration '%s' (a number and s, min, h, d or w: 90d)"),
 				   safe ? safe : "?");
 	}
 	cut_us = now_usec() - age_us;
@@ -120,20 +122,34 @@ prune_run(int argc, char **argv, const struct global_opts *g)
 
 	r = store_prune(st, cut_us, /* chunk= */ 0, dry_run, &stats);
 	if (r < 0)
-		return log_error_errno(r, "cannot prune (%" PRId64 " attempts deleted before the failure): %s",
+		return log_error_errno(r, _("cannot prune (%" PRId64 " attempts deleted before the failure): %s"),
 				       stats.attempts, store_last_error(st));
-	printf("%s %" PRId64 " attempt%s (%" PRId64 " key%s) and %" PRId64 " unattached line%s "
-	       "older than %s\n",
-	       dry_run ? "would delete" : "deleted", stats.attempts, stats.attempts == 1 ? "" : "s",
-	       stats.keys, stats.keys == 1 ? "" : "s", stats.orphans, stats.orphans == 1 ? "" : "s", when);
+	/* one count at a time: each has its own plural; wrapped at 80 columns */
+	buf_init(&line);
+	r = buf_printf(&line, dry_run ? ngettext("would delete %" PRId64 " attempt", "would delete %" PRId64 " attempts",
+						 (unsigned long)stats.attempts)
+				      : ngettext("deleted %" PRId64 " attempt", "deleted %" PRId64 " attempts",
+						 (unsigned long)stats.attempts), stats.attempts);
+	r |= buf_printf(&line, ngettext(" (%" PRId64 " key)", " (%" PRId64 " keys)", (unsigned long)stats.keys),
+			stats.keys);
+	r |= buf_printf(&line, ngettext(" and %" PRId64 " unattached line", " and %" PRId64 " unattached lines",
+					(unsigned long)stats.orphans), stats.orphans);
+	r |= buf_printf(&line, _(" older than %s"), when);
+	if (r < 0) {
+		buf_release(&line);
+		return log_oom();
+	}
+	help_wrap("", 0, line.data);
+	buf_release(&line);
 	if (stats.open_kept > 0)
-		printf("kept %" PRId64 " older attempt%s still open (follow finishes %s)\n", stats.open_kept,
-		       stats.open_kept == 1 ? "" : "s", stats.open_kept == 1 ? "it" : "them");
+		printf(ngettext("kept %" PRId64 " older attempt still open (follow finishes it)\n",
+				"kept %" PRId64 " older attempts still open (follow finishes them)\n",
+				(unsigned long)stats.open_kept), stats.open_kept);
 	if (vacuum && !dry_run) {
 		r = store_vacuum(st);
 		if (r < 0)
-			return log_error_errno(r, "cannot vacuum the database: %s", store_last_error(st));
-		printf("vacuumed\n");
+			return log_error_errno(r, _("cannot vacuum the database: %s"), store_last_error(st));
+		printf("%s\n", _("vacuumed"));
 	}
 	return 0;
 }
@@ -141,7 +157,7 @@ prune_run(int argc, char **argv, const struct global_opts *g)
 const struct command cmd_prune = {
 	.name = "prune",
 	.synopsis = "prune --older-than DURATION [--vacuum] [--dry-run]",
-	.summary = "delete attempts older than DURATION (retention)",
+	.summary = N_("delete attempts older than DURATION (retention)"),
 	.run = prune_run,
 	.help = prune_help,
 };

@@ -5,7 +5,9 @@
 
 #include "client-parse.h"
 #include "command.h"
+#include "i18n.h"
 #include "log.h"
+#include "options.h"
 #include "util.h"
 #include "banned.h"
 
@@ -14,9 +16,9 @@
 static void
 help(void)
 {
-	printf("  FILE | -   the full ssh -vvv output; prints what matching needs (target, user,\n"
-	       "             keys offered with fingerprints, the server's answers, the result),\n"
-	       "             without configuration, environment, local paths and host names.\n");
+	help_wrap("  FILE | -", 13, _("the full ssh -vvv output; prints what matching needs (target, user, "
+				    "keys offered with fingerprints, the server's answers, the result), "
+				    "without configuration, environment, local paths and host names."));
 }
 
 static int
@@ -29,32 +31,32 @@ run(int argc, char **argv, const struct global_opts *g)
 
 	(void)g;
 	if (argc == 2 && (streq(argv[1], "--help") || streq(argv[1], "-h"))) {
-		help();
+		command_help(&cmd_redact);
 		return 0;
 	}
 	if (argc >= 2 && argv[1][0] == '-' && argv[1][1])
-		return usage_error("redact", "unknown option '%s'", argv[1]);
+		return usage_error("redact", _("unknown option '%s'"), argv[1]);
 	if (argc != 2)
-		return usage_error("redact", "give one client log (FILE or -)");
+		return usage_error("redact", _("give one client log (FILE or -)"));
 	r = read_full(argv[1], INPUT_MAX, &data, &len);
 	if (r == -EFBIG) {
-		log_error("cannot read '%s': larger than 16 MiB", argv[1]);
+		log_error(_("cannot read '%s': larger than 16 MiB"), argv[1]);
 		return r;
 	}
 	if (r < 0)
-		return log_error_errno(r, "cannot read '%s'", argv[1]);
+		return log_error_errno(r, _("cannot read '%s'"), argv[1]);
 	buf_init(&out);
 	r = client_redact(data ? data : "", len, &out);
 	if (r >= 0 && out.len && fwrite(out.data, 1, out.len, stdout) != out.len)
 		r = -EIO;
 	buf_release(&out);
-	return r < 0 ? log_error_errno(r, "cannot redact") : 0;
+	return r < 0 ? log_error_errno(r, _("cannot redact")) : 0;
 }
 
 const struct command cmd_redact = {
 	.name = "redact",
 	.synopsis = "redact CLIENT-LOG",
-	.summary = "print the part of an ssh -vvv log a partner should send",
+	.summary = N_("print the part of an ssh -vvv log a partner should send"),
 	.run = run,
 	.help = help,
 };

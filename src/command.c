@@ -13,6 +13,7 @@
 #include "options.h"
 #include "store.h"
 #include "util.h"
+#include "width.h"
 #include "banned.h"
 
 static bool usage_failed;        /* usage_error() was called: exit 2 */
@@ -34,9 +35,9 @@ usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	usage_failed = true;
 	if (cmd)
-		log_error("%s; try '%s help %s'", msg, program_name, cmd);
+		log_error(_("%s; try '%s help %s'"), msg, program_name, cmd);
 	else
-		log_error("%s; try '%s help'", msg, program_name);
+		log_error(_("%s; try '%s help'"), msg, program_name);
 	return -EINVAL;
 }
 
@@ -48,22 +49,25 @@ usage_bad_option(const char *cmd, int c, char **argv)
 
 	if (startswith(arg, "--")) {
 		if (c == ':')
-			return usage_error(cmd, "option '%.*s' needs a value", (int)n, arg);
+			return usage_error(cmd, _("option '%.*s' needs a value"), (int)n, arg);
 		if (optopt)
-			return usage_error(cmd, "option '%.*s' takes no value", (int)n, arg);
-		return usage_error(cmd, "unknown option '%.*s'", (int)n, arg);
+			return usage_error(cmd, _("option '%.*s' takes no value"), (int)n, arg);
+		return usage_error(cmd, _("unknown option '%.*s'"), (int)n, arg);
 	}
 	if (c == ':')
-		return usage_error(cmd, "option '-%c' needs a value", optopt);
+		return usage_error(cmd, _("option '-%c' needs a value"), optopt);
 	if (optopt > 0x20 && optopt < 0x7f)
-		return usage_error(cmd, "unknown option '-%c'", optopt);
-	return usage_error(cmd, "unknown option '%s'", arg);
+		return usage_error(cmd, _("unknown option '-%c'"), optopt);
+	return usage_error(cmd, _("unknown option '%s'"), arg);
 }
 
 void
 command_help(const struct command *c)
 {
-	help_wrap("Usage: sshwhy ", 14, c->synopsis);
+	char lead[64];
+
+	snprintf(lead, sizeof lead, "%ssshwhy ", _("Usage: "));
+	help_wrap(lead, text_width(lead, strlen(lead)), c->synopsis);
 	help_wrap("", 0, _(c->summary));
 	putchar('\n');
 	if (c->help)
@@ -78,14 +82,14 @@ command_open_store(const struct global_opts *g, unsigned flags, struct store **r
 
 	r = store_open(g->db_path, flags, ret, &err);
 	if (r == -ENOENT && (flags & STORE_READONLY)) {
-		log_error("no database at '%s' (run 'sshwhy ingest' first)", g->db_path);
+		log_error(_("no database at '%s' (run 'sshwhy ingest' first)"), g->db_path);
 		return r;
 	}
 	if (r < 0) {
 		if (err)
-			log_error("cannot open database '%s': %s", g->db_path, err);
+			log_error(_("cannot open database '%s': %s"), g->db_path, err);
 		else
-			log_error_errno(r, "cannot open database '%s'", g->db_path);
+			log_error_errno(r, _("cannot open database '%s'"), g->db_path);
 	}
 	return r;
 }

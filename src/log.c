@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <syslog.h>
 
+#include "i18n.h"
 #include "log.h"
 #include "banned.h"
 
@@ -62,6 +63,6 @@ log_full_errno(int level, int r, const char *fmt, ...)
 int
 log_oom(void)
 {
-	log_error("out of memory");
+	log_error(_("out of memory"));
 	return -ENOMEM;
 }

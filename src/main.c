@@ -75,7 +75,7 @@ finish_stdout(void)
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (errno == EPIPE)
 			return 0;
-		log_error_errno(errno, "write error on standard output");
+		log_error_errno(errno, _("write error on standard output"));
 		return 1;
 	}
 	return 0;
@@ -103,7 +103,7 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'd':
 			if (!*optarg) {
-				usage_error(/* cmd= */ NULL, "option '--db' needs a file name, not ''");
+				usage_error(/* cmd= */ NULL, _("option '--db' needs a file name, not ''"));
 				return EXIT_USAGE_ERROR;
 			}
 			g.db_path = optarg;
@@ -126,7 +126,7 @@ main(int argc, char **argv)
 	if (!g.db_path) {
 		default_db = store_default_path();
 		if (!default_db) {
-			log_error("out of memory");
+			log_error(_("out of memory"));
 			return 1;
 		}
 		g.db_path = default_db;
@@ -140,11 +140,11 @@ main(int argc, char **argv)
 		const char *s = ambiguous ? NULL : suggest_command(argv[optind]);
 
 		if (ambiguous)
-			log_error("ambiguous command '%s'; try '%s help'", argv[optind], program_name);
+			log_error(_("ambiguous command '%s'; try '%s help'"), argv[optind], program_name);
 		else if (s)
-			log_error("unknown command '%s', did you mean '%s'?", argv[optind], s);
+			log_error(_("unknown command '%s', did you mean '%s'?"), argv[optind], s);
 		else
-			log_error("unknown command '%s'; try '%s help'", argv[optind], program_name);
+			log_error(_("unknown command '%s'; try '%s help'"), argv[optind], program_name);
 		return EXIT_USAGE_ERROR;
 	}
 	{

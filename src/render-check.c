@@ -4,11 +4,14 @@
 
 #include "cause.h"
 #include "escape.h"
+#include "i18n.h"
 #include "json.h"
+#include "options.h"
 #include "render.h"
 #include "render-check.h"
 #include "server-check.h"
 #include "util.h"
+#include "width.h"
 #include "banned.h"
 
 int
@@ -68,70 +71,134 @@ render_check_json(struct buf *b, const struct check_report *r)
 	return 0;
 }
 
-/* Escaped text of s appended to b (file contents and log text may carry
- * terminal escapes). */
+/* Appends s (escaped: file contents and log text may carry terminal
+ * escapes) to b, the cursor at column *col, wrapped to width columns (0: no
+ * limit): a line that would get wider goes on after '\n' and cont (as wide
+ * as indent columns). Japanese wraps between characters. */
 static int
-put_safe(struct buf *b, const char *s)
+put_wrapped(struct buf *b, const char *s, size_t *col, size_t width, const char *cont, size_t indent)
 {
-	return escape_terminal_buf(b, s, strlen(s));
+	_cleanup_(freep) char *e = escape_terminal_dup(s, strlen(s));
+	size_t spaces = 0;     /* before the next unit; kept unless the line breaks there */
+	int k = 0;
+
+	if (!e)
+		return -ENOMEM;
+	if (width && indent + 10 > width) {
+		/* too narrow for the hanging indent: continue at column 4 */
+		cont = "    ";
+		indent = 4;
+	}
+	for (const char *p = e; *p;) {
+		size_t len, w;
+
+		if (*p == ' ') {
+			spaces++;
+			p++;
+			continue;
+		}
+		len = help_wrap_unit(p, width > indent ? width - indent : SIZE_MAX, &w);
+		if (width && *col > indent && *col + spaces + w > width) {
+			k |= buf_printf(b, "\n%s", cont);
+			*col = indent;
+			spaces = 0;
+		}
+		for (; spaces > 0; spaces--, (*col)++)
+			k |= buf_puts(b, " ");
+		k |= buf_append(b, p, len);
+		*col += w;
+		p += len;
+	}
+	return k < 0 ? -ENOMEM : 0;
+}
+
+/* One whole line: lead (plain text of lead_w columns) and s wrapped. */
+static int
+put_line(struct buf *b, const char *lead, size_t lead_w, const char *s, size_t width, const char *cont,
+	 size_t indent)
+{
+	size_t col = lead_w;
+	int k = buf_puts(b, lead);
+
+	k |= put_wrapped(b, s, &col, width, cont, indent);
+	k |= buf_puts(b, "\n");
+	return k < 0 ? -ENOMEM : 0;
 }
 
 int
-render_check_text(struct buf *b, const struct check_report *r, bool color, bool all)
+render_check_text(struct buf *b, const struct check_report *r, bool color, bool all, size_t width)
 {
+	/* TRANSLATORS: check's status column, at most 7 columns wide */
 	static const char *const tag[_CHECK_STATUS_MAX] = {
-		[CHECK_OK] = "ok     ", [CHECK_INFO] = "info   ", [CHECK_WARNING] = "warning",
-		[CHECK_PROBLEM] = "PROBLEM", [CHECK_UNKNOWN] = "unknown",
+		[CHECK_OK] = N_("ok"), [CHECK_INFO] = N_("info"), [CHECK_WARNING] = N_("warning"),
+		[CHECK_PROBLEM] = N_("PROBLEM"), [CHECK_UNKNOWN] = N_("unknown"),
 	};
 	static const char *const col[_CHECK_STATUS_MAX] = {
 		[CHECK_OK] = "\033[32m", [CHECK_INFO] = "", [CHECK_WARNING] = "\033[33m",
 		[CHECK_PROBLEM] = "\033[1;31m", [CHECK_UNKNOWN] = "\033[35m",
 	};
+	/* "  STATUS  TOPIC " and the text after it */
+	static const char text_indent[] = "                                   ";
+	static const char detail_indent[] = "              ";
 	size_t problems = 0, warnings = 0, unknown = 0;
+	struct buf head;
 	int k = 0;
 
+	buf_init(&head);
 	if (*r->user) {
-		k |= buf_puts(b, "check for ");
-		k |= put_safe(b, r->user);
-		if (*r->from) {
-			k |= buf_puts(b, " from ");
-			k |= put_safe(b, r->from);
-		}
+		k |= buf_printf(&head, _("check for %s"), r->user);
+		if (*r->from)
+			k |= buf_printf(&head, _(" from %s"), r->from);
 		if (*r->key_fingerprint)
-			k |= buf_printf(b, ", key %s %s", *r->key_type ? r->key_type : "", r->key_fingerprint);
-		k |= buf_printf(b, " (configuration: %s)\n", r->config_source);
+			k |= buf_printf(&head, _(", key %s %s"), *r->key_type ? r->key_type : "", r->key_fingerprint);
+		k |= buf_printf(&head, _(" (configuration: %s)"), r->config_source);
 	} else
-		k |= buf_puts(b, "lock-out check\n");
+		k |= buf_puts(&head, _("lock-out check"));
+	if (k >= 0)
+		k |= put_line(b, "", 0, head.data, width, "  ", 2);
+	buf_release(&head);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct check_item *it = &r->items[i];
 		bool details = all || it->status == CHECK_PROBLEM || it->status == CHECK_WARNING ||
 			       it->status == CHECK_UNKNOWN || it->status == CHECK_INFO;
+		size_t c;
 
 		problems += it->status == CHECK_PROBLEM;
 		warnings += it->status == CHECK_WARNING;
 		unknown += it->status == CHECK_UNKNOWN;
-		k |= buf_printf(b, "  %s%s%s  %-23s ", color ? col[it->status] : "", tag[it->status],
-				color && *col[it->status] ? "\033[0m" : "", it->topic);
-		k |= put_safe(b, it->text);
-		if (it->cause != CAUSE_NONE && it->status != CHECK_OK && it->status != CHECK_INFO)
-			k |= buf_printf(b, "  [%s]", cause_to_string(it->cause));
+		k |= buf_printf(b, "  %s", color ? col[it->status] : "");
+		k |= text_fit(b, _(tag[it->status]), 7, 7, /* utf8= */ true) < 0 ? -ENOMEM : 0;
+		k |= buf_printf(b, "%s  %-23s ", color && *col[it->status] ? "\033[0m" : "", it->topic);
+		c = 2 + 7 + 2 + MAX(strlen(it->topic), 23) + 1;
+		k |= put_wrapped(b, it->text_l10n ? it->text_l10n : it->text, &c, width, text_indent,
+				 sizeof text_indent - 1);
+		if (it->cause != CAUSE_NONE && it->status != CHECK_OK && it->status != CHECK_INFO) {
+			char code[128];
+
+			snprintf(code, sizeof code, " [%s]", cause_to_string(it->cause));
+			k |= put_wrapped(b, code, &c, width, text_indent, sizeof text_indent - 1);
+		}
 		k |= buf_puts(b, "\n");
 		if (!details)
 			continue;
-		for (size_t j = 0; j < it->n_evidence; j++) {
-			k |= buf_puts(b, "              | ");
-			k |= put_safe(b, it->evidence[j]);
-			k |= buf_puts(b, "\n");
-		}
+		for (size_t j = 0; j < it->n_evidence; j++)
+			k |= put_line(b, "              | ", 16, it->evidence[j], width, "              | ", 16);
 		if (it->fix && it->status != CHECK_OK && it->status != CHECK_INFO) {
-			k |= buf_puts(b, "              fix: ");
-			k |= put_safe(b, it->fix);
-			k |= buf_puts(b, "\n");
+			char lead[64], cont[64];
+			size_t lw;
+
+			snprintf(lead, sizeof lead, "%s%s", detail_indent, _("fix: "));
+			lw = MIN(text_width(lead, strlen(lead)), sizeof cont - 1);
+			memset(cont, ' ', lw);
+			cont[lw] = '\0';
+			k |= put_line(b, lead, lw, it->fix_l10n ? it->fix_l10n : it->fix, width, cont, lw);
 		}
 	}
+	buf_init(&head);
 	if (problems) {
-		k |= buf_printf(b, "%sverdict: blocked%s: %zu problem%s would stop this login:", color ? "\033[1;31m" : "",
-				color ? "\033[0m" : "", problems, problems == 1 ? "" : "s");
+		k |= buf_printf(&head, ngettext("verdict: blocked: %zu problem would stop this login:",
+						"verdict: blocked: %zu problems would stop this login:", problems),
+				problems);
 		for (size_t i = 0; i < r->n; i++) {
 			bool dup = false;
 
@@ -140,11 +207,25 @@ render_check_text(struct buf *b, const struct check_report *r, bool color, bool 
 			for (size_t j = 0; j < i && !dup; j++)
 				dup = r->items[j].status == CHECK_PROBLEM && r->items[j].cause == r->items[i].cause;
 			if (!dup)
-				k |= buf_printf(b, " %s", cause_to_string(r->items[i].cause));
+				k |= buf_printf(&head, " %s", cause_to_string(r->items[i].cause));
 		}
-		k |= buf_puts(b, "\n");
-	} else
-		k |= buf_printf(b, "verdict: nothing found that would block %s (%zu warning%s, %zu unknown)\n",
-				*r->user ? "this login" : "these logins", warnings, warnings == 1 ? "" : "s", unknown);
+	} else if (*r->user)
+		k |= buf_printf(&head, ngettext("verdict: nothing found that would block this login (%zu warning, "
+						"%zu unknown)",
+						"verdict: nothing found that would block this login (%zu warnings, "
+						"%zu unknown)", warnings), warnings, unknown);
+	else
+		k |= buf_printf(&head, ngettext("verdict: nothing found that would block these logins (%zu warning, "
+						"%zu unknown)",
+						"verdict: nothing found that would block these logins (%zu warnings, "
+						"%zu unknown)", warnings), warnings, unknown);
+	if (k >= 0) {
+		size_t c = 0;
+
+		k |= buf_puts(b, problems && color ? "\033[1;31m" : "");
+		k |= put_wrapped(b, head.data, &c, width, "  ", 2);
+		k |= buf_puts(b, problems && color ? "\033[0m\n" : "\n");
+	}
+	buf_release(&head);
 	return k < 0 ? -ENOMEM : 0;
 }

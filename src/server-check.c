@@ -21,6 +21,7 @@
 #include "attempt.h"
 #include "authkeys.h"
 #include "client-parse.h"
+#include "i18n.h"
 #include "pattern.h"
 #include "server-check.h"
 #include "sshd-config.h"
@@ -102,6 +103,8 @@ item_add(struct ctx *c, enum check_status st, const char *topic, enum cause caus
 	}
 	it = &r->items[r->n];
 	*it = (struct check_item) { .status = st, .topic = topic, .cause = cause };
+	/* English for --json and explain, the reader's language for the text
+	 * (the same arguments: translations keep every conversion) */
 	va_start(ap, fmt);
 	n = vasprintf(&it->text, fmt, ap);
 	va_end(ap);
@@ -110,15 +113,63 @@ item_add(struct ctx *c, enum check_status st, const char *topic, enum cause caus
 		c->oom = true;
 		return NULL;
 	}
+	if (_(fmt) != fmt) {
+		va_start(ap, fmt);
+		n = vasprintf(&it->text_l10n, _(fmt), ap);
+		va_end(ap);
+		if (n < 0) {
+			it->text_l10n = NULL;
+			c->oom = true;
+		}
+	}
 	if (fix && !(it->fix = strdup(fix))) {
 		free(it->text);
+		free(it->text_l10n);
 		c->oom = true;
 		return NULL;
 	}
+	if (fix && _(fix) != fix && !(it->fix_l10n = strdup(_(fix))))
+		c->oom = true;
 	r->n++;
 	if (st == CHECK_PROBLEM)
 		r->blocked = true;
 	return it;
+}
+
+/* A text formatted before its item exists, in English and in the reader's
+ * language (fmt marked with N_()). */
+struct l10n_text {
+	char en[4400];
+	char l10n[4400];
+};
+
+static void
+l10n_format(struct l10n_text *t, const char *fmt, ...) _printf_(2, 3);
+
+static void
+l10n_format(struct l10n_text *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->en, sizeof t->en, fmt, ap);
+	va_end(ap);
+	va_start(ap, fmt);
+	vsnprintf(t->l10n, sizeof t->l10n, _(fmt), ap);
+	va_end(ap);
+}
+
+/* Sets it's texts in the reader's language from text and fix (either NULL:
+ * left as it is; equal to the English one: not kept). */
+static void
+item_l10n(struct ctx *c, struct check_item *it, const struct l10n_text *text, const struct l10n_text *fix)
+{
+	if (!it)
+		return;
+	if (text && !streq(text->en, text->l10n) && !(it->text_l10n = strdup(text->l10n)))
+		c->oom = true;
+	if (fix && it->fix && !streq(fix->en, fix->l10n) && !(it->fix_l10n = strdup(fix->l10n)))
+		c->oom = true;
 }
 
 static void
@@ -200,6 +251,8 @@ check_report_free(struct check_report *r)
 	for (size_t i = 0; i < r->n; i++) {
 		free(r->items[i].text);
 		free(r->items[i].fix);
+		free(r->items[i].text_l10n);
+		free(r->items[i].fix_l10n);
 		for (size_t j = 0; j < r->items[i].n_evidence; j++)
 			free(r->items[i].evidence[j]);
 	}
@@ -287,7 +340,7 @@ load_key(struct ctx *c, char **reterr)
 		}
 		if (!c->have_key) {
 			if (reterr)
-				*reterr = strdup("no public key or fingerprint in the key input");
+				*reterr = strdup(_("no public key or fingerprint in the key input"));
 			return -EINVAL;
 		}
 	} else if (rq->fingerprint) {
@@ -297,7 +350,7 @@ load_key(struct ctx *c, char **reterr)
 		if (!startswith(f, "SHA256:") || n < 7 + 43 || n >= FP_MAX ||
 		    strspn(f + 7, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") != n - 7) {
 			if (reterr)
-				*reterr = strdup("a fingerprint looks like SHA256: and 43 base64 characters");
+				*reterr = strdup(_("a fingerprint looks like SHA256: and 43 base64 characters"));
 			return -EINVAL;
 		}
 		strlcpy_n(c->fp, sizeof c->fp, f, n);
@@ -320,13 +373,13 @@ config_fallback_fix(const struct sshd_config *cfg)
 	const char *why = cfg->why_fallback ? cfg->why_fallback : "";
 
 	if (strstr(why, "Missing privilege separation directory"))
-		return "create sshd's privilege separation directory (install -d -m 0755 /run/sshd, or "
-		       "systemctl start ssh), then check again";
+		return N_("create sshd's privilege separation directory (install -d -m 0755 /run/sshd, or "
+		       "systemctl start ssh), then check again");
 	if (!cfg->sshd_path[0])
-		return "give the real sshd binary with --sshd PATH for sshd's own view";
+		return N_("give the real sshd binary with --sshd PATH for sshd's own view");
 	if (strncmp(why, "not root", 8) == 0)
-		return "run as root for sshd's own view (sshd -T must read the host keys)";
-	return "make 'sshd -T' work (the reason is above), then check again";
+		return N_("run as root for sshd's own view (sshd -T must read the host keys)");
+	return N_("make 'sshd -T' work (the reason is above), then check again");
 }
 
 static void
@@ -338,21 +391,21 @@ check_config(struct ctx *c)
 	switch (c->cfg->source) {
 	case SSHD_CONFIG_SSHD_T:
 		it = item_add(c, CHECK_OK, "config", CAUSE_NONE, NULL,
-			      "effective configuration from '%s -T' for this user and address (Match blocks applied by sshd)",
+			      N_("effective configuration from '%s -T' for this user and address (Match blocks applied by sshd)"),
 			      c->cfg->sshd_path);
 		if (*c->cfg->version)
 			evidence_add(c, it, "%s", c->cfg->version);
 		break;
 	case SSHD_CONFIG_FILE:
 		it = item_add(c, CHECK_WARNING, "config", CAUSE_NONE, config_fallback_fix(c->cfg),
-			      "configuration read from '%s' by sshwhy, not by sshd (%s): Match blocks are evaluated "
-			      "by sshwhy, values not set are OpenSSH defaults and may differ from this sshd's",
+			      N_("configuration read from '%s' by sshwhy, not by sshd (%s): Match blocks are evaluated "
+			      "by sshwhy, values not set are OpenSSH defaults and may differ from this sshd's"),
 			      c->cfg->config_path, c->cfg->why_fallback ? c->cfg->why_fallback : "sshd -T not used");
 		break;
 	default:
 		it = item_add(c, CHECK_WARNING, "config", CAUSE_NONE,
-			      "run as root, or give --config FILE",
-			      "no configuration could be read (%s): judging with OpenSSH defaults only",
+			      N_("run as root, or give --config FILE"),
+			      N_("no configuration could be read (%s): judging with OpenSSH defaults only"),
 			      c->cfg->why_fallback ? c->cfg->why_fallback : "unreadable");
 		break;
 	}
@@ -361,30 +414,31 @@ check_config(struct ctx *c)
 	/* LogLevel: at INFO, refused keys leave no fingerprint and no reason */
 	v = cfg(c, "loglevel", "INFO");
 	if (strcaseeq(v, "QUIET") || strcaseeq(v, "FATAL") || strcaseeq(v, "ERROR") || strcaseeq(v, "INFO")) {
-		char fix[sizeof c->cfg->config_path + 160];
+		struct l10n_text fix;
 
 		/* the file this check read (--config), not always /etc/ssh/sshd_config;
 		 * sshd keeps the first LogLevel it reads, so "set", not "append" */
-		snprintf(fix, sizeof fix, "set 'LogLevel VERBOSE' in %s (before any other LogLevel line: "
-			 "the first one wins) and reload sshd (systemctl reload ssh)", c->cfg->config_path);
-		it = item_add(c, CHECK_WARNING, "loglevel", CAUSE_NONE, fix,
-			      "LogLevel %s: a refused key leaves no fingerprint and no reason in the log, so sshwhy "
-			      "can only list candidates; VERBOSE logs each key's fingerprint", v);
+		l10n_format(&fix, N_("set 'LogLevel VERBOSE' in %s (before any other LogLevel line: "
+			    "the first one wins) and reload sshd (systemctl reload ssh)"), c->cfg->config_path);
+		it = item_add(c, CHECK_WARNING, "loglevel", CAUSE_NONE, fix.en,
+			      N_("LogLevel %s: a refused key leaves no fingerprint and no reason in the log, so sshwhy "
+			      "can only list candidates; VERBOSE logs each key's fingerprint"), v);
+		item_l10n(c, it, NULL, &fix);
 		evidence_cfg(c, it, "loglevel");
 	} else
 		item_add(c, CHECK_OK, "loglevel", CAUSE_NONE, NULL,
-			 "LogLevel %s: failed keys are logged with their fingerprint", v);
+			 N_("LogLevel %s: failed keys are logged with their fingerprint"), v);
 
 	if (!cfg_yes(c, "pubkeyauthentication", true)) {
 		it = item_add(c, CHECK_PROBLEM, "pubkey-authentication", CAUSE_PUBKEY_AUTH_DISABLED,
-			      "set 'PubkeyAuthentication yes' (look for a Match block that turns it off)",
-			      "PubkeyAuthentication is off for this connection: no key can log in");
+			      N_("set 'PubkeyAuthentication yes' (look for a Match block that turns it off)"),
+			      N_("PubkeyAuthentication is off for this connection: no key can log in"));
 		evidence_cfg(c, it, "pubkeyauthentication");
 	} else
-		item_add(c, CHECK_OK, "pubkey-authentication", CAUSE_NONE, NULL, "PubkeyAuthentication yes");
+		item_add(c, CHECK_OK, "pubkey-authentication", CAUSE_NONE, NULL, N_("PubkeyAuthentication yes"));
 
 	it = item_add(c, CHECK_INFO, "password-authentication", CAUSE_NONE, NULL,
-		      "PasswordAuthentication %s, KbdInteractiveAuthentication %s, UsePAM %s",
+		      N_("PasswordAuthentication %s, KbdInteractiveAuthentication %s, UsePAM %s"),
 		      cfg(c, "passwordauthentication", "yes"), cfg(c, "kbdinteractiveauthentication", "yes"),
 		      cfg(c, "usepam", "no"));
 
@@ -406,16 +460,16 @@ check_config(struct ctx *c)
 		}
 		if (key_alone)
 			it = item_add(c, CHECK_OK, "authentication-methods", CAUSE_NONE, NULL,
-				      "AuthenticationMethods %s: a key alone is enough", v);
+				      N_("AuthenticationMethods %s: a key alone is enough"), v);
 		else if (key_first)
 			it = item_add(c, CHECK_WARNING, "authentication-methods", CAUSE_SECOND_FACTOR_MISSING,
-				      "the partner must also answer the next method interactively (no BatchMode), "
-				      "or change AuthenticationMethods",
-				      "AuthenticationMethods %s: after the key, a second method is required", v);
+				      N_("the partner must also answer the next method interactively (no BatchMode), "
+				      "or change AuthenticationMethods"),
+				      N_("AuthenticationMethods %s: after the key, a second method is required"), v);
 		else
 			it = item_add(c, CHECK_PROBLEM, "authentication-methods", CAUSE_SECOND_FACTOR_MISSING,
-				      "add a list with publickey to AuthenticationMethods",
-				      "AuthenticationMethods %s: no list accepts a public key", v);
+				      N_("add a list with publickey to AuthenticationMethods"),
+				      N_("AuthenticationMethods %s: no list accepts a public key"), v);
 		evidence_cfg(c, it, "authenticationmethods");
 	}
 }
@@ -457,8 +511,8 @@ check_account(struct ctx *c)
 
 	if (!a->exists) {
 		item_add(c, CHECK_PROBLEM, "account", CAUSE_INVALID_USER,
-			 "check the login name the partner uses (ssh user@host), or create the account",
-			 "no account '%s' on this server: sshd answers every key with failure", c->r->user);
+			 N_("check the login name the partner uses (ssh user@host), or create the account"),
+			 N_("no account '%s' on this server: sshd answers every key with failure"), c->r->user);
 		return;
 	}
 	for (size_t i = 0; i < a->n_groups; i++) {
@@ -466,7 +520,7 @@ check_account(struct ctx *c)
 
 		snprintf(gl + l, sizeof gl - l, "%s%s", i ? "," : "", a->groups[i]);
 	}
-	it = item_add(c, CHECK_OK, "account", CAUSE_NONE, NULL, "account %s exists (uid %u, groups %s)",
+	it = item_add(c, CHECK_OK, "account", CAUSE_NONE, NULL, N_("account %s exists (uid %u, groups %s)"),
 		      a->name, (unsigned)a->uid, gl);
 	evidence_add(c, it, "home %s, shell %s", a->home, *a->shell ? a->shell : "(empty: /bin/sh)");
 
@@ -474,30 +528,31 @@ check_account(struct ctx *c)
 	 * PAM the account stack decides (pam_unix refuses an expired account,
 	 * not a locked password). */
 	if (!a->shadow_read)
-		item_add(c, CHECK_UNKNOWN, "account", CAUSE_ACCOUNT_LOCKED, "run check as root",
-			 "the shadow entry is not readable: locked or expired accounts cannot be checked");
+		item_add(c, CHECK_UNKNOWN, "account", CAUSE_ACCOUNT_LOCKED, N_("run check as root"),
+			 N_("the shadow entry is not readable: locked or expired accounts cannot be checked"));
 	else {
 		if (a->locked && !use_pam)
 			item_add(c, CHECK_PROBLEM, "account", CAUSE_ACCOUNT_LOCKED,
-				 "unlock it (usermod -U, or set the password field to '*' if it has no password)",
-				 "the password of %s is locked ('!' in /etc/shadow) and UsePAM is no: sshd refuses "
-				 "even key logins", a->name);
+				 N_("unlock it (usermod -U, or set the password field to '*' if it has no password)"),
+				 N_("the password of %s is locked ('!' in /etc/shadow) and UsePAM is no: sshd refuses "
+				 "even key logins"), a->name);
 		else if (a->locked)
 			item_add(c, CHECK_INFO, "account", CAUSE_NONE, NULL,
-				 "the password of %s is locked: password logins fail, but key logins still work "
-				 "(UsePAM yes; to block the account use usermod --expiredate 1)", a->name);
+				 N_("the password of %s is locked: password logins fail, but key logins still work "
+				 "(UsePAM yes; to block the account use usermod --expiredate 1)"), a->name);
 		if (a->expired)
 			item_add(c, CHECK_PROBLEM, "account", CAUSE_ACCOUNT_EXPIRED,
-				 "extend it: chage -E YYYY-MM-DD (or -1 for never)",
-				 "the account %s has expired (/etc/shadow expiry day %lld): %s",
-				 a->name, (long long)a->expire_day,
-				 use_pam ? "PAM's account check refuses it after the key is accepted"
-					 : "sshd refuses it before any key is tried");
+				 N_("extend it: chage -E YYYY-MM-DD (or -1 for never)"),
+				 use_pam ? N_("the account %s has expired (/etc/shadow expiry day %lld): PAM's account "
+					      "check refuses it after the key is accepted")
+					 : N_("the account %s has expired (/etc/shadow expiry day %lld): sshd refuses it "
+					      "before any key is tried"),
+				 a->name, (long long)a->expire_day);
 		if (a->password_expired)
 			item_add(c, CHECK_PROBLEM, "account", CAUSE_PASSWORD_EXPIRED,
-				 "set a new password (passwd) or remove the expiry (chage -M -1 / chage -d today)",
-				 "the password of %s has expired: the key is accepted, then a password change is "
-				 "required, which a non-interactive session (BatchMode, scp, sftp) cannot do",
+				 N_("set a new password (passwd) or remove the expiry (chage -M -1 / chage -d today)"),
+				 N_("the password of %s has expired: the key is accepted, then a password change is "
+				 "required, which a non-interactive session (BatchMode, scp, sftp) cannot do"),
 				 a->name);
 	}
 
@@ -507,32 +562,32 @@ check_account(struct ctx *c)
 
 		if (stat(sh, &st) < 0)
 			item_add(c, CHECK_PROBLEM, "shell", CAUSE_SHELL_MISSING,
-				 "set an installed shell: usermod -s /bin/bash USER",
-				 "shell %s does not exist: sshd refuses the user before any key counts", sh);
+				 N_("set an installed shell: usermod -s /bin/bash USER"),
+				 N_("shell %s does not exist: sshd refuses the user before any key counts"), sh);
 		else if (!S_ISREG(st.st_mode) || !(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
 			item_add(c, CHECK_PROBLEM, "shell", CAUSE_SHELL_NOT_EXECUTABLE,
-				 "chmod 755 the shell or set another: usermod -s /bin/bash USER",
-				 "shell %s is not an executable file: sshd refuses the user", sh);
+				 N_("chmod 755 the shell or set another: usermod -s /bin/bash USER"),
+				 N_("shell %s is not an executable file: sshd refuses the user"), sh);
 		else if (shell_is_nologin(sh))
 			item_add(c, CHECK_PROBLEM, "shell", CAUSE_SHELL_NOLOGIN,
-				 "if the partner needs a shell: usermod -s /bin/bash USER (sftp-only accounts: "
-				 "use ForceCommand internal-sftp instead)",
-				 "shell %s refuses sessions: the key is accepted, then the session ends at once", sh);
+				 N_("if the partner needs a shell: usermod -s /bin/bash USER (sftp-only accounts: "
+				 "use ForceCommand internal-sftp instead)"),
+				 N_("shell %s refuses sessions: the key is accepted, then the session ends at once"), sh);
 		else if (shell_is_program(sh) == 0)
 			item_add(c, CHECK_PROBLEM, "shell", CAUSE_SHELL_EXEC_FAILED,
-				 "set a real shell: usermod -s /bin/bash USER",
-				 "shell %s is executable but neither a program nor a script (no ELF header, no #!): "
-				 "the session fails with 'Exec format error'", sh);
+				 N_("set a real shell: usermod -s /bin/bash USER"),
+				 N_("shell %s is executable but neither a program nor a script (no ELF header, no #!): "
+				 "the session fails with 'Exec format error'"), sh);
 		else
-			item_add(c, CHECK_OK, "shell", CAUSE_NONE, NULL, "shell %s is executable", sh);
+			item_add(c, CHECK_OK, "shell", CAUSE_NONE, NULL, N_("shell %s is executable"), sh);
 	} else
 		item_add(c, CHECK_INFO, "shell", CAUSE_NONE, NULL,
-			 "ChrootDirectory %s: sshd does not check the shell outside the chroot", chroot_dir);
+			 N_("ChrootDirectory %s: sshd does not check the shell outside the chroot"), chroot_dir);
 
 	if (!*a->home || access(a->home, F_OK) < 0)
 		item_add(c, CHECK_PROBLEM, "home", CAUSE_HOME_DIRECTORY_MISSING,
-			 "create it: mkhomedir_helper USER (or mkdir, chown USER:, chmod 755)",
-			 "home directory %s does not exist: there is no authorized_keys to read", a->home);
+			 N_("create it: mkhomedir_helper USER (or mkdir, chown USER:, chmod 755)"),
+			 N_("home directory %s does not exist: there is no authorized_keys to read"), a->home);
 }
 
 /* OpenSSH before 9.9 split "user@host" entries at the first '@'. */
@@ -569,9 +624,9 @@ check_access_lists(struct ctx *c)
 		m = match_user_entry(c, a->name, host, ip, v[i]);
 		if (m != 0) {
 			it = item_add(c, CHECK_PROBLEM, "denyusers", m < 0 ? CAUSE_REFUSED_BY_ADMIN : CAUSE_IN_DENYUSERS,
-				      "remove the entry from DenyUsers (or the Match block that adds it)",
-				      m < 0 ? "DenyUsers entry '%s' is invalid: sshd stops at it"
-					    : "DenyUsers entry '%s' matches %s", v[i], a->name);
+				      N_("remove the entry from DenyUsers (or the Match block that adds it)"),
+				      m < 0 ? N_("DenyUsers entry '%s' is invalid: sshd stops at it (user %s)")
+					    : N_("DenyUsers entry '%s' matches %s"), v[i], a->name);
 			evidence_cfg(c, it, "denyusers");
 			return;
 		}
@@ -594,26 +649,28 @@ check_access_lists(struct ctx *c)
 				allowed = true;
 		}
 		if (allowed) {
-			it = item_add(c, CHECK_OK, "allowusers", CAUSE_NONE, NULL, "AllowUsers lets %s in%s%s",
-				      a->name, ip ? " from " : "", ip ? ip : "");
+			it = item_add(c, CHECK_OK, "allowusers", CAUSE_NONE, NULL, ip ? N_("AllowUsers lets %s in from %s")
+				      : N_("AllowUsers lets %s in%s"), a->name, ip ? ip : "");
 		} else if (maybe) {
 			it = item_add(c, CHECK_UNKNOWN, "allowusers", CAUSE_NOT_IN_ALLOWUSERS,
-				      "give --from ADDR (the partner's public address)",
-				      "AllowUsers lets %s in only from some addresses: which one the partner comes "
-				      "from decides", a->name);
+				      N_("give --from ADDR (the partner's public address)"),
+				      N_("AllowUsers lets %s in only from some addresses: which one the partner comes "
+				      "from decides"), a->name);
 		} else {
 			it = item_add(c, CHECK_PROBLEM, "allowusers", CAUSE_NOT_IN_ALLOWUSERS,
-				      "add the user (or user@address) to AllowUsers and reload sshd",
-				      "%s is not listed in AllowUsers%s%s: sshd refuses the login before any key counts",
-				      a->name, ip ? " for " : "", ip ? ip : "");
+				      N_("add the user (or user@address) to AllowUsers and reload sshd"),
+				      ip ? N_("%s is not listed in AllowUsers for %s: sshd refuses the login before any key "
+					      "counts")
+					 : N_("%s is not listed in AllowUsers%s: sshd refuses the login before any key counts"),
+				      a->name, ip ? ip : "");
 		}
 		evidence_cfg(c, it, "allowusers");
 		if (it && it->status == CHECK_PROBLEM)
 			return;
 	}
 	if (unknown)
-		item_add(c, CHECK_UNKNOWN, "denyusers", CAUSE_IN_DENYUSERS, "give --from ADDR",
-			 "DenyUsers has user@host entries: the partner's address decides");
+		item_add(c, CHECK_UNKNOWN, "denyusers", CAUSE_IN_DENYUSERS, N_("give --from ADDR"),
+			 N_("DenyUsers has user@host entries: the partner's address decides"));
 
 	/* DenyGroups, then AllowGroups: each of the user's groups (primary and
 	 * supplementary) against each pattern (groupaccess.c:ga_match()) */
@@ -622,8 +679,8 @@ check_access_lists(struct ctx *c)
 		for (size_t g = 0; g < a->n_groups; g++)
 			if (pattern_match(a->groups[g], v[i])) {
 				it = item_add(c, CHECK_PROBLEM, "denygroups", CAUSE_IN_DENYGROUPS,
-					      "remove the group from DenyGroups, or the user from the group",
-					      "%s is in group %s, which DenyGroups '%s' refuses", a->name,
+					      N_("remove the group from DenyGroups, or the user from the group"),
+					      N_("%s is in group %s, which DenyGroups '%s' refuses"), a->name,
 					      a->groups[g], v[i]);
 				evidence_cfg(c, it, "denygroups");
 				return;
@@ -637,11 +694,11 @@ check_access_lists(struct ctx *c)
 				ok = pattern_match(a->groups[g], v[i]);
 		if (ok)
 			it = item_add(c, CHECK_OK, "allowgroups", CAUSE_NONE, NULL,
-				      "one of %s's groups is listed in AllowGroups", a->name);
+				      N_("one of %s's groups is listed in AllowGroups"), a->name);
 		else
 			it = item_add(c, CHECK_PROBLEM, "allowgroups", CAUSE_NOT_IN_ALLOWGROUPS,
-				      "add the user to a listed group (usermod -aG GROUP USER) or list a group of theirs",
-				      "none of %s's groups is listed in AllowGroups", a->name);
+				      N_("add the user to a listed group (usermod -aG GROUP USER) or list a group of theirs"),
+				      N_("none of %s's groups is listed in AllowGroups"), a->name);
 		evidence_cfg(c, it, "allowgroups");
 	}
 }
@@ -656,15 +713,15 @@ check_root(struct ctx *c)
 		return;
 	if (strcaseeq(v, "no"))
 		it = item_add(c, CHECK_PROBLEM, "permit-root-login", CAUSE_ROOT_LOGIN_REFUSED,
-			      "log in as a normal user and use sudo (or set PermitRootLogin prohibit-password)",
-			      "PermitRootLogin no: root cannot log in at all, with any key");
+			      N_("log in as a normal user and use sudo (or set PermitRootLogin prohibit-password)"),
+			      N_("PermitRootLogin no: root cannot log in at all, with any key"));
 	else if (strcaseeq(v, "forced-commands-only"))
 		it = item_add(c, CHECK_WARNING, "permit-root-login", CAUSE_ROOT_LOGIN_REFUSED,
-			      "give the key a command=\"...\" option, or use a normal user",
-			      "PermitRootLogin forced-commands-only: root keys work only with a command= option");
+			      N_("give the key a command=\"...\" option, or use a normal user"),
+			      N_("PermitRootLogin forced-commands-only: root keys work only with a command= option"));
 	else
 		it = item_add(c, CHECK_OK, "permit-root-login", CAUSE_NONE, NULL,
-			      "PermitRootLogin %s: root may log in with a key", v);
+			      N_("PermitRootLogin %s: root may log in with a key"), v);
 	evidence_cfg(c, it, "permitrootlogin");
 }
 
@@ -742,15 +799,15 @@ ak_problem_fix(enum ak_problem p)
 {
 	switch (p) {
 	case AKP_PRIVATE_KEY:
-		return "remove the private key from the file at once (it is a secret: have the partner make a new "
-		       "key pair) and add the public key (.pub) instead";
+		return N_("remove the private key from the file at once (it is a secret: have the partner make a new "
+		       "key pair) and add the public key (.pub) instead");
 	case AKP_SPLIT_KEY:
 	case AKP_CONTINUATION:
-		return "join the pieces into one line (an editor or e-mail wrapped it): a key is one line";
+		return N_("join the pieces into one line (an editor or e-mail wrapped it): a key is one line");
 	case AKP_BAD_OPTIONS:
-		return "fix or remove the options before the key type (man sshd, AUTHORIZED_KEYS FILE FORMAT)";
+		return N_("fix or remove the options before the key type (man sshd, AUTHORIZED_KEYS FILE FORMAT)");
 	default:
-		return "paste the partner's .pub file again, whole, on one line";
+		return N_("paste the partner's .pub file again, whole, on one line");
 	}
 }
 
@@ -782,40 +839,42 @@ judge_entry(struct ctx *c, const char *path, const struct ak_entry *e)
 
 	if (e->opts.cert_authority && !c->is_cert) {
 		it = item_add(c, CHECK_PROBLEM, "key", CAUSE_KEY_NOT_AUTHORIZED,
-			      "remove cert-authority from the line, or have the partner use a certificate it signed",
-			      "the key is in %s but marked cert-authority: it is trusted only to sign certificates, "
-			      "not to log in itself", path);
+			      N_("remove cert-authority from the line, or have the partner use a certificate it signed"),
+			      N_("the key is in %s but marked cert-authority: it is trusted only to sign certificates, "
+			      "not to log in itself"), path);
 		entry_line(c, it, e);
 		return;
 	}
 	r = authkeys_entry_allows(e, c->rq->from, c->rq->from_host, c->rq->now, why, sizeof why);
 	if (r == 1) {
-		it = item_add(c, CHECK_OK, "key", CAUSE_NONE, NULL, "the key is listed in %s, line %u%s", path,
-			      e->lineno, e->opts.from && !c->rq->from ? " (it has from=: give --from to check it)" : "");
+		it = item_add(c, CHECK_OK, "key", CAUSE_NONE, NULL, e->opts.from && !c->rq->from
+			      ? N_("the key is listed in %s, line %u (it has from=: give --from to check it)")
+			      : N_("the key is listed in %s, line %u"), path, e->lineno);
 		entry_line(c, it, e);
 		if (e->opts.from && !c->rq->from)
-			item_add(c, CHECK_UNKNOWN, "key", CAUSE_FROM_RESTRICTION, "give --from ADDR",
-				 "the key's line allows only from=\"%s\": the partner's address decides", e->opts.from);
+			item_add(c, CHECK_UNKNOWN, "key", CAUSE_FROM_RESTRICTION, N_("give --from ADDR"),
+				 N_("the key's line allows only from=\"%s\": the partner's address decides"), e->opts.from);
 		return;
 	}
 	if (r == -EINVAL) {
 		it = item_add(c, CHECK_PROBLEM, "key", CAUSE_AUTHORIZED_KEYS_BAD_OPTIONS,
-			      "fix the option values on the key's line", "the key's line in %s has an option "
-			      "value sshd refuses: %s", path, *why ? why : "invalid option");
+			      N_("fix the option values on the key's line"), N_("the key's line in %s has an option "
+			      "value sshd refuses: %s"), path, *why ? why : "invalid option");
 		entry_line(c, it, e);
 		return;
 	}
 	if (entry_refusal_cause(e, c->rq->now) == CAUSE_AUTHORIZED_KEYS_ENTRY_EXPIRED) {
 		it = item_add(c, CHECK_PROBLEM, "key", CAUSE_AUTHORIZED_KEYS_ENTRY_EXPIRED,
-			      "raise or remove expiry-time= on the key's line", "the key's line in %s has expired: %s",
+			      N_("raise or remove expiry-time= on the key's line"), N_("the key's line in %s has expired: %s"),
 			      path, why);
 		entry_line(c, it, e);
 		return;
 	}
 	it = item_add(c, CHECK_PROBLEM, "key", CAUSE_FROM_RESTRICTION,
-		      "add the partner's address to from=\"...\" on the key's line (or remove from=)",
-		      "the key is in %s, but its from= does not allow %s: %s", path,
-		      c->rq->from ? c->rq->from : "this address", why);
+		      N_("add the partner's address to from=\"...\" on the key's line (or remove from=)"),
+		      c->rq->from ? N_("the key is in %s, but its from= does not allow %s: %s")
+				  : N_("the key is in %s, but its from= does not allow this address%s: %s"), path,
+		      c->rq->from ? c->rq->from : "", why);
 	entry_line(c, it, e);
 }
 
@@ -867,7 +926,7 @@ check_keys_file(struct ctx *c, const char *path, bool configured)
 
 	n = path_check(path, &c->acct, c->cfg->debian, steps, ELEMENTSOF(steps), &exact);
 	if (n < 0) {
-		item_add(c, CHECK_UNKNOWN, "authorized-keys", CAUSE_NONE, NULL, "cannot check %s: %s", path,
+		item_add(c, CHECK_UNKNOWN, "authorized-keys", CAUSE_NONE, NULL, N_("cannot check %s: %s"), path,
 			 strerror(-n));
 		return false;
 	}
@@ -900,36 +959,37 @@ check_keys_file(struct ctx *c, const char *path, bool configured)
 		enum check_status st = CHECK_PROBLEM;
 		enum cause cause = CAUSE_NONE;
 		const char *u = c->acct.name;
-		char what[4400] = "", fix[4400] = "";
+		struct l10n_text what = { "", "" }, fix = { "", "" };
 
 		switch (bad->verdict) {
 		case PATH_MISSING:
 			cause = CAUSE_AUTHORIZED_KEYS_MISSING;
 			if (bad == &steps[0])
-				snprintf(fix, sizeof fix, "put the partner's public key in it: install -m 600 -o %s "
-					 "-g %u /dev/null %s, then append the key", u, (unsigned)c->acct.gid, path);
+				l10n_format(&fix, N_("put the partner's public key in it: install -m 600 -o %s "
+					 "-g %u /dev/null %s, then append the key"), u, (unsigned)c->acct.gid, path);
 			else
-				snprintf(fix, sizeof fix, "install -d -m 700 -o %s -g %u %s, then put the key in %s "
-					 "(mode 600, owned by %s)", u, (unsigned)c->acct.gid, bad->path, path, u);
-			snprintf(what, sizeof what, "%s does not exist", bad->path);
+				l10n_format(&fix, N_("install -d -m 700 -o %s -g %u %s, then put the key in %s "
+					 "(mode 600, owned by %s)"), u, (unsigned)c->acct.gid, bad->path, path, u);
+			l10n_format(&what, N_("%s does not exist"), bad->path);
 			break;
 		case PATH_NOT_DIRECTORY:
 			cause = CAUSE_SSH_DIR_NOT_A_DIRECTORY;
-			snprintf(fix, sizeof fix, "move %s away and create a directory in its place (mode 700, owned "
-				 "by %s)", bad->path, u);
-			snprintf(what, sizeof what, "%s is not a directory (sshd: Not a directory)", bad->path);
+			l10n_format(&fix, N_("move %s away and create a directory in its place (mode 700, owned "
+				 "by %s)"), bad->path, u);
+			l10n_format(&what, N_("%s is not a directory (sshd: Not a directory)"), bad->path);
 			break;
 		case PATH_NOT_REGULAR:
 			cause = CAUSE_AUTHORIZED_KEYS_UNREADABLE;
-			snprintf(fix, sizeof fix, "replace %s with a regular file", bad->path);
-			snprintf(what, sizeof what, "%s is not a regular file", bad->path);
+			l10n_format(&fix, N_("replace %s with a regular file"), bad->path);
+			l10n_format(&what, N_("%s is not a regular file"), bad->path);
 			break;
 		case PATH_UNREADABLE:
 			cause = CAUSE_AUTHORIZED_KEYS_UNREADABLE;
-			snprintf(fix, sizeof fix, "chown %s %s && chmod 600 %s (and let %s search every directory "
-				 "above it)", u, path, path, u);
-			snprintf(what, sizeof what, "%s cannot read %s%s", u, bad->path,
-				 exact ? "" : " (judged from the mode bits: not run as root)");
+			l10n_format(&fix, N_("chown %s %s && chmod 600 %s (and let %s search every directory "
+				 "above it)"), u, path, path, u);
+			l10n_format(&what, exact ? N_("%s cannot read %s")
+					   : N_("%s cannot read %s (judged from the mode bits: not run as root)"),
+				    u, bad->path);
 			break;
 		case PATH_BAD_OWNER:
 		case PATH_GROUP_WRITABLE:
@@ -937,28 +997,30 @@ check_keys_file(struct ctx *c, const char *path, bool configured)
 			bool file = bad == &steps[0];
 
 			if (bad->verdict == PATH_BAD_OWNER)
-				snprintf(fix, sizeof fix, "chown %s %s", u, bad->path);
+				l10n_format(&fix, N_("chown %s %s"), u, bad->path);
 			else
-				snprintf(fix, sizeof fix, "chmod go-w %s", bad->path);
+				l10n_format(&fix, N_("chmod go-w %s"), bad->path);
 			if (!strict) {
 				st = CHECK_WARNING;
-				snprintf(what, sizeof what, "%s is %s (StrictModes no: sshd reads it anyway; anyone "
-					 "who can write it can add keys)", bad->path,
+				l10n_format(&what, N_("%s is %s (StrictModes no: sshd reads it anyway; anyone "
+					 "who can write it can add keys)"), bad->path,
 					 path_verdict_to_string(bad->verdict));
 				break;
 			}
 			cause = file ? CAUSE_STRICTMODES_FILE_PERMS : CAUSE_STRICTMODES_DIR_PERMS;
-			snprintf(what, sizeof what, "StrictModes: bad ownership or modes for %s %s (%s)",
-				 file ? "file" : "directory", bad->path, path_verdict_to_string(bad->verdict));
+			l10n_format(&what, file ? N_("StrictModes: bad ownership or modes for file %s (%s)")
+					   : N_("StrictModes: bad ownership or modes for directory %s (%s)"),
+				    bad->path, path_verdict_to_string(bad->verdict));
 			break;
 		}
 		default:
 			cause = CAUSE_AUTHORIZED_KEYS_UNREADABLE;
-			snprintf(what, sizeof what, "cannot check %s", bad->path);
+			l10n_format(&what, N_("cannot check %s"), bad->path);
 			break;
 		}
 		it = item_add(c, st, bad->verdict == PATH_MISSING || bad->verdict == PATH_NOT_DIRECTORY
-				     ? "authorized-keys" : "strictmodes", cause, *fix ? fix : NULL, "%s", what);
+				     ? "authorized-keys" : "strictmodes", cause, *fix.en ? fix.en : NULL, "%s", what.en);
+		item_l10n(c, it, &what, &fix);
 		for (int i = n - 1; i >= 0; i--) {
 			char line[4200];
 
@@ -978,8 +1040,8 @@ check_keys_file(struct ctx *c, const char *path, bool configured)
 			return false;
 		}
 	} else {
-		it = item_add(c, CHECK_OK, "strictmodes", CAUSE_NONE, NULL, "%s and the directories above it "
-			      "pass StrictModes and the user can read it", path);
+		it = item_add(c, CHECK_OK, "strictmodes", CAUSE_NONE, NULL, N_("%s and the directories above it "
+			      "pass StrictModes and the user can read it"), path);
 		for (int i = n - 1; i >= 0; i--) {
 			char line[4200];
 
@@ -992,8 +1054,8 @@ check_keys_file(struct ctx *c, const char *path, bool configured)
 	 * not), so the inventory shows what is in a refused file too */
 	r = read_full(path, FILE_MAX, &data, &len);
 	if (r < 0) {
-		item_add(c, CHECK_UNKNOWN, "authorized-keys", CAUSE_NONE, "run check as root",
-			 "cannot read %s to list its keys: %s", path, strerror(-r));
+		item_add(c, CHECK_UNKNOWN, "authorized-keys", CAUSE_NONE, N_("run check as root"),
+			 N_("cannot read %s to list its keys: %s"), path, strerror(-r));
 		return usable;
 	}
 	r = authkeys_parse(data, len, &ak);
@@ -1008,9 +1070,11 @@ check_keys_file(struct ctx *c, const char *path, bool configured)
 			n_usable += ak->entries[i].usable;
 		if (usable)
 			c->n_usable_keys += n_usable;
-		it = item_add(c, CHECK_INFO, "authorized-keys", CAUSE_NONE, NULL, "%s: %zu key%s, %zu usable%s", path,
-			      ak->n, ak->n == 1 ? "" : "s", n_usable,
-			      ak->has_crlf ? " (CR LF line ends: sshd tolerates them)" : "");
+		it = item_add(c, CHECK_INFO, "authorized-keys", CAUSE_NONE, NULL, 
+			      ak->has_crlf ? (ak->n == 1 ? N_("%s: %zu key, %zu usable (CR LF line ends: sshd tolerates them)")
+						       : N_("%s: %zu keys, %zu usable (CR LF line ends: sshd tolerates them)"))
+					   : (ak->n == 1 ? N_("%s: %zu key, %zu usable") : N_("%s: %zu keys, %zu usable")),
+			      path, ak->n, n_usable);
 		for (size_t i = 0; i < ak->n; i++)
 			if (ak->entries[i].usable)
 				entry_line(c, it, &ak->entries[i]);
@@ -1027,9 +1091,9 @@ check_keys_file(struct ctx *c, const char *path, bool configured)
 		if (mine)
 			c->key_broken_line = true;
 		it = item_add(c, mine ? CHECK_PROBLEM : CHECK_WARNING, "authorized-keys", ak_problem_cause(e->problem),
-			      ak_problem_fix(e->problem), "%s line %u %s: %s%s", path, e->lineno,
-			      mine ? "holds the partner's key, but sshd skips it" : "is skipped by sshd",
-			      e->problem_text, mine ? "" : "");
+			      ak_problem_fix(e->problem), 
+			      mine ? N_("%s line %u holds the partner's key, but sshd skips it: %s")
+				   : N_("%s line %u is skipped by sshd: %s"), path, e->lineno, e->problem_text);
 		entry_line(c, it, e);
 	}
 	(void)n_broken;
@@ -1056,15 +1120,15 @@ check_keys_file(struct ctx *c, const char *path, bool configured)
 
 				c->key_blocked_file = true;
 				it = item_add(c, CHECK_INFO, "key", CAUSE_NONE, NULL,
-					      "the key is listed in %s, line %u, but sshd does not read that file "
-					      "(see above)", path, e->lineno);
+					      N_("the key is listed in %s, line %u, but sshd does not read that file "
+					      "(see above)"), path, e->lineno);
 				entry_line(c, it, e);
 				/* what would still stop it once the file is fixed */
 				if (authkeys_entry_allows(e, c->rq->from, c->rq->from_host, c->rq->now, why,
 							  sizeof why) == 0)
 					item_add(c, CHECK_WARNING, "key", entry_refusal_cause(e, c->rq->now),
-						 "fix the key's options too", "once the file is fixed, the key's own "
-						 "line would still refuse this login: %s", why);
+						 N_("fix the key's options too"), N_("once the file is fixed, the key's own "
+						 "line would still refuse this login: %s"), why);
 			}
 		}
 	}
@@ -1075,7 +1139,7 @@ check_keys_file(struct ctx *c, const char *path, bool configured)
 
 			if (e->usable && e->opts.cert_authority && streq(e->fingerprint, c->cert.ca_fingerprint)) {
 				it = item_add(c, usable ? CHECK_OK : CHECK_INFO, "certificate", CAUSE_NONE, NULL,
-					      "%s line %u trusts the certificate's CA (cert-authority)", path, e->lineno);
+					      N_("%s line %u trusts the certificate's CA (cert-authority)"), path, e->lineno);
 				entry_line(c, it, e);
 				if (usable)
 					c->key_found = true;
@@ -1110,21 +1174,24 @@ check_authorized_keys(struct ctx *c)
 			continue;
 		if (expand_path(files[i], &c->acct, paths[np], sizeof paths[np]) < 0) {
 			item_add(c, CHECK_WARNING, "authorized-keys", CAUSE_NONE, NULL,
-				 "AuthorizedKeysFile %s expands to a path that is too long", files[i]);
+				 N_("AuthorizedKeysFile %s expands to a path that is too long"), files[i]);
 			continue;
 		}
 		np++;
 	}
 	if (np == 0 && cfg_none(akc)) {
 		it = item_add(c, CHECK_PROBLEM, "authorized-keys", CAUSE_AUTHORIZED_KEYS_MISSING,
-			      "set AuthorizedKeysFile (default .ssh/authorized_keys)",
-			      "AuthorizedKeysFile none and no AuthorizedKeysCommand: no key can log in");
+			      N_("set AuthorizedKeysFile (default .ssh/authorized_keys)"),
+			      N_("AuthorizedKeysFile none and no AuthorizedKeysCommand: no key can log in"));
 		evidence_cfg(c, it, "authorizedkeysfile");
 		return;
 	}
 	it = item_add(c, CHECK_INFO, "authorized-keys", CAUSE_NONE, NULL,
-		      "sshd reads keys for %s from %zu file%s%s", c->acct.name, np, np == 1 ? "" : "s",
-		      cfg_none(akc) ? "" : " and AuthorizedKeysCommand");
+		      cfg_none(akc) ? (np == 1 ? N_("sshd reads keys for %s from %zu file")
+					       : N_("sshd reads keys for %s from %zu files"))
+				    : (np == 1 ? N_("sshd reads keys for %s from %zu file and AuthorizedKeysCommand")
+					       : N_("sshd reads keys for %s from %zu files and AuthorizedKeysCommand")),
+		      c->acct.name, np);
 	for (size_t i = 0; i < np; i++)
 		evidence_add(c, it, "%s", paths[i]);
 	evidence_cfg(c, it, "authorizedkeysfile");
@@ -1164,24 +1231,24 @@ check_authorized_keys(struct ctx *c)
 		c->keys_unknowable = true;
 		if (exe[0] != '/')
 			item_add(c, CHECK_PROBLEM, "authorized-keys-command", CAUSE_AUTHORIZED_KEYS_COMMAND_FAILED,
-				 "give the command's absolute path", "AuthorizedKeysCommand %s is not an absolute path: "
-				 "sshd refuses to run it", exe);
+				 N_("give the command's absolute path"), N_("AuthorizedKeysCommand %s is not an absolute path: "
+				 "sshd refuses to run it"), exe);
 		else if (stat(exe, &st) < 0)
 			item_add(c, CHECK_PROBLEM, "authorized-keys-command", CAUSE_AUTHORIZED_KEYS_COMMAND_FAILED,
-				 "install the command or fix the path", "AuthorizedKeysCommand %s: %s", exe,
+				 N_("install the command or fix the path"), N_("AuthorizedKeysCommand %s: %s"), exe,
 				 strerror(errno));
 		else if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111))
 			item_add(c, CHECK_PROBLEM, "authorized-keys-command", CAUSE_AUTHORIZED_KEYS_COMMAND_FAILED,
-				 "chmod 755 it", "AuthorizedKeysCommand %s is not an executable file", exe);
+				 N_("chmod 755 it"), N_("AuthorizedKeysCommand %s is not an executable file"), exe);
 		else if (st.st_uid != 0 || (st.st_mode & 022))
 			item_add(c, CHECK_PROBLEM, "authorized-keys-command", CAUSE_AUTHORIZED_KEYS_COMMAND_FAILED,
-				 "chown root: it and chmod go-w it", "AuthorizedKeysCommand %s must be owned by root "
-				 "and not group- or world-writable (sshd: Unsafe AuthorizedKeysCommand)", exe);
+				 N_("chown root: it and chmod go-w it"), N_("AuthorizedKeysCommand %s must be owned by root "
+				 "and not group- or world-writable (sshd: Unsafe AuthorizedKeysCommand)"), exe);
 		else
 			item_add(c, CHECK_UNKNOWN, "authorized-keys-command", CAUSE_NONE,
-				 "run it yourself as AuthorizedKeysCommandUser to see its keys",
-				 "AuthorizedKeysCommand %s is in place; sshwhy does not run it, so keys it returns are "
-				 "not listed here", exe);
+				 N_("run it yourself as AuthorizedKeysCommandUser to see its keys"),
+				 N_("AuthorizedKeysCommand %s is in place; sshwhy does not run it, so keys it returns are "
+				 "not listed here"), exe);
 	}
 
 	if (missing_all && cfg_none(akc) && !c->key_elsewhere) {
@@ -1210,31 +1277,31 @@ check_key_listed(struct ctx *c)
 	if (!c->have_key) {
 		if (c->n_usable_keys == 0 && !c->keys_unknowable && !c->r->blocked)
 			item_add(c, CHECK_WARNING, "key", CAUSE_KEY_NOT_AUTHORIZED,
-				 "add the partner's public key to the user's authorized_keys",
-				 "%s has no usable authorized key: no key login can work", c->acct.name);
+				 N_("add the partner's public key to the user's authorized_keys"),
+				 N_("%s has no usable authorized key: no key login can work"), c->acct.name);
 		return;
 	}
 	if (c->key_found || c->key_blocked_file || c->key_broken_line)
 		return;
 	if (c->key_elsewhere) {
 		it = item_add(c, CHECK_PROBLEM, "key", CAUSE_AUTHORIZED_KEYS_WRONG_LOCATION,
-			      "move the key to the file AuthorizedKeysFile names (or add that location to it)",
-			      "the key %s is in a default authorized_keys file that AuthorizedKeysFile does not name",
+			      N_("move the key to the file AuthorizedKeysFile names (or add that location to it)"),
+			      N_("the key %s is in a default authorized_keys file that AuthorizedKeysFile does not name"),
 			      c->fp);
 		evidence_cfg(c, it, "authorizedkeysfile");
 		return;
 	}
 	if (c->keys_unknowable) {
 		item_add(c, CHECK_UNKNOWN, "key", CAUSE_KEY_NOT_AUTHORIZED,
-			 "check what AuthorizedKeysCommand returns for the user",
-			 "the key %s is in no authorized_keys file; AuthorizedKeysCommand may still return it", c->fp);
+			 N_("check what AuthorizedKeysCommand returns for the user"),
+			 N_("the key %s is in no authorized_keys file; AuthorizedKeysCommand may still return it"), c->fp);
 		return;
 	}
 	if (c->is_cert)
 		return;         /* judged by check_certificate() */
 	item_add(c, CHECK_PROBLEM, "key", CAUSE_KEY_NOT_AUTHORIZED,
-		 "add the partner's public key (their .pub file, one line) to the user's authorized_keys",
-		 "the key %s is not in any authorized_keys file sshd reads for %s", c->fp, c->acct.name);
+		 N_("add the partner's public key (their .pub file, one line) to the user's authorized_keys"),
+		 N_("the key %s is not in any authorized_keys file sshd reads for %s"), c->fp, c->acct.name);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1266,7 +1333,7 @@ key_algorithms(const char *keytype, const char **ret, size_t cap)
  * accepted already as the thing to add. */
 static void
 algorithm_fix(const struct ctx *c, const char *list, const char *const *algs, size_t n,
-	      char *fix, size_t size)
+	      struct l10n_text *fix)
 {
 	/* what ssh-keygen makes, the first accepted one is suggested */
 	static const struct {
@@ -1292,13 +1359,13 @@ algorithm_fix(const struct ctx *c, const char *list, const char *const *algs, si
 		if (pattern_match_list(usual[i].alg, list, false) == 1)
 			other = i;
 	if (other < ELEMENTSOF(usual))
-		snprintf(fix, size, "add %s to PubkeyAcceptedAlgorithms in %s (in the first "
-			 "PubkeyAcceptedAlgorithms line sshd reads, or as '+%s' if there is none) and reload "
-			 "sshd; or have the partner use a key type already accepted (%s: ssh-keygen -t %s)",
+		l10n_format(fix, N_("add %s to PubkeyAcceptedAlgorithms in %s (in the first "
+			    "PubkeyAcceptedAlgorithms line sshd reads, or as '+%s' if there is none) and reload "
+			    "sshd; or have the partner use a key type already accepted (%s: ssh-keygen -t %s)"),
 			 add, c->cfg->config_path, add, usual[other].alg, usual[other].keygen);
 	else
-		snprintf(fix, size, "add %s to PubkeyAcceptedAlgorithms in %s (in the first "
-			 "PubkeyAcceptedAlgorithms line sshd reads, or as '+%s' if there is none) and reload sshd",
+		l10n_format(fix, N_("add %s to PubkeyAcceptedAlgorithms in %s (in the first "
+			    "PubkeyAcceptedAlgorithms line sshd reads, or as '+%s' if there is none) and reload sshd"),
 			 add, c->cfg->config_path, add);
 }
 
@@ -1323,28 +1390,29 @@ check_algorithm(struct ctx *c)
 		any = any || ok[i];
 	}
 	if (!any) {
-		char fix[sizeof c->cfg->config_path + 768];
+		struct l10n_text fix;
 
-		algorithm_fix(c, list, algs, n, fix, sizeof fix);
-		it = item_add(c, CHECK_PROBLEM, "algorithm", CAUSE_KEY_ALGORITHM_NOT_ACCEPTED, fix,
-			      "%s keys are not in PubkeyAcceptedAlgorithms: sshd refuses them without looking at "
-			      "authorized_keys", c->keytype);
+		algorithm_fix(c, list, algs, n, &fix);
+		it = item_add(c, CHECK_PROBLEM, "algorithm", CAUSE_KEY_ALGORITHM_NOT_ACCEPTED, fix.en,
+			      N_("%s keys are not in PubkeyAcceptedAlgorithms: sshd refuses them without looking at "
+			      "authorized_keys"), c->keytype);
+		item_l10n(c, it, NULL, &fix);
 		evidence_cfg(c, it, "pubkeyacceptedalgorithms");
 	} else if (n == 3 && !ok[0] && !ok[1]) {
 		it = item_add(c, CHECK_PROBLEM, "algorithm", CAUSE_KEY_ALGORITHM_NOT_ACCEPTED,
-			      "add rsa-sha2-512,rsa-sha2-256 to PubkeyAcceptedAlgorithms",
-			      "RSA keys are accepted only with SHA-1 signatures (ssh-rsa): clients since OpenSSH "
-			      "7.2 sign with rsa-sha2-256/512 and are refused (only a client forced to ssh-rsa gets in)");
+			      N_("add rsa-sha2-512,rsa-sha2-256 to PubkeyAcceptedAlgorithms"),
+			      N_("RSA keys are accepted only with SHA-1 signatures (ssh-rsa): clients since OpenSSH "
+			      "7.2 sign with rsa-sha2-256/512 and are refused (only a client forced to ssh-rsa gets in)"));
 		evidence_cfg(c, it, "pubkeyacceptedalgorithms");
 	} else if (n == 3 && !ok[2]) {
 		it = item_add(c, CHECK_WARNING, "algorithm", CAUSE_SSH_RSA_SHA1_REFUSED,
-			      "have the partner upgrade the client (OpenSSH 7.2+, or a library with rsa-sha2 support); "
-			      "only if impossible: PubkeyAcceptedAlgorithms +ssh-rsa",
-			      "RSA keys are accepted with rsa-sha2-256/512 signatures; a client that signs with "
-			      "SHA-1 (ssh-rsa: OpenSSH before 7.2, old libraries) is refused, as since OpenSSH 8.8");
+			      N_("have the partner upgrade the client (OpenSSH 7.2+, or a library with rsa-sha2 support); "
+			      "only if impossible: PubkeyAcceptedAlgorithms +ssh-rsa"),
+			      N_("RSA keys are accepted with rsa-sha2-256/512 signatures; a client that signs with "
+			      "SHA-1 (ssh-rsa: OpenSSH before 7.2, old libraries) is refused, as since OpenSSH 8.8"));
 		(void)it;
 	} else
-		item_add(c, CHECK_OK, "algorithm", CAUSE_NONE, NULL, "%s is in PubkeyAcceptedAlgorithms",
+		item_add(c, CHECK_OK, "algorithm", CAUSE_NONE, NULL, N_("%s is in PubkeyAcceptedAlgorithms"),
 			 c->keytype);
 }
 
@@ -1363,8 +1431,8 @@ check_revoked(struct ctx *c)
 	r = read_full(path, FILE_MAX, &data, &len);
 	if (r < 0) {
 		it = item_add(c, CHECK_PROBLEM, "revoked-keys", CAUSE_REVOKED_KEYS_UNREADABLE,
-			      "create the file (it may be empty) or fix RevokedKeys",
-			      "RevokedKeys %s cannot be read (%s): sshd then refuses every key", path, strerror(-r));
+			      N_("create the file (it may be empty) or fix RevokedKeys"),
+			      N_("RevokedKeys %s cannot be read (%s): sshd then refuses every key"), path, strerror(-r));
 		evidence_cfg(c, it, "revokedkeys");
 		return;
 	}
@@ -1375,7 +1443,7 @@ check_revoked(struct ctx *c)
 
 		snprintf(cmd, sizeof cmd, "ssh-keygen -Q -f %s KEY.pub", path);
 		item_add(c, CHECK_UNKNOWN, "revoked-keys", CAUSE_KEY_REVOKED, cmd,
-			 "RevokedKeys %s is a binary KRL, which sshwhy does not read: test the key with ssh-keygen -Q",
+			 N_("RevokedKeys %s is a binary KRL, which sshwhy does not read: test the key with ssh-keygen -Q"),
 			 path);
 		return;
 	}
@@ -1390,14 +1458,15 @@ check_revoked(struct ctx *c)
 		if (e->usable && (streq(e->fingerprint, c->fp) ||
 				  (c->is_cert && streq(e->fingerprint, c->cert.ca_fingerprint)))) {
 			it = item_add(c, CHECK_PROBLEM, "revoked-keys", CAUSE_KEY_REVOKED,
-				      "give the partner a new key; remove the line only if the revocation was a mistake",
-				      "%s is listed in RevokedKeys %s, line %u",
-				      streq(e->fingerprint, c->fp) ? "the key" : "the certificate's CA", path, e->lineno);
+				      N_("give the partner a new key; remove the line only if the revocation was a mistake"),
+				      streq(e->fingerprint, c->fp) ? N_("the key is listed in RevokedKeys %s, line %u")
+								   : N_("the certificate's CA is listed in RevokedKeys %s, "
+									"line %u"), path, e->lineno);
 			entry_line(c, it, e);
 			return;
 		}
 	}
-	item_add(c, CHECK_OK, "revoked-keys", CAUSE_NONE, NULL, "the key is not in RevokedKeys %s", path);
+	item_add(c, CHECK_OK, "revoked-keys", CAUSE_NONE, NULL, N_("the key is not in RevokedKeys %s"), path);
 }
 
 static void
@@ -1411,22 +1480,22 @@ check_certificate(struct ctx *c)
 
 	if (!c->is_cert)
 		return;
-	it = item_add(c, CHECK_INFO, "certificate", CAUSE_NONE, NULL, "certificate %s, serial %llu, signed by %s %s",
+	it = item_add(c, CHECK_INFO, "certificate", CAUSE_NONE, NULL, N_("certificate %s, serial %llu, signed by %s %s"),
 		      ct->type, (unsigned long long)ct->serial, ct->ca_type, ct->ca_fingerprint);
 	evidence_add(c, it, "key id: %s", ct->key_id);
 	for (size_t i = 0; i < ct->n_principals; i++)
 		evidence_add(c, it, "principal: %s", ct->principals[i]);
 	if (!ct->user_cert) {
-		item_add(c, CHECK_PROBLEM, "certificate", CAUSE_CERT_INVALID, "sign a user certificate (ssh-keygen -s without -h)",
-			 "this is a host certificate, not a user certificate");
+		item_add(c, CHECK_PROBLEM, "certificate", CAUSE_CERT_INVALID, N_("sign a user certificate (ssh-keygen -s without -h)"),
+			 N_("this is a host certificate, not a user certificate"));
 		return;
 	}
 	if ((uint64_t)c->rq->now < ct->valid_after)
-		item_add(c, CHECK_PROBLEM, "certificate", CAUSE_CERT_NOT_YET_VALID, "check the clocks, or re-sign",
-			 "the certificate is not valid yet");
+		item_add(c, CHECK_PROBLEM, "certificate", CAUSE_CERT_NOT_YET_VALID, N_("check the clocks, or re-sign"),
+			 N_("the certificate is not valid yet"));
 	else if (ct->valid_before != UINT64_MAX && (uint64_t)c->rq->now >= ct->valid_before)
-		item_add(c, CHECK_PROBLEM, "certificate", CAUSE_CERT_EXPIRED, "sign a new certificate (ssh-keygen -s ... -V)",
-			 "the certificate has expired");
+		item_add(c, CHECK_PROBLEM, "certificate", CAUSE_CERT_EXPIRED, N_("sign a new certificate (ssh-keygen -s ... -V)"),
+			 N_("the certificate has expired"));
 	if (!cfg_none(ca_path)) {
 		_cleanup_(authkeys_freep) struct authkeys *ak = NULL;
 
@@ -1437,15 +1506,15 @@ check_certificate(struct ctx *c)
 		 * AuthorizedPrincipalsFile (auth2-pubkey.c:user_cert_trusted_ca()) */
 		bool ok = false;
 
-		item_add(c, CHECK_OK, "certificate", CAUSE_NONE, NULL, "the CA %s is in TrustedUserCAKeys %s",
+		item_add(c, CHECK_OK, "certificate", CAUSE_NONE, NULL, N_("the CA %s is in TrustedUserCAKeys %s"),
 			 ct->ca_fingerprint, ca_path);
 		if (cfg_none(pf)) {
 			for (size_t i = 0; i < ct->n_principals; i++)
 				ok = ok || streq(ct->principals[i], c->acct.name);
 			if (!ok)
 				item_add(c, CHECK_PROBLEM, "certificate", CAUSE_CERT_PRINCIPAL_NOT_LISTED,
-					 "sign the certificate with -n USER, or set AuthorizedPrincipalsFile",
-					 "the certificate's principals do not include %s (no AuthorizedPrincipalsFile)",
+					 N_("sign the certificate with -n USER, or set AuthorizedPrincipalsFile"),
+					 N_("the certificate's principals do not include %s (no AuthorizedPrincipalsFile)"),
 					 c->acct.name);
 		} else {
 			char p[4096];
@@ -1465,17 +1534,17 @@ check_certificate(struct ctx *c)
 				}
 				if (!ok)
 					item_add(c, CHECK_PROBLEM, "certificate", CAUSE_CERT_PRINCIPAL_NOT_LISTED,
-						 "add one of the certificate's principals to the file",
-						 "none of the certificate's principals is in %s", p);
+						 N_("add one of the certificate's principals to the file"),
+						 N_("none of the certificate's principals is in %s"), p);
 			} else
 				item_add(c, CHECK_PROBLEM, "certificate", CAUSE_CERT_PRINCIPAL_NOT_LISTED,
-					 "create the file", "AuthorizedPrincipalsFile %s cannot be read", pf);
+					 N_("create the file"), N_("AuthorizedPrincipalsFile %s cannot be read"), pf);
 		}
 		c->key_found = true;
 	} else if (!c->key_found) {
 		it = item_add(c, CHECK_PROBLEM, "certificate", CAUSE_CERT_UNTRUSTED_CA,
-			      "add the CA's public key to TrustedUserCAKeys (or a cert-authority line to authorized_keys)",
-			      "the certificate's CA %s is trusted neither by TrustedUserCAKeys nor by a cert-authority line",
+			      N_("add the CA's public key to TrustedUserCAKeys (or a cert-authority line to authorized_keys)"),
+			      N_("the certificate's CA %s is trusted neither by TrustedUserCAKeys nor by a cert-authority line"),
 			      ct->ca_fingerprint);
 		evidence_cfg(c, it, "trustedusercakeys");
 	}
@@ -1484,8 +1553,8 @@ check_certificate(struct ctx *c)
 
 		if (m != 1)
 			item_add(c, CHECK_PROBLEM, "certificate", CAUSE_CERT_SOURCE_RESTRICTION,
-				 "re-sign with a source-address that includes the partner, or without it",
-				 "the certificate's source-address %s does not allow %s", ct->source_address, c->rq->from);
+				 N_("re-sign with a source-address that includes the partner, or without it"),
+				 N_("the certificate's source-address %s does not allow %s"), ct->source_address, c->rq->from);
 	}
 }
 
@@ -1497,7 +1566,7 @@ check_host_keys(struct ctx *c)
 	struct check_item *it;
 
 	it = item_add(c, CHECK_INFO, "host-keys", CAUSE_NONE, NULL,
-		      "this server's host keys: what the partner's client should show on first connect");
+		      N_("this server's host keys: what the partner's client should show on first connect"));
 	for (size_t i = 0; i < n && i < ELEMENTSOF(hk); i++) {
 		_cleanup_(authkeys_freep) struct authkeys *ak = NULL;
 		char p[4096];
@@ -1527,15 +1596,15 @@ check_chroot(struct ctx *c)
 		struct check_item *it;
 
 		if (stat(p, &st) < 0) {
-			item_add(c, CHECK_PROBLEM, "chroot", CAUSE_CHROOT_BAD_OWNERSHIP, "create it (owned by root, 755)",
-				 "ChrootDirectory component %s: %s", p, strerror(errno));
+			item_add(c, CHECK_PROBLEM, "chroot", CAUSE_CHROOT_BAD_OWNERSHIP, N_("create it (owned by root, 755)"),
+				 N_("ChrootDirectory component %s: %s"), p, strerror(errno));
 			return;
 		}
 		if (st.st_uid != 0 || (st.st_mode & 022)) {
 			it = item_add(c, CHECK_PROBLEM, "chroot", CAUSE_CHROOT_BAD_OWNERSHIP,
-				      "chown root: and chmod 755 every directory of the chroot path",
-				      "bad ownership or modes for chroot directory component %s: the key is accepted, "
-				      "then the session is killed", p);
+				      N_("chown root: and chmod 755 every directory of the chroot path"),
+				      N_("bad ownership or modes for chroot directory component %s: the key is accepted, "
+				      "then the session is killed"), p);
 			(void)it;
 			return;
 		}
@@ -1544,8 +1613,8 @@ check_chroot(struct ctx *c)
 			break;
 		*s = '\0';
 	}
-	item_add(c, CHECK_OK, "chroot", CAUSE_NONE, NULL, "ChrootDirectory %s: every component is root-owned "
-		 "and not writable by others", v);
+	item_add(c, CHECK_OK, "chroot", CAUSE_NONE, NULL, N_("ChrootDirectory %s: every component is root-owned "
+		 "and not writable by others"), v);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1568,17 +1637,17 @@ validate(const struct check_request *rq, char **reterr)
 
 	if (rq->user && !sshd_conn_user_valid(rq->user)) {
 		if (reterr)
-			*reterr = strdup("invalid user name (a login name has no spaces, commas, quotes or control characters)");
+			*reterr = strdup(_("invalid user name (a login name has no spaces, commas, quotes or control characters)"));
 		return -EINVAL;
 	}
 	if (rq->from && inet_pton(AF_INET, rq->from, a) != 1 && inet_pton(AF_INET6, rq->from, a) != 1) {
 		if (reterr)
-			*reterr = strdup("--from must be a numeric IPv4 or IPv6 address");
+			*reterr = strdup(_("--from must be a numeric IPv4 or IPv6 address"));
 		return -EINVAL;
 	}
 	if (rq->from_host && !sshd_conn_host_valid(rq->from_host)) {
 		if (reterr)
-			*reterr = strdup("invalid host name");
+			*reterr = strdup(_("invalid host name"));
 		return -EINVAL;
 	}
 	return 0;
@@ -1597,7 +1666,7 @@ check_run(const struct check_request *rq, struct check_report **ret, char **rete
 		return -ENOMEM;
 	if (!rq->user) {
 		if (reterr_msg)
-			*reterr_msg = strdup("no user given");
+			*reterr_msg = strdup(_("no user given"));
 		return -EINVAL;
 	}
 	k = validate(rq, reterr_msg);
@@ -1620,7 +1689,7 @@ check_run(const struct check_request *rq, struct check_report **ret, char **rete
 	k = sshd_config_load(rq->sshd_path, rq->config_path, &spec, &cfgp);
 	if (k < 0) {
 		if (reterr_msg && k == -EINVAL)
-			*reterr_msg = strdup("invalid user, host or address for sshd -T");
+			*reterr_msg = strdup(_("invalid user, host or address for sshd -T"));
 		return k;
 	}
 	c->cfg = cfgp;
@@ -1719,38 +1788,40 @@ lockout_user(struct ctx *c0, const struct check_request *rq, const char *name, b
 		return;
 	}
 	if (k < 0) {
-		item_add(c0, CHECK_UNKNOWN, "lockout", CAUSE_NONE, NULL, "%s: cannot check (%s)", name, strerror(-k));
+		item_add(c0, CHECK_UNKNOWN, "lockout", CAUSE_NONE, NULL, N_("%s: cannot check (%s)"), name, strerror(-k));
 		return;
 	}
 	if (ur->n_usable_keys > 0 && !ur->blocked) {
 		if (by_password)
-			item_add(c0, CHECK_OK, "lockout", CAUSE_NONE, NULL, "%s logged in by password and has %zu "
-				 "usable authorized key%s", name, ur->n_usable_keys, ur->n_usable_keys == 1 ? "" : "s");
+			item_add(c0, CHECK_OK, "lockout", CAUSE_NONE, NULL, 
+				 ur->n_usable_keys == 1 ? N_("%s logged in by password and has %zu usable authorized key")
+							: N_("%s logged in by password and has %zu usable authorized keys"),
+				 name, ur->n_usable_keys);
 		return;
 	}
 	if (ur->keys_from_command) {
-		item_add(c0, CHECK_UNKNOWN, "lockout", CAUSE_NONE, "check AuthorizedKeysCommand's keys for the user",
-			 "%s%s; keys may come from AuthorizedKeysCommand", name,
-			 by_password ? " logged in by password" : " has no key in a file");
+		item_add(c0, CHECK_UNKNOWN, "lockout", CAUSE_NONE, N_("check AuthorizedKeysCommand's keys for the user"),
+			 by_password ? N_("%s logged in by password; keys may come from AuthorizedKeysCommand")
+				     : N_("%s has no key in a file; keys may come from AuthorizedKeysCommand"), name);
 		return;
 	}
 	if (by_password)
 		it = item_add(c0, CHECK_PROBLEM, "lockout", CAUSE_KEY_NOT_AUTHORIZED,
-			      "give the user a key (ssh-copy-id while passwords still work) before turning "
-			      "PasswordAuthentication off",
-			      pw_on ? "%s logs in by password and has no usable key: turning password logins off "
-				      "locks them out"
-				    : "%s logged in by password before, has no usable key, and password logins are "
-				      "off now: locked out", name);
+			      N_("give the user a key (ssh-copy-id while passwords still work) before turning "
+			      "PasswordAuthentication off"),
+			      pw_on ? N_("%s logs in by password and has no usable key: turning password logins off "
+					 "locks them out")
+				    : N_("%s logged in by password before, has no usable key, and password logins are "
+					 "off now: locked out"), name);
 	else if (!pw_on)
 		it = item_add(c0, CHECK_PROBLEM, "lockout", CAUSE_KEY_NOT_AUTHORIZED,
-			      "give the user a key, or remove the login shell if the account is not for logins",
-			      "%s has a login shell but no usable key, and password logins are off: cannot log in",
+			      N_("give the user a key, or remove the login shell if the account is not for logins"),
+			      N_("%s has a login shell but no usable key, and password logins are off: cannot log in"),
 			      name);
 	else
 		it = item_add(c0, CHECK_INFO, "lockout", CAUSE_NONE, NULL,
-			      "%s has a login shell and no usable key (no password login stored): would be locked "
-			      "out too if they log in by password", name);
+			      N_("%s has a login shell and no usable key (no password login stored): would be locked "
+			      "out too if they log in by password"), name);
 	for (size_t j = 0; j < ur->n; j++)
 		if (ur->items[j].status == CHECK_PROBLEM)
 			evidence_add(c0, it, "%s", ur->items[j].text);
@@ -1793,14 +1864,17 @@ check_lockout(const struct check_request *rq, struct store *st, struct check_rep
 		}
 	}
 	r->blocked = false;
-	item_add(&c0, CHECK_INFO, "lockout", CAUSE_NONE, NULL, "%zu user%s logged in by password (stored attempts); "
-		 "password logins are %s now", u.n, u.n == 1 ? "" : "s", pw_on ? "on" : "off");
+	item_add(&c0, CHECK_INFO, "lockout", CAUSE_NONE, NULL, 
+		 pw_on ? (u.n == 1 ? N_("%zu user logged in by password (stored attempts); password logins are on now")
+			 : N_("%zu users logged in by password (stored attempts); password logins are on now"))
+		       : (u.n == 1 ? N_("%zu user logged in by password (stored attempts); password logins are off now")
+			 : N_("%zu users logged in by password (stored attempts); password logins are off now")), u.n);
 	for (size_t i = 0; i < u.n && !c0.oom; i++) {
 		if (!sshd_conn_user_valid(u.names[i])) {
 			_cleanup_(freep) char *safe = escape_terminal_dup(u.names[i], strlen(u.names[i]));
 
 			item_add(&c0, CHECK_UNKNOWN, "lockout", CAUSE_NONE, NULL,
-				 "'%s' logged in by password but is not a name sshwhy can check", safe ? safe : "?");
+				 N_("'%s' logged in by password but is not a name sshwhy can check"), safe ? safe : "?");
 			continue;
 		}
 		lockout_user(&c0, rq, u.names[i], true, pw_on);
