@@ -2,10 +2,15 @@
  *
  * Index: one hash table of 64-bit keys -> connection, holding the monitor pid
  * key (host, pid), child pid aliases (host, child pid) and the client endpoint
- * (host, addr, port). Connections live on one of two lists: "active" in order of
- * last activity (evicted from the head when the table is full or idle), and
- * "closing" in order of their terminal line, kept CONN_CLOSE_GRACE_US of log
- * time so that trailing lines (PAM cleanup, child exit) still join them.
+ * (host, addr, port). Connections live on one of three lists: "active" in order
+ * of last activity (evicted from the head when the table is full or idle),
+ * "quiet": sessions (authenticated) idle for CONN_IDLE_EMIT_US, which are never
+ * finalised by silence, only spilled to the store as open when the table is
+ * full, and "closing" in order of their terminal line, kept CONN_CLOSE_GRACE_US
+ * of log time so that trailing lines (PAM cleanup, child exit) still join them.
+ * A session's end whose start is not held (spilled, or in an earlier run or
+ * file) makes an attempt of its own marked session_tail; the ingest layer joins
+ * it to the stored session by host + endpoint (+ pid).
  * Invariant: every connection is on exactly one list and all its keys point at it. */
 #include "config.h"
 
@@ -40,6 +45,7 @@ struct conn {
 	int64_t last_us;
 	int64_t closed_us;              /* 0 = not closed */
 	bool closing;                   /* on the closing list */
+	bool quiet;                     /* on the quiet list (an idle session) */
 	bool dirty;                     /* changed since the last conn_table_persist() or early emit */
 	bool emitted;                   /* early-emitted at its terminal line (follow) */
 	bool parked;                    /* pid key swapped for key_parked() (see find_conn) */
@@ -59,6 +65,7 @@ struct conn_table {
 	struct key_entry *buckets[N_BUCKETS];
 	struct conn_list active;
 	struct conn_list closing;
+	struct conn_list quiet;
 	size_t n_conns;
 	struct conn_callbacks cb;
 	void *ud;
@@ -101,6 +108,12 @@ list_append(struct conn_list *l, struct conn *c)
 	else
 		l->head = c;
 	l->tail = c;
+}
+
+static struct conn_list *
+list_of(struct conn_table *t, const struct conn *c)
+{
+	return c->closing ? &t->closing : c->quiet ? &t->quiet : &t->active;
 }
 
 /* Index keys live in memory only (never stored): a cheap mix of the host's
@@ -213,7 +226,7 @@ conn_destroy(struct conn_table *t, struct conn *c)
 	for (size_t i = 0; i < MAX_CONN_KEYS; i++)
 		if (c->keys[i].conn)
 			index_unlink(t, &c->keys[i]);
-	list_unlink(c->closing ? &t->closing : &t->active, c);
+	list_unlink(list_of(t, c), c);
 	t->n_conns--;
 	if (c->parked)
 		t->n_parked--;
@@ -230,6 +243,8 @@ conn_table_free(struct conn_table *t)
 		conn_destroy(t, t->active.head);
 	while (t->closing.head)
 		conn_destroy(t, t->closing.head);
+	while (t->quiet.head)
+		conn_destroy(t, t->quiet.head);
 	sshd_parser_free(t->parser);
 	free(t);
 	return NULL;
@@ -242,6 +257,45 @@ facts_note(const struct conn_facts *f, enum event_kind k)
 		if (f->notes[i].kind == k)
 			return &f->notes[i];
 	return NULL;
+}
+
+/* How a session that is over ended (fixed texts: the client's own disconnect
+ * reason is log text, shown with the evidence). */
+static const char *
+session_end_text(const struct conn_facts *f)
+{
+	if (!f->closed && !f->ended)
+		return "";
+	if (facts_seen(f, EVENT_CONNECTION_RESET))
+		return "connection reset";
+	if (facts_seen(f, EVENT_TIMED_OUT))
+		return "timed out";
+	if (facts_seen(f, EVENT_READ_ERROR))
+		return "read error";
+	if (facts_seen(f, EVENT_SESSION_FATAL))
+		return "fatal error";
+	if (facts_seen(f, EVENT_RECEIVED_DISCONNECT) || facts_seen(f, EVENT_DISCONNECTED))
+		return "client disconnected";
+	if (facts_seen(f, EVENT_CONNECTION_CLOSED))
+		return "connection closed";
+	if (facts_seen(f, EVENT_PAM_SESSION_CLOSED))
+		return "session closed";
+	return f->ended ? "no end line" : "closed";
+}
+
+/* classify_attempt() and the session's end. */
+static int
+conn_classify(struct conn *c)
+{
+	const char *e = "";
+	int r = classify_attempt(c->a, &c->f);
+
+	if (r < 0)
+		return r;
+	if (!c->a->open && (c->f.authenticated || c->f.session_tail))
+		e = session_end_text(&c->f);
+	strlcpy_n(c->a->session_end, sizeof c->a->session_end, e, strlen(e));
+	return 0;
 }
 
 /* Classify, hand out, destroy. ended: the connection is known to be over even
@@ -259,8 +313,9 @@ conn_emit(struct conn_table *t, struct conn *c, bool ended)
 	}
 	if (ended && !c->f.closed)
 		c->f.ended = true;
-	c->a->open = !c->f.closed && !c->f.ended;
-	r = classify_attempt(c->a, &c->f);
+	/* A session's end is never left open: it is the end. */
+	c->a->open = !c->f.closed && !c->f.ended && !c->f.session_tail;
+	r = conn_classify(c);
 	if (r >= 0)
 		r = t->cb.emit(c->a, t->ud);
 	if (r > 0) {
@@ -372,7 +427,7 @@ msg_contains(const struct log_line *line, const char *needle)
 static bool
 is_terminal(const struct conn *c, const struct log_line *line, const struct auth_event *ev)
 {
-	if (c->f.authenticated) {
+	if (c->f.authenticated || c->f.session_tail) {
 		if (ev->kind == EVENT_PAM_SESSION_CLOSED)
 			return true;
 		if (c->f.pam_session)
@@ -435,6 +490,32 @@ user_rank(enum event_kind k)
 	}
 }
 
+/* A line only a session logs (after authentication, no [preauth]): a
+ * connection that begins with one is the end of a session begun elsewhere. */
+static bool
+is_post_auth(const struct auth_event *ev)
+{
+	if (ev->flags & EVF_PREAUTH)
+		return false;
+	switch (ev->kind) {
+	case EVENT_RECEIVED_DISCONNECT:
+	case EVENT_PAM_SESSION_CLOSED:
+	case EVENT_SESSION_START:
+	case EVENT_SESSION_CLOSE:
+	case EVENT_TRANSFERRED:
+		return true;
+	case EVENT_DISCONNECTED:
+	case EVENT_CONNECTION_CLOSED:
+	case EVENT_CONNECTION_RESET:
+	case EVENT_TIMED_OUT:
+	case EVENT_READ_ERROR:
+		/* "Disconnected from user U ADDR port P" */
+		return (ev->flags & EVF_PREAMBLE_USER) != 0;
+	default:
+		return false;
+	}
+}
+
 static void
 facts_add_note(struct conn_facts *f, const struct auth_event *ev)
 {
@@ -459,6 +540,8 @@ conn_apply(struct conn_table *t, struct conn *c, const struct log_line *line,
 	struct conn_facts *f = &c->f;
 	int r;
 
+	if (f->n_lines == 0 && is_post_auth(ev))
+		f->session_tail = true;
 	f->seen[ev->kind / 64] |= UINT64_C(1) << (ev->kind % 64);
 	f->n_lines++;
 	if ((ev->flags & EVF_DEBUG) && line->msg_len > 6 && line->msg[0] == 'd') {
@@ -575,13 +658,14 @@ conn_apply(struct conn_table *t, struct conn *c, const struct log_line *line,
 		c->closed_us = line->time_us ? line->time_us : t->clock_us;
 		c->closed_seen_us = c->seen_us ? c->seen_us : now_usec_coarse();
 		if (!c->closing) {
-			list_unlink(&t->active, c);
+			list_unlink(list_of(t, c), c);
 			list_append(&t->closing, c);
 			c->closing = true;
+			c->quiet = false;
 		}
 		if (t->early_emit) {
 			c->a->open = false;
-			r = classify_attempt(c->a, &c->f);
+			r = conn_classify(c);
 			if (r >= 0)
 				r = t->cb.emit(c->a, t->ud);
 			if (r < 0)
@@ -736,12 +820,23 @@ sweep(struct conn_table *t, int64_t now_us, int64_t grace_us, int64_t idle_us)
 			return r;
 	}
 	while (t->active.head && t->active.head->last_us + idle_us <= now_us) {
-		r = conn_emit(t, t->active.head, false);
+		struct conn *c = t->active.head;
+
+		if (c->f.authenticated) {
+			/* A session lasts until its end lines, however long:
+			 * set aside, spilled only when the table is full. */
+			list_unlink(&t->active, c);
+			list_append(&t->quiet, c);
+			c->quiet = true;
+			continue;
+		}
+		r = conn_emit(t, c, false);
 		if (r < 0)
 			return r;
 	}
 	while (t->n_conns > CONN_MAX_OPEN) {
-		struct conn *c = t->closing.head ? t->closing.head : t->active.head;
+		struct conn *c = t->closing.head ? t->closing.head :
+				 t->quiet.head ? t->quiet.head : t->active.head;
 
 		t->stats.evicted++;
 		r = conn_emit(t, c, false);
@@ -892,8 +987,9 @@ conn_add_line(struct conn_table *t, struct conn *c, const struct log_line *line,
 	c->dirty = true;
 	c->seen_us = now_usec_coarse();
 	if (!c->closing) {
-		list_unlink(&t->active, c);
+		list_unlink(list_of(t, c), c);
 		list_append(&t->active, c);
+		c->quiet = false;
 	}
 	return conn_apply(t, c, line, ev);
 }
@@ -919,6 +1015,33 @@ find_session_parent(struct conn_table *t, uint64_t host_hash, uint32_t pid, int6
 		c->a->child_pid = pid;
 		index_add(t, key_pid(host_hash, pid), c);
 		return c;
+	}
+	return NULL;
+}
+
+/* The monitor's "session closed" of a session whose start is not held: the
+ * child's end lines came just before from a pid a little above (pid+1 on
+ * Debian 12; the child is forked after the monitor) and made a session tail
+ * of their own. Link the two: the tail takes the monitor's pid, its own is the
+ * child's. */
+static struct conn *
+find_session_tail(struct conn_table *t, uint64_t host_hash, uint32_t pid, const struct log_line *line,
+		  const struct auth_event *ev)
+{
+	if (ev->kind != EVENT_PAM_SESSION_CLOSED || pid == 0)
+		return NULL;
+	for (uint32_t k = 1; k <= 8 && pid + k > pid; k++) {
+		struct conn *e = index_lookup(t, key_pid(host_hash, pid + k));
+
+		if (!e || !e->f.session_tail || e->pid != pid + k || e->a->child_pid)
+			continue;
+		if (line->time_us - e->last_us > 60 * USEC_PER_SEC ||
+		    (ev->user[0] && e->a->user[0] && !streq(ev->user, e->a->user)))
+			continue;
+		e->a->child_pid = e->pid;
+		e->a->pid = pid;
+		index_add(t, key_pid(host_hash, pid), e);
+		return e;
 	}
 	return NULL;
 }
@@ -982,6 +1105,8 @@ conn_table_feed(struct conn_table *t, const struct log_line *line, const struct 
 		    ev->kind == EVENT_PAM_MORE_FAILURES)
 			return emit_orphan(t, line, ev->kind, t->line, ehash);
 		c = find_session_parent(t, host_hash, pid, line->time_us, ev);
+		if (!c)
+			c = find_session_tail(t, host_hash, pid, line, ev);
 	}
 	if (!c) {
 		c = conn_create(t, host_hash, line->host, line->host_len, pid, line->time_us);
@@ -1002,6 +1127,12 @@ conn_table_adopt(struct conn_table *t, struct attempt *a)
 	struct conn *c, *old;
 	int r;
 
+	if (t->n_conns >= CONN_MAX_OPEN && a->open && a->outcome == OUTCOME_ACCEPTED) {
+		/* A full table: this session stays in the store, open, and its
+		 * end joins it there (memory bounded by count). */
+		attempt_free(a);
+		return 0;
+	}
 	if (!t->parser) {
 		r = sshd_parser_new(&t->parser, NULL);
 		if (r < 0) {
@@ -1085,8 +1216,13 @@ conn_table_expire(struct conn_table *t, int64_t now_us, int64_t grace_us, int64_
 		next = c->next;
 		if (c->seen_us + login_grace_us > now_us)
 			break;          /* the list is in order of last activity */
-		if (c->f.authenticated)
-			continue;       /* sessions may be idle for days */
+		if (c->f.authenticated) {
+			/* sessions may be idle for days: out of this walk */
+			list_unlink(&t->active, c);
+			list_append(&t->quiet, c);
+			c->quiet = true;
+			continue;
+		}
 		c->f.grace_expired = true;
 		r = conn_emit(t, c, true);
 		if (r < 0)
@@ -1098,7 +1234,7 @@ conn_table_expire(struct conn_table *t, int64_t now_us, int64_t grace_us, int64_
 int
 conn_table_persist(struct conn_table *t)
 {
-	struct conn_list *lists[] = { &t->active, &t->closing };
+	struct conn_list *lists[] = { &t->active, &t->closing, &t->quiet };
 	int r;
 
 	if (!t->cb.persist)
@@ -1111,7 +1247,7 @@ conn_table_persist(struct conn_table *t)
 			 * restart it is adopted again and emitted (and shown) then.
 			 * Unless it was shown already: then it is stored complete. */
 			c->a->open = !c->emitted;
-			r = classify_attempt(c->a, &c->f);
+			r = conn_classify(c);
 			if (r >= 0)
 				r = t->cb.persist(c->a, t->ud);
 			if (r < 0)
@@ -1133,6 +1269,11 @@ conn_table_flush(struct conn_table *t)
 	}
 	while (t->active.head) {
 		r = conn_emit(t, t->active.head, false);
+		if (r < 0)
+			return r;
+	}
+	while (t->quiet.head) {
+		r = conn_emit(t, t->quiet.head, false);
 		if (r < 0)
 			return r;
 	}

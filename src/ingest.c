@@ -156,6 +156,24 @@ merge_orphan(int64_t time_us, const char *host, uint32_t pid, const char *kind, 
 	return store_orphan(ud, time_us, host, pid, kind, line, hash);
 }
 
+/* The merged attempt keeps the identity of whichever began first; its child
+ * pid is whichever side knows it (a session's end read alone carries the
+ * child's pid). */
+static void
+merge_identity(struct attempt *old, const struct attempt *a)
+{
+	uint32_t old_pid = old->pid;
+
+	if (a->start_us < old->start_us) {
+		old->pid = a->pid;
+		old->uid = a->uid;
+	}
+	if (!old->child_pid)
+		old->child_pid = a->child_pid ? a->child_pid :
+				 a->pid != old->pid ? a->pid :
+				 old_pid != old->pid ? old_pid : 0;
+}
+
 /* a is the tail of a connection that is already stored (its head came from
  * an overlapping file read earlier): fold a's lines into the stored attempt,
  * in time order, and classify the whole again. */
@@ -171,6 +189,7 @@ merge_into_stored(struct ingest *in, const struct attempt *a, int64_t id)
 	r = store_get(in->st, id, &old);
 	if (r <= 0)
 		return r < 0 ? r : -ENOENT;
+	merge_identity(old, a);
 	for (size_t i = 0; i < a->n_evidence; i++)
 		if (!attempt_has_evidence_hash(old, a->evidence_hash[i])) {
 			r = attempt_add_evidence(old, a->evidence[i], a->evidence_len[i],
@@ -223,6 +242,19 @@ store_attempt(struct ingest *in, struct attempt *a)
 		/* Only attempts from the head of an input can be tails of
 		 * connections stored from an overlapping file. */
 		r = store_find_connection(in->st, a, &id);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			return merge_into_stored(in, a, id);
+	}
+	if (!was_stored && (a->cause == CAUSE_SESSION_END_START_MISSING ||
+			    (a->open && a->cause == CAUSE_ACCEPTED))) {
+		int64_t id;
+
+		/* A session's end and its start, read apart (issue 17): one
+		 * indexed lookup per session end whose start was not in memory,
+		 * and per session first stored still open. */
+		r = store_find_session(in->st, a, &id);
 		if (r < 0)
 			return r;
 		if (r > 0)
