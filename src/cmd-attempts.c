@@ -33,6 +33,7 @@ enum {
 	ARG_JSON,
 	ARG_UTC,
 	ARG_HELP,
+	ARG_ACTIVE,
 };
 
 /* Each option next to its help line. */
@@ -61,6 +62,9 @@ static const struct {
 	{ { "json", no_argument, NULL, ARG_JSON }, NULL, "one JSON object per line" },
 	{ { "utc", no_argument, NULL, ARG_UTC }, NULL, "print times in UTC" },
 	{ { "help", no_argument, NULL, ARG_HELP }, NULL, "show this help" },
+	{ { "active", no_argument, NULL, ARG_ACTIVE }, NULL,
+	  "only sessions still open: who is logged in now, per the log,\n"
+	  "                                on every host" },
 };
 
 static void
@@ -245,6 +249,9 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 			break;
 		case ARG_UTC:
 			utc = true;
+			break;
+		case ARG_ACTIVE:
+			f.active = true;
 			break;
 		case ARG_HELP:
 			printf("Usage: sshwhy %s\n%s\n\n", cmd_attempts.synopsis, cmd_attempts.summary);

@@ -236,25 +236,20 @@ store_attempt(struct ingest *in, struct attempt *a)
 	r = txn_begin(in);
 	if (r < 0)
 		return r;
-	if (!was_stored && a->head_of_input) {
+	if (!was_stored) {
 		int64_t id;
 
 		/* Only attempts from the head of an input can be tails of
-		 * connections stored from an overlapping file. */
-		r = store_find_connection(in->st, a, &id);
-		if (r < 0)
-			return r;
-		if (r > 0)
-			return merge_into_stored(in, a, id);
-	}
-	if (!was_stored && (a->cause == CAUSE_SESSION_END_START_MISSING ||
-			    (a->open && a->cause == CAUSE_ACCEPTED))) {
-		int64_t id;
-
-		/* A session's end and its start, read apart (issue 17): one
-		 * indexed lookup per session end whose start was not in memory,
-		 * and per session first stored still open. */
-		r = store_find_session(in->st, a, &id);
+		 * connections stored from an overlapping file. A session's end
+		 * and its start may be read apart (issue 17): one indexed
+		 * lookup per end whose start was not in memory, and per session
+		 * first stored still open. */
+		r = 0;
+		if (a->head_of_input)
+			r = store_find_connection(in->st, a, &id);
+		if (r == 0 && (a->cause == CAUSE_SESSION_END_START_MISSING ||
+			       (a->open && a->cause == CAUSE_ACCEPTED)))
+			r = store_find_session(in->st, a, &id);
 		if (r < 0)
 			return r;
 		if (r > 0)

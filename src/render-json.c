@@ -115,6 +115,11 @@ render_attempt_json(struct buf *b, const struct attempt *a)
 	r |= a->open ? buf_puts(b, "null") : json_time(b, a->end_us);
 	r |= json_key(b, false, "open");
 	r |= buf_puts(b, a->open ? "true" : "false");
+	r |= json_key(b, false, "duration_s");
+	r |= a->open ? buf_puts(b, "null") :
+		       buf_printf(b, "%.3f", (double)(a->end_us - a->start_us) / 1e6);
+	r |= json_key(b, false, "session_end");
+	r |= a->session_end[0] ? json_str(b, a->session_end) : buf_puts(b, "null");
 	r |= json_key(b, false, "address");
 	r |= a->addr[0] ? json_str(b, a->addr) : buf_puts(b, "null");
 	r |= json_key(b, false, "port");

@@ -1389,13 +1389,28 @@ store_get(struct store *s, int64_t id, struct attempt **ret)
 	return r < 0 ? r : 1;
 }
 
+/* Step a statement that selects one id: 1 = a row (*ret_id), 0 = none. Resets it. */
+static int
+step_id(struct store *s, sqlite3_stmt *st, int64_t *ret_id)
+{
+	int rc = sqlite3_step(st), r = 0;
+
+	if (rc == SQLITE_ROW) {
+		*ret_id = sqlite3_column_int64(st, 0);
+		r = 1;
+	} else if (rc != SQLITE_DONE) {
+		r = store_errno(s->db, rc);
+	}
+	reset_stmt(st);
+	return r;
+}
+
 int
 store_find_connection(struct store *s, const struct attempt *a, int64_t *ret_id)
 {
 	const int64_t day = INT64_C(86400) * 1000000, hour = INT64_C(3600) * 1000000;
 	bool endpoint = a->port && a->addr[0];
 	sqlite3_stmt *st = s->st[endpoint ? ST_FIND_CONN : ST_FIND_CONN_NOPORT];
-	int rc, r = 0;
 
 	if (endpoint) {
 		sqlite3_bind_text(st, 1, a->addr, -1, SQLITE_STATIC);
@@ -1409,15 +1424,7 @@ store_find_connection(struct store *s, const struct attempt *a, int64_t *ret_id)
 	sqlite3_bind_int64(st, 5, a->pid);
 	sqlite3_bind_text(st, 6, a->host, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, a->start_us);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*ret_id = sqlite3_column_int64(st, 0);
-		r = 1;
-	} else if (rc != SQLITE_DONE) {
-		r = store_errno(s->db, rc);
-	}
-	reset_stmt(st);
-	return r;
+	return step_id(s, st, ret_id);
 }
 
 int
@@ -1428,7 +1435,6 @@ store_find_session(struct store *s, const struct attempt *a, int64_t *ret_id)
 	int which = tail ? (endpoint ? ST_FIND_SESSION : ST_FIND_SESSION_PID) :
 			   (endpoint ? ST_FIND_SESSION_TAIL : ST_FIND_SESSION_TAIL_PID);
 	sqlite3_stmt *st = s->st[which];
-	int rc, r = 0;
 
 	if (!tail && (a->outcome != OUTCOME_ACCEPTED || a->cause != CAUSE_ACCEPTED))
 		return 0;
@@ -1441,15 +1447,7 @@ store_find_session(struct store *s, const struct attempt *a, int64_t *ret_id)
 	sqlite3_bind_int64(st, 5, a->pid);
 	if (which != ST_FIND_SESSION_PID && which != ST_FIND_SESSION_TAIL_PID)
 		sqlite3_bind_int64(st, 6, a->child_pid ? a->child_pid : tail ? a->pid : 0);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*ret_id = sqlite3_column_int64(st, 0);
-		r = 1;
-	} else if (rc != SQLITE_DONE) {
-		r = store_errno(s->db, rc);
-	}
-	reset_stmt(st);
-	return r;
+	return step_id(s, st, ret_id);
 }
 
 int
