@@ -933,8 +933,10 @@ find_conn(struct conn_table *t, uint64_t host_hash, const struct log_line *line,
 	if (!c && ev->port && ev->addr[0] && ev->kind != EVENT_NOT_ALLOWED) {
 		struct conn *e = index_lookup(t, key_endpoint(host_hash, ev->addr, ev->port));
 
-		/* Post-auth child lines carry their own pid but the same endpoint. */
-		if (e && e->f.authenticated && line->pid != e->pid &&
+		/* Post-auth child lines carry their own pid but the same
+		 * endpoint (a login or a [preauth] line is another connection). */
+		if (e && e->f.authenticated && line->pid != e->pid && !(ev->flags & EVF_PREAUTH) &&
+		    ev->kind != EVENT_AUTH_ACCEPTED && ev->kind != EVENT_CONNECTION_FROM &&
 		    line->time_us + CONN_ORDER_SLACK_US >= e->a->start_us) {
 			if (!e->a->child_pid)
 				e->a->child_pid = line->pid;
@@ -1019,27 +1021,41 @@ find_session_parent(struct conn_table *t, uint64_t host_hash, uint32_t pid, int6
 	return NULL;
 }
 
-/* The monitor's "session closed" of a session whose start is not held: the
- * child's end lines came just before from a pid a little above (pid+1 on
- * Debian 12; the child is forked after the monitor) and made a session tail
- * of their own. Link the two: the tail takes the monitor's pid, its own is the
- * child's. */
+/* Session lines whose connection the index does not give, found by pid
+ * instead (the child is forked a little after its monitor: pid+1 on Debian
+ * 12). The monitor's "session closed" (no endpoint) of a session whose start
+ * is not held meets the child's end lines, a session tail of their own, a
+ * little above: the tail takes the monitor's pid, its own is the child's. The
+ * child's end lines meet their session a little below when another connection
+ * from the same endpoint took the endpoint key meanwhile. */
 static struct conn *
-find_session_tail(struct conn_table *t, uint64_t host_hash, uint32_t pid, const struct log_line *line,
+find_session_near(struct conn_table *t, uint64_t host_hash, uint32_t pid, const struct log_line *line,
 		  const struct auth_event *ev)
 {
-	if (ev->kind != EVENT_PAM_SESSION_CLOSED || pid == 0)
-		return NULL;
-	for (uint32_t k = 1; k <= 8 && pid + k > pid; k++) {
-		struct conn *e = index_lookup(t, key_pid(host_hash, pid + k));
+	bool from_monitor = ev->kind == EVENT_PAM_SESSION_CLOSED;
 
-		if (!e || !e->f.session_tail || e->pid != pid + k || e->a->child_pid)
+	if (pid == 0 || (!from_monitor && !(ev->port && ev->addr[0] && is_post_auth(ev))))
+		return NULL;
+	for (uint32_t k = 1; k <= 8; k++) {
+		uint32_t p = from_monitor ? pid + k : pid - k;
+		struct conn *e;
+
+		if (from_monitor ? p < pid : p > pid)
+			break;
+		e = index_lookup(t, key_pid(host_hash, p));
+		if (!e || e->pid != p || e->a->child_pid)
 			continue;
-		if (line->time_us - e->last_us > 60 * USEC_PER_SEC ||
-		    (ev->user[0] && e->a->user[0] && !streq(ev->user, e->a->user)))
-			continue;
-		e->a->child_pid = e->pid;
-		e->a->pid = pid;
+		if (from_monitor) {
+			if (!e->f.session_tail || line->time_us - e->last_us > 60 * USEC_PER_SEC ||
+			    (ev->user[0] && e->a->user[0] && !streq(ev->user, e->a->user)))
+				continue;
+			e->a->child_pid = e->pid;
+			e->a->pid = pid;
+		} else {
+			if (!e->f.authenticated || e->a->port != ev->port || !streq(e->a->addr, ev->addr))
+				continue;
+			e->a->child_pid = pid;
+		}
 		index_add(t, key_pid(host_hash, pid), e);
 		return e;
 	}
@@ -1106,7 +1122,7 @@ conn_table_feed(struct conn_table *t, const struct log_line *line, const struct 
 			return emit_orphan(t, line, ev->kind, t->line, ehash);
 		c = find_session_parent(t, host_hash, pid, line->time_us, ev);
 		if (!c)
-			c = find_session_tail(t, host_hash, pid, line, ev);
+			c = find_session_near(t, host_hash, pid, line, ev);
 	}
 	if (!c) {
 		c = conn_create(t, host_hash, line->host, line->host_len, pid, line->time_us);

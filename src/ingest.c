@@ -71,6 +71,7 @@ struct ingest {
 	bool stop;
 	int werr;                       /* the writer's first error */
 	int64_t input_first_us;         /* time of the current input's first line */
+	struct conn_table *merge;       /* merge_into_stored()'s table, kept for its parser; empty between uses */
 };
 
 static int
@@ -182,7 +183,6 @@ merge_into_stored(struct ingest *in, const struct attempt *a, int64_t id)
 {
 	static const struct conn_callbacks cb = { .emit = merge_emit, .orphan = merge_orphan };
 	struct attempt *old = NULL;
-	struct conn_table *tmp = NULL;
 	struct evidence_ref *refs;
 	int r;
 
@@ -212,13 +212,18 @@ merge_into_stored(struct ingest *in, const struct attempt *a, int64_t id)
 		old->evidence_len[i] = refs[i].len;
 	}
 	free(refs);
-	r = conn_table_new(&cb, in, &tmp);
-	if (r < 0)
-		goto out;
-	r = conn_table_adopt(tmp, TAKE_PTR(old));
+	/* One table for every merge: its parser costs milliseconds to make,
+	 * and a session's end joining its stored start is common (issue 17). */
+	if (!in->merge) {
+		r = conn_table_new(&cb, in, &in->merge);
+		if (r < 0)
+			goto out;
+	}
+	r = conn_table_adopt(in->merge, TAKE_PTR(old));
 	if (r >= 0)
-		r = conn_table_flush(tmp);
-	conn_table_free(tmp);
+		r = conn_table_flush(in->merge);
+	if (r < 0)
+		in->merge = conn_table_free(in->merge);
 	if (r >= 0)
 		in->stats.attempts_merged++;
 out:
@@ -545,6 +550,7 @@ ingest_free(struct ingest *in)
 	if (in->in_txn)
 		store_rollback(in->st);
 	conn_table_free(in->conns);
+	conn_table_free(in->merge);
 	pthread_mutex_destroy(&in->lock);
 	pthread_cond_destroy(&in->cond);
 	sshd_parser_free(in->parser);
