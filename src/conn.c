@@ -1021,41 +1021,53 @@ find_session_parent(struct conn_table *t, uint64_t host_hash, uint32_t pid, int6
 	return NULL;
 }
 
-/* Session lines whose connection the index does not give, found by pid
- * instead (the child is forked a little after its monitor: pid+1 on Debian
- * 12). The monitor's "session closed" (no endpoint) of a session whose start
- * is not held meets the child's end lines, a session tail of their own, a
- * little above: the tail takes the monitor's pid, its own is the child's. The
- * child's end lines meet their session a little below when another connection
- * from the same endpoint took the endpoint key meanwhile. */
+/* The monitor's "session closed" (no endpoint) of a session whose start is not
+ * held: the child's end lines came just before and made a session tail of
+ * their own, now closing. The child's pid is above the monitor's but not by a
+ * fixed step on a busy machine, so the link is the user and the moment: the
+ * tail of that user closed within CONN_CLOSE_GRACE_US whose pid is nearest
+ * above. It takes the monitor's pid; its own is the child's. */
 static struct conn *
-find_session_near(struct conn_table *t, uint64_t host_hash, uint32_t pid, const struct log_line *line,
-		  const struct auth_event *ev)
+find_tail_of_monitor(struct conn_table *t, uint64_t host_hash, uint32_t pid,
+		     const struct log_line *line, const struct auth_event *ev)
 {
-	bool from_monitor = ev->kind == EVENT_PAM_SESSION_CLOSED;
+	struct conn *best = NULL;
+	unsigned looked = 0;
 
-	if (pid == 0 || (!from_monitor && !(ev->port && ev->addr[0] && is_post_auth(ev))))
+	if (ev->kind != EVENT_PAM_SESSION_CLOSED || pid == 0 || !ev->user[0])
 		return NULL;
-	for (uint32_t k = 1; k <= 8; k++) {
-		uint32_t p = from_monitor ? pid + k : pid - k;
-		struct conn *e;
-
-		if (from_monitor ? p < pid : p > pid)
+	for (struct conn *e = t->closing.tail; e && looked < 64; e = e->prev, looked++) {
+		if (line->time_us - e->closed_us > CONN_CLOSE_GRACE_US)
 			break;
-		e = index_lookup(t, key_pid(host_hash, p));
-		if (!e || e->pid != p || e->a->child_pid)
+		if (e->host_hash != host_hash || !e->f.session_tail || e->a->child_pid || e->pid <= pid ||
+		    !streq(ev->user, e->a->user))
 			continue;
-		if (from_monitor) {
-			if (!e->f.session_tail || line->time_us - e->last_us > 60 * USEC_PER_SEC ||
-			    (ev->user[0] && e->a->user[0] && !streq(ev->user, e->a->user)))
-				continue;
-			e->a->child_pid = e->pid;
-			e->a->pid = pid;
-		} else {
-			if (!e->f.authenticated || e->a->port != ev->port || !streq(e->a->addr, ev->addr))
-				continue;
-			e->a->child_pid = pid;
-		}
+		if (!best || e->pid < best->pid)
+			best = e;
+	}
+	if (best) {
+		best->a->child_pid = best->pid;
+		best->a->pid = pid;
+		index_add(t, key_pid(host_hash, pid), best);
+	}
+	return best;
+}
+
+/* The child's end lines of a session held here whose endpoint key another
+ * connection from the same endpoint took meanwhile: the session is a little
+ * below (the child is forked after its monitor; pid+1 on a quiet Debian 12). */
+static struct conn *
+find_session_below(struct conn_table *t, uint64_t host_hash, uint32_t pid, const struct auth_event *ev)
+{
+	if (!ev->port || !ev->addr[0] || !is_post_auth(ev))
+		return NULL;
+	for (uint32_t k = 1; k <= 8 && k < pid; k++) {
+		struct conn *e = index_lookup(t, key_pid(host_hash, pid - k));
+
+		if (!e || e->pid != pid - k || e->a->child_pid || !e->f.authenticated ||
+		    e->a->port != ev->port || !streq(e->a->addr, ev->addr))
+			continue;
+		e->a->child_pid = pid;
 		index_add(t, key_pid(host_hash, pid), e);
 		return e;
 	}
@@ -1122,7 +1134,9 @@ conn_table_feed(struct conn_table *t, const struct log_line *line, const struct 
 			return emit_orphan(t, line, ev->kind, t->line, ehash);
 		c = find_session_parent(t, host_hash, pid, line->time_us, ev);
 		if (!c)
-			c = find_session_near(t, host_hash, pid, line, ev);
+			c = find_tail_of_monitor(t, host_hash, pid, line, ev);
+		if (!c)
+			c = find_session_below(t, host_hash, pid, ev);
 	}
 	if (!c) {
 		c = conn_create(t, host_hash, line->host, line->host_len, pid, line->time_us);
