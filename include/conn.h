@@ -5,9 +5,11 @@
  * attempt is complete and hands it, classified, to a callback.
  *
  * Bounded: at most CONN_MAX_OPEN connections are held; beyond that the least
- * recently active one is emitted as it stands (still open). Attempts idle for
- * CONN_IDLE_EMIT_US of log time are emitted the same way, so memory does not
- * grow with the length of the input. */
+ * recently active one is emitted as it stands (still open; quiet sessions
+ * first). Unauthenticated attempts idle for CONN_IDLE_EMIT_US of log time are
+ * emitted the same way, so memory does not grow with the length of the input;
+ * sessions (authenticated) are never finalised by silence, only spilled open,
+ * and their end lines join them in the store (issue 17). */
 #pragma once
 
 #include <stdbool.h>
