@@ -25,20 +25,25 @@ extern const struct command cmd_help;
 
 extern const struct command *const commands[];
 
-/* Catch up on this machine's sshd log (journal, else auth.log/secure) from
- * where follow stopped, store it and stop: what explain reads first so a
- * fresh attempt is not missed. Returns 0 (also when there is nothing to
- * read) or negative errno. */
-int follow_update_default(const struct global_opts *g);
+/* "Usage: sshwhy SYNOPSIS", the summary and the command's help, on stdout. */
+void command_help(const struct command *c);
 
 struct store;
 /* Open the database of g (flags as store_open()), logging a clear message on
  * failure ("no database at ..." for a missing one opened read-only). */
 int command_open_store(const struct global_opts *g, unsigned flags, struct store **ret);
 
-/* Exit codes (STYLE.md 17). A command returns 0, a negative errno (runtime
- * failure, already logged) or EXIT_USAGE_ERROR via usage_error(). */
-#define EXIT_USAGE 2
-/* Log "sshwhy: <msg>" and "Try 'sshwhy help <cmd>'." and return -EXIT_USAGE_SENTINEL. */
+/* Exit codes (STYLE.md 17): 0 success, EXIT_FAILURE (1) a runtime failure
+ * or a finding, EXIT_USAGE_ERROR (2) a usage error. A command returns 0, a
+ * positive value (a finding: check's "blocked"), a negative errno (failure,
+ * already logged), or what usage_error() returns. */
+#define EXIT_USAGE_ERROR 2
+
+/* Log one line, "sshwhy: CMD: MESSAGE; try 'sshwhy help CMD'", note that the
+ * run ends with exit status 2, and return -EINVAL. cmd NULL: no command. */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-#define EXIT_USAGE_SENTINEL 10000
+
+/* usage_error() for what getopt_long() returned for a bad option: ':' (the
+ * optstring starts with ':') a missing value, else an unknown option or a
+ * value given to an option that takes none. Call it right after getopt_long. */
+int usage_bad_option(const char *cmd, int c, char **argv);

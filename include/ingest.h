@@ -25,9 +25,12 @@ struct ingest_stats {
 struct ingest;
 struct attempt;
 struct log_line;
+struct progress_report;
 
 struct ingest_options {
-	bool progress;                  /* draw progress on stderr (TTY) */
+	/* Called every few thousand lines and once at the end of each input
+	 * (r->final) with how far the read is; NULL: not asked. */
+	void (*progress)(const struct progress_report *r, void *userdata);
 	/* Called for every attempt stored as complete (new, or an open one
 	 * completed), texts filled; before the transaction commits. */
 	int (*verdict)(const struct attempt *a, void *userdata);

@@ -1,10 +1,12 @@
 /* Presentation of attempts: aligned text tables that fit the terminal, a
  * detailed view, and JSON lines. All escaping of log-derived text is done here
- * (escape_terminal for text, json_escape for JSON). */
+ * (escape.h: escape_terminal for text, json_escape for JSON). */
 #pragma once
 
 #include <stdbool.h>
 #include <stdio.h>
+
+#include "escape.h"     /* json_escape(), escape_terminal() */
 
 struct attempt;
 struct buf;
@@ -14,10 +16,6 @@ struct render_opts {
 	int width;              /* terminal columns; 0 = unlimited */
 	bool utc;               /* print times in UTC instead of local */
 };
-
-/* JSON string literal of s[0..n) (with quotes) appended to b; invalid UTF-8
- * bytes become U+FFFD, controls \u00XX. Returns 0 or -ENOMEM. */
-int json_escape(struct buf *b, const char *s, size_t n);
 
 /* One attempt as one JSON object + '\n'. */
 int render_attempt_json(struct buf *b, const struct attempt *a);

@@ -1,5 +1,5 @@
 /* Small helpers shared by every module: cleanup attributes, string and number
- * helpers, time formatting, terminal-safe escaping. No module state. */
+ * helpers, time formatting. No module state. */
 #pragma once
 
 #include <errno.h>
@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+
+#include "escape.h"     /* escape_terminal*(), moved to escape.c; callers still find them here */
 
 #define _cleanup_(f) __attribute__((cleanup(f)))
 #define _unused_ __attribute__((unused))
@@ -81,18 +83,9 @@ int64_t now_usec_coarse(void);
  * utc=true prints +00:00. Returns buf. */
 char *format_iso8601(int64_t usec, bool utc, int usec_digits, char *buf, size_t n);
 
-/* Append the bytes [s, s+n) to out (capacity cap, used *len) with every byte that
- * could move a terminal escaped: C0 controls and DEL as \ooo (\t \n \r \\ as is
- * in C), invalid UTF-8 bytes as \xHH. Valid UTF-8 is kept. Never writes past cap-1;
- * always NUL-terminates. Returns 1 if truncated, else 0. */
-int escape_terminal(char *out, size_t cap, size_t *len, const char *s, size_t n);
-
 /* The well-formed UTF-8 sequence at s[0..n): its length (1..4) and code point,
  * or 0 when the bytes are not one (overlong, surrogate, > U+10FFFF, cut). */
 size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *ret);
-
-/* Same, into a malloc'ed string. Caller frees. NULL on ENOMEM. */
-char *escape_terminal_dup(const char *s, size_t n);
 
 /* A whole file ("-" = standard input) into a malloc'ed buffer (not
  * NUL-terminated; *ret_len bytes). -EFBIG beyond max bytes. Caller frees. */

@@ -11,6 +11,7 @@
 #include "cause.h"
 #include "command.h"
 #include "log.h"
+#include "options.h"
 #include "render.h"
 #include "store.h"
 #include "timespec.h"
@@ -37,50 +38,38 @@ enum {
 };
 
 /* Each option next to its help line. */
-static const struct {
-	struct option opt;
-	const char *arg;
-	const char *help;
-} options[] = {
-	{ { "user", required_argument, NULL, ARG_USER }, "USER", "user name, exactly as logged" },
+static const struct option_help options[] = {
+	{ { "user", required_argument, NULL, ARG_USER }, "USER", "user name, exactly as logged", 0 },
 	{ { "from", required_argument, NULL, ARG_FROM }, "ADDR|CIDR",
-	  "client address or network (192.0.2.0/24, 2001:db8::/32)" },
+	  "client address or network (192.0.2.0/24, 2001:db8::/32)", 0 },
 	{ { "fingerprint", required_argument, NULL, ARG_FINGERPRINT }, "FP",
-	  "a key fingerprint (SHA256:...) offered or used" },
+	  "a key fingerprint (SHA256:...) offered or used", 0 },
 	{ { "since", required_argument, NULL, ARG_SINCE }, "TIME",
-	  "attempts starting at or after TIME (see below)" },
-	{ { "until", required_argument, NULL, ARG_UNTIL }, "TIME", "attempts starting before TIME" },
+	  "attempts starting at or after TIME (see below)", 0 },
+	{ { "until", required_argument, NULL, ARG_UNTIL }, "TIME", "attempts starting before TIME", 0 },
 	{ { "outcome", required_argument, NULL, ARG_OUTCOME }, "OUTCOME",
-	  "accepted, failed, refused, session-refused, aborted,\n"
-	  "                                timeout, dropped or open" },
+	  "accepted, failed, refused, session-refused, aborted, timeout, dropped or open", 0 },
 	{ { "cause", required_argument, NULL, ARG_CAUSE }, "CAUSE",
-	  "a cause code, e.g. strictmodes-dir-perms (README lists them)" },
-	{ { "host", required_argument, NULL, ARG_HOST }, "HOST", "the server that logged the attempt" },
+	  "a cause code, e.g. strictmodes-dir-perms (README lists them)", 0 },
+	{ { "host", required_argument, NULL, ARG_HOST }, "HOST", "the server that logged the attempt", 0 },
 	{ { "limit", required_argument, NULL, ARG_LIMIT }, "N",
-	  "the newest N attempts (0 = all); default: all, except 50\n"
-	  "                                for the table on a terminal" },
-	{ { "json", no_argument, NULL, ARG_JSON }, NULL, "one JSON object per line" },
-	{ { "utc", no_argument, NULL, ARG_UTC }, NULL, "print times in UTC" },
-	{ { "help", no_argument, NULL, ARG_HELP }, NULL, "show this help" },
+	  "the newest N attempts (0 = all); default: all, except 50 for the table on a terminal", 0 },
+	{ { "json", no_argument, NULL, ARG_JSON }, NULL, "one JSON object per line", 0 },
+	{ { "utc", no_argument, NULL, ARG_UTC }, NULL, "print times in UTC", 0 },
+	{ { "help", no_argument, NULL, ARG_HELP }, NULL, "show this help", 0 },
 	{ { "active", no_argument, NULL, ARG_ACTIVE }, NULL,
-	  "only sessions still open: who is logged in now, per the log,\n"
-	  "                                on every host" },
+	  "only sessions still open: who is logged in now, per the log, on every host", 0 },
 };
 
 static void
 attempts_help(void)
 {
 	printf("Attempts print oldest first: the newest is the last line.\n\nOptions:\n");
-	for (size_t i = 0; i < ELEMENTSOF(options); i++) {
-		char lhs[64];
-
-		snprintf(lhs, sizeof lhs, "--%s%s%s", options[i].opt.name,
-			 options[i].arg ? " " : "", options[i].arg ? options[i].arg : "");
-		printf("  %-28s  %s\n", lhs, options[i].help);
-	}
-	printf("\nTIME: 2026-11-22, 2026-11-22T02:24:41, 2026-11-22 02:24:41+01:00, now, today,\n"
-	       "yesterday, -2h, -30m, -3d, '2 hours ago', '3 days ago', @1763778281.\n"
-	       "Dates and times without an offset are local time. Filters combine with AND.\n");
+	options_print(options, ELEMENTSOF(options));
+	printf("\n");
+	help_wrap("", 0, "TIME: 2026-11-22, 2026-11-22T02:24:41, 2026-11-22 02:24:41+01:00, now, today, "
+		  "yesterday, -2h, -30m, -3d, '2 hours ago', '3 days ago', @1763778281.\n"
+		  "Dates and times without an offset are local time. Filters combine with AND.");
 }
 
 /* The names of a table, for "did you mean". */
@@ -102,8 +91,12 @@ unknown_code(const char *what, const char *arg, const char *const *names, size_t
 	buf_init(&b);
 	for (size_t i = 0; i < n; i++)
 		best = MIN(best, levenshtein(arg, names[i]));
-	for (size_t i = 0; i < n && best <= 4; i++) {
-		if (levenshtein(arg, names[i]) != best && !strstr(names[i], arg))
+	/* A near miss (a third of the letters wrong at most), or a part of a
+	 * name: "bogus" is not a near "none". */
+	for (size_t i = 0; i < n; i++) {
+		bool near = best <= MAX(2, strlen(arg) / 3) && levenshtein(arg, names[i]) == best;
+
+		if (!near && !(strlen(arg) >= 3 && strstr(names[i], arg)))
 			continue;
 		if (buf_printf(&b, "%s'%s'", b.len ? ", " : "", names[i]) < 0)
 			break;
@@ -114,6 +107,20 @@ unknown_code(const char *what, const char *arg, const char *const *names, size_t
 		r = usage_error("attempts", "unknown %s '%s'", what, arg);
 	buf_release(&b);
 	return r;
+}
+
+/* An address, or a DNS name as sshd logs some (UseDNS): what looks like an
+ * IPv4 or IPv6 address must be one, "999.1.1.1" matches nothing ever. */
+static bool
+valid_host(const char *s)
+{
+	unsigned char bytes[16];
+
+	if (strchr(s, ':'))
+		return inet_pton(AF_INET6, s, bytes) == 1;
+	if (strspn(s, "0123456789.") == strlen(s))
+		return inet_pton(AF_INET, s, bytes) == 1;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") == strlen(s);
 }
 
 static bool
@@ -128,7 +135,7 @@ valid_from(const char *s)
 	if (!*s)
 		return false;
 	if (!slash)
-		return true;    /* an address, or a DNS name as sshd logs some */
+		return valid_host(s);
 	n = (size_t)(slash - s);
 	if (n == 0 || n >= sizeof tmp || safe_atou(slash + 1, &prefix) < 0)
 		return false;
@@ -185,9 +192,7 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 	int64_t now = now_usec();
 	int c, r;
 
-	for (size_t i = 0; i < ELEMENTSOF(options); i++)
-		longopts[i] = options[i].opt;
-	longopts[ELEMENTSOF(options)] = (struct option){ 0 };
+	options_getopt(options, ELEMENTSOF(options), longopts);
 
 	optind = 0;
 	opterr = 0;
@@ -254,14 +259,10 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 			f.active = true;
 			break;
 		case ARG_HELP:
-			printf("Usage: sshwhy %s\n%s\n\n", cmd_attempts.synopsis, cmd_attempts.summary);
-			attempts_help();
+			command_help(&cmd_attempts);
 			return 0;
-		case ':':
-			return usage_error("attempts", "option '%s' needs an argument",
-					   argv[optind - 1]);
 		default:
-			return usage_error("attempts", "unknown option '%s'", argv[optind - 1]);
+			return usage_bad_option("attempts", c, argv);
 		}
 	}
 	if (optind < argc)
@@ -280,7 +281,7 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 			f.limit = TTY_DEFAULT_LIMIT;
 		r = table_new(&ro, &table);
 		if (r < 0)
-			return log_error_errno(r, "out of memory");
+			return log_oom();
 		ctx.table = table;
 	}
 	ctx.json = json;
@@ -289,8 +290,9 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 	buf_release(&ctx.out);
 	if (r < 0) {
 		if (r == -EIO && json)
-			return log_error_errno(r, "cannot write output: %s", strerror(-r));
-		return log_error_errno(r, "cannot query the database: %s", store_last_error(st));
+			return log_error_errno(r, "cannot write output");
+		log_error("cannot query the database: %s", store_last_error(st));
+		return r;
 	}
 	if (table) {
 		if (ctx.rows == 0) {
@@ -299,7 +301,7 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 		}
 		r = table_print(table, stdout);
 		if (r < 0)
-			return log_error_errno(r, "cannot write output: %s", strerror(-r));
+			return log_error_errno(r, "cannot write output");
 		if (!have_limit && f.limit && ctx.rows == f.limit)
 			log_info("showing the newest %lld attempts; --limit 0 shows all",
 				 (long long)f.limit);

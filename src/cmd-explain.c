@@ -9,6 +9,7 @@
 #include "client-parse.h"
 #include "command.h"
 #include "explain.h"
+#include "follow.h"
 #include "log.h"
 #include "render.h"
 #include "store.h"
@@ -181,7 +182,7 @@ run(int argc, char **argv, const struct global_opts *g)
 		strlcpy_n(c->user, sizeof c->user, user, strlen(user));
 
 	if (update) {
-		r = follow_update_default(g);
+		r = follow_update_default(g->db_path);
 		if (r < 0)
 			log_warning("cannot read this machine's new sshd log lines first (%s), ignoring",
 				    strerror(-r));

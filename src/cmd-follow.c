@@ -1,23 +1,16 @@
 /* sshwhy follow: the journal or a syslog file, live. Each connection is
- * printed once, when it is complete, and stored. The source position is
- * committed in the same transaction as the attempts it covers (and the open
- * attempts the correlator holds), so a restart, or a crash at any instant,
- * continues with no lost and no duplicated attempt. */
+ * printed once, when it is complete, and stored. The options and the
+ * printing; the engine (signals, checkpoints, store failures) is follow.c. */
 #include "config.h"
 
 #include <getopt.h>
-#include <limits.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/signalfd.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "attempt.h"
 #include "command.h"
-#include "event.h"
-#include "ingest.h"
+#include "follow.h"
 #include "log.h"
+#include "options.h"
+#include "progress.h"
 #include "render.h"
 #include "source.h"
 #include "store.h"
@@ -25,53 +18,63 @@
 #include "util.h"
 #include "banned.h"
 
-#define CHECKPOINT_LINES 100000                 /* checkpoint at least this often while catching up */
-#define WAKE_US (50 * 1000)                     /* expiry tick; also bounds journal latency (journald
-                                                * signals writes to readers only every ~250 ms) */
-#define CLOSE_GRACE_US (300 * 1000)             /* trailing lines after a close, live */
 #define MAX_NAMES 32
 
-static const struct option options[] = {
-	{ "file",             required_argument, NULL, 'f' },  /* follow this syslog file */
-	{ "directory",        required_argument, NULL, 'D' },  /* follow the journal files in DIR */
-	{ "journal",          no_argument,       NULL, 'j' },  /* follow the local journal */
-	{ "json",             no_argument,       NULL, 'J' },  /* JSON lines, as attempts --json */
-	{ "since",            required_argument, NULL, 's' },  /* first start: begin here */
-	{ "no-catch-up",      no_argument,       NULL, 'n' },  /* first start: begin at the end */
-	{ "unit",             required_argument, NULL, 'u' },  /* journal: match this unit (repeatable) */
-	{ "identifier",       required_argument, NULL, 'i' },  /* journal: match this identifier (repeatable) */
-	{ "login-grace-time", required_argument, NULL, 'g' },  /* seconds; sshd's LoginGraceTime */
-	{ "utc",              no_argument,       NULL, 'U' },
-	{ "help",             no_argument,       NULL, 'h' },
-	{ 0 }
+/* Each option next to its help line. */
+static const struct option_help options[] = {
+	{ { NULL, 0, NULL, 0 }, "(nothing)",
+	  "the journal if this machine has one, else /var/log/auth.log or /var/log/secure", 0 },
+	{ { "file", required_argument, NULL, 'f' }, "PATH",
+	  "follow a syslog file (rotation-proof, like tail -F)", 0 },
+	{ { "directory", required_argument, NULL, 'D' }, "DIR",
+	  "follow the journal files in DIR (systemd-journal-remote)", 0 },
+	{ { "journal", no_argument, NULL, 'j' }, NULL, "follow the local journal", 0 },
+	{ { "json", no_argument, NULL, 'J' }, NULL,
+	  "one JSON object per attempt (as 'attempts --json'), flushed", 0 },
+	{ { "since", required_argument, NULL, 's' }, "TIME",
+	  "first start: begin at TIME instead of the beginning", 0 },
+	{ { "no-catch-up", no_argument, NULL, 'n' }, NULL, "first start: begin at the end", 0 },
+	{ { "unit", required_argument, NULL, 'u' }, "UNIT",
+	  "journal: match _SYSTEMD_UNIT=UNIT (repeatable)", 0 },
+	{ { "identifier", required_argument, NULL, 'i' }, "ID",
+	  "journal: match SYSLOG_IDENTIFIER=ID (repeatable)", 0 },
+	{ { "login-grace-time", required_argument, NULL, 'g' }, "S",
+	  "sshd's LoginGraceTime (default 120): an unauthenticated connection silent for S+10 s "
+	  "is finalised as login-grace-timeout", 0 },
+	{ { "utc", no_argument, NULL, 'U' }, NULL, "print times in UTC", 0 },
+	{ { "help", no_argument, NULL, 'h' }, NULL, "show this help", 'h' },
 };
 
 static void
 help(void)
 {
-	printf("Options:\n"
-	       "  (nothing)             the journal if this machine has one, else /var/log/auth.log\n"
-	       "                        or /var/log/secure\n"
-	       "  --file PATH           follow a syslog file (rotation-proof, like tail -F)\n"
-	       "  --directory DIR       follow the journal files in DIR (systemd-journal-remote)\n"
-	       "  --journal             follow the local journal\n"
-	       "  --json                one JSON object per attempt (as 'attempts --json'), flushed\n"
-	       "  --since TIME          first start: begin at TIME instead of the beginning\n"
-	       "  --no-catch-up         first start: begin at the end\n"
-	       "  --unit UNIT           journal: match _SYSTEMD_UNIT=UNIT (repeatable)\n"
-	       "  --identifier ID       journal: match SYSLOG_IDENTIFIER=ID (repeatable)\n"
-	       "  --login-grace-time S  sshd's LoginGraceTime (default 120): an unauthenticated\n"
-	       "                        connection silent for S+10 s is finalised as login-grace-timeout\n"
-	       "  --utc                 print times in UTC\n"
-	       "A restart continues where the last run stopped (the position is stored with the\n"
-	       "attempts). SIGTERM/SIGINT: commit and exit; SIGHUP: reopen the source.\n");
+	printf("Options:\n");
+	options_print(options, ELEMENTSOF(options));
+	help_wrap("", 0, "A restart continues where the last run stopped (the position is stored with "
+		  "the attempts). SIGTERM/SIGINT: commit and exit; SIGHUP: reopen the source.");
 }
 
 struct follow {
 	struct render_opts ro;
 	bool json;
 	struct buf out;                 /* verdicts waiting for their commit */
+	struct progress progress;
 };
+
+static void
+on_warning(const char *msg, void *ud)
+{
+	(void)ud;
+	log_warning("%s", msg);
+}
+
+static void
+on_progress(const struct progress_report *r, void *ud)
+{
+	struct follow *f = ud;
+
+	progress_draw(&f->progress, r);
+}
 
 static int
 on_verdict(const struct attempt *a, void *ud)
@@ -85,8 +88,10 @@ on_verdict(const struct attempt *a, void *ud)
 
 /* Print what the last commit made durable. */
 static int
-flush_out(struct follow *f)
+flush_out(void *ud)
 {
+	struct follow *f = ud;
+
 	if (f->out.len == 0)
 		return 0;
 	if (fwrite(f->out.data, 1, f->out.len, stdout) != f->out.len || fflush(stdout) != 0) {
@@ -97,60 +102,22 @@ flush_out(struct follow *f)
 	return 0;
 }
 
-/* The database could not be written (disk full, read-only, locked longer
- * than the busy timeout, I/O error): say so and stop. The batch in flight
- * was rolled back and the source position is committed only with the
- * attempts it covers, so a restart (the unit has Restart=on-failure) reads
- * the same lines again: nothing lost, nothing twice. */
-static int
-store_failed(struct store *st, const char *db, int r)
-{
-	_cleanup_(freep) char *safe = escape_terminal_dup(db, strlen(db));
-
-	log_error("cannot store in database '%s': %s; stopping (a restart continues from the last "
-		  "commit)", safe ? safe : "?", r == -ENOMEM ? strerror(-r) : store_last_error(st));
-	return r;
-}
-
-/* "catching up: 1.2M lines, 400k lines/s" on a terminal. */
-static void
-draw_progress(struct source *src, int64_t t0, bool final)
-{
-	struct source_stats ss;
-	double secs = (double)(now_usec() - t0) / 1e6;
-
-	source_get_stats(src, &ss);
-	fprintf(stderr, "\r\033[Kcatching up: %llu %s, %.0f/s%s", (unsigned long long)ss.lines,
-		source_get_format(src) == SOURCE_JOURNAL ? "entries" : "lines",
-		secs > 0 ? (double)ss.lines / secs : 0.0, final ? ", following\n" : "");
-	fflush(stderr);
-}
-
 static int
 run(int argc, char **argv, const struct global_opts *g)
 {
-	struct source_options so = { 0 };
-	struct follow_options fo = { 0 };
-	struct ingest_options io = { 0 };
+	struct follow_config fc = { 0 };
+	_cleanup_(freep) char *err = NULL;
 	struct follow fl = { 0 };
-	const char *file = NULL, *directory = NULL, *kind, *key;
+	const char *file = NULL, *directory = NULL;
 	char *units[MAX_NAMES + 1] = { 0 }, *idents[MAX_NAMES + 1] = { 0 };
 	size_t n_units = 0, n_idents = 0;
 	bool journal = false, catch_up = true;
 	unsigned login_grace = 120;
-	_cleanup_(freep) char *position = NULL;
-	_cleanup_(freep) char *err = NULL;
-	struct store *st = NULL;
-	struct ingest *in = NULL;
-	struct source *src = NULL;
-	_cleanup_(closep) int sfd = -1;
-	sigset_t mask;
-	uint64_t since_checkpoint = 0, n_read = 0, warned_malformed = 0;
-	bool caught_up = false, show_progress = isatty(STDERR_FILENO);
-	int64_t t_start = now_usec();
+	struct option longopts[ELEMENTSOF(options) + 1];
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	options_getopt(options, ELEMENTSOF(options), longopts);
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			file = optarg;
@@ -166,7 +133,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			fl.json = true;
 			break;
 		case 's':
-			if (parse_timespec(optarg, now_usec(), &fo.since_us) < 0)
+			if (parse_timespec(optarg, now_usec(), &fc.source.since_us) < 0)
 				return usage_error("follow", "invalid --since '%s'", optarg);
 			break;
 		case 'n':
@@ -190,10 +157,10 @@ run(int argc, char **argv, const struct global_opts *g)
 			fl.ro.utc = true;
 			break;
 		case 'h':
-			help();
+			command_help(&cmd_follow);
 			return 0;
 		default:
-			return usage_error("follow", "invalid option");
+			return usage_bad_option("follow", c, argv);
 		}
 	}
 	if (optind < argc)
@@ -210,11 +177,9 @@ run(int argc, char **argv, const struct global_opts *g)
 			return -ENOENT;
 		}
 	}
-	fo.units = n_units ? units : NULL;
-	fo.identifiers = n_idents ? idents : NULL;
-	fo.at_end = !catch_up && !fo.since_us;
-	kind = file ? "file" : "journal";
-	key = file ? file : directory ? directory : "local";
+	fc.source.units = n_units ? units : NULL;
+	fc.source.identifiers = n_idents ? idents : NULL;
+	fc.source.at_end = !catch_up && !fc.source.since_us;
 
 	{
 		bool utc = fl.ro.utc;
@@ -222,221 +187,37 @@ run(int argc, char **argv, const struct global_opts *g)
 		render_opts_from_env(&fl.ro, STDOUT_FILENO);
 		fl.ro.utc = utc;
 	}
+	/* Say once what is followed: a mistyped path waits (as tail -F does),
+	 * but not in silence. */
+	if (file && access(file, F_OK) < 0 && errno == ENOENT)
+		log_warning("'%s' does not exist (yet); waiting for it to appear", file);
+	if (file)
+		log_info("following '%s'", file);
+	else if (directory)
+		log_info("following the journal files in '%s'", directory);
+	else
+		log_info("following the journal");
+	r = command_open_store(g, STORE_CREATE, &fc.store);
+	if (r < 0)
+		return r;
 	buf_init(&fl.out);
-	io.verdict = on_verdict;
-	io.userdata = &fl;
-
-	/* Signals arrive through a signalfd, between batches, never mid-write. */
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
-		return log_error_errno(-errno, "cannot block signals: %s", strerror(errno));
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sfd < 0)
-		return log_error_errno(-errno, "cannot create a signalfd: %s", strerror(errno));
-
-	r = command_open_store(g, STORE_CREATE, &st);
-	if (r < 0)
-		goto out;
-	r = store_get_position(st, kind, key, &position);
-	if (r < 0) {
-		log_error_errno(r, "cannot read the saved position: %s", strerror(-r));
-		goto out;
-	}
-	fo.position = position;
-	r = ingest_new(st, &io, &in, &err);
-	if (r < 0) {
-		log_error_errno(r, "cannot start: %s", err ? err : strerror(-r));
-		goto out;
-	}
-	/* Catching up runs in batch mode (the store on its own thread, verdicts
-	 * once a connection's trailing lines are in); once caught up, each
-	 * verdict shows at its connection's terminal line (ingest_set_follow()). */
-	if (file)
-		r = source_open_follow_file(file, &so, &fo, &src, &err);
-	else
-		r = source_open_follow_journal(directory, &so, &fo, &src, &err);
-	if (r < 0) {
-		if (err)
-			log_error("%s", err);
-		else
-			log_error_errno(r, "cannot open the source: %s", strerror(-r));
-		goto out;
-	}
-
-	for (;;) {
-		struct log_line line;
-		struct pollfd pfd[2];
-		struct signalfd_siginfo si;
-		int64_t now;
-		int n;
-
-		/* Read all there is, committing now and then while catching up,
-		 * and looking for signals between batches. */
-		while ((r = source_next(src, &line, &err)) == 1) {
-			r = ingest_feed(in, &line);
-			if (r < 0) {
-				store_failed(st, g->db_path, r);
-				goto out;
-			}
-			if ((++n_read & 4095) == 0) {
-				struct pollfd sp = { .fd = sfd, .events = POLLIN };
-
-				if (show_progress)
-					draw_progress(src, t_start, false);
-				if (poll(&sp, 1, 0) > 0)
-					break;
-			}
-			if (++since_checkpoint >= CHECKPOINT_LINES) {
-				r = ingest_checkpoint(in, kind, key, source_get_position(src));
-				if (r < 0) {
-					store_failed(st, g->db_path, r);
-					goto out;
-				}
-				r = flush_out(&fl);
-				if (r < 0)
-					break;
-				since_checkpoint = 0;
-			}
-		}
-		if (r < 0 && r != -EAGAIN) {
-			if (err)
-				log_error("%s", err);
-			else
-				log_error_errno(r, "follow failed: %s", strerror(-r));
-			break;
-		}
-		if (!caught_up && r == -EAGAIN) {
-			caught_up = true;
-			ingest_set_follow(in);
-			if (show_progress && n_read >= 4096)
-				draw_progress(src, t_start, true);
-		}
-		{
-			/* Corrupt journal entries or files, lines without a parsable
-			 * prefix: skipped, and said once per batch. */
-			struct source_stats ss;
-
-			source_get_stats(src, &ss);
-			if (ss.malformed > warned_malformed) {
-				log_warning("%llu unreadable %s skipped (corrupt or truncated), ignoring",
-					    (unsigned long long)(ss.malformed - warned_malformed),
-					    source_get_format(src) == SOURCE_JOURNAL ? "journal entries" : "lines");
-				warned_malformed = ss.malformed;
-			}
-		}
-		/* Deleted or replaced under us: every later commit would go to a
-		 * file nobody opens again. */
-		r = store_check_file(st);
-		if (r < 0) {
-			_cleanup_(freep) char *safe = escape_terminal_dup(g->db_path, strlen(g->db_path));
-
-			log_error("database '%s' was deleted or replaced while follow was running; stopping "
-				  "(a restart continues from the position stored in the file then at that path, "
-				  "or, if there is none, creates one and catches up from the start of the log)",
-				  safe ? safe : "?");
-			goto out;
-		}
-		now = now_usec();
-		r = ingest_expire(in, now, CLOSE_GRACE_US,
-				  login_grace ? (int64_t)(login_grace + 10) * USEC_PER_SEC : 0);
-		if (r >= 0)
-			r = ingest_checkpoint(in, kind, key, source_get_position(src));
-		if (r < 0) {
-			store_failed(st, g->db_path, r);
-			goto out;
-		}
-		r = flush_out(&fl);
-		if (r < 0) {
-			log_error_errno(r, "cannot write to standard output: %s", strerror(-r));
-			break;
-		}
-		since_checkpoint = 0;
-
-		pfd[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-		pfd[1] = (struct pollfd){ .fd = source_get_fd(src), .events = POLLIN };
-		n = poll(pfd, pfd[1].fd >= 0 ? 2 : 1, pfd[1].fd >= 0 ? WAKE_US / 1000 : 50);
-		if (n < 0 && errno != EINTR) {
-			r = log_error_errno(-errno, "poll: %s", strerror(errno));
-			break;
-		}
-		if (pfd[1].fd < 0 || (n > 0 && (pfd[1].revents & POLLIN))) {
-			r = source_wait(src, 0);
-			if (r < 0 && r != -EINTR) {
-				log_error_errno(r, "cannot wait for the source: %s", strerror(-r));
-				break;
-			}
-		}
-		if (n > 0 && (pfd[0].revents & POLLIN) && read(sfd, &si, sizeof si) == sizeof si) {
-			if (si.ssi_signo == SIGHUP) {
-				free(err);
-				err = NULL;
-				r = source_reopen(src, &err);
-				if (r < 0)
-					log_warning("cannot reopen the source: %s, ignoring",
-						    err ? err : strerror(-r));
-				continue;
-			}
-			r = 0;  /* SIGTERM / SIGINT: everything is committed above */
-			break;
-		}
-	}
-out:
-	if (in && r >= 0)
-		r = ingest_checkpoint(in, kind, key, src ? source_get_position(src) : NULL);
-	if (r >= 0)
-		flush_out(&fl);
-	source_free(src);
-	ingest_free(in);
-	store_free(st);
+	fc.db_path = g->db_path;
+	fc.file = file;
+	fc.directory = directory;
+	fc.login_grace = login_grace;
+	fc.verdict = on_verdict;
+	fc.flush = flush_out;
+	fc.progress = on_progress;
+	fc.warning = on_warning;
+	fl.progress = (struct progress){ .enabled = isatty(STDERR_FILENO), .final_note = ", following" };
+	fc.userdata = &fl;
+	r = follow_run(&fc, &err);
+	if (r < 0 && err)
+		log_error("%s", err);
+	else if (r < 0)
+		log_error_errno(r, "follow failed");
+	store_free(fc.store);
 	buf_release(&fl.out);
-	return r < 0 ? r : 0;
-}
-
-int
-follow_update_default(const struct global_opts *g)
-{
-	struct source_options so = { 0 };
-	struct follow_options fo = { 0 };
-	struct ingest_options io = { 0 };
-	_cleanup_(freep) char *position = NULL;
-	_cleanup_(freep) char *err = NULL;
-	_cleanup_(store_freep) struct store *st = NULL;
-	const char *file = NULL, *kind = "journal", *key = "local";
-	struct ingest *in = NULL;
-	struct source *src = NULL;
-	struct log_line line;
-	int r;
-
-	r = source_default(&file);
-	if (r == -ENOENT)
-		return 0;               /* nothing here to read */
-	if (r == 0) {
-		kind = "file";
-		key = file;
-	}
-	r = store_open(g->db_path, STORE_CREATE, &st, &err);
-	if (r < 0)
-		return r;
-	r = store_get_position(st, kind, key, &position);
-	if (r < 0)
-		return r;
-	fo.position = position;
-	r = ingest_new(st, &io, &in, &err);
-	if (r < 0)
-		return r;
-	if (file)
-		r = source_open_follow_file(file, &so, &fo, &src, &err);
-	else
-		r = source_open_follow_journal(NULL, &so, &fo, &src, &err);
-	while (r >= 0 && (r = source_next(src, &line, &err)) == 1)
-		r = ingest_feed(in, &line);
-	if (r == -EAGAIN || r == 0)
-		r = ingest_checkpoint(in, kind, key, src ? source_get_position(src) : NULL);
-	source_free(src);
-	ingest_free(in);
 	return r;
 }
 

@@ -5,6 +5,7 @@
 
 #include "command.h"
 #include "log.h"
+#include "options.h"
 #include "util.h"
 #include "banned.h"
 
@@ -14,15 +15,18 @@ help_overview(void)
 	printf("Usage: sshwhy [--db PATH] COMMAND [OPTIONS]\n\n"
 	       "Explain SSH login attempts from sshd's logs.\n\n"
 	       "Commands:\n");
-	for (size_t i = 0; commands[i]; i++)
-		printf("  %-10s %s\n", commands[i]->name, commands[i]->summary);
-	printf("\nGlobal options:\n"
-	       "  --db PATH      database file (default: $SSHWHY_DB, /var/lib/sshwhy/sshwhy.db as root,\n"
-	       "                 else $XDG_STATE_HOME/sshwhy/sshwhy.db)\n"
-	       "  -v, --verbose  debug diagnostics\n"
-	       "  --version      print the version\n\n"
-	       "Not implemented yet (planned): check.\n"
-	       "Run 'sshwhy help COMMAND' for a command's options.\n");
+	for (size_t i = 0; commands[i]; i++) {
+		char lead[32];
+
+		snprintf(lead, sizeof lead, "  %s", commands[i]->name);
+		help_wrap(lead, 13, commands[i]->summary);
+	}
+	printf("\nGlobal options:\n");
+	help_wrap("  --db PATH", 17, "database file (default: $SSHWHY_DB, /var/lib/sshwhy/sshwhy.db "
+		  "as root, else $XDG_STATE_HOME/sshwhy/sshwhy.db)");
+	help_wrap("  -v, --verbose", 17, "debug diagnostics");
+	help_wrap("  --version", 17, "print the version");
+	printf("\nRun 'sshwhy help COMMAND' for a command's options.\n");
 }
 
 static int
@@ -35,13 +39,11 @@ run(int argc, char **argv, const struct global_opts *g)
 	}
 	for (size_t i = 0; commands[i]; i++) {
 		if (streq(commands[i]->name, argv[1])) {
-			printf("Usage: sshwhy %s\n%s\n\n", commands[i]->synopsis, commands[i]->summary);
-			if (commands[i]->help)
-				commands[i]->help();
+			command_help(commands[i]);
 			return 0;
 		}
 	}
-	return usage_error(NULL, "no such command '%s'", argv[1]);
+	return usage_error(/* cmd= */ NULL, "no such command '%s'", argv[1]);
 }
 
 const struct command cmd_help = {

@@ -9,40 +9,41 @@
 #include "event.h"
 #include "ingest.h"
 #include "log.h"
+#include "options.h"
+#include "progress.h"
 #include "source.h"
 #include "store.h"
 #include "util.h"
 #include "banned.h"
 
-static const struct option options[] = {
-	{ "journal",     no_argument,       NULL, 'j' },  /* read the systemd journal (sd-journal) */
-	{ "directory",   required_argument, NULL, 'D' },  /* with --journal: journal files in DIR */
-	{ "file",        required_argument, NULL, 'f' },  /* with --journal: this journal file (repeatable) */
-	{ "year",        required_argument, NULL, 'y' },  /* year of traditional "Nov 22" timestamps */
-	{ "no-progress", no_argument,       NULL, 'P' },
-	{ "quiet",       no_argument,       NULL, 'q' },  /* no summary */
-	{ "help",        no_argument,       NULL, 'h' },
-	{ 0 }
+/* Each option next to its help line. */
+static const struct option_help options[] = {
+	{ { NULL, 0, NULL, 0 }, "(nothing)",
+	  "the journal if this machine has one, else /var/log/auth.log or /var/log/secure", 0 },
+	{ { NULL, 0, NULL, 0 }, "FILE...",
+	  "syslog text (auth.log, secure; .gz too), journalctl -o export or -o json output; '-' "
+	  "reads standard input. Files are read oldest first, by their first line (auth.log.2.gz, "
+	  "auth.log.1, auth.log), standard input last.", 0 },
+	{ { "journal", no_argument, NULL, 'j' }, NULL,
+	  "read the local journal (ssh entries only), then stop", 0 },
+	{ { "directory", required_argument, NULL, 'D' }, "DIR",
+	  "with --journal: read the journal files in DIR (journal-remote)", 0 },
+	{ { "file", required_argument, NULL, 'f' }, "FILE",
+	  "with --journal: read this journal file (repeatable)", 0 },
+	{ { "year", required_argument, NULL, 'y' }, "N",
+	  "year of traditional \"Nov 22\" timestamps (default: from the file's mtime: the latest "
+	  "year that does not put a line after the mtime + 1 day)", 0 },
+	{ { "no-progress", no_argument, NULL, 'P' }, NULL, "no progress line on a terminal", 0 },
+	{ { "quiet", no_argument, NULL, 'q' }, NULL, "no summary", 'q' },
+	{ { "help", no_argument, NULL, 'h' }, NULL, "show this help", 'h' },
 };
 
 static void
 help(void)
 {
-	printf("Options:\n"
-	       "  (nothing)          the journal if this machine has one, else /var/log/auth.log\n"
-	       "                     or /var/log/secure\n"
-	       "  FILE...            syslog text (auth.log, secure; .gz too), journalctl -o export or\n"
-	       "                     -o json output; '-' reads standard input. Files are read oldest\n"
-	       "                     first, by their first line (auth.log.2.gz, auth.log.1, auth.log),\n"
-	       "                     standard input last.\n"
-	       "  --journal          read the local journal (ssh entries only), then stop\n"
-	       "  --directory DIR    with --journal: read the journal files in DIR (journal-remote)\n"
-	       "  --file FILE        with --journal: read this journal file (repeatable)\n"
-	       "  --year N           year of traditional timestamps (default: from the file's mtime:\n"
-	       "                     the latest year that does not put a line after the mtime + 1 day)\n"
-	       "  --no-progress      no progress line on a terminal\n"
-	       "  -q, --quiet        no summary\n"
-	       "Re-ingesting a file, or an overlapping one, adds nothing twice.\n");
+	printf("Options:\n");
+	options_print(options, ELEMENTSOF(options));
+	help_wrap("", 0, "Re-ingesting a file, or an overlapping one, adds nothing twice.");
 }
 
 /* Rotation rank: auth.log.N[.gz] -> N, else 0. Higher ranks are older. */
@@ -109,21 +110,28 @@ first_line_time(const char *path, const struct source_options *so)
 	return t;
 }
 
+static const char *
+lines(uint64_t n)
+{
+	return n == 1 ? "line" : "lines";
+}
+
 static void
 print_summary(const struct ingest_stats *s, unsigned inputs, double secs)
 {
-	printf("%llu lines read from %u input%s in %.2f s: %llu sshd lines (%llu unrecognised, kept), "
+	printf("%llu %s read from %u input%s in %.2f s: %llu sshd %s (%llu unrecognised, kept), "
 	       "%llu new attempts, %llu updated, %llu already stored, %llu still open",
-	       (unsigned long long)s->lines, inputs, inputs == 1 ? "" : "s", secs,
-	       (unsigned long long)s->sshd_lines, (unsigned long long)s->unrecognised,
+	       (unsigned long long)s->lines, lines(s->lines), inputs, inputs == 1 ? "" : "s", secs,
+	       (unsigned long long)s->sshd_lines, lines(s->sshd_lines), (unsigned long long)s->unrecognised,
 	       (unsigned long long)s->attempts_new, (unsigned long long)s->attempts_updated,
 	       (unsigned long long)s->attempts_duplicate, (unsigned long long)s->open_at_end);
 	if (s->duplicate_lines)
-		printf(", %llu duplicate lines skipped", (unsigned long long)s->duplicate_lines);
+		printf(", %llu duplicate %s skipped", (unsigned long long)s->duplicate_lines,
+		       lines(s->duplicate_lines));
 	if (s->malformed)
-		printf(", %llu malformed lines skipped", (unsigned long long)s->malformed);
+		printf(", %llu malformed %s skipped", (unsigned long long)s->malformed, lines(s->malformed));
 	if (s->truncated)
-		printf(", %llu overlong lines cut", (unsigned long long)s->truncated);
+		printf(", %llu overlong %s cut", (unsigned long long)s->truncated, lines(s->truncated));
 	printf("\n");
 }
 
@@ -135,8 +143,6 @@ ingest_one(struct ingest *in, struct store *st, const char *db, struct source *s
 	   const char *label)
 {
 	_cleanup_(freep) char *err = NULL;
-	_cleanup_(freep) char *safe = escape_terminal_dup(label, strlen(label));
-	_cleanup_(freep) char *dbsafe = escape_terminal_dup(db, strlen(db));
 	int r;
 
 	r = ingest_run(in, src, label, &err);
@@ -144,13 +150,19 @@ ingest_one(struct ingest *in, struct store *st, const char *db, struct source *s
 		return 0;
 	/* The source words its read errors; anything else came from storing. */
 	if (err) {
-		log_error("'%s': %s", safe ? safe : "?", err);
+		log_error("'%s': %s", label, err);
 		return -EIO;
 	}
 	log_error("cannot store the attempts read from '%s' in database '%s': %s; the batch being "
-		  "written was rolled back, earlier commits are kept", safe ? safe : "?",
-		  dbsafe ? dbsafe : "?", r == -ENOMEM ? strerror(-r) : store_last_error(st));
+		  "written was rolled back, earlier commits are kept", label, db,
+		  r == -ENOMEM ? strerror(-r) : store_last_error(st));
 	return r;
+}
+
+static void
+on_progress(const struct progress_report *r, void *ud)
+{
+	progress_draw(ud, r);
 }
 
 static int
@@ -163,11 +175,13 @@ run(int argc, char **argv, const struct global_opts *g)
 	_cleanup_(freep) struct input *inputs = NULL;
 	size_t n_jfiles = 0, n_inputs = 0;
 	struct ingest_options io = { 0 };
+	struct progress pr = { 0 };
 	struct store *st = NULL;
 	struct ingest *in = NULL;
 	_cleanup_(freep) char *err = NULL;
 	struct ingest_stats stats;
 	int64_t t0 = now_usec();
+	struct option longopts[ELEMENTSOF(options) + 1];
 	int c, r, failures = 0;
 	bool store_failed = false;
 	unsigned year;
@@ -175,8 +189,9 @@ run(int argc, char **argv, const struct global_opts *g)
 	jfiles = calloc((size_t)argc + 1, sizeof *jfiles);
 	inputs = calloc((size_t)argc + 1, sizeof *inputs);
 	if (!jfiles || !inputs)
-		return log_error_errno(-ENOMEM, "out of memory");
-	while ((c = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
+		return log_oom();
+	options_getopt(options, ELEMENTSOF(options), longopts);
+	while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			journal = true;
@@ -199,10 +214,10 @@ run(int argc, char **argv, const struct global_opts *g)
 			quiet = true;
 			break;
 		case 'h':
-			help();
+			command_help(&cmd_ingest);
 			return 0;
 		default:
-			return usage_error("ingest", "invalid option");
+			return usage_bad_option("ingest", c, argv);
 		}
 	}
 	for (int i = optind; i < argc; i++) {
@@ -235,10 +250,15 @@ run(int argc, char **argv, const struct global_opts *g)
 	r = command_open_store(g, STORE_CREATE, &st);
 	if (r < 0)
 		return r;
-	io.progress = progress;
+	pr.enabled = progress;
+	io.progress = on_progress;
+	io.userdata = &pr;
 	r = ingest_new(st, &io, &in, &err);
 	if (r < 0) {
-		log_error_errno(r, "cannot start: %s", err ? err : strerror(-r));
+		if (err)
+			log_error("cannot start: %s", err);
+		else
+			log_error_errno(r, "cannot start");
 		store_free(st);
 		return r;
 	}
@@ -252,7 +272,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			if (jerr)
 				log_error("%s", jerr);
 			else
-				log_error_errno(r, "cannot open the journal: %s", strerror(-r));
+				log_error_errno(r, "cannot open the journal");
 			failures++;
 		} else {
 			r = ingest_one(in, st, g->db_path, src, directory ? directory : "journal");
@@ -266,7 +286,6 @@ run(int argc, char **argv, const struct global_opts *g)
 	for (size_t i = 0; i < n_inputs && !store_failed; i++) {
 		struct source *src = NULL;
 		_cleanup_(freep) char *serr = NULL;
-		_cleanup_(freep) char *safe = escape_terminal_dup(inputs[i].path, strlen(inputs[i].path));
 		struct ingest_stats before, after;
 
 		r = source_open_path(inputs[i].path, &so, &src, &serr);
@@ -274,7 +293,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			if (serr)
 				log_error("%s", serr);
 			else
-				log_error_errno(r, "cannot open '%s': %s", safe ? safe : "?", strerror(-r));
+				log_error_errno(r, "cannot open '%s'", inputs[i].path);
 			failures++;
 			continue;
 		}
@@ -286,7 +305,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			store_failed = true;
 		ingest_get_stats(in, &after);
 		if (after.lines == before.lines)
-			log_warning("'%s' is empty, nothing to ingest", safe ? safe : "?");
+			log_warning("'%s' is empty, nothing to ingest", inputs[i].path);
 		source_free(src);
 	}
 	if (store_failed) {
@@ -298,9 +317,7 @@ run(int argc, char **argv, const struct global_opts *g)
 	}
 	r = ingest_finish(in, &err);
 	if (r < 0) {
-		_cleanup_(freep) char *dbsafe = escape_terminal_dup(g->db_path, strlen(g->db_path));
-
-		log_error("cannot store the last attempts in database '%s': %s", dbsafe ? dbsafe : "?",
+		log_error("cannot store the last attempts in database '%s': %s", g->db_path,
 			  r == -ENOMEM ? strerror(-r) : store_last_error(st));
 		ingest_free(in);
 		store_free(st);

@@ -32,21 +32,23 @@ run(int argc, char **argv, const struct global_opts *g)
 		help();
 		return 0;
 	}
+	if (argc >= 2 && argv[1][0] == '-' && argv[1][1])
+		return usage_error("redact", "unknown option '%s'", argv[1]);
 	if (argc != 2)
 		return usage_error("redact", "give one client log (FILE or -)");
 	r = read_full(argv[1], INPUT_MAX, &data, &len);
-	if (r < 0) {
-		_cleanup_(freep) char *safe = escape_terminal_dup(argv[1], strlen(argv[1]));
-
-		return log_error_errno(r, "cannot read '%s': %s", safe ? safe : "?",
-				       r == -EFBIG ? "larger than 16 MiB" : strerror(-r));
+	if (r == -EFBIG) {
+		log_error("cannot read '%s': larger than 16 MiB", argv[1]);
+		return r;
 	}
+	if (r < 0)
+		return log_error_errno(r, "cannot read '%s'", argv[1]);
 	buf_init(&out);
 	r = client_redact(data ? data : "", len, &out);
 	if (r >= 0 && out.len && fwrite(out.data, 1, out.len, stdout) != out.len)
 		r = -EIO;
 	buf_release(&out);
-	return r < 0 ? log_error_errno(r, "cannot redact: %s", strerror(-r)) : 0;
+	return r < 0 ? log_error_errno(r, "cannot redact") : 0;
 }
 
 const struct command cmd_redact = {

@@ -7,6 +7,7 @@
 #include "attempt.h"
 #include "command.h"
 #include "log.h"
+#include "options.h"
 #include "render.h"
 #include "store.h"
 #include "util.h"
@@ -19,27 +20,20 @@ enum {
 };
 
 /* Each option next to its help line. */
-static const struct {
-	struct option opt;
-	const char *help;
-} options[] = {
-	{ { "json", no_argument, NULL, ARG_JSON }, "one JSON object (the fields of 'attempts --json')" },
-	{ { "utc", no_argument, NULL, ARG_UTC }, "print times in UTC" },
-	{ { "help", no_argument, NULL, ARG_HELP }, "show this help" },
+static const struct option_help options[] = {
+	{ { "json", no_argument, NULL, ARG_JSON }, NULL, "one JSON object (the fields of 'attempts --json')", 0 },
+	{ { "utc", no_argument, NULL, ARG_UTC }, NULL, "print times in UTC", 0 },
+	{ { "help", no_argument, NULL, ARG_HELP }, NULL, "show this help", 0 },
 };
 
 static void
 show_help(void)
 {
-	printf("Times, client, user, outcome, cause and why, the fix, the candidates a\n"
-	       "generic cause stands for, keys, and the log lines the attempt was built\n"
-	       "from. ID is the first column of 'sshwhy attempts'.\n\nOptions:\n");
-	for (size_t i = 0; i < ELEMENTSOF(options); i++) {
-		char lhs[32];
-
-		snprintf(lhs, sizeof lhs, "--%s", options[i].opt.name);
-		printf("  %-12s  %s\n", lhs, options[i].help);
-	}
+	help_wrap("", 0, "Times, client, user, outcome, cause and why, the fix, the candidates a generic "
+		  "cause stands for, keys, and the log lines the attempt was built from. ID is the "
+		  "first column of 'sshwhy attempts'.");
+	printf("\nOptions:\n");
+	options_print(options, ELEMENTSOF(options));
 }
 
 static int
@@ -53,9 +47,7 @@ show_run(int argc, char **argv, const struct global_opts *g)
 	int64_t id;
 	int c, r;
 
-	for (size_t i = 0; i < ELEMENTSOF(options); i++)
-		longopts[i] = options[i].opt;
-	longopts[ELEMENTSOF(options)] = (struct option){ 0 };
+	options_getopt(options, ELEMENTSOF(options), longopts);
 
 	optind = 0;
 	opterr = 0;
@@ -68,11 +60,10 @@ show_run(int argc, char **argv, const struct global_opts *g)
 			utc = true;
 			break;
 		case ARG_HELP:
-			printf("Usage: sshwhy %s\n%s\n\n", cmd_show.synopsis, cmd_show.summary);
-			show_help();
+			command_help(&cmd_show);
 			return 0;
 		default:
-			return usage_error("show", "unknown option '%s'", argv[optind - 1]);
+			return usage_bad_option("show", c, argv);
 		}
 	}
 	if (optind >= argc)
@@ -103,14 +94,14 @@ show_run(int argc, char **argv, const struct global_opts *g)
 			r = -EIO;
 		buf_release(&b);
 		if (r < 0)
-			return log_error_errno(r, "cannot write output: %s", strerror(-r));
+			return log_error_errno(r, "cannot write output");
 		return 0;
 	}
 	render_opts_from_env(&ro, STDOUT_FILENO);
 	ro.utc = utc;
 	r = render_attempt_detail(stdout, a, &ro);
 	if (r < 0)
-		return log_error_errno(r, "cannot write output: %s", strerror(-r));
+		return log_error_errno(r, "cannot write output");
 	return 0;
 }
 

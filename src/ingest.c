@@ -19,6 +19,7 @@
 #include "event.h"
 #include "ingest.h"
 #include "prefetch.h"
+#include "progress.h"
 #include "source.h"
 #include "sshd-parse.h"
 #include "store.h"
@@ -27,7 +28,6 @@
 
 #define INGEST_BATCH 20000
 #define DEFER_MAX 1024
-#define PROGRESS_EVERY_US (250 * 1000)
 #define INGEST_OVERLAP_US (INT64_C(15) * 60 * 1000000)  /* head of an input checked for overlap */
 
 /* A line no connection holds, queued for the writer like an attempt. */
@@ -55,8 +55,6 @@ struct ingest {
 	unsigned pending;               /* writes in the open transaction */
 	bool in_txn;
 	int64_t started_us;
-	int64_t progress_us;
-	bool progress_drawn;
 	bool follow;                    /* early emit: attempts stay with the table */
 	struct item deferred[DEFER_MAX];        /* owned: finished, not handed over yet */
 	size_t n_deferred;
@@ -558,61 +556,24 @@ ingest_free(struct ingest *in)
 	return NULL;
 }
 
+/* Progress goes to the caller, which draws it (progress.h). */
 static void
-human_count(uint64_t n, char *buf, size_t sz)
-{
-	if (n >= 10000000)
-		snprintf(buf, sz, "%.0fM", (double)n / 1e6);
-	else if (n >= 1000000)
-		snprintf(buf, sz, "%.1fM", (double)n / 1e6);
-	else if (n >= 10000)
-		snprintf(buf, sz, "%.0fk", (double)n / 1e3);
-	else
-		snprintf(buf, sz, "%llu", (unsigned long long)n);
-}
-
-static void
-draw_progress(struct ingest *in, const struct prefetch *pf, struct source *src, const char *label,
-	      int64_t t0, bool final)
+report_progress(struct ingest *in, const struct prefetch *pf, struct source *src, const char *label,
+		int64_t t0, bool final)
 {
 	struct source_stats ss;
-	int64_t now = now_usec();
-	double secs = (double)(now - t0) / 1e6;
-	char lines[16], rate[16], where[64] = "", eta[32] = "";
+	struct progress_report rep;
 
 	if (!in->o.progress)
 		return;
-	if (!final && now - in->progress_us < PROGRESS_EVERY_US)
-		return;
-	in->progress_us = now;
 	if (pf)
 		prefetch_get_stats(pf, &ss);
 	else
 		source_get_stats(src, &ss);
-	human_count(ss.lines, lines, sizeof lines);
-	human_count(secs > 0 ? (uint64_t)((double)ss.lines / secs) : 0, rate, sizeof rate);
-	if (ss.bytes_total) {
-		double frac = (double)ss.bytes_done / (double)ss.bytes_total;
-
-		snprintf(where, sizeof where, " %.0f/%.0f MiB (%.0f%%)", (double)ss.bytes_done / 1048576.0,
-			 (double)ss.bytes_total / 1048576.0, frac * 100);
-		if (frac > 0.01 && !final) {
-			double left = secs / frac - secs;
-
-			snprintf(eta, sizeof eta, ", ETA %d:%02d", (int)left / 60, (int)left % 60);
-		}
-	}
-	/* The label is a path the user gave; keep control bytes off the terminal. */
-	{
-		_cleanup_(freep) char *safe = escape_terminal_dup(label, strlen(label));
-
-		fprintf(stderr, "\r\033[K%s:%s %s lines, %s lines/s%s", safe ? safe : "?", where, lines,
-			rate, eta);
-	}
-	if (final)
-		fputc('\n', stderr);
-	fflush(stderr);
-	in->progress_drawn = true;
+	rep = (struct progress_report){ .label = label, .unit = "lines", .count = ss.lines,
+					.bytes_done = ss.bytes_done, .bytes_total = ss.bytes_total,
+					.elapsed_us = now_usec() - t0, .final = final };
+	in->o.progress(&rep, in->o.userdata);
 }
 
 int
@@ -643,10 +604,9 @@ ingest_run(struct ingest *in, struct source *src, const char *label, char **rete
 			break;
 		}
 		if ((++n & 0xfff) == 0)
-			draw_progress(in, pf, src, label, t0, false);
+			report_progress(in, pf, src, label, t0, false);
 	}
-	if (in->progress_drawn)
-		draw_progress(in, pf, src, label, t0, true);
+	report_progress(in, pf, src, label, t0, true);
 	pf = prefetch_free(pf);         /* the reader is done with src: its stats are final */
 	source_get_stats(src, &ss);
 	in->stats.lines += ss.lines;

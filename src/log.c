@@ -1,4 +1,6 @@
-/* Diagnostics: "sshwhy: message" on stderr, filtered by level. */
+/* Diagnostics: "sshwhy: COMMAND: message" on stderr, filtered by level, made
+ * terminal-safe in one place (as OpenSSH's do_log runs everything through
+ * strnvis). */
 #include "config.h"
 
 #include <stdarg.h>
@@ -7,21 +9,33 @@
 #include "log.h"
 #include "banned.h"
 
+#define LOG_MSG_MAX 4096
+
 const char *program_name = "sshwhy";
+const char *log_command;
 int log_max_level = LOG_INFO;
 
 static void
 log_vmsg(int level, int err, const char *fmt, va_list ap)
 {
-	char msg[2048];
-	size_t n = 0;
+	char msg[LOG_MSG_MAX], safe[LOG_MSG_MAX];
+	size_t n, len = 0;
 
 	if (level > log_max_level)
 		return;
-	(void)err;
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	n = strlen(msg);
-	fprintf(stderr, "%s: %.*s\n", program_name, (int)n, msg);
+	if (err) {
+		const char *e = strerror(err);
+
+		n = strlen(msg);
+		if (!(n >= strlen(e) && streq(msg + n - strlen(e), e)))
+			snprintf(msg + n, sizeof msg - n, ": %s", e);
+	}
+	escape_terminal(safe, sizeof safe, &len, msg, strlen(msg));
+	if (log_command)
+		fprintf(stderr, "%s: %s: %s\n", program_name, log_command, safe);
+	else
+		fprintf(stderr, "%s: %s\n", program_name, safe);
 }
 
 void
@@ -35,7 +49,7 @@ log_msg(int level, const char *fmt, ...)
 }
 
 int
-log_errno(int level, int r, const char *fmt, ...)
+log_full_errno(int level, int r, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -43,4 +57,11 @@ log_errno(int level, int r, const char *fmt, ...)
 	log_vmsg(level, r < 0 ? -r : r, fmt, ap);
 	va_end(ap);
 	return r < 0 ? r : -r;
+}
+
+int
+log_oom(void)
+{
+	log_error("out of memory");
+	return -ENOMEM;
 }

@@ -9,6 +9,7 @@
 
 #include "command.h"
 #include "log.h"
+#include "options.h"
 #include "store.h"
 #include "util.h"
 #include "banned.h"
@@ -25,6 +26,8 @@ const struct command *const commands[] = {
 	NULL,
 };
 
+static bool usage_failed;        /* usage_error() was called: exit 2 */
+
 int
 usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -34,31 +37,60 @@ usage_error(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	log_error("%s", msg);
+	usage_failed = true;
 	if (cmd)
-		fprintf(stderr, "Try '%s help %s'.\n", program_name, cmd);
+		log_error("%s; try '%s help %s'", msg, program_name, cmd);
 	else
-		fprintf(stderr, "Try '%s help'.\n", program_name);
-	return -EXIT_USAGE_SENTINEL;
+		log_error("%s; try '%s help'", msg, program_name);
+	return -EINVAL;
+}
+
+int
+usage_bad_option(const char *cmd, int c, char **argv)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	size_t n = strcspn(arg, "=");
+
+	if (startswith(arg, "--")) {
+		if (c == ':')
+			return usage_error(cmd, "option '%.*s' needs a value", (int)n, arg);
+		if (optopt)
+			return usage_error(cmd, "option '%.*s' takes no value", (int)n, arg);
+		return usage_error(cmd, "unknown option '%.*s'", (int)n, arg);
+	}
+	if (c == ':')
+		return usage_error(cmd, "option '-%c' needs a value", optopt);
+	if (optopt > 0x20 && optopt < 0x7f)
+		return usage_error(cmd, "unknown option '-%c'", optopt);
+	return usage_error(cmd, "unknown option '%s'", arg);
+}
+
+void
+command_help(const struct command *c)
+{
+	help_wrap("Usage: sshwhy ", 14, c->synopsis);
+	help_wrap("", 0, c->summary);
+	putchar('\n');
+	if (c->help)
+		c->help();
 }
 
 int
 command_open_store(const struct global_opts *g, unsigned flags, struct store **ret)
 {
 	_cleanup_(freep) char *err = NULL;
-	_cleanup_(freep) char *safe = escape_terminal_dup(g->db_path, strlen(g->db_path));
 	int r;
 
 	r = store_open(g->db_path, flags, ret, &err);
 	if (r == -ENOENT && (flags & STORE_READONLY)) {
-		log_error("no database at '%s' (run 'sshwhy ingest' first)", safe ? safe : "?");
+		log_error("no database at '%s' (run 'sshwhy ingest' first)", g->db_path);
 		return r;
 	}
 	if (r < 0) {
 		if (err)
-			log_error("cannot open database '%s': %s", safe ? safe : "?", err);
+			log_error("cannot open database '%s': %s", g->db_path, err);
 		else
-			log_error_errno(r, "cannot open database '%s': %s", safe ? safe : "?", strerror(-r));
+			log_error_errno(r, "cannot open database '%s'", g->db_path);
 	}
 	return r;
 }
@@ -109,7 +141,7 @@ finish_stdout(void)
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (errno == EPIPE)
 			return 0;
-		log_error("write error on standard output: %s", strerror(errno));
+		log_error_errno(errno, "write error on standard output");
 		return 1;
 	}
 	return 0;
@@ -132,9 +164,13 @@ main(int argc, char **argv)
 	int c, r;
 
 	signal(SIGPIPE, SIG_IGN);
-	while ((c = getopt_long(argc, argv, "+d:vVh", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:d:vVh", options, NULL)) != -1) {
 		switch (c) {
 		case 'd':
+			if (!*optarg) {
+				usage_error(/* cmd= */ NULL, "option '--db' needs a file name, not ''");
+				return EXIT_USAGE_ERROR;
+			}
 			g.db_path = optarg;
 			break;
 		case 'v':
@@ -148,8 +184,8 @@ main(int argc, char **argv)
 			cmd_help.run(1, (char *[]){ "help", NULL }, &g);
 			return finish_stdout();
 		default:
-			fprintf(stderr, "Try '%s help'.\n", program_name);
-			return EXIT_USAGE;
+			usage_bad_option(/* cmd= */ NULL, c, argv);
+			return EXIT_USAGE_ERROR;
 		}
 	}
 	if (!g.db_path) {
@@ -162,30 +198,30 @@ main(int argc, char **argv)
 	}
 	if (optind >= argc) {
 		cmd_help.run(1, (char *[]){ "help", NULL }, &g);
-		return finish_stdout() ? 1 : EXIT_USAGE;
+		return finish_stdout() ? 1 : EXIT_USAGE_ERROR;
 	}
 	cmd = find_command(argv[optind], &ambiguous);
 	if (!cmd) {
 		const char *s = ambiguous ? NULL : suggest_command(argv[optind]);
-		_cleanup_(freep) char *safe = escape_terminal_dup(argv[optind], strlen(argv[optind]));
 
 		if (ambiguous)
-			log_error("ambiguous command '%s'", safe ? safe : "?");
+			log_error("ambiguous command '%s'; try '%s help'", argv[optind], program_name);
 		else if (s)
-			log_error("unknown command '%s', did you mean '%s'?", safe ? safe : "?", s);
+			log_error("unknown command '%s', did you mean '%s'?", argv[optind], s);
 		else
-			log_error("unknown command '%s'", safe ? safe : "?");
-		fprintf(stderr, "Try '%s help'.\n", program_name);
-		return EXIT_USAGE;
+			log_error("unknown command '%s'; try '%s help'", argv[optind], program_name);
+		return EXIT_USAGE_ERROR;
 	}
 	{
 		int idx = optind;
 
 		optind = 0;     /* glibc: reinitialise getopt for the command's own options */
+		log_command = cmd->name;
 		r = cmd->run(argc - idx, argv + idx, &g);
+		log_command = NULL;
 	}
-	if (r == -EXIT_USAGE_SENTINEL)
-		return EXIT_USAGE;
+	if (usage_failed)
+		return EXIT_USAGE_ERROR;
 	if (finish_stdout())
 		return 1;
 	return r < 0 ? 1 : r > 0 ? 1 : 0;     /* r > 0: a finding (check: blocked) */

@@ -273,25 +273,59 @@ total_width(const size_t *w, const bool *show)
 	return total + (n ? 2 * (n - 1) : 0);
 }
 
-/* Shrink USER and HOST (the wider first) until the table fits `width` or
- * both reached MIN_SHRUNK. Returns true when it fits. */
+/* What gives way when the table is too wide, in this order: USER and HOST
+ * (the one with more room first), then CAUSE and FROM (the full code is in
+ * 'sshwhy show'; an IPv4 address keeps its 15 columns), then OUTCOME. A
+ * stage starts when the one before has reached its minimums. */
+static const struct {
+	enum column col[2];
+	size_t min[2];
+} shrink_stages[] = {
+	{ { COL_USER, COL_HOST }, { MIN_SHRUNK, MIN_SHRUNK } },
+	{ { COL_CAUSE, COL_FROM }, { 12, 15 } },
+	{ { COL_OUTCOME, COL_OUTCOME }, { 7, 7 } },
+};
+
+/* Shrink columns (the first n_stages of shrink_stages) until the table fits
+ * `width`. Returns true when it fits. */
 static bool
-shrink_to_fit(size_t *w, const size_t *natural, const bool *show, size_t width)
+shrink_to_fit(size_t *w, const size_t *natural, const bool *show, size_t width, size_t n_stages)
 {
+	size_t st = 0;
+
 	for (size_t c = 0; c < _COL_MAX; c++)
 		w[c] = natural[c];
 	while (total_width(w, show) > width) {
-		size_t *big = w[COL_USER] >= w[COL_HOST] ? &w[COL_USER] : &w[COL_HOST];
-		size_t *other = big == &w[COL_USER] ? &w[COL_HOST] : &w[COL_USER];
+		size_t room[2];
+		int k;
 
-		if (*big > MIN_SHRUNK)
-			(*big)--;
-		else if (*other > MIN_SHRUNK)
-			(*other)--;
-		else
+		if (st == n_stages)
 			return false;
+		for (int i = 0; i < 2; i++) {
+			size_t cw = w[shrink_stages[st].col[i]];
+
+			room[i] = cw > shrink_stages[st].min[i] ? cw - shrink_stages[st].min[i] : 0;
+		}
+		k = room[0] >= room[1] ? 0 : 1;
+		if (room[k] == 0)
+			st++;
+		else
+			w[shrink_stages[st].col[k]]--;
 	}
 	return true;
+}
+
+/* All rows' times in one year: the year can go ("11-22 02:24:41"). */
+static bool
+one_year(const struct table *t)
+{
+	for (size_t i = 0; i < t->n_rows; i++) {
+		const char *a = t->rows[i].cell[COL_TIME], *b = t->rows[0].cell[COL_TIME];
+
+		if (!a || strlen(a) != 19 || a[4] != '-' || strncmp(a, b, 5) != 0)
+			return false;
+	}
+	return t->n_rows > 0;
 }
 
 static int
@@ -328,7 +362,7 @@ int
 table_print(struct table *t, FILE *f)
 {
 	size_t natural[_COL_MAX] = { 0 }, w[_COL_MAX];
-	bool show[_COL_MAX];
+	bool show[_COL_MAX], short_time = false;
 	size_t lastcol = 0;
 
 	for (size_t c = 0; c < _COL_MAX; c++) {
@@ -343,12 +377,16 @@ table_print(struct table *t, FILE *f)
 			if ((c == COL_KEY || c == COL_SESSION) && s)
 				show[c] = true;
 		}
-	if (t->opts.width > 0 &&
-	    !shrink_to_fit(w, natural, show, (size_t)t->opts.width) && show[COL_KEY]) {
+	if (t->opts.width > 0 && !shrink_to_fit(w, natural, show, (size_t)t->opts.width, 1)) {
 		/* Still too wide with USER/HOST cut: the key column goes first
-		 * (sshwhy show has it), then USER/HOST get their room back. */
+		 * (sshwhy show has it), then USER/HOST get their room back, and
+		 * the other columns give way if they must. */
 		show[COL_KEY] = false;
-		shrink_to_fit(w, natural, show, (size_t)t->opts.width);
+		if (!shrink_to_fit(w, natural, show, (size_t)t->opts.width, 1) && one_year(t)) {
+			short_time = true;
+			natural[COL_TIME] -= 5;
+		}
+		shrink_to_fit(w, natural, show, (size_t)t->opts.width, ELEMENTSOF(shrink_stages));
 	} else if (t->opts.width <= 0)
 		memcpy(w, natural, sizeof w);
 	for (size_t c = 0; c < _COL_MAX; c++)
@@ -368,11 +406,15 @@ table_print(struct table *t, FILE *f)
 		const struct row *row = &t->rows[i];
 
 		for (size_t c = 0; c < _COL_MAX; c++) {
+			const char *cell = row->cell[c] ? row->cell[c] : "-";
+
 			if (!show[c])
 				continue;
 			if (c)
 				fputs("  ", f);
-			print_cell(f, row->cell[c] ? row->cell[c] : "-", w[c], c == COL_ID,
+			if (c == COL_TIME && short_time)
+				cell += 5;      /* "2026-" */
+			print_cell(f, cell, w[c], c == COL_ID,
 				   c == lastcol,
 				   t->opts.color && c == COL_OUTCOME ? outcome_color(row->outcome) : NULL);
 		}
@@ -493,22 +535,58 @@ render_opts_from_env(struct render_opts *o, int fd)
 		o->width = (int)v;
 }
 
-/* Append s escaped for the terminal. */
+/* Append s escaped for the terminal; *col advances by its width. */
 static int
-buf_put_escaped(struct buf *b, const char *s)
+buf_put_escaped(struct buf *b, const char *s, size_t *col)
+{
+	size_t start = b->len;
+	int r = escape_terminal_buf(b, s, strlen(s));
+
+	if (r >= 0)
+		*col += text_width(b->data + start);
+	return r;
+}
+
+/* Append s escaped, word by word: a word that would pass `width` starts a
+ * new line indented by `indent` (width 0: one line). Words are not cut. */
+static int
+buf_put_wrapped(struct buf *b, const char *s, size_t *col, size_t width, size_t indent)
 {
 	_cleanup_(freep) char *e = escape_terminal_dup(s, strlen(s));
+	int r = 0;
 
 	if (!e)
 		return -ENOMEM;
-	return buf_puts(b, e);
+	for (char *p = e; *p;) {
+		size_t n = strcspn(p, " ");
+		char save = p[n];
+		size_t w;
+
+		p[n] = '\0';
+		w = text_width(p);
+		if (width && *col > indent && *col + 1 + w > width) {
+			r |= buf_printf(b, "\n%*s", (int)indent, "");
+			*col = indent;
+		} else {
+			r |= buf_puts(b, " ");
+			(*col)++;
+		}
+		r |= buf_puts(b, p);
+		*col += w;
+		p[n] = save;
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	return r;
 }
 
 int
 render_attempt_line(struct buf *b, const struct attempt *a, const struct render_opts *o)
 {
 	char tb[40], ep[96];
-	const char *fp = NULL;
+	const char *fp = NULL, *cause = cause_to_string(a->cause);
+	size_t col = 0, width = o->width > 0 ? (size_t)o->width : 0;
 	int r = 0;
 
 	for (size_t i = 0; i < a->n_keys; i++)
@@ -520,26 +598,38 @@ render_attempt_line(struct buf *b, const struct attempt *a, const struct render_
 	else
 		snprintf(ep, sizeof ep, "%s", a->addr[0] ? a->addr : "-");
 	r |= buf_printf(b, "%s ", tb);
-	r |= buf_put_escaped(b, a->host);
+	col = strlen(tb) + 1;
+	r |= buf_put_escaped(b, a->host, &col);
 	r |= buf_puts(b, " ");
-	r |= buf_put_escaped(b, a->user[0] ? a->user : "-");
+	r |= buf_put_escaped(b, a->user[0] ? a->user : "-", &col);
 	r |= buf_puts(b, " ");
-	r |= buf_put_escaped(b, ep);
+	r |= buf_put_escaped(b, ep, &col);
 	r |= buf_puts(b, " ");
+	col += 3;
 	if (o->color)
 		r |= buf_puts(b, outcome_color(a->outcome));
 	r |= buf_puts(b, outcome_to_string(a->outcome));
+	col += strlen(outcome_to_string(a->outcome));
 	if (o->color)
 		r |= buf_puts(b, ANSI_RESET);
-	r |= buf_printf(b, " %s", cause_to_string(a->cause));
+	/* "accepted accepted:" says nothing twice: the cause only when it adds */
+	if (!streq(cause, outcome_to_string(a->outcome))) {
+		r |= buf_printf(b, " %s", cause);
+		col += 1 + strlen(cause);
+	}
+	/* On a terminal the explanation wraps at word boundaries under a
+	 * 4-column indent instead of where the terminal cuts it. */
 	if (a->explanation) {
-		r |= buf_puts(b, ": ");
-		r |= buf_put_escaped(b, a->explanation);
+		r |= buf_puts(b, ":");
+		col++;
+		r |= buf_put_wrapped(b, a->explanation, &col, width, 4);
 	}
 	if (fp && *fp && !(a->explanation && strstr(a->explanation, fp))) {
-		r |= buf_puts(b, " [");
-		r |= buf_put_escaped(b, fp);
-		r |= buf_puts(b, "]");
+		_cleanup_(freep) char *bracketed = NULL;
+
+		if (asprintf(&bracketed, "[%s]", fp) < 0)
+			return -ENOMEM;
+		r |= buf_put_wrapped(b, bracketed, &col, width, 4);
 	}
 	r |= buf_puts(b, "\n");
 	return r ? -ENOMEM : 0;

@@ -45,7 +45,7 @@ def check_db(L, db, label, ports, errs):
         a = mine[0]
         if (a["outcome"], a["cause"], a["open"]) != ("accepted", "accepted", False):
             errs.append("%s: port %d: %s/%s open=%s" % (label, port, a["outcome"], a["cause"], a["open"]))
-        d = a.get("duration_s") or 0
+        d = (a.get("duration_ms") or 0) / 1000.0
         if not SLEEP - 1 <= d <= SLEEP + 15:
             errs.append("%s: port %d: duration %s s, expected about %d" % (label, port, d, SLEEP))
         if not a.get("session_end"):

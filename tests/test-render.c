@@ -9,6 +9,7 @@
 #include "attempt.h"
 #include "cause.h"
 #include "harness.h"
+#include "json.h"
 #include "render.h"
 #include "util.h"
 #include "banned.h"
@@ -260,6 +261,15 @@ START_TEST(test_table_fits_width)
 	ck_assert_ptr_nonnull(strstr(out, "pubkey-rejected-no-reason"));
 	free(out);
 
+	/* 80 columns: cause and address give way too, cut with an ellipsis */
+	o.width = 80;
+	out = print_table(as, 2, &o, &len);
+	assert_fits(out, 80);
+	ck_assert_ptr_nonnull(strstr(out, "pubkey-rej"));
+	ck_assert_ptr_nonnull(strstr(out, "11-22 02:24:41"));
+	ck_assert_ptr_nonnull(strstr(out, "2001:db8::1"));
+	free(out);
+
 	attempt_free(as[0]);
 	attempt_free(as[1]);
 }
@@ -280,6 +290,40 @@ START_TEST(test_table_no_key_column_without_keys)
 	/* empty cells print as "-", no trailing blanks */
 	ck_assert_ptr_nonnull(strstr(out, "  -  "));
 	ck_assert_ptr_null(strstr(out, " \n"));
+	attempt_free(a);
+}
+END_TEST
+
+START_TEST(test_render_attempt_line_no_repeat)
+{
+	struct attempt *a = hostile_attempt();
+	struct render_opts o = { .utc = true };
+	struct buf b;
+
+	buf_init(&b);
+	ck_assert_int_eq(render_attempt_line(&b, a, &o), 0);
+	ck_assert_ptr_null(memchr(b.data, '\033', b.len));
+	ck_assert_ptr_nonnull(strstr(b.data, " failed pubkey-rejected-no-reason: The key was"));
+	buf_clear(&b);
+	a->outcome = OUTCOME_ACCEPTED;
+	a->cause = CAUSE_ACCEPTED;
+	ck_assert_int_eq(render_attempt_line(&b, a, &o), 0);
+	ck_assert_ptr_nonnull(strstr(b.data, " accepted: The key was"));
+	ck_assert_ptr_null(strstr(b.data, "accepted accepted"));
+	ck_assert_ptr_eq(strchr(b.data, '\n'), b.data + b.len - 1);    /* width 0: one line */
+	/* a terminal 60 columns wide: the explanation wraps between words */
+	strlcpy_n(a->user, sizeof a->user, "alice", 5);
+	strlcpy_n(a->host, sizeof a->host, "web1", 4);
+	ck_assert_int_eq(attempt_set_text(&a->explanation, "The key offered was refused by every "
+					  "authorized_keys line, which is what sshd says when nothing matches."), 0);
+	buf_clear(&b);
+	o.width = 60;
+	ck_assert_int_eq(render_attempt_line(&b, a, &o), 0);
+	assert_fits(b.data, 60);
+	ck_assert_ptr_nonnull(strstr(b.data, "\n    "));
+	ck_assert_ptr_nonnull(strstr(b.data, "authorized_keys"));
+	ck_assert_ptr_nonnull(strstr(b.data, "[SHA256:abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ]"));
+	buf_release(&b);
 	attempt_free(a);
 }
 END_TEST
@@ -329,6 +373,91 @@ START_TEST(test_render_opts_from_env)
 }
 END_TEST
 
+START_TEST(test_json_writer_commas_and_nesting)
+{
+	struct buf b;
+	struct json j;
+
+	buf_init(&b);
+	json_init(&j, &b);
+	json_begin_object(&j);
+	json_key(&j, "a");
+	json_int(&j, -3);
+	json_key(&j, "b");
+	json_begin_array(&j);
+	json_end_array(&j);
+	json_key(&j, "c");
+	json_begin_array(&j);
+	json_uint(&j, 18446744073709551615u);
+	json_string(&j, NULL);
+	json_begin_object(&j);
+	json_end_object(&j);
+	json_begin_object(&j);
+	json_key(&j, "d\"");
+	json_bool(&j, true);
+	json_key(&j, "e");
+	json_bool(&j, false);
+	json_end_object(&j);
+	json_null(&j);
+	json_string_n(&j, "x\ny", 3);
+	json_end_array(&j);
+	json_key(&j, "f");
+	json_string(&j, "\033[31m");
+	json_end_object(&j);
+	ck_assert_int_eq(json_done(&j), 0);
+	ck_assert_str_eq(b.data, "{\"a\":-3,\"b\":[],\"c\":[18446744073709551615,null,{},"
+			 "{\"d\\\"\":true,\"e\":false},null,\"x\\ny\"],\"f\":\"\\u001b[31m\"}");
+	buf_release(&b);
+}
+END_TEST
+
+START_TEST(test_json_writer_misuse)
+{
+	struct buf b;
+	struct json j;
+
+	buf_init(&b);
+	json_init(&j, &b);
+	json_begin_array(&j);
+	ck_assert_int_eq(json_done(&j), -EINVAL);       /* left open */
+	json_key(&j, "k");                               /* a key in an array */
+	json_end_array(&j);
+	ck_assert_int_eq(json_done(&j), -EINVAL);
+	json_init(&j, &b);
+	json_end_object(&j);                             /* an end without a begin */
+	ck_assert_int_eq(json_done(&j), -EINVAL);
+	json_init(&j, &b);
+	for (int i = 0; i <= JSON_MAX_DEPTH; i++)
+		json_begin_array(&j);
+	ck_assert_int_eq(json_done(&j), -EINVAL);
+	json_init(&j, &b);
+	json_begin_object(&j);
+	json_key(&j, "k");
+	json_end_object(&j);                             /* a key without its value */
+	ck_assert_int_eq(json_done(&j), -EINVAL);
+	buf_release(&b);
+}
+END_TEST
+
+START_TEST(test_escape_terminal_buf_appends)
+{
+	struct buf b;
+
+	buf_init(&b);
+	ck_assert_int_eq(buf_puts(&b, "user "), 0);
+	ck_assert_int_eq(escape_terminal_buf(&b, "a\033]0;x\007\\b\xff\xc2\x9b", 12), 0);
+	ck_assert_str_eq(b.data, "user a\\033]0;x\\007\\b\\xFF\\xC2\\x9B");
+	ck_assert_uint_eq(b.len, strlen(b.data));
+	/* escaped text escapes to itself (log.c relies on it) */
+	{
+		_cleanup_(freep) char *again = escape_terminal_dup(b.data, b.len);
+
+		ck_assert_str_eq(again, b.data);
+	}
+	buf_release(&b);
+}
+END_TEST
+
 Suite *
 make_suite(void)
 {
@@ -338,6 +467,9 @@ make_suite(void)
 	tc = tcase_create("json");
 	tcase_add_loop_test(tc, test_json_escape_cases, 0, (int)ELEMENTSOF(escape_cases));
 	tcase_add_test(tc, test_render_attempt_json_valid);
+	tcase_add_test(tc, test_json_writer_commas_and_nesting);
+	tcase_add_test(tc, test_json_writer_misuse);
+	tcase_add_test(tc, test_escape_terminal_buf_appends);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("text");
@@ -346,6 +478,7 @@ make_suite(void)
 	tcase_add_test(tc, test_table_fits_width);
 	tcase_add_test(tc, test_table_no_key_column_without_keys);
 	tcase_add_test(tc, test_render_attempt_detail);
+	tcase_add_test(tc, test_render_attempt_line_no_repeat);
 	tcase_add_test(tc, test_render_opts_from_env);
 	suite_add_tcase(s, tc);
 	return s;

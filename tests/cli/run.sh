@@ -39,7 +39,7 @@ check "usage: no command" 2 "" -- "$SSHWHY" --db "$DB"
 check "usage: unknown command suggests" 2 "^sshwhy: unknown command 'ingets', did you mean 'ingest'\?" -- "$SSHWHY" --db "$DB" ingets
 check "usage: bad option" 2 "^sshwhy: " -- "$SSHWHY" --db "$DB" ingest --bogus
 check "usage: nothing to ingest with --no-auto" 2 "" -- "$SSHWHY" --db "$DB" ingest --journal --file
-check "attempts: no database yet" 1 "^sshwhy: no database at" -- "$SSHWHY" --db "$T/none.db" attempts
+check "attempts: no database yet" 1 "^sshwhy: attempts: no database at" -- "$SSHWHY" --db "$T/none.db" attempts
 check "ingest: corpus file" 0 "" -- "$SSHWHY" --db "$DB" ingest "$AUTH"
 mode=$(stat -c %a "$DB")
 n=$((n + 1)); if [ "$mode" = 600 ]; then echo "ok   database created 0600"; else echo "FAIL database mode $mode"; fails=$((fails + 1)); fi
@@ -48,8 +48,59 @@ check "ingest: same file again" 0 "" -- "$SSHWHY" --db "$DB" ingest "$AUTH"
 n=$((n + 1)); if [ "$(count "$DB")" = "$base" ]; then echo "ok   re-ingest adds nothing"; else echo "FAIL re-ingest: $base -> $(count "$DB")"; fails=$((fails + 1)); fi
 check "attempts: unknown outcome" 2 "^sshwhy: " -- "$SSHWHY" --db "$DB" attempts --outcome winning
 check "attempts: bad --since" 2 "^sshwhy: " -- "$SSHWHY" --db "$DB" attempts --since "next blue moon"
-check "show: no such id" 1 "^sshwhy: no attempt with id 999" -- "$SSHWHY" --db "$DB" show 999
+check "show: no such id" 1 "^sshwhy: show: no attempt with id 999" -- "$SSHWHY" --db "$DB" show 999
 check "show: id 1" 0 "" -- "$SSHWHY" --db "$DB" show 1
+
+# Usage errors: one line "sshwhy: COMMAND: message", the same wording in every
+# command, exit 2; never getopt's own message with the binary's path.
+usage() {  # usage NAME STDERR_REGEX -- command...: exit 2 and exactly one stderr line
+	local name=$1 re=$2
+	check "$@"
+	lines=$(wc -l <"$T/err")
+	if [ "$lines" != 1 ]; then
+		echo "FAIL $name: $lines lines on stderr, expected 1"; sed 's/^/  | /' "$T/err" | head -5
+		fails=$((fails + 1))
+	fi
+}
+usage "usage: unknown global option" 2 "^sshwhy: unknown option '--dbx'; try 'sshwhy help'$" -- "$SSHWHY" --dbx
+for cmd in follow ingest attempts show check; do
+	usage "usage: $cmd unknown option" 2 "^sshwhy: $cmd: unknown option '--bogus'; try 'sshwhy help $cmd'$" -- "$SSHWHY" --db "$DB" $cmd --bogus
+done
+usage "usage: redact unknown option (not a file)" 2 "^sshwhy: redact: unknown option '--bogus'" -- "$SSHWHY" --db "$DB" redact --bogus
+usage "usage: missing value" 2 "^sshwhy: follow: option '--file' needs a value" -- "$SSHWHY" --db "$DB" follow --file
+usage "usage: value to a flag" 2 "^sshwhy: attempts: option '--json' takes no value" -- "$SSHWHY" --db "$DB" attempts --json=yes
+usage "usage: short option" 2 "^sshwhy: ingest: unknown option '-z'" -- "$SSHWHY" --db "$DB" ingest -z
+usage "usage: help of no command" 2 "^sshwhy: help: no such command 'nope'; try 'sshwhy help'$" -- "$SSHWHY" help nope
+usage "usage: bad value" 2 "^sshwhy: follow: invalid --login-grace-time 'x'" -- "$SSHWHY" --db "$DB" follow --login-grace-time x
+usage "usage: empty --db" 2 "^sshwhy: option '--db' needs a file name" -- "$SSHWHY" --db '' attempts
+usage "usage: --from not an address" 2 "^sshwhy: attempts: invalid address or network '999.1.1.1'" -- "$SSHWHY" --db "$DB" attempts --from 999.1.1.1
+usage "usage: --from not an IPv6 address" 2 "^sshwhy: attempts: invalid address" -- "$SSHWHY" --db "$DB" attempts --from 2001:db8::zz
+check "attempts: --from a host name" 0 "" -- "$SSHWHY" --db "$DB" attempts --from gw.example.org
+usage "usage: unknown cause, no far-fetched suggestion" 2 "^sshwhy: attempts: unknown cause 'bogus'; try" -- "$SSHWHY" --db "$DB" attempts --cause bogus
+usage "usage: unknown cause, near miss suggested" 2 "^sshwhy: attempts: unknown cause 'acepted', did you mean 'accepted'\\?" -- "$SSHWHY" --db "$DB" attempts --cause acepted
+COLUMNS=80 "$SSHWHY" --db "$DB" attempts >"$T/table" 2>&1
+w=$(wc -L <"$T/table")
+n=$((n + 1)); if [ "$w" -le 80 ]; then echo "ok   attempts at COLUMNS=80 fits ($w)"; else echo "FAIL attempts at COLUMNS=80 is $w wide"; fails=$((fails + 1)); fi
+printf 'not a log line\n' >"$T/one.log"
+"$SSHWHY" --db "$T/one.db" ingest "$T/one.log" >"$T/out" 2>&1
+n=$((n + 1)); if grep -q "^1 line read from 1 input .* 1 malformed line skipped" "$T/out"; then echo "ok   ingest: singular '1 line'"; else echo "FAIL ingest summary: $(cat "$T/out")"; fails=$((fails + 1)); fi
+timeout -s TERM 2 "$SSHWHY" --db "$T/f.db" follow --file "$T/auth.lgo" >"$T/out" 2>"$T/err"
+n=$((n + 1)); if grep -q "^sshwhy: follow: '$T/auth.lgo' does not exist (yet); waiting" "$T/err" && grep -q "^sshwhy: follow: following '$T/auth.lgo'" "$T/err"; then echo "ok   follow: a missing file is said, not waited on in silence"; else echo "FAIL follow on a missing file: $(cat "$T/err")"; fails=$((fails + 1)); fi
+# Help screens fit 80 columns (explain's is the explain engineer's, not yet).
+for cmd in "" follow ingest attempts show redact check help; do
+	"$SSHWHY" help $cmd >"$T/help" 2>&1
+	w=$(awk '{ if (length > m) m = length } END { print m + 0 }' "$T/help")
+	n=$((n + 1)); if [ "$w" -le 80 ]; then echo "ok   help $cmd fits 80 columns"; else echo "FAIL help $cmd is $w columns wide"; fails=$((fails + 1)); fi
+done
+n=$((n + 1)); if "$SSHWHY" help | grep -q "Not implemented"; then echo "FAIL help lists check as not implemented"; fails=$((fails + 1)); else echo "ok   help has no stale 'not implemented'"; fi
+for cmd in follow ingest attempts show check; do
+	check "help: $cmd --help is its help" 0 "" -- "$SSHWHY" $cmd --help
+	n=$((n + 1)); if grep -q "^Usage: sshwhy $cmd " "$T/out"; then echo "ok   $cmd --help starts with its usage"; else echo "FAIL $cmd --help has no usage line"; fails=$((fails + 1)); fi
+done
+# Runtime failures: exit 1, the error text once, hostile names escaped.
+check "failure: unreadable key file" 1 "^sshwhy: check: cannot read '$T/nokey': No such file or directory$" -- "$SSHWHY" check --user root --key "$T/nokey"
+check "failure: control bytes escaped" 1 "^sshwhy: ingest: cannot open '.*/x[\\]033]0;pwn[\\]007': No such file" -- "$SSHWHY" --db "$DB" ingest "$T/x$(printf '\033]0;pwn\007')"
+n=$((n + 1)); if grep -q "$(printf '\033')" "$T/err"; then echo "FAIL raw escape on stderr"; fails=$((fails + 1)); else echo "ok   no raw escape on stderr"; fi
 
 # Bad inputs: a clear message, a clear status, nothing lost.
 : >"$T/empty.log"
