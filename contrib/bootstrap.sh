@@ -1,30 +1,59 @@
 #!/bin/sh
 # One-command set-up on Debian 12 (run as root, or with sudo available).
-#   contrib/bootstrap.sh run    install packages, build, follow this machine's sshd logs
+#   contrib/bootstrap.sh run    install what building and running need (no test tools,
+#                               no rsyslog, no sshd), build, follow this machine's sshd logs
 #                               (journal if present, else /var/log/auth.log or /var/log/secure)
 #                               into the default database (Ctrl-C stops; a restart resumes)
-#   contrib/bootstrap.sh test   install packages, build, run every test: a release build
+#   contrib/bootstrap.sh test   install that and the test toolchain (clang, valgrind,
+#                               rsyslog, openssh-server, ...; no daemon is started), build,
+#                               run every test: a release build
 #                               with warnings as errors, the suite on a normal build
 #                               (build/), again on an ASan+UBSan build (build-asan/; any
 #                               sanitizer report fails), the unit suites under valgrind,
 #                               then each libFuzzer harness for SSHWHY_FUZZ_SECONDS (default 60)
+# SSHWHY_BOOTSTRAP_LIST=1: print the packages the mode installs, one a line,
+# and stop (tests/bootstrap_packages.sh checks the split).
 set -eu
 cd "$(dirname "$0")/.."
 
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
-PKGS="build-essential meson ninja-build pkg-config python3 libsystemd-dev libpcre2-dev
-      libsqlite3-dev check zlib1g-dev libssl-dev systemd-journal-remote sqlite3
-      openssh-server openssh-client rsyslog util-linux passwd clang libclang-rt-14-dev valgrind"
+mode=${1:-run}
+case "$mode" in
+run|test) ;;
+*)
+	echo "usage: $0 run|test" >&2
+	exit 2
+	;;
+esac
+
+# run: what building and running sshwhy need, nothing more (a production
+# server gets no compiler it did not ask for beyond the build, no rsyslog that
+# would change its logging, no sshd package it may not want).
+RUN_PKGS="build-essential meson ninja-build pkg-config python3 libsystemd-dev libpcre2-dev
+          libsqlite3-dev zlib1g-dev libssl-dev scdoc"
+# test: the test toolchain on top. openssh-server and rsyslog only for their
+# binaries (the end-to-end tests start their own on loopback), clang and
+# libclang-rt for the fuzzers, valgrind, man-db / bash / zsh for the man page
+# and completion tests, debhelper / dpkg-dev / lintian for the .deb test.
+TEST_PKGS="check systemd-journal-remote sqlite3 openssh-server openssh-client rsyslog
+           util-linux passwd clang libclang-rt-14-dev valgrind man-db bash zsh
+           debhelper dpkg-dev fakeroot lintian"
+PKGS=$RUN_PKGS
+[ "$mode" = run ] || PKGS="$RUN_PKGS $TEST_PKGS"
+if [ "${SSHWHY_BOOTSTRAP_LIST:-}" = 1 ]; then
+	# shellcheck disable=SC2086
+	printf '%s\n' $PKGS
+	exit 0
+fi
 
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 if [ -n "$missing" ]; then
-	# openssh-server and rsyslog are needed for their binaries (the end-to-end
-	# tests start their own on loopback): keep the packages from starting the
-	# system daemons while they install.
+	# Keep the packages from starting system daemons while they install
+	# (openssh-server, rsyslog): policy-rc.d refuses every start.
 	policy=
 	if [ ! -e /usr/sbin/policy-rc.d ]; then
 		policy=/usr/sbin/policy-rc.d
@@ -38,10 +67,20 @@ if [ -n "$missing" ]; then
 	[ -z "$policy" ] || { $SUDO rm -f "$policy"; trap - EXIT; }
 fi
 
-[ -d build ] || meson setup build --buildtype=debugoptimized
+# Nothing taken from an earlier run: a build/ that `run` set up has the
+# tests off (no check then), so `test` turns them on explicitly.
+if [ "$mode" = test ]; then
+	if [ -d build ]; then
+		meson configure build -Dtests=enabled
+	else
+		meson setup build --buildtype=debugoptimized -Dtests=enabled
+	fi
+else
+	[ -d build ] || meson setup build --buildtype=debugoptimized
+fi
 ninja -C build
 
-case "${1:-run}" in
+case "$mode" in
 run)
 	exec $SUDO build/sshwhy follow
 	;;
@@ -92,9 +131,5 @@ test)
 	echo "== fuzzing, ${SSHWHY_FUZZ_SECONDS:-60} s per target"
 	sh tests/fuzz/run.sh || status=1
 	exit $status
-	;;
-*)
-	echo "usage: $0 run|test" >&2
-	exit 2
 	;;
 esac

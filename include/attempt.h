@@ -58,7 +58,8 @@ struct attempt {
 	size_t n_candidates;
 	char detail[160];               /* the verdict's particular: path, algorithm, reason text ... */
 	char reason[160];               /* a second particular (errno text, cert reason); often empty */
-	/* Texts derived from cause + fields by attempt_fill_texts(); not stored. */
+	/* Texts derived from cause + fields by attempt_fill_texts() (attempt-text.h)
+	 * where the attempt is shown; not stored. */
 	char *explanation;              /* owned; one sentence */
 	char *fix;                      /* owned; may be NULL */
 	char *decide;                   /* owned; what would decide between candidates; may be NULL */
@@ -95,9 +96,6 @@ int attempt_add_evidence(struct attempt *a, const char *line, size_t n, uint64_t
 bool attempt_has_evidence_hash(const struct attempt *a, uint64_t hash);
 /* Record a key; an existing (type, fp) entry is upgraded to the "stronger" result. */
 void attempt_add_key(struct attempt *a, const char *type, const char *fp, enum key_result r);
-/* Build explanation, fix and decide from cause, candidates, detail, reason,
- * user, address and keys (classify.c). Returns 0 or -ENOMEM. */
-int attempt_fill_texts(struct attempt *a);
 
 /* Replace an owned string field (explanation/fix/decide) with a copy of s (NULL ok). */
 int attempt_set_text(char **field, const char *s);

@@ -1,7 +1,10 @@
-/* Client side: a pasted `ssh -v/-vv/-vvv` log (OpenSSH 7.x-10.x, Linux,
- * macOS, Windows; CRLF; UTF-16 with BOM; mixed with prose; partial) turned
- * into a report of what the client did and saw; public keys and fingerprints
- * given instead of a log; and the redacted excerpt a partner should send. */
+/* Client side: a pasted client log (OpenSSH 7.x-10.x `ssh -v/-vv/-vvv` or
+ * none on Linux, macOS, Windows, Git Bash; PuTTY/plink event logs; paramiko;
+ * CRLF; UTF-16 with or without BOM; mixed with prose; partial) turned into a
+ * report of what the client did and saw, with what kind of input it was when
+ * it is no client log (server log, known_hosts, private key, binary, empty);
+ * public keys and fingerprints given instead of a log; and the redacted
+ * excerpt a partner should send. */
 #pragma once
 
 #include <stdbool.h>
@@ -79,6 +82,45 @@ enum client_result {
 };
 const char *client_result_to_string(enum client_result r);
 
+/* tag: client-families. Which client printed the log. */
+enum client_family {
+	CF_UNKNOWN,
+	CF_OPENSSH_UNIX,        /* OpenSSH on Linux, macOS, BSD; also Git Bash/MSYS2/Cygwin's ssh (then windows is set) */
+	CF_OPENSSH_WINDOWS,     /* OpenSSH_for_Windows (Win32-OpenSSH ssh.exe): key file permissions are ACLs (icacls) */
+	CF_PUTTY,               /* PuTTY/plink event log: `plink -v` or the Event Log window */
+	CF_PARAMIKO,            /* paramiko.transport log records */
+	_CF_MAX,
+};
+const char *client_family_to_string(enum client_family f);
+
+/* tag: client-user-sources. Where client_report.user came from, most
+ * reliable first (a better source overrides a worse one). */
+enum client_user_source {
+	CUS_NONE,
+	CUS_AUTHENTICATING,     /* "Authenticating to H:P as 'U'" (ssh -v): the name sent */
+	CUS_PUTTY,              /* PuTTY "Using username \"U\".": the name sent */
+	CUS_DENIED,             /* "U@H: Permission denied (...)." */
+	CUS_PROMPT,             /* "U@H's password:" / "(U@H) Password:" prompts */
+	CUS_COMMAND_LINE,       /* the ssh/plink command line in the paste: U@H, -l U, -o User=U, ssh://U@H */
+	_CUS_MAX,
+};
+const char *client_user_source_to_string(enum client_user_source s);
+
+/* tag: client-input-kinds. What the input is, so that callers can refuse
+ * what is not a client log. */
+enum client_input_kind {
+	CIK_UNKNOWN,            /* text that is none of the kinds below (prose, another program's output) */
+	CIK_CLIENT_LOG,         /* a client log: client_parse() returned 1 */
+	CIK_EMPTY,              /* nothing, or white space only */
+	CIK_SERVER_LOG,         /* sshd lines (with or without a syslog/journal header) and no client line */
+	CIK_KNOWN_HOSTS,        /* known_hosts entries */
+	CIK_PUBLIC_KEYS,        /* public key lines or fingerprints: for client_parse_keys() */
+	CIK_PRIVATE_KEY,        /* a private key (PEM, OpenSSH, PuTTY PPK); its text is never copied anywhere */
+	CIK_BINARY,             /* binary data */
+	_CIK_MAX,
+};
+const char *client_input_kind_to_string(enum client_input_kind k);
+
 struct client_report {
 	char version[128];              /* OpenSSH_9.2p1 Debian-2+deb12u3, OpenSSL ... */
 	char server_version[128];       /* remote software version */
@@ -113,11 +155,35 @@ struct client_report {
 	char server_sig_algs[512];      /* server-sig-algs=<...> as the client saw it */
 	unsigned keys_dropped;          /* keys beyond CLIENT_MAX_KEYS, not recorded */
 	unsigned first_line;            /* first recognised client line */
+	/* Added for the client families of issue 16: */
+	enum client_family family;
+	bool windows;                   /* the client ran on Windows: OpenSSH_for_Windows, PuTTY, Git Bash/MSYS/Cygwin
+					 * ("Running on MINGW64_NT...", /c/Users/ paths), C:\ paths, a PS C:\> prompt */
+	/* The method of the successful authentication: "publickey", "password",
+	 * "keyboard-interactive", "hostbased", "gssapi-with-mic", ...; "" unless
+	 * result == CR_AUTHENTICATED and the log names it (Authenticated ... using
+	 * "M", Authentication succeeded (M), paramiko's "Authentication (M)
+	 * successful!", PuTTY's "Sent password"/"Sent public key signature" before
+	 * "Access granted") or implies it (the last "Next authentication method"). */
+	char succeeded_method[METHOD_MAX];
+	enum client_user_source user_source;    /* CUS_NONE when user is "" */
+	enum client_input_kind input_kind;      /* set whatever client_parse() returns */
+	bool has_private_key;           /* a private key block was in the input: skipped, never copied */
+	unsigned n_server_lines;        /* sshd lines in the input, skipped (never read as client lines) */
+	bool command_line;              /* the ssh/plink command line was in the paste (user/host/port may come from it) */
+	/* Windows ACL message "Bad permissions. Try removing permissions for
+	 * user: ACCOUNT on file PATH.": the account (e.g. "NT AUTHORITY\Authenticated
+	 * Users (S-1-5-11)"), for an icacls fix; the key gets CKP_BAD_PERMISSIONS. */
+	char acl_account[128];
 };
 
 /* Parse data[0..len) (any of the encodings above; NUL bytes and invalid
- * UTF-8 are tolerated). Returns 1 a client log was found, 0 nothing in it
- * looks like ssh client output (ret is still cleared), negative errno. */
+ * UTF-8 are tolerated). OpenSSH (ssh -v..-vvv or none), PuTTY/plink event
+ * logs and paramiko logs. sshd lines are counted (n_server_lines) and never
+ * read as client lines; private key blocks are skipped. Returns 1 a client
+ * log was found (input_kind CIK_CLIENT_LOG), 0 nothing in it looks like
+ * client output (ret is cleared but for n_lines, utf16, input_kind,
+ * has_private_key, n_server_lines), negative errno. */
 int client_parse(const char *data, size_t len, struct client_report *ret);
 
 /* Keys given instead of a log: OpenSSH public key lines ("ssh-ed25519 AAAA...

@@ -1,6 +1,8 @@
 /* Subcommands: each src/cmd-<name>.c exports one struct command. */
 #pragma once
 
+#include <stdbool.h>
+
 struct global_opts {
 	const char *db_path;            /* --db, $SSHWHY_DB, or store_default_path() */
 	int verbose;
@@ -22,6 +24,7 @@ extern const struct command cmd_explain;
 extern const struct command cmd_redact;
 extern const struct command cmd_check;
 extern const struct command cmd_help;
+extern const struct command cmd_prune;
 
 extern const struct command *const commands[];
 
@@ -41,6 +44,8 @@ int command_open_store(const struct global_opts *g, unsigned flags, struct store
 
 /* Log one line, "sshwhy: CMD: MESSAGE; try 'sshwhy help CMD'", note that the
  * run ends with exit status 2, and return -EINVAL. cmd NULL: no command. */
+/* usage_error() was called during this run: main() exits EXIT_USAGE_ERROR. */
+bool usage_error_happened(void);
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* usage_error() for what getopt_long() returned for a bad option: ':' (the

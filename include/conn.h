@@ -57,10 +57,20 @@ int conn_table_feed(struct conn_table *t, const struct log_line *line, const str
  * are real lines. */
 void conn_table_new_input(struct conn_table *t);
 
-/* Re-admit an attempt that was stored while still open (takes ownership; its
- * evidence is re-parsed to rebuild the facts). Later lines of the same
- * connection continue it instead of starting a new one. */
+/* Re-admit an attempt that was stored while still open (takes ownership; on
+ * failure it is freed). Later lines of the same connection continue it
+ * instead of starting a new one. Its facts start empty: the caller replays
+ * its evidence lines, parsed, through conn_table_replay() at once. Returns 1
+ * (a freed, nothing to replay) for an open session when the table is full:
+ * it stays in the store, where its end joins it (issue 17). */
 int conn_table_adopt(struct conn_table *t, struct attempt *a);
+
+/* Fold one parsed line of the attempt adopted last into its facts, exactly
+ * as when the line first came (its evidence line is there already). A replay
+ * never frees the attempt (in early-emit mode it may hand it to cb.emit, which
+ * leaves it with the table), so the caller may read its evidence meanwhile.
+ * -ENOENT: nothing adopted is held. */
+int conn_table_replay(struct conn_table *t, const struct log_line *line, const struct auth_event *ev);
 
 /* Follow mode, on the wall clock (now_usec(); times are when lines were read):
  * emit closed attempts whose terminal line was read grace_us ago, and
@@ -86,8 +96,3 @@ struct conn_stats {
 	uint64_t open_now;
 };
 void conn_table_stats(const struct conn_table *t, struct conn_stats *ret);
-
-/* Format the evidence line for a log line: "ISO8601(UTC, µs) host ident[pid]: msg"
- * with NUL, CR and LF in msg written as \000 \015 \012. Appends to out (cap
- * bytes, NUL-terminated) and returns its length. */
-size_t conn_format_evidence(char *out, size_t cap, const struct log_line *line);

@@ -104,3 +104,31 @@ struct store_counts {
 	int64_t orphans;
 };
 int store_counts(struct store *s, struct store_counts *ret);
+
+/* Retention (sshwhy prune). What follow still needs is never deleted: the
+ * attempts stored open (store_load_open() hands them back to a restarted
+ * follow to finish their connection, whatever their age) and the source
+ * positions. */
+struct store_prune_stats {
+	int64_t attempts;               /* closed attempts deleted (or, dry run, that would be) */
+	int64_t keys;                   /* their attempt_keys rows */
+	int64_t orphans;                /* orphan lines deleted */
+	int64_t open_kept;              /* open attempts older than the cut, kept */
+};
+/* Delete closed attempts that started and ended before before_us (with their
+ * keys) and orphan lines older than it. Works in transactions of at most
+ * chunk attempts (0 = 1000), so a running follow waits one chunk at most,
+ * never the whole prune (measured on a loaded machine: a concurrent writer
+ * waits 150 ms at most, 620 ms with chunks of 10000); a failure keeps the
+ * chunks already committed. With
+ * dry_run nothing is deleted and ret counts what would be; otherwise the time
+ * is recorded for store_last_prune(). Must not be called inside
+ * store_begin(). Returns 0 or negative errno. */
+int store_prune(struct store *s, int64_t before_us, int64_t chunk, bool dry_run,
+		struct store_prune_stats *ret);
+/* When store_prune() last deleted (not a dry run) in this database: 1 and
+ * *ret_us set, 0 never. */
+int store_last_prune(struct store *s, int64_t *ret_us);
+/* VACUUM: give the pages freed by store_prune() back to the file system
+ * (needs as much free space as the database; blocks writers meanwhile). */
+int store_vacuum(struct store *s);

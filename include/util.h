@@ -83,6 +83,10 @@ int64_t now_usec_coarse(void);
  * utc=true prints +00:00. Returns buf. */
 char *format_iso8601(int64_t usec, bool utc, int usec_digits, char *buf, size_t n);
 
+/* Days since 1970-01-01 of the proleptic Gregorian date y-m-d (m 1..12,
+ * d 1..31; not checked). */
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
+
 /* The well-formed UTF-8 sequence at s[0..n): its length (1..4) and code point,
  * or 0 when the bytes are not one (overlong, surrogate, > U+10FFFF, cut). */
 size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *ret);

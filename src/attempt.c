@@ -1,4 +1,5 @@
-/* struct attempt lifecycle and its small mutators (evidence, keys, texts). */
+/* struct attempt lifecycle and its small mutators (evidence, keys, texts),
+ * and the key results' string table (KEY_RESULTS, attempt.h). */
 #include "config.h"
 
 #include "attempt.h"
@@ -176,4 +177,28 @@ attempt_set_text(char **field, const char *s)
 	free(*field);
 	*field = copy;
 	return 0;
+}
+
+/* tag: key-results */
+static const char *const key_result_table[] = {
+#define X(n, s) [KEY_##n] = s,
+	KEY_RESULTS(X)
+#undef X
+};
+
+const char *
+key_result_to_string(enum key_result r)
+{
+	if ((int)r < 0 || r >= _KEY_RESULT_MAX)
+		return NULL;
+	return key_result_table[r];
+}
+
+enum key_result
+key_result_from_string(const char *s)
+{
+	for (size_t i = 0; i < ELEMENTSOF(key_result_table); i++)
+		if (streq(key_result_table[i], s))
+			return (enum key_result)i;
+	return _KEY_RESULT_INVALID;
 }

@@ -1,12 +1,14 @@
-/* Classifier: an attempt's facts -> outcome, cause, candidates, explanation,
- * fix and what would decide. The rules run from the most specific evidence to
+/* Classifier: an attempt's facts -> outcome, cause, candidates, detail,
+ * reason and loglevel (the prose is attempt-text.c's, made where it is
+ * shown). The rules run from the most specific evidence to
  * the least; a cause the log cannot prove at its LogLevel is reported as the
  * generic code with candidates (see DESIGN.md), never guessed. */
 #include "config.h"
 
 #include "attempt.h"
 #include "cause.h"
-#include "conn-int.h"
+#include "classify.h"
+#include "facts.h"
 #include "util.h"
 #include "banned.h"
 
@@ -402,144 +404,6 @@ classify_authenticated(struct verdict *v, const struct conn_facts *f)
 	}
 }
 
-/* What would decide between the candidates of a generic verdict. */
-static const char *
-decide_text(enum cause c, bool debug)
-{
-	switch (c) {
-	case CAUSE_KEY_OPTIONS_REFUSED:
-		return "The line before 'Refused by key options' (or LogLevel DEBUG1) names the option; sshwhy check --user USER shows the authorized_keys line.";
-	case CAUSE_AUTHORIZED_KEYS_LINE_UNPARSABLE:
-		return "sshwhy check --user USER shows which authorized_keys line is malformed.";
-	case CAUSE_AUTHORIZED_KEYS_MISSING:
-		return "sshwhy check --user USER tells whether the home directory, ~/.ssh or only the file is missing.";
-	case CAUSE_AUTHORIZED_KEYS_WRONG_LOCATION:
-		return "sshd -T | grep authorizedkeysfile shows where sshd looks; compare with where the key was installed.";
-	case CAUSE_PAM_ACCOUNT_REFUSED:
-		return "The pam_* lines of the account stack just before, or /etc/pam.d/sshd, name the module.";
-	case CAUSE_PARTIAL_AUTH_INCOMPLETE:
-		return "sshd -T -C user=USER | grep authenticationmethods shows the required chain; the client log shows which method it could not do.";
-	case CAUSE_PUBKEY_REJECTED_NO_REASON:
-		return debug ? "DEBUG2 would show whether the authorized_keys lines parse; sshwhy check --user USER compares the fingerprint with authorized_keys."
-			     : "sshwhy check --user USER compares the fingerprint with authorized_keys; LogLevel DEBUG1 logs which files sshd read.";
-	case CAUSE_KEY_ACCEPTED_NO_SIGNATURE:
-		return "Only the client log decides (sshwhy explain): it says why the private key could not be used.";
-	case CAUSE_PASSWORD_FAILED:
-		return "A wrong password and a refused root password look the same; PermitRootLogin decides for root.";
-	case CAUSE_CONNECTION_ENDED_WITHOUT_CLOSE_LOG:
-		return "Later lines of this connection, if any; on Debian 12 a LoginGraceTime expiry logs nothing.";
-	case CAUSE_NO_KEY_OFFERED:
-		return "The client log (sshwhy explain) shows whether a key was loaded and offered; sshd -T -C user=USER,addr=ADDR shows pubkeyauthentication.";
-	case CAUSE_PREAUTH_CLOSE_NO_DETAIL:
-		return "At LogLevel INFO sshd logs neither the offered keys nor why they were refused: LogLevel VERBOSE, the client's ssh -vvv (sshwhy explain) or sshwhy check --user USER decides.";
-	default:
-		return NULL;
-	}
-}
-
-/* The key a text should name: the accepted one, else the last refused one. */
-static const struct attempt_key *
-text_key(const struct attempt *a)
-{
-	const struct attempt_key *best = NULL;
-
-	for (size_t i = 0; i < a->n_keys; i++) {
-		if (a->keys[i].result == KEY_ACCEPTED)
-			return &a->keys[i];
-		if (a->keys[i].result != KEY_OFFERED)
-			best = &a->keys[i];
-	}
-	return best;
-}
-
-/* Expand {user} {addr} {fp} {fp_with} {detail} {reason} in a template. */
-static char *
-expand(const char *tmpl, const struct attempt *a)
-{
-	const struct attempt_key *k = text_key(a);
-	const char *fp = k ? k->fingerprint : "";
-	const char *type = k ? k->type : "";
-	struct buf b;
-
-	buf_init(&b);
-	if (buf_reserve(&b, 256) < 0)
-		return NULL;
-	for (const char *p = tmpl; *p;) {
-		const char *val = NULL;
-		char tmp[FP_MAX + KEYTYPE_MAX + 80];
-		size_t skip = 0;
-
-		if (*p == '{') {
-			if (startswith(p, "{user}")) {
-				val = a->user[0] ? a->user : "the user";
-				skip = 6;
-			} else if (startswith(p, "{addr}")) {
-				if (a->port)
-					snprintf(tmp, sizeof tmp, "%s port %u", a->addr, a->port), val = tmp;
-				else
-					val = a->addr[0] ? a->addr : "the client";
-				skip = 6;
-			} else if (startswith(p, "{fp_with}")) {
-				if (fp[0])
-					snprintf(tmp, sizeof tmp, " with %s key %s", type, fp);
-				else if (a->detail[0])
-					snprintf(tmp, sizeof tmp, " by %s", a->detail);
-				else
-					tmp[0] = '\0';
-				val = tmp;
-				skip = 9;
-			} else if (startswith(p, "{fp}")) {
-				val = fp[0] ? fp : "(fingerprint not logged)";
-				skip = 4;
-			} else if (startswith(p, "{detail}")) {
-				val = a->detail[0] ? a->detail : "(not logged)";
-				skip = 8;
-			} else if (startswith(p, "{reason}")) {
-				val = a->reason[0] ? a->reason : "unknown error";
-				skip = 8;
-			}
-		}
-		if (val) {
-			if (buf_puts(&b, val) < 0)
-				goto oom;
-			p += skip;
-		} else {
-			/* Copy up to the next placeholder in one go. */
-			const char *brace = strchr(p + 1, '{');
-			size_t len = brace ? (size_t)(brace - p) : strlen(p);
-
-			if (buf_append(&b, p, len) < 0)
-				goto oom;
-			p += len;
-		}
-	}
-	return b.data;
-oom:
-	buf_release(&b);
-	return NULL;
-}
-
-int
-attempt_fill_texts(struct attempt *a)
-{
-	_cleanup_(freep) char *expl = NULL;
-	_cleanup_(freep) char *fix = NULL;
-	const char *fix_tmpl = cause_fix(a->cause);
-
-	expl = expand(cause_explanation_template(a->cause), a);
-	if (!expl)
-		return -ENOMEM;
-	if (fix_tmpl) {
-		fix = expand(fix_tmpl, a);
-		if (!fix)
-			return -ENOMEM;
-	}
-	if (attempt_set_text(&a->explanation, expl) < 0 || attempt_set_text(&a->fix, fix) < 0 ||
-	    attempt_set_text(&a->decide, decide_text(a->cause, startswith(a->loglevel, "DEBUG"))) < 0)
-		return -ENOMEM;
-	return 0;
-}
-
 int
 classify_attempt(struct attempt *a, const struct conn_facts *f)
 {
@@ -568,6 +432,6 @@ classify_attempt(struct attempt *a, const struct conn_facts *f)
 	strlcpy_n(a->loglevel, sizeof a->loglevel, level, strlen(level));
 	strlcpy_n(a->detail, sizeof a->detail, v.detail ? v.detail : "", v.detail ? strlen(v.detail) : 0);
 	strlcpy_n(a->reason, sizeof a->reason, v.reason ? v.reason : "", v.reason ? strlen(v.reason) : 0);
-	/* The texts are derived (attempt_fill_texts()) where they are shown. */
+	/* The texts are derived (attempt-text.h) where they are shown. */
 	return 0;
 }

@@ -3,8 +3,10 @@
  * UTF-8, BOM, CR/CRLF), then read line by line through one bounded working
  * buffer (LINE_CAP): longer lines are cut, control bytes and terminal escape
  * sequences dropped, e-mail quoting and logger timestamps stripped. Every
- * message is matched by one handler (handle_msg) that both fills the report
- * and tells redact which lines to keep, so the two never disagree. */
+ * message is matched by one row of a message table (openssh_msgs,
+ * openssh_info_msgs, paramiko_msgs: prefix/needle, the client's format string
+ * it mirrors, handler) whose handler both fills the report and tells redact
+ * which lines to keep (enum msg_class), so the two never disagree. */
 #include "config.h"
 
 #include <ctype.h>
@@ -60,28 +62,78 @@ static const char *const result_table[_CR_MAX] = {
 	[CR_DISCONNECTED] = "disconnected",
 };
 
+/* tag: client-families */
+static const char *const family_table[_CF_MAX] = {
+	[CF_UNKNOWN] = "unknown",
+	[CF_OPENSSH_UNIX] = "openssh-unix",
+	[CF_OPENSSH_WINDOWS] = "openssh-windows",
+	[CF_PUTTY] = "putty",
+	[CF_PARAMIKO] = "paramiko",
+};
+
+/* tag: client-user-sources */
+static const char *const user_source_table[_CUS_MAX] = {
+	[CUS_NONE] = "none",
+	[CUS_AUTHENTICATING] = "authenticating",
+	[CUS_PUTTY] = "putty-username",
+	[CUS_DENIED] = "permission-denied",
+	[CUS_PROMPT] = "password-prompt",
+	[CUS_COMMAND_LINE] = "command-line",
+};
+
+/* tag: client-input-kinds */
+static const char *const input_kind_table[_CIK_MAX] = {
+	[CIK_UNKNOWN] = "unknown",
+	[CIK_CLIENT_LOG] = "client-log",
+	[CIK_EMPTY] = "empty",
+	[CIK_SERVER_LOG] = "server-log",
+	[CIK_KNOWN_HOSTS] = "known-hosts",
+	[CIK_PUBLIC_KEYS] = "public-keys",
+	[CIK_PRIVATE_KEY] = "private-key",
+	[CIK_BINARY] = "binary",
+};
+
+/* table[v], or NULL out of range */
+static const char *
+enum_name(const char *const *table, int max, int v)
+{
+	return v >= 0 && v < max ? table[v] : NULL;
+}
+
+const char *
+client_family_to_string(enum client_family f)
+{
+	return enum_name(family_table, _CF_MAX, (int)f);
+}
+
+const char *
+client_user_source_to_string(enum client_user_source s)
+{
+	return enum_name(user_source_table, _CUS_MAX, (int)s);
+}
+
+const char *
+client_input_kind_to_string(enum client_input_kind k)
+{
+	return enum_name(input_kind_table, _CIK_MAX, (int)k);
+}
+
 const char *
 client_key_state_to_string(enum client_key_state s)
 {
-	if ((int)s < 0 || s >= _CKEY_STATE_MAX)
-		return NULL;
-	return key_state_table[s];
+	return enum_name(key_state_table, _CKEY_STATE_MAX, (int)s);
 }
 
 const char *
 client_key_problem_to_string(enum client_key_problem p)
 {
-	if ((int)p < 0 || p >= _CKP_MAX)
-		return NULL;
-	return key_problem_table[p];
+	return enum_name(key_problem_table, _CKP_MAX, (int)p);
 }
 
 const char *
 client_result_to_string(enum client_result r)
 {
-	if ((int)r < 0 || r >= _CR_MAX)
-		return NULL;
-	return result_table[r];
+	return enum_name(result_table, _CR_MAX, (int)r);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -559,7 +611,34 @@ struct parser {
 	/* for redact: the span of a key comment in the message, to mask */
 	size_t mask_off, mask_len;
 	bool mask;
+	/* family evidence: lines taken by the OpenSSH and the PuTTY tables */
+	unsigned n_openssh, n_putty;
+	unsigned n_client_only;         /* client lines sshd never logs in the same words */
+	bool last_shared;               /* the row that took the last message is MF_SHARED */
+	bool expect_putty_hostkey;      /* PuTTY "Host key fingerprint is:" seen */
+	int putty_key;                  /* key of PuTTY's "Reading key file" / "Trying Pageant key", -1 none */
+	int in_private;                 /* inside a private key block: 1 PEM/OpenSSH, 2 PuTTY PPK */
+	bool win_prompt;                /* typed at a PowerShell/cmd prompt or as ssh.exe: Windows' own OpenSSH */
 };
+
+/* Windows paths come as C:\\Users\\a/.ssh/id_rsa (ssh -v), C:/Users/a/.ssh/id_rsa
+ * (the ACL message) or as typed: slashes and backslashes alike, case
+ * ignored. Other paths compare exactly. */
+static bool
+same_path(const char *a, const char *b)
+{
+	if (streq(a, b))
+		return true;
+	if (!strchr(a, '\\') && !strchr(b, '\\') && !(isalpha((unsigned char)a[0]) && a[1] == ':'))
+		return false;
+	for (; *a && *b; a++, b++) {
+		bool sa = *a == '/' || *a == '\\', sb = *b == '/' || *b == '\\';
+
+		if (sa != sb || (!sa && tolower((unsigned char)*a) != tolower((unsigned char)*b)))
+			return false;
+	}
+	return *a == *b;
+}
 
 static bool
 key_is_cert(const char *type)
@@ -585,7 +664,7 @@ key_get(struct parser *ps, const char *fp, const char *type, const char *source,
 	if (source && *source)
 		for (size_t i = 0; i < r->n_keys; i++) {
 			k = &r->keys[i];
-			if (k->certificate == cert && streq(k->source, source) &&
+			if (k->certificate == cert && same_path(k->source, source) &&
 			    (!fp || !*fp || !*k->fingerprint || streq(k->fingerprint, fp)))
 				return k;
 		}
@@ -726,27 +805,40 @@ set_result(struct parser *ps, enum client_result res, int rank, const char *text
 	vis_decode(r->result_text, sizeof(r->result_text), text, strlen(text));
 }
 
+/* s[0..n), all digits, as a TCP port; 0 when not one. */
+static uint16_t
+parse_port(const char *s, size_t n)
+{
+	char num[8];
+	unsigned port;
+
+	if (n == 0 || n >= sizeof(num) || strspn(s, "0123456789") < n)
+		return 0;
+	strlcpy_n(num, sizeof(num), s, n);
+	if (safe_atou(num, &port) < 0 || port == 0 || port > 65535)
+		return 0;
+	return (uint16_t)port;
+}
+
+static void
+set_port_once(struct client_report *r, const char *s, size_t n)
+{
+	if (!r->port)
+		r->port = parse_port(s, n);
+}
+
 /* "ADDR port N" at s: fill addr/port when not known yet. */
 static void
 take_addr_port(struct parser *ps, const char *s)
 {
 	const char *p = strstr(s, " port ");
-	unsigned port;
-	char num[8];
-	size_t k = 0;
 
 	if (!p || (size_t)(p - s) >= ADDR_MAX)
 		return;
 	if (!*ps->r->addr)
 		strlcpy_n(ps->r->addr, sizeof(ps->r->addr), s, (size_t)(p - s));
 	p += 6;
-	while (k < sizeof(num) - 1 && isdigit((unsigned char)p[k])) {
-		num[k] = p[k];
-		k++;
-	}
-	num[k] = '\0';
-	if (!ps->r->port && safe_atou(num, &port) >= 0 && port > 0 && port < 65536)
-		ps->r->port = (uint16_t)port;
+	set_port_once(ps->r, p, MIN(strspn(p, "0123456789"), (size_t)7));
 }
 
 static void
@@ -780,140 +872,1749 @@ md5_hex_to_fp(const char *hex, size_t n, char out[FP_MAX])
 	out[o] = '\0';
 }
 
-/* paramiko.transport DEBUG/INFO messages (paramiko 2.x/3.x transport.py, auth_handler.py). */
-static int
-handle_paramiko(struct parser *ps, const char *m, unsigned lineno)
+/* A better source of the user name overrides a worse one; of two equal
+ * ones the first stays, but for the name actually sent (ssh -v's
+ * Authenticating, PuTTY's Using username), whose last word counts. */
+static void
+set_user(struct parser *ps, enum client_user_source src, const char *u, size_t n)
 {
 	struct client_report *r = ps->r;
-	const char *v;
 
-	r->paramiko = true;
-	if ((v = startswith(m, "Local version/idstring: SSH-2.0-"))) {
-		strlcpy_n(r->version, sizeof(r->version), v, strlen(v));
-		return 2;
-	}
-	if ((v = startswith(m, "Remote version/idstring: SSH-2.0-"))) {
-		strlcpy_n(r->server_version, sizeof(r->server_version), v, strlen(v));
-		return 2;
-	}
-	if ((v = startswith(m, "Adding "))) {
-		/* Adding TYPE host key for [ADDR]:PORT: b'HEX' */
-		const char *sp = strchr(v, ' '), *f = strstr(v, " host key for "), *h;
-
-		if (!sp || !f || sp != f)
-			return 1;
-		strlcpy_n(r->hostkey_type, sizeof(r->hostkey_type), v, (size_t)(sp - v));
-		f += strlen(" host key for ");
-		h = strstr(f, ": b'");
-		if (h) {
-			const char *e = strchr(h + 4, '\'');
-
-			if (e)
-				md5_hex_to_fp(h + 4, (size_t)(e - h - 4), r->hostkey_fp);
-			if (*f == '[') {
-				const char *rb = memchr(f, ']', (size_t)(h - f));
-				unsigned port;
-				char num[8];
-
-				if (rb && !*r->addr)
-					strlcpy_n(r->addr, sizeof(r->addr), f + 1, (size_t)(rb - f - 1));
-				if (rb && rb[1] == ':' && (size_t)(h - rb - 2) < sizeof(num)) {
-					strlcpy_n(num, sizeof(num), rb + 2, (size_t)(h - rb - 2));
-					if (!r->port && safe_atou(num, &port) >= 0 && port > 0 && port < 65536)
-						r->port = (uint16_t)port;
-				}
-			} else if (!*r->addr)
-				strlcpy_n(r->addr, sizeof(r->addr), f, (size_t)(h - f));
-		}
-		return 2;
-	}
-	if ((v = startswith(m, "Trying SSH key ")) || (v = startswith(m, "Trying SSH agent key ")) ||
-	    (v = startswith(m, "Trying discovered key "))) {
-		char fp[FP_MAX] = "";
-		const char *e, *in;
-		struct client_key *k;
-
-		if (strneq(v, "b'", 2) && (e = strchr(v + 2, '\'')))
-			md5_hex_to_fp(v + 2, (size_t)(e - v - 2), fp);
-		else {
-			e = v + strcspn(v, " ");
-			if (is_fingerprint(v, (size_t)(e - v)))
-				strlcpy_n(fp, sizeof(fp), v, (size_t)(e - v));
-		}
-		k = key_get(ps, fp, NULL, NULL, false, lineno);
-		if (!k)
-			return 2;
-		if (!*k->fingerprint)
-			strlcpy_n(k->fingerprint, sizeof(k->fingerprint), fp, strlen(fp));
-		k->agent |= startswith(m, "Trying SSH agent key ") != NULL;
-		if ((in = strstr(v, " in ")) && !*k->source)
-			vis_decode(k->source, sizeof(k->source), in + 4, strlen(in + 4));
-		start_attempt(ps, k, false, lineno);
-		return 2;
-	}
-	if ((v = startswith(m, "Authentication ("))) {
-		const char *e = strchr(v, ')');
-		char meth[METHOD_MAX];
-
-		if (!e)
-			return 1;
-		strlcpy_n(meth, sizeof(meth), v, (size_t)(e - v));
-		if (startswith(e, ") successful!")) {
-			if (streq(meth, "publickey") && cur_key(ps)) {
-				cur_key(ps)->state = CKEY_USED;
-				cur_key(ps)->answer_line = lineno;
-				ps->cur_replied = true;
-			}
-			set_result(ps, CR_AUTHENTICATED, 2, m, lineno);
-			return 2;
-		}
-		if (startswith(e, ") failed")) {
-			if (streq(meth, "publickey") && cur_key(ps) && !ps->cur_replied) {
-				key_state(cur_key(ps), CKEY_REJECTED);
-				cur_key(ps)->answer_line = lineno;
-				ps->cur_replied = true;
-			}
-			set_result(ps, CR_PERMISSION_DENIED, 2, m, lineno);
-			return 2;
-		}
-		if (startswith(e, ") partially successful")) {
-			r->partial_success = true;
-			return 2;
-		}
-		return 1;
-	}
-	if ((v = startswith(m, "Methods: ["))) {
-		size_t o = 0;
-
-		for (; *v && *v != ']' && o + 1 < sizeof(r->methods); v++)
-			if (*v != '\'' && *v != ' ')
-				r->methods[o++] = *v;
-		r->methods[o] = '\0';
-		return 2;
-	}
-	if ((v = startswith(m, "Disconnect (code "))) {
-		const char *t = strstr(v, "): ");
-
-		if (t && startswith(t + 3, "Too many authentication failures"))
-			set_result(ps, CR_TOO_MANY_FAILURES, 2, m, lineno);
-		else
-			set_result(ps, CR_DISCONNECTED, 1, m, lineno);
-		return 2;
-	}
-	return 1;
+	if (r->user_source != CUS_NONE && *r->user &&
+	    (src > r->user_source || (src == r->user_source && src != CUS_AUTHENTICATING && src != CUS_PUTTY)))
+		return;
+	vis_decode(r->user, sizeof(r->user), u, n);
+	r->user_source = *r->user ? src : CUS_NONE;
 }
 
-/* Lines of §4 of openssh-messages.md. m is the message without "debugN: ".
- * Returns 2 = client line the matching needs (redact keeps it), 1 = client
- * line of no interest (configuration, kex, packets, session), 0 = not a
- * client line. */
-static int
-handle_msg(struct parser *ps, const char *m, int level, unsigned lineno)
+/* ------------------------------------------------------------------------ */
+/* Message table. Each row is one client message: the literal the message
+ * starts with (prefix) and/or a literal that must occur in it (needle), the
+ * client's format string it mirrors with its source and versions, and the
+ * handler that fills the report. Rows are tried in order; the first whose
+ * literals match decides, unless its handler answers MSG_NEXT (the message
+ * is not the one the row is for after all: try the next rows). The class
+ * tells redact which lines to keep, so report and excerpt never disagree. */
+
+enum msg_class {
+	MSG_NEXT = -1,          /* handler only: not this row's message, try the next row */
+	MSG_NOT_CLIENT = 0,     /* not a client log line (prose, other programs) */
+	MSG_NOISE = 1,          /* client line of no interest (configuration, kex, packets, session) */
+	MSG_EVIDENCE = 2,       /* client line the matching needs: redact keeps it */
+};
+
+/* m: the whole message (without "debugN: "); v: m after the prefix, or the
+ * needle's place when the row has no prefix. */
+typedef enum msg_class (*msg_handler)(struct parser *ps, const char *m, const char *v, unsigned lineno);
+
+struct client_msg {
+	const char *prefix;     /* m starts with it, or NULL */
+	const char *needle;     /* must also occur in m, or NULL; required when prefix == NULL */
+	msg_handler handle;
+	const char *format;     /* the format string mirrored, where it lives, which versions */
+	enum client_result result;      /* set (at rank) when the handler takes the message, or CR_UNKNOWN */
+	int rank;               /* set_result() rank: 1 generic end, 2 specific */
+	unsigned flags;         /* MF_* */
+};
+
+/* sshd logs the same words (packet.c, kex.c are shared): a paste made of
+ * such lines and sshd lines is a server log, not a client's */
+#define MF_SHARED (1u << 0)
+
+#define MSG(pfx, ndl, h, fmt) { pfx, ndl, h, fmt, CR_UNKNOWN, 0, 0 }
+/* a message that ends the connection with a result */
+#define END(pfx, ndl, h, res, rank, fmt) { pfx, ndl, h, fmt, CR_##res, rank, 0 }
+#define SHARED(pfx, ndl, h, res, rank, fmt) { pfx, ndl, h, fmt, CR_##res, rank, MF_SHARED }
+
+/* First row of rows[0..n) that matches m and whose handler takes it; dflt
+ * when none does. */
+static enum msg_class
+msg_dispatch(struct parser *ps, const struct client_msg *rows, size_t n, const char *m, unsigned lineno,
+	     enum msg_class dflt)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct client_msg *row = &rows[i];
+		const char *v;
+		enum msg_class c;
+
+		if (row->prefix) {
+			if (row->prefix[0] != m[0])
+				continue;       /* cheap: most rows fail on the first byte */
+			v = startswith(m, row->prefix);
+			if (!v || (row->needle && !strstr(m, row->needle)))
+				continue;
+		} else if (!(v = strstr(m, row->needle)))
+			continue;
+		c = row->handle(ps, m, v, lineno);
+		if (c == MSG_NEXT)
+			continue;
+		if (row->result != CR_UNKNOWN)
+			set_result(ps, row->result, row->rank, m, lineno);
+		ps->last_shared = (row->flags & MF_SHARED) != 0;
+		return c;
+	}
+	return dflt;
+}
+
+static enum msg_class
+h_evidence(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)ps, (void)m, (void)v, (void)lineno;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_noise(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)ps, (void)m, (void)v, (void)lineno;
+	return MSG_NOISE;
+}
+
+/* ---- paramiko ---- */
+
+static enum msg_class
+h_pm_local_version(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)lineno;
+	strlcpy_n(ps->r->version, sizeof(ps->r->version), v, strlen(v));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_pm_remote_version(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)lineno;
+	strlcpy_n(ps->r->server_version, sizeof(ps->r->server_version), v, strlen(v));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_pm_adding(struct parser *ps, const char *m, const char *v, unsigned lineno)
 {
 	struct client_report *r = ps->r;
+	const char *sp = strchr(v, ' '), *f = strstr(v, " host key for "), *h;
+
+	(void)m, (void)lineno;
+	if (!sp || !f || sp != f)
+		return MSG_NOISE;
+	strlcpy_n(r->hostkey_type, sizeof(r->hostkey_type), v, (size_t)(sp - v));
+	f += strlen(" host key for ");
+	h = strstr(f, ": b'");
+	if (h) {
+		const char *e = strchr(h + 4, '\'');
+
+		if (e)
+			md5_hex_to_fp(h + 4, (size_t)(e - h - 4), r->hostkey_fp);
+		if (*f == '[') {
+			const char *rb = memchr(f, ']', (size_t)(h - f));
+
+			if (rb && !*r->addr)
+				strlcpy_n(r->addr, sizeof(r->addr), f + 1, (size_t)(rb - f - 1));
+			if (rb && rb[1] == ':' && (size_t)(h - rb - 2) < 8)
+				set_port_once(r, rb + 2, (size_t)(h - rb - 2));
+		} else if (!*r->addr)
+			strlcpy_n(r->addr, sizeof(r->addr), f, (size_t)(h - f));
+	}
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_pm_trying_key(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	char fp[FP_MAX] = "";
+	const char *e, *in;
+	struct client_key *k;
+
+	if (strneq(v, "b'", 2) && (e = strchr(v + 2, '\'')))
+		md5_hex_to_fp(v + 2, (size_t)(e - v - 2), fp);
+	else {
+		e = v + strcspn(v, " ");
+		if (is_fingerprint(v, (size_t)(e - v)))
+			strlcpy_n(fp, sizeof(fp), v, (size_t)(e - v));
+	}
+	k = key_get(ps, fp, NULL, NULL, false, lineno);
+	if (!k)
+		return MSG_EVIDENCE;
+	if (!*k->fingerprint)
+		strlcpy_n(k->fingerprint, sizeof(k->fingerprint), fp, strlen(fp));
+	k->agent |= startswith(m, "Trying SSH agent key ") != NULL;
+	if ((in = strstr(v, " in ")) && !*k->source)
+		vis_decode(k->source, sizeof(k->source), in + 4, strlen(in + 4));
+	start_attempt(ps, k, false, lineno);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_pm_authentication(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *e = strchr(v, ')');
+	char meth[METHOD_MAX];
+
+	if (!e)
+		return MSG_NOISE;
+	strlcpy_n(meth, sizeof(meth), v, (size_t)(e - v));
+	if (startswith(e, ") successful!")) {
+		strlcpy_n(ps->r->succeeded_method, sizeof(ps->r->succeeded_method), meth, strlen(meth));
+		if (streq(meth, "publickey") && cur_key(ps)) {
+			cur_key(ps)->state = CKEY_USED;
+			cur_key(ps)->answer_line = lineno;
+			ps->cur_replied = true;
+		}
+		set_result(ps, CR_AUTHENTICATED, 2, m, lineno);
+		return MSG_EVIDENCE;
+	}
+	if (startswith(e, ") failed")) {
+		if (streq(meth, "publickey") && cur_key(ps) && !ps->cur_replied) {
+			key_state(cur_key(ps), CKEY_REJECTED);
+			cur_key(ps)->answer_line = lineno;
+			ps->cur_replied = true;
+		}
+		set_result(ps, CR_PERMISSION_DENIED, 2, m, lineno);
+		return MSG_EVIDENCE;
+	}
+	if (startswith(e, ") partially successful")) {
+		ps->r->partial_success = true;
+		return MSG_EVIDENCE;
+	}
+	return MSG_NOISE;
+}
+
+static enum msg_class
+h_pm_methods(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_report *r = ps->r;
+	size_t o = 0;
+
+	(void)m, (void)lineno;
+	for (; *v && *v != ']' && o + 1 < sizeof(r->methods); v++)
+		if (*v != '\'' && *v != ' ')
+			r->methods[o++] = *v;
+	r->methods[o] = '\0';
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_pm_disconnect(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *t = strstr(v, "): ");
+
+	if (t && startswith(t + 3, "Too many authentication failures"))
+		set_result(ps, CR_TOO_MANY_FAILURES, 2, m, lineno);
+	else
+		set_result(ps, CR_DISCONNECTED, 1, m, lineno);
+	return MSG_EVIDENCE;
+}
+
+/* paramiko.transport DEBUG/INFO messages; any other paramiko.transport line
+ * is a client line of no interest. */
+static const struct client_msg paramiko_msgs[] = {
+	MSG("Local version/idstring: SSH-2.0-", NULL, h_pm_local_version,
+	  "transport.py _check_banner/start_client \"Local version/idstring: %s\" (paramiko 2.x/3.x)"),
+	MSG("Remote version/idstring: SSH-2.0-", NULL, h_pm_remote_version,
+	  "transport.py _check_banner \"Remote version/idstring: %s\" (paramiko 2.x/3.x)"),
+	MSG("Adding ", NULL, h_pm_adding,
+	  "client.py:AutoAddPolicy \"Adding %s host key for %s: %s\" (hex MD5 as b'...')"),
+	MSG("Trying SSH key ", NULL, h_pm_trying_key,
+	  "client.py:_auth \"Trying SSH key %s\" (hex MD5 b'...' or SHA256:...)"),
+	MSG("Trying SSH agent key ", NULL, h_pm_trying_key,
+	  "client.py:_auth \"Trying SSH agent key %s\""),
+	MSG("Trying discovered key ", NULL, h_pm_trying_key,
+	  "client.py:_auth \"Trying discovered key %s in %s\""),
+	MSG("Authentication (", NULL, h_pm_authentication,
+	  "auth_handler.py \"Authentication (%s) successful!\" / \"(%s) failed.\" / \"(%s) partially successful.\""),
+	MSG("Methods: [", NULL, h_pm_methods,
+	  "auth_handler.py _parse_userauth_failure \"Methods: %s\" (a Python list)"),
+	MSG("Disconnect (code ", NULL, h_pm_disconnect,
+	  "transport.py _parse_disconnect \"Disconnect (code %d): %s\""),
+};
+
+/* ---- OpenSSH: versions, target, host key ---- */
+
+static enum msg_class
+h_version_banner(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)v, (void)lineno;
+	if (!*ps->r->version)
+		strlcpy_n(ps->r->version, sizeof(ps->r->version), m, strlen(m));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_local_version(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)lineno;
+	if (!*ps->r->version)
+		strlcpy_n(ps->r->version, sizeof(ps->r->version), v, strlen(v));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_remote_version(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)lineno;
+	if ((v = strstr(v, ", remote software version ")))
+		strlcpy_n(ps->r->server_version, sizeof(ps->r->server_version), v + 26, strlen(v + 26));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_connecting(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_report *r = ps->r;
+	const char *lb = strstr(v, " ["), *rb = lb ? strstr(lb, "] port ") : NULL;
+	uint16_t port;
+
+	(void)m, (void)lineno;
+	if (!lb || !rb)
+		return MSG_NEXT;        /* PuTTY's "Connecting to ADDR port N" */
+	strlcpy_n(r->host, sizeof(r->host), v, (size_t)(lb - v));
+	strlcpy_n(r->addr, sizeof(r->addr), lb + 2, (size_t)(rb - lb - 2));
+	rb += 7;
+	port = parse_port(rb, MIN(strspn(rb, "0123456789"), (size_t)7));
+	if (port)
+		r->port = port;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_authenticating(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_report *r = ps->r;
+	const char *as = strstr(v, " as '"), *colon, *q;
+
+	(void)m, (void)lineno;
+	if (!as)
+		return MSG_NOISE;
+	q = strrchr(as + 5, '\'');
+	if (!q)
+		return MSG_NOISE;
+	set_user(ps, CUS_AUTHENTICATING, as + 5, (size_t)(q - as - 5));
+	colon = memrchr(v, ':', (size_t)(as - v));
+	if (colon) {
+		if (!*r->host)
+			strlcpy_n(r->host, sizeof(r->host), v, (size_t)(colon - v));
+		if ((size_t)(as - colon - 1) < 8)
+			set_port_once(r, colon + 1, (size_t)(as - colon - 1));
+	}
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_server_hostkey(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_report *r = ps->r;
+	const char *sp = strchr(v, ' ');
+
+	(void)m, (void)lineno;
+	if (sp) {
+		strlcpy_n(r->hostkey_type, sizeof(r->hostkey_type), v, (size_t)(sp - v));
+		strlcpy_n(r->hostkey_fp, sizeof(r->hostkey_fp), sp + 1, strcspn(sp + 1, " "));
+	}
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_hostkey_changed(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)v, (void)lineno;
+	ps->r->hostkey_changed = true;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_hostkey_fp_follows(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)v, (void)lineno;
+	ps->expect_hostkey_fp = true;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_hostkey_strict(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)ps, (void)v, (void)lineno;
+	return strstr(m, " host key for ") ? MSG_EVIDENCE : MSG_NEXT;
+}
+
+/* ---- OpenSSH: keys ---- */
+
+/* The key of a message that names it by path only (Load key, no such
+ * identity, Permissions, Trying private key): found or added, source set. */
+static struct client_key *
+key_by_path(struct parser *ps, const char *path, unsigned lineno)
+{
+	struct client_key *k = key_get(ps, NULL, NULL, path, false, lineno);
+
+	if (k && !*k->source)
+		strlcpy_n(k->source, sizeof(k->source), path, strlen(path));
+	return k;
+}
+
+/* Redact masks the key comment at v + id->src_off. */
+static void
+mask_ident(struct parser *ps, const char *m, const char *v, const struct ident *id)
+{
+	ps->mask = true;
+	ps->mask_off = (size_t)(v - m) + id->src_off;
+	ps->mask_len = id->src_len;
+}
+
+static enum msg_class
+h_identity_file(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *t = strstr(v, " type ");
+	char path[512];
+	bool cert = startswith(m, "certificate file ") != NULL;
+	struct client_key *k;
+	size_t n;
+
+	if (!t)
+		return MSG_NOISE;
+	n = (size_t)(t - v);
+	vis_decode(path, sizeof(path), v, n);
+	n = strlen(path);
+	if (ends_with(path, n, "-cert")) {
+		cert = true;
+		path[n - 5] = '\0';
+	}
+	if (cert && streq(t + 6, "-1"))
+		return MSG_EVIDENCE;    /* no certificate next to the key: not a candidate */
+	k = key_get(ps, NULL, NULL, path, cert, lineno);
+	if (k) {
+		if (!*k->source)
+			strlcpy_n(k->source, sizeof(k->source), path, strlen(path));
+		k->pubkey_missing = streq(t + 6, "-1");
+	}
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_identity_not_accessible(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *t = strstr(v, " not accessible: ");
+	char path[512];
+	struct client_key *k;
+
+	if (!t)
+		return MSG_NOISE;
+	vis_decode(path, sizeof(path), v, (size_t)(t - v));
+	k = key_by_path(ps, path, lineno);
+	if (k) {
+		k->explicit_file = true;
+		k->state = CKEY_NOT_LOADED;
+		key_problem(k, strstr(t, "No such file") ? CKP_MISSING : CKP_INVALID_FORMAT, m, lineno, false);
+	}
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_will_attempt(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct ident id;
+
+	parse_identity(v, &id);
+	(void)key_from_ident(ps, &id, lineno);
+	mask_ident(ps, m, v, &id);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_key_old(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *e = strstr(v, " (0x");
+	char src[512];
+	struct client_key *k;
+
+	vis_decode(src, sizeof(src), v, (size_t)(e - v));
+	k = key_by_path(ps, src, lineno);
+	if (k) {
+		k->agent |= strstr(e, ", agent") != NULL;
+		k->explicit_file |= strstr(e, ", explicit") != NULL;
+	}
+	ps->mask = true;
+	ps->mask_off = (size_t)(v - m);
+	ps->mask_len = (size_t)(e - v);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_skipping(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *kk = strstr(v, " key "), *e = strstr(v, " - ");
+	char tmp[LINE_CAP];
 	struct client_key *k;
 	struct ident id;
-	const char *v, *e;
+
+	if (!kk || kk + 5 > e)
+		return MSG_NEXT;        /* not "Skipping %s key %s - %s" */
+	strlcpy_n(tmp, sizeof(tmp), kk + 5, (size_t)(e - kk - 5));
+	parse_identity(tmp, &id);
+	k = key_from_ident(ps, &id, lineno);
+	key_state(k, CKEY_SKIPPED);
+	key_problem(k, CKP_NOT_IN_ALGORITHMS, m, lineno, false);
+	mask_ident(ps, m, kk + 5, &id);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_can_continue(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_key *k = cur_key(ps);
+
+	(void)m;
+	if (k && !ps->cur_replied) {
+		if (k->state == CKEY_OFFERED) {
+			k->state = CKEY_REJECTED;
+			k->offered = true;
+		} else if (k->state == CKEY_ACCEPTED)
+			k->signature_refused = true;
+		k->answer_line = lineno;
+		ps->cur_replied = true;
+	}
+	strlcpy_n(ps->r->methods, sizeof(ps->r->methods), v, strlen(v));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_next_method(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m;
+	finish_attempt(ps, lineno);
+	strlcpy_n(ps->method, sizeof(ps->method), v, strlen(v));
+	append_method(ps->r->tried_methods, sizeof(ps->r->tried_methods), v);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_offering(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	bool old = !startswith(m, "Offering public key: ");
+	struct client_key *k;
+	struct ident id;
+
+	if (old)
+		v = strstr(m, " public key: ") + 13;
+	parse_identity(v, &id);
+	if (old && !*id.type) {
+		const char *t = m + 9, *te = strchr(t, ' ');
+
+		if (te && is_short_type(t, (size_t)(te - t)))
+			strlcpy_n(id.type, sizeof(id.type), t, (size_t)(te - t));
+	}
+	k = key_from_ident(ps, &id, lineno);
+	start_attempt(ps, k, false, lineno);
+	mask_ident(ps, m, v, &id);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_trying_private(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	char src[512];
+
+	(void)m;
+	vis_decode(src, sizeof(src), v, strlen(v));
+	start_attempt(ps, key_by_path(ps, src, lineno), true, lineno);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_server_accepts(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_key *k;
+	struct ident id;
+
+	if (startswith(v, "pkalg "))
+		k = cur_key(ps);
+	else {
+		parse_identity(v, &id);
+		k = key_from_ident(ps, &id, lineno);
+		mask_ident(ps, m, v, &id);
+		if (k && key_index(ps, k) != ps->cur) {
+			finish_attempt(ps, lineno);
+			ps->cur = key_index(ps, k);
+		}
+	}
+	if (k) {
+		key_state(k, CKEY_ACCEPTED);
+		k->offered = true;
+		k->answer_line = lineno;
+		ps->last_accepted = key_index(ps, k);
+		ps->cur_replied = false;        /* now waiting for the signature's answer */
+		ps->cur_private = false;
+	}
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_pk_ok_fp(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_key *k = cur_key(ps);
+
+	(void)m, (void)lineno;
+	if (k && !*k->fingerprint && is_fingerprint(v, strlen(v)))
+		strlcpy_n(k->fingerprint, sizeof(k->fingerprint), v, strlen(v));
+	return MSG_EVIDENCE;
+}
+
+/* The key a problem line is about: the one in flight, else (an INFO paste
+ * has no Offering line) a key known only by this problem. */
+static struct client_key *
+key_for_problem(struct parser *ps, unsigned lineno)
+{
+	struct client_key *k = cur_key(ps);
+
+	if (k)
+		return k;
+	k = key_get(ps, NULL, NULL, NULL, false, lineno);
+	if (k)
+		k->state = CKEY_SKIPPED;
+	return k;
+}
+
+static enum msg_class
+h_no_mutual_test(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_key *k = key_for_problem(ps, lineno);
+
+	(void)v;
+	if (k) {
+		k->state = CKEY_SKIPPED;
+		k->offered = false;
+		key_problem(k, CKP_NO_MUTUAL_SIGNATURE, m, lineno, false);
+		ps->cur_replied = true;
+	}
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_sign_and_send(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_key *k = cur_key(ps);
+	const char *w, *t, *sp;
+
+	if (startswith(v, "no mutual signature")) {
+		key_problem(k ? k : key_for_problem(ps, lineno), CKP_NO_MUTUAL_SIGNATURE, m, lineno, false);
+		return MSG_EVIDENCE;
+	}
+	if (startswith(v, "signing failed")) {
+		key_problem(k, CKP_SIGN_FAILED, m, lineno, false);
+		return MSG_EVIDENCE;
+	}
+	if (!k)
+		return MSG_NOISE;
+	/* using %s with %s %s (8.9+) / %s %s (7.4-8.8): type and fp of the key signing */
+	w = startswith(v, "using ") ? strstr(v, " with ") : NULL;
+	t = w ? w + 6 : v;
+	sp = strchr(t, ' ');
+	if (!sp || !is_short_type(t, (size_t)(sp - t)) || !is_fingerprint(sp + 1, strlen(sp + 1)))
+		return MSG_NOISE;
+	if (!*k->fingerprint)
+		strlcpy_n(k->fingerprint, sizeof(k->fingerprint), sp + 1, strlen(sp + 1));
+	if (!*k->type)
+		strlcpy_n(k->type, sizeof(k->type), t, (size_t)(sp - t));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_sign_failed(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)v;
+	key_problem(cur_key(ps), CKP_SIGN_FAILED, m, lineno, false);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_perms_too_open(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *e = strstr(v, " are too open."), *q1 = strchr(v, '\'');
+	char path[512];
+
+	if (q1 && q1 < e && e[-1] == '\'') {
+		vis_decode(path, sizeof(path), q1 + 1, (size_t)(e - 1 - q1 - 1));
+		key_problem(key_by_path(ps, path, lineno), CKP_BAD_PERMISSIONS, m, lineno, false);
+	}
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_load_key(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *e = strstr(v, "\": ");
+	char path[512];
+	enum client_key_problem p;
+	struct client_key *k;
+
+	vis_decode(path, sizeof(path), v, (size_t)(e - v));
+	e += 3;
+	if (strstr(e, "bad permissions"))
+		p = CKP_BAD_PERMISSIONS;
+	else if (strstr(e, "incorrect passphrase") || strstr(e, "bad passphrase"))
+		p = CKP_WRONG_PASSPHRASE;
+	else if (strstr(e, "No such file"))
+		p = CKP_MISSING;
+	else
+		p = CKP_INVALID_FORMAT;
+	k = key_by_path(ps, path, lineno);
+	key_problem(k, p, m, lineno, false);
+	if (k && (k->state == CKEY_LISTED || (k->state == CKEY_OFFERED && !k->offered)))
+		k->state = CKEY_NOT_LOADED;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_no_such_identity(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *c = strstr(v, ": ");
+	char path[512];
+	struct client_key *k;
+
+	if (!c)
+		return MSG_NOISE;
+	vis_decode(path, sizeof(path), v, (size_t)(c - v));
+	k = key_by_path(ps, path, lineno);
+	key_problem(k, CKP_MISSING, m, lineno, false);
+	if (k && k->state != CKEY_USED && k->state != CKEY_ACCEPTED && k->state != CKEY_REJECTED) {
+		k->state = CKEY_NOT_LOADED;
+		k->offered = false;
+	}
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_read_passphrase(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)lineno;
+	if (strstr(v, "can't open /dev/tty")) {
+		ps->tty_fail = true;
+		ps->r->batch_mode = true;
+	} else
+		ps->prompts++;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_passphrase_prompt(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)v, (void)lineno;
+	ps->prompts++;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_bad_passphrase(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)v;
+	ps->bad_pass = true;
+	key_problem(cur_key(ps), CKP_WRONG_PASSPHRASE, m, lineno, false);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_no_passphrase(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)v;
+	key_problem(cur_key(ps), CKP_ENCRYPTED_NO_PROMPT, m, lineno, false);
+	if (ps->tty_fail)
+		ps->r->batch_mode = true;
+	return MSG_EVIDENCE;
+}
+
+/* ---- OpenSSH: authentication outcome ---- */
+
+static enum msg_class
+h_method_over(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)v;
+	finish_attempt(ps, lineno);
+	return MSG_EVIDENCE;
+}
+
+/* "Authenticated to HOST ([ADDR]:PORT)": fill what is not known yet. */
+static void
+take_authenticated_to(struct client_report *r, const char *v)
+{
+	const char *lb = strstr(v, " (["), *rb;
+
+	if (!lb)
+		return;
+	rb = strstr(lb, "]:");
+	if (!*r->host)
+		strlcpy_n(r->host, sizeof(r->host), v, (size_t)(lb - v));
+	if (!rb)
+		return;
+	if (!*r->addr)
+		strlcpy_n(r->addr, sizeof(r->addr), lb + 3, (size_t)(rb - lb - 3));
+	if (strcspn(rb + 2, ")") < 8)
+		set_port_once(r, rb + 2, strcspn(rb + 2, ")"));
+}
+
+static enum msg_class
+h_authenticated(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_report *r = ps->r;
+	const char *u = strstr(m, " using \"");
+	char meth[METHOD_MAX] = "";
+	struct client_key *k;
+
+	if (u) {
+		u += 8;
+		strlcpy_n(meth, sizeof(meth), u, strcspn(u, "\""));
+	} else if (startswith(m, "Authentication succeeded ("))
+		strlcpy_n(meth, sizeof(meth), v, strcspn(v, ")"));
+	else
+		strlcpy_n(meth, sizeof(meth), ps->method, strlen(ps->method));
+	if (startswith(m, "Authenticated to "))
+		take_authenticated_to(r, v);
+	strlcpy_n(r->succeeded_method, sizeof(r->succeeded_method), meth, strlen(meth));
+	if (streq(meth, "publickey") || startswith(meth, "publickey-")) {
+		k = cur_key(ps);
+		if (!k || !(k->state == CKEY_ACCEPTED || (k->state == CKEY_OFFERED && ps->cur_private)))
+			k = ps->last_accepted >= 0 ? &r->keys[ps->last_accepted] : k;
+		if (k) {
+			k->state = CKEY_USED;
+			k->offered = true;
+			if (!k->answer_line || k->answer_line < k->offer_line)
+				k->answer_line = lineno;
+		}
+	}
+	ps->cur_replied = true;
+	set_result(ps, CR_AUTHENTICATED, 2, m, lineno);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_partial_success(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_key *k = cur_key(ps);
+
+	(void)m, (void)v;
+	ps->r->partial_success = true;
+	if (k && (k->state == CKEY_ACCEPTED || (k->state == CKEY_OFFERED && ps->cur_private))) {
+		k->state = CKEY_USED;
+		k->offered = true;
+		k->answer_line = lineno;
+	}
+	ps->cur_replied = true;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_permission_denied(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_report *r = ps->r;
+	const char *cl;
+
+	if (!(v == m || (v >= m + 2 && v[-2] == ':' && v[-1] == ' ')))
+		return MSG_NEXT;
+	cl = strchr(v, ')');
+	finish_attempt(ps, lineno);
+	if (cl)
+		strlcpy_n(r->denied_methods, sizeof(r->denied_methods), v + 19, (size_t)(cl - v - 19));
+	if (v != m) {
+		const char *at = memrchr(m, '@', (size_t)(v - m));
+
+		if (at)
+			set_user(ps, CUS_DENIED, m, (size_t)(at - m));
+		if (at && !*r->host)
+			strlcpy_n(r->host, sizeof(r->host), at + 1, (size_t)(v - 2 - at - 1));
+	}
+	set_result(ps, CR_PERMISSION_DENIED, 2, m, lineno);
+	return MSG_EVIDENCE;
+}
+
+/* ---- OpenSSH: the end of the connection ---- */
+
+static enum msg_class
+h_received_disconnect(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	take_addr_port(ps, v);
+	if (strstr(v, "Too many authentication failures"))
+		set_result(ps, CR_TOO_MANY_FAILURES, 2, m, lineno);
+	else
+		set_result(ps, CR_DISCONNECTED, 2, m, lineno);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_exchange_ident(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *b = startswith(v, "banner line ");
+
+	if (b) {
+		b = strstr(b, ": ");
+		if (b)
+			vis_decode(ps->r->banner, sizeof(ps->r->banner), b + 2, strlen(b + 2));
+		return MSG_EVIDENCE;
+	}
+	set_result(ps, CR_BANNER_FAILED, 2, m, lineno);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_connect_to_host(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)lineno;
+	if (!*ps->r->host)
+		strlcpy_n(ps->r->host, sizeof(ps->r->host), v, strcspn(v, " "));
+	take_addr_port(ps, v);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_addr_port(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)lineno;
+	take_addr_port(ps, v);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_server_sig_algs(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)v, (void)lineno;
+	v = strstr(m, "server-sig-algs=<") + 17;
+	strlcpy_n(ps->r->server_sig_algs, sizeof(ps->r->server_sig_algs), v, strcspn(v, ">"));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_warning_frame(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)ps, (void)v, (void)lineno;
+	if (strspn(m, "@") == strlen(m) && strlen(m) >= 20)
+		return MSG_EVIDENCE;    /* frame of the warning blocks */
+	return MSG_NEXT;
+}
+
+/* ---- OpenSSH: who, where, on what (issue 16) ---- */
+
+static bool
+is_user_char(char c)
+{
+	/* "CORP\\alice", "alice@corp.example" (the host is after the last '@') */
+	return isalnum((unsigned char)c) || strchr("._-+$@\\", c) || (unsigned char)c >= 0x80;
+}
+
+/* "U@H's password:" (sshconnect2.c userauth_passwd) or "(U@H) Prompt:"
+ * (sshconnect2.c input_userauth_info_req, 8.4+): u@h at s[0..n). */
+static bool
+take_user_at_host(struct parser *ps, const char *s, size_t n)
+{
+	const char *at = memrchr(s, '@', n);
+
+	if (!at || at == s || at + 1 == s + n)
+		return false;
+	for (const char *c = s; c < at; c++)
+		if (!is_user_char(*c))
+			return false;
+	for (const char *c = at + 1; c < s + n; c++)
+		if (*c == ' ' || *c == '\'' || *c == '(' || *c == ')')
+			return false;
+	set_user(ps, CUS_PROMPT, s, (size_t)(at - s));
+	if (!*ps->r->host)
+		strlcpy_n(ps->r->host, sizeof(ps->r->host), at + 1, (size_t)(s + n - at - 1));
+	return true;
+}
+
+static enum msg_class
+h_password_prompt(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)lineno;
+	return take_user_at_host(ps, m, (size_t)(v - m)) ? MSG_EVIDENCE : MSG_NEXT;
+}
+
+static enum msg_class
+h_kbdint_prompt(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *cl = strstr(v, ") ");
+
+	(void)lineno;
+	if (!cl || !strchr(cl + 2, ':'))
+		return MSG_NEXT;
+	return take_user_at_host(ps, v, (size_t)(cl - v)) ? MSG_EVIDENCE : MSG_NEXT;
+}
+
+/* Running on %s %s %s %s (10.0+ debug3, uname): the client's OS */
+static enum msg_class
+h_running_on(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)lineno;
+	if (startswith(v, "MINGW") || startswith(v, "MSYS") || startswith(v, "CYGWIN") || startswith(v, "Windows"))
+		ps->r->windows = true;
+	return MSG_NOISE;
+}
+
+/* Windows: "Bad permissions. Try removing permissions for user: ACCOUNT on
+ * file PATH." before the UNPROTECTED PRIVATE KEY FILE block. The line names
+ * local accounts: redact drops it (noise), the report keeps the account. */
+static enum msg_class
+h_bad_acl(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *on = strstr(v, " on file "), *acc = startswith(v, ": ");
+	char path[512];
+	size_t n;
+
+	ps->r->windows = true;
+	if (!on)
+		return MSG_NOISE;
+	if (acc && acc < on && !*ps->r->acl_account)
+		strlcpy_n(ps->r->acl_account, sizeof(ps->r->acl_account), acc, (size_t)(on - acc));
+	on += 9;
+	n = strlen(on);
+	if (n > 0 && on[n - 1] == '.')
+		n--;
+	vis_decode(path, sizeof(path), on, n);
+	key_problem(key_by_path(ps, path, lineno), CKP_BAD_PERMISSIONS, m, lineno, false);
+	return MSG_NOISE;
+}
+
+/* The command line typed, as the shell showed it: "$ ssh -p 2222 -i key
+ * u@h", "PS C:\Users\u> ssh.exe ...", "C:\>plink -P 22 u@h"; and OpenSSH
+ * 10.0's "Started with: ssh ...". Options that take an argument, per
+ * ssh.c's getopt string and plink's cmdline.c. */
+/* Next word of the command line at *pp into w (quotes removed); false at
+ * the end. */
+static bool
+cmd_word(const char **pp, char *w, size_t cap)
+{
+	const char *p = *pp;
+	size_t o = 0;
+	char q = 0;
+
+	while (*p == ' ')
+		p++;
+	if (!*p)
+		return false;
+	for (; *p && (q || *p != ' '); p++) {
+		if (!q && (*p == '"' || *p == '\'')) {
+			q = *p;
+			continue;
+		}
+		if (q && *p == q) {
+			q = 0;
+			continue;
+		}
+		if (o + 1 < cap)
+			w[o++] = *p;
+	}
+	w[o] = '\0';
+	*pp = p;
+	return true;
+}
+
+static void
+cmd_port(struct client_report *r, const char *s)
+{
+	if (!r->port)
+		r->port = parse_port(s, strlen(s));
+}
+
+/* One option of an OpenSSH command line: -p N, -l U, -o Port=N, -o User=U */
+static void
+cmd_openssh_option(struct parser *ps, char opt, const char *arg)
+{
+	const char *v;
+
+	if (opt == 'p')
+		cmd_port(ps->r, arg);
+	else if (opt == 'l')
+		set_user(ps, CUS_COMMAND_LINE, arg, strlen(arg));
+	else if (opt == 'o') {
+		if ((v = startswith(arg, "Port=")) || (v = startswith(arg, "Port ")) ||
+		    (v = startswith(arg, "port=")))
+			cmd_port(ps->r, v);
+		else if ((v = startswith(arg, "User=")) || (v = startswith(arg, "User ")) ||
+			 (v = startswith(arg, "user=")))
+			set_user(ps, CUS_COMMAND_LINE, v, strlen(v));
+	}
+}
+
+/* The destination: [ssh://][user@]host[:port] (the :port only in the URI) */
+static void
+cmd_destination(struct parser *ps, const char *d)
+{
+	const char *uri = startswith(d, "ssh://"), *at, *h;
+	char host[256];
+	size_t n;
+
+	if (uri)
+		d = uri;
+	at = strrchr(d, '@');
+	if (at && at > d)
+		set_user(ps, CUS_COMMAND_LINE, d, (size_t)(at - d));
+	h = at ? at + 1 : d;
+	n = strlen(h);
+	if (uri && *h != '[' && strchr(h, ':')) {
+		cmd_port(ps->r, strrchr(h, ':') + 1);
+		n = (size_t)(strrchr(h, ':') - h);
+	} else if (*h == '[' && strchr(h, ']')) {
+		const char *rb = strchr(h, ']');
+
+		if (uri && rb[1] == ':')
+			cmd_port(ps->r, rb + 2);
+		h++;
+		n = (size_t)(rb - h);
+	}
+	strlcpy_n(host, sizeof(host), h, n);
+	if (*host && !*ps->r->host)
+		strlcpy_n(ps->r->host, sizeof(ps->r->host), host, strlen(host));
+}
+
+static void
+parse_command_line(struct parser *ps, const char *args, bool putty)
+{
+	/* ssh.c: "1246ab:c:e:fgi:kl:m:no:p:qstvxAB:CD:E:F:GI:J:KL:MNO:P:Q:R:S:TVw:W:XYy" */
+	static const char ssh_arg[] = "bceilmopBDEFIJLOPQRSwW";
+	static const char *const plink_arg[] = {
+		"-P", "-l", "-i", "-pw", "-pwfile", "-hostkey", "-load", "-m", "-L", "-R", "-D", "-nc",
+		"-proxycmd", "-sercfg", "-sshlog", "-sshrawlog", "-cert", "-loghost", "-o",
+	};
+	const char *c = args;
+	char w[512], arg[512];
+
+	ps->r->command_line = true;
+	while (cmd_word(&c, w, sizeof(w))) {
+		if (w[0] != '-' || !w[1]) {
+			cmd_destination(ps, w);
+			return;
+		}
+		if (putty) {
+			size_t i;
+
+			for (i = 0; i < ELEMENTSOF(plink_arg); i++)
+				if (streq(w, plink_arg[i]))
+					break;
+			if (i == ELEMENTSOF(plink_arg) || !cmd_word(&c, arg, sizeof(arg)))
+				continue;
+			if (streq(w, "-P"))
+				cmd_port(ps->r, arg);
+			else if (streq(w, "-l"))
+				set_user(ps, CUS_COMMAND_LINE, arg, strlen(arg));
+			continue;
+		}
+		for (const char *o = w + 1; *o; o++) {
+			if (!strchr(ssh_arg, *o))
+				continue;
+			if (o[1])
+				cmd_openssh_option(ps, *o, o + 1);
+			else if (cmd_word(&c, arg, sizeof(arg)))
+				cmd_openssh_option(ps, *o, arg);
+			break;
+		}
+	}
+}
+
+/* A line holding the command typed, as the shell showed it: what precedes
+ * the program's name is nothing, a shell prompt (ending in "$", "#", "%",
+ * ">") or the program's directory; prose ("I ran ssh ...") is not. */
+static enum msg_class
+h_command_line(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	static const struct { const char *name; bool putty, exe; } progs[] = {
+		{ "ssh ", false, false }, { "ssh.exe ", false, true },
+		{ "plink ", true, false }, { "plink.exe ", true, true },
+	};
+
+	(void)v, (void)lineno;
+	for (size_t i = 0; i < ELEMENTSOF(progs); i++)
+		for (const char *p = m; (p = strstr(p, progs[i].name)); p++) {
+			const char *b = p, *e;
+
+			while (b > m && b[-1] != ' ' && b[-1] != '>')
+				b--;
+			if (b != p && !strchr("/\\", p[-1]))
+				continue;       /* "openssh ", "xssh " */
+			e = b;
+			while (e > m && e[-1] == ' ')
+				e--;
+			if (e > m && !strchr("$#>%", e[-1]))
+				continue;
+			/* PS C:\Users\u> / C:\> prompts, ssh.exe, C:\...\OpenSSH\ssh */
+			if (progs[i].exe || memchr(m, '\\', (size_t)(p - m)))
+				ps->r->windows = ps->win_prompt = true;
+			parse_command_line(ps, p + strlen(progs[i].name), progs[i].putty);
+			/* not output of the client: alone it makes no client log (a
+			 * README's example); never in the excerpt (plink -pw PASSWORD) */
+			return MSG_NOT_CLIENT;
+		}
+	return MSG_NEXT;
+}
+
+static enum msg_class
+h_started_with(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *sp = strchr(v, ' ');
+
+	(void)m, (void)lineno;
+	if (sp)
+		parse_command_line(ps, sp + 1, false);
+	return MSG_NOISE;
+}
+
+/* OpenSSH client messages at every level (§4 of openssh-messages.md). The
+ * file names are openssh-portable's; versions are those that print the
+ * format (7.4 when it predates every version we read). */
+static const struct client_msg openssh_msgs[] = {
+	/* -- versions, target, host key -- */
+	MSG("OpenSSH_", ",", h_version_banner,
+	  "ssh.c:main() \"%s, %s\" SSH_RELEASE, OpenSSL_version() (-v banner; 7.4-10.x)"),
+	MSG("Local version string SSH-2.0-", NULL, h_local_version,
+	  "kex.c:kex_exchange_identification() \"Local version string %.100s\" (8.0+; sshconnect.c 7.x)"),
+	MSG("Remote protocol version ", NULL, h_remote_version,
+	  "kex.c:kex_exchange_identification() \"Remote protocol version %d.%d, remote software version %.100s\""),
+	MSG("Connecting to ", NULL, h_connecting,
+	  "sshconnect.c:ssh_connect_direct() \"Connecting to %.200s [%.100s] port %s.\""),
+	MSG("Authenticating to ", NULL, h_authenticating,
+	  "sshconnect.c:ssh_login() \"Authenticating to %s:%d as '%s'\" (7.4+)"),
+	MSG("Server host key: ", NULL, h_server_hostkey,
+	  "sshconnect.c:verify_host_key() \"Server host key: %s %s\" (type, fingerprint)"),
+	MSG("Server host certificate: ", NULL, h_evidence,
+	  "sshconnect.c:verify_host_key() \"Server host certificate: %s %s, serial %llu ID \\\"%s\\\" CA %s %s valid %s\""),
+	MSG(NULL, "REMOTE HOST IDENTIFICATION HAS CHANGED", h_hostkey_changed,
+	  "sshconnect.c:warn_changed_key() \"@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\""),
+	MSG("The fingerprint for the ", " key sent by the remote host is", h_hostkey_fp_follows,
+	  "sshconnect.c:warn_changed_key() \"The fingerprint for the %s key sent by the remote host is\\n%s.\""),
+	MSG("Offending ", NULL, h_evidence,
+	  "sshconnect.c:check_host_key() \"Offending %s key in %s:%lu\""),
+	MSG("Host key for ", NULL, h_evidence,
+	  "sshconnect.c:check_host_key() \"Host key for %.200s has changed and you have requested strict checking.\""),
+	MSG("No ", " host key is known for ", h_evidence,
+	  "sshconnect.c:check_host_key() \"No %s host key is known for %.200s and you have requested strict checking.\""),
+	MSG(NULL, " has changed and you have requested strict checking", h_hostkey_strict,
+	  "sshconnect.c:check_host_key() \"%s host key for %.200s has changed and you have requested strict checking.\""),
+	END("Host key verification failed.", NULL, h_evidence, HOSTKEY_FAILED, 2,
+	  "sshconnect.c:verify_host_key() caller, ssh_login() \"Host key verification failed.\""),
+	MSG("Running on ", NULL, h_running_on,
+	  "ssh.c:main() \"Running on %s %s %s %s\" uname (10.0+ debug3)"),
+	MSG("Started with: ", NULL, h_started_with,
+	  "ssh.c:main() \"Started with: %s\" argv (10.0+ debug3)"),
+	MSG(NULL, "'s password:", h_password_prompt,
+	  "sshconnect2.c:userauth_passwd() \"%s@%s's password: \" (7.x \"%.30s@%.128s's password: \")"),
+	MSG("(", "@", h_kbdint_prompt,
+	  "sshconnect2.c:input_userauth_info_req() \"(%s@%s) %s\" (8.4+ keyboard-interactive prompt)"),
+	/* -- keys: loading, listing, offering -- */
+	MSG("identity file ", NULL, h_identity_file,
+	  "ssh.c:load_public_identity_files() \"identity file %s type %d\""),
+	MSG("certificate file ", NULL, h_identity_file,
+	  "ssh.c:load_public_identity_files() \"certificate file %s type %d\" (8.1+; 7.x \"identity file %s-cert type %d\")"),
+	MSG("Warning: Identity file ", NULL, h_identity_not_accessible,
+	  "ssh.c:process_config_files()/main() \"Warning: Identity file %s not accessible: %s.\""),
+	MSG("Will attempt key: ", NULL, h_will_attempt,
+	  "sshconnect2.c:pubkey_prepare() \"Will attempt key: %s\" format_identity() (7.9+)"),
+	MSG("key: ", " (0x", h_key_old,
+	  "sshconnect2.c:pubkey_prepare() \"key: %s (%p)%s%s\" (7.4-7.8 debug2)"),
+	MSG("Skipping ", " - ", h_skipping,
+	  "sshconnect2.c:pubkey_prepare() \"Skipping %s key %s - corresponding algo not in PubkeyAcceptedAlgorithms\" / \"- not supported by server\" (8.5+)"),
+	MSG("Authentications that can continue: ", NULL, h_can_continue,
+	  "sshconnect2.c:input_userauth_failure() \"Authentications that can continue: %s\""),
+	MSG("Next authentication method: ", NULL, h_next_method,
+	  "sshconnect2.c:authmethod_get() \"Next authentication method: %s\""),
+	MSG("Offering public key: ", NULL, h_offering,
+	  "sshconnect2.c:send_pubkey_test()/userauth_pubkey() \"Offering public key: %s\" (7.6+)"),
+	MSG("Offering ", " public key: ", h_offering,
+	  "sshconnect2.c:userauth_pubkey() \"Offering %s public key: %s\" (7.4-7.5)"),
+	MSG("Trying private key: ", NULL, h_trying_private,
+	  "sshconnect2.c:userauth_pubkey() \"Trying private key: %s\""),
+	MSG("Server accepts key: ", NULL, h_server_accepts,
+	  "sshconnect2.c:input_userauth_pk_ok() \"Server accepts key: %s\" (7.9+) / \"pkalg %s blen %u\" (7.4-7.8)"),
+	MSG("input_userauth_pk_ok: fp ", NULL, h_pk_ok_fp,
+	  "sshconnect2.c:input_userauth_pk_ok() \"input_userauth_pk_ok: fp %s\" (7.4-7.8 debug2)"),
+	MSG("send_pubkey_test: no mutual signature algorithm", NULL, h_no_mutual_test,
+	  "sshconnect2.c:send_pubkey_test() \"no mutual signature algorithm\" (8.5+)"),
+	MSG("sign_and_send_pubkey: ", NULL, h_sign_and_send,
+	  "sshconnect2.c:sign_and_send_pubkey() \"no mutual signature supported\" / \"signing failed for %s \\\"%s\\\"%s: %s\" / \"using %s with %s %s\" (8.9+) / \"%s %s\" (7.4-8.8)"),
+	MSG("identity_sign: private key ", NULL, h_sign_failed,
+	  "sshconnect2.c:identity_sign() \"private key %s contents do not match public\""),
+	MSG(NULL, "WARNING: UNPROTECTED PRIVATE KEY FILE!", h_evidence,
+	  "authfile.c:sshkey_perm_ok() \"@         WARNING: UNPROTECTED PRIVATE KEY FILE!          @\""),
+	MSG("Permissions ", " are too open.", h_perms_too_open,
+	  "authfile.c:sshkey_perm_ok() \"Permissions 0%3.3o for '%s' are too open.\""),
+	MSG("It is required that your private key files are NOT accessible by others", NULL, h_evidence,
+	  "authfile.c:sshkey_perm_ok() \"It is required that your private key files are NOT accessible by others.\""),
+	MSG("This private key will be ignored.", NULL, h_evidence,
+	  "authfile.c:sshkey_perm_ok() \"This private key will be ignored.\""),
+	MSG("Bad permissions. Try removing permissions for user", NULL, h_bad_acl,
+	  "Win32-OpenSSH contrib/win32/win32compat/w32fileperm / authfile.c \"Bad permissions. Try removing permissions for user: %S on file %S.\" (names local accounts; the Permissions line carries the key)"),
+	MSG("Load key \"", "\": ", h_load_key,
+	  "sshconnect2.c:load_identity_file() \"Load key \\\"%s\\\": %s\" (7.4+)"),
+	MSG("no such identity: ", NULL, h_no_such_identity,
+	  "sshconnect2.c:load_identity_file() \"no such identity: %s: %s\""),
+	MSG("read_passphrase: ", NULL, h_read_passphrase,
+	  "readpass.c:read_passphrase() \"read_passphrase: can't open /dev/tty: %s\" and prompts"),
+	MSG("Enter passphrase for key ", NULL, h_passphrase_prompt,
+	  "sshconnect2.c:load_identity_file() \"Enter passphrase for key '%.100s': \""),
+	MSG("bad passphrase given", NULL, h_bad_passphrase,
+	  "sshconnect2.c:load_identity_file() \"bad passphrase given\""),
+	MSG("no passphrase given", NULL, h_no_passphrase,
+	  "sshconnect2.c:load_identity_file() \"no passphrase given, try next key\""),
+	/* -- authentication outcome -- */
+	MSG("we did not send a packet, disable method", NULL, h_method_over,
+	  "sshconnect2.c:userauth() \"we did not send a packet, disable method\""),
+	MSG("No more authentication methods to try.", NULL, h_method_over,
+	  "sshconnect2.c:userauth() \"No more authentication methods to try.\""),
+	MSG("we sent a ", " packet, wait for reply", h_noise,
+	  "sshconnect2.c:userauth_pubkey() \"we sent a %s packet, wait for reply\""),
+	MSG("Authenticated to ", NULL, h_authenticated,
+	  "sshconnect2.c:ssh_userauth2() \"Authenticated to %s ([%s]:%d) using \\\"%s\\\".\" (8.7+; 7.x-8.6 without using)"),
+	MSG("Authentication succeeded (", NULL, h_authenticated,
+	  "sshconnect2.c:input_userauth_success() \"Authentication succeeded (%s).\" (7.x)"),
+	MSG("Authenticated with partial success.", NULL, h_partial_success,
+	  "sshconnect2.c:input_userauth_failure() \"Authenticated with partial success.\" (7.4-8.x)"),
+	MSG("Authenticated using \"", "with partial success", h_partial_success,
+	  "sshconnect2.c:input_userauth_failure() \"Authenticated using \\\"%s\\\" with partial success.\" (8.9+)"),
+	MSG(NULL, "Permission denied (", h_permission_denied,
+	  "sshconnect2.c:ssh_userauth2() fatal \"%s@%s: Permission denied (%s).\" (7.6+) / \"Permission denied (%s).\" (7.4-7.5)"),
+	END("Authentication failed.", NULL, h_method_over, PERMISSION_DENIED, 2,
+	  "sshconnect1/2 \"Authentication failed.\""),
+	MSG("Permission denied, please try again.", NULL, h_evidence,
+	  "sshconnect2.c:input_userauth_failure() password retry prompt"),
+	/* -- the end of the connection -- */
+	SHARED("Received disconnect from ", NULL, h_received_disconnect, UNKNOWN, 0,
+	  "packet.c:ssh_packet_read_poll_seqnr() \"Received disconnect from %s port %d:%u: %.400s\""),
+	SHARED("Disconnected from ", NULL, h_addr_port, DISCONNECTED, 1,
+	  "packet.c:sshpkt_fmt_connection_id() \"Disconnected from %s port %d\""),
+	SHARED("Connection closed by ", NULL, h_addr_port, CONNECTION_CLOSED, 1,
+	  "packet.c:sshpkt_vfatal() \"Connection closed by %s port %d\""),
+	SHARED("Connection reset by ", NULL, h_addr_port, CONNECTION_CLOSED, 1,
+	  "packet.c:sshpkt_vfatal() \"Connection reset by %s port %d\""),
+	SHARED("ssh_dispatch_run_fatal: ", NULL, h_evidence, CONNECTION_CLOSED, 1,
+	  "packet.c:sshpkt_fatal() \"ssh_dispatch_run_fatal: %s\""),
+	END("Timeout, server ", "not responding", h_evidence, CONNECTION_CLOSED, 1,
+	  "clientloop.c:server_alive_check() \"Timeout, server %s not responding.\""),
+	SHARED("kex_exchange_identification: ", NULL, h_exchange_ident, UNKNOWN, 0,
+	  "kex.c:kex_exchange_identification() \"kex_exchange_identification: %s\" and \"banner line %zu: %s\" (8.0+)"),
+	SHARED("ssh_exchange_identification: ", NULL, h_exchange_ident, UNKNOWN, 0,
+	  "sshconnect.c:ssh_exchange_identification() \"ssh_exchange_identification: %s\" (7.x)"),
+	SHARED("Unable to negotiate with ", NULL, h_addr_port, NEGOTIATION_FAILED, 2,
+	  "kex.c:kex_choose_conf()/sshpkt_fatal() \"Unable to negotiate with %s port %d: %s. Their offer: %s\""),
+	END("Server host key ", " not in HostKeyAlgorithms", h_evidence, NEGOTIATION_FAILED, 2,
+	  "sshconnect2.c \"Server host key %s not in HostKeyAlgorithms\""),
+	END("ssh: connect to host ", NULL, h_connect_to_host, CONNECT_FAILED, 2,
+	  "sshconnect.c:ssh_connect_direct() \"ssh: connect to host %s port %s: %s\""),
+	END("ssh: Could not resolve hostname ", NULL, h_evidence, CONNECT_FAILED, 2,
+	  "ssh.c:main() \"ssh: Could not resolve hostname %s: %s\""),
+	MSG("kex_input_ext_info: ", "server-sig-algs=<", h_server_sig_algs,
+	  "kex.c:kex_input_ext_info() \"%s=<%s>\" (7.4-9.5)"),
+	MSG("kex_ext_info_client_parse: ", "server-sig-algs=<", h_server_sig_algs,
+	  "kex.c:kex_ext_info_client_parse() \"%s=<%s>\" (9.6+)"),
+	MSG("get_agent_identities: agent returned ", NULL, h_evidence,
+	  "sshconnect2.c:get_agent_identities() \"agent returned %zu keys\""),
+};
+
+/* INFO lines (no "debugN: ") known to be the client's, tried after the table
+ * above only for them. */
+static const struct client_msg openssh_info_msgs[] = {
+	MSG("Warning: Permanently added ", NULL, h_noise,
+	  "hostfile.c/sshconnect.c \"Warning: Permanently added '%.200s' (%s) to the list of known hosts.\""),
+	MSG("Transferred: sent ", NULL, h_noise,
+	  "clientloop.c:client_loop() \"Transferred: sent %llu, received %llu bytes, in %.1f seconds\""),
+	MSG("Bytes per second: ", NULL, h_noise,
+	  "clientloop.c:client_loop() \"Bytes per second: sent %.1f, received %.1f\""),
+	MSG("client_loop: ", NULL, h_noise,
+	  "clientloop.c:client_loop() \"client_loop: send disconnect: %s\""),
+	MSG("@", NULL, h_warning_frame,
+	  "sshconnect.c/authfile.c warning block frame \"@@@@...@@@@\""),
+	MSG(NULL, "ssh", h_command_line,
+	  "the command typed: \"$ ssh [options] [user@]host\", \"PS C:\\> ssh.exe ...\""),
+	MSG(NULL, "plink", h_command_line,
+	  "the command typed: \"C:\\> plink [options] [user@]host\""),
+};
+
+/* ---- PuTTY / plink event log ---- */
+
+/* "Reading key file \"PATH\"": the configured key (userauth2-client.c) */
+static enum msg_class
+h_putty_key_file(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	size_t n = strcspn(v, "\"");
+	char path[512];
+	struct client_key *k;
+
+	(void)m;
+	strlcpy_n(path, sizeof(path), v, n);
+	k = key_by_path(ps, path, lineno);
+	if (k)
+		k->explicit_file = true;
+	ps->putty_key = key_index(ps, k);
+	if (isalpha((unsigned char)path[0]) && path[1] == ':')
+		ps->r->windows = true;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_putty_pageant_key(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	char src[64];
+	struct client_key *k;
+
+	(void)m;
+	snprintf(src, sizeof(src), "Pageant key #%.8s", v);
+	k = key_by_path(ps, src, lineno);
+	if (k)
+		k->agent = true;
+	ps->putty_key = key_index(ps, k);
+	return MSG_EVIDENCE;
+}
+
+static struct client_key *
+putty_key(struct parser *ps, unsigned lineno)
+{
+	if (ps->putty_key < 0)
+		ps->putty_key = key_index(ps, key_by_path(ps, "(PuTTY key)", lineno));
+	return ps->putty_key >= 0 ? &ps->r->keys[ps->putty_key] : NULL;
+}
+
+static enum msg_class
+h_putty_key_unusable(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_key *k = putty_key(ps, lineno);
+
+	(void)v;
+	if (k && k->state == CKEY_LISTED)
+		k->state = CKEY_NOT_LOADED;
+	key_problem(k, strstr(m, "passphrase") ? CKP_WRONG_PASSPHRASE : CKP_INVALID_FORMAT, m, lineno, false);
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_putty_username(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)lineno;
+	set_user(ps, CUS_PUTTY, v, strcspn(v, "\""));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_putty_login_as(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)lineno;
+	if (!*v || strchr(v, ' '))
+		return MSG_NEXT;
+	set_user(ps, CUS_PROMPT, v, strlen(v));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_putty_looking_up(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)lineno;
+	if (!*ps->r->host)
+		strlcpy_n(ps->r->host, sizeof(ps->r->host), v, strcspn(v, "\""));
+	return MSG_EVIDENCE;
+}
+
+/* "Connecting to ADDR port N" (utils/backend_socket_log.c) */
+static enum msg_class
+h_putty_connecting(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *p = strstr(v, " port ");
+	uint16_t port;
+
+	(void)m, (void)lineno;
+	if (!p || (size_t)(p - v) >= ADDR_MAX || strchr(v, ' ') != p)
+		return MSG_NOISE;
+	strlcpy_n(ps->r->addr, sizeof(ps->r->addr), v, (size_t)(p - v));
+	port = parse_port(p + 6, strlen(p + 6));
+	if (port)
+		ps->r->port = port;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_putty_version(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	char *dst = startswith(m, "We claim") ? ps->r->version : ps->r->server_version;
+	const char *sw = strchr(v, '-') ? strchr(strchr(v, '-') + 1, '-') : NULL;
+
+	(void)lineno;
+	/* SSH-2.0-SOFTWARE: the software part, as OpenSSH's "remote software version" */
+	if (startswith(v, "SSH-") && sw)
+		v = sw + 1;
+	strlcpy_n(dst, sizeof(ps->r->version), v, strlen(v));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_putty_hostkey_follows(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)v, (void)lineno;
+	ps->expect_putty_hostkey = true;
+	return MSG_EVIDENCE;
+}
+
+/* the line after "Host key fingerprint is:": "ssh-ed25519 255 SHA256:..." or
+ * (before 0.75) "ssh-rsa 2048 12:34:...:ef" */
+static bool
+putty_hostkey_line(struct parser *ps, const char *m)
+{
+	struct client_report *r = ps->r;
+	const char *sp = strchr(m, ' '), *fp = sp ? strchr(sp + 1, ' ') : NULL;
+	size_t n;
+
+	ps->expect_putty_hostkey = false;
+	if (!sp || !fp || (size_t)(sp - m) >= sizeof(r->hostkey_type))
+		return false;
+	fp++;
+	n = strcspn(fp, " ");
+	if (is_fingerprint(fp, n))
+		strlcpy_n(r->hostkey_fp, sizeof(r->hostkey_fp), fp, n);
+	else if (n == 47 && fp[2] == ':') {
+		char md5[FP_MAX];
+
+		snprintf(md5, sizeof(md5), "MD5:%.47s", fp);
+		if (!is_fingerprint(md5, strlen(md5)))
+			return false;
+		strlcpy_n(r->hostkey_fp, sizeof(r->hostkey_fp), md5, strlen(md5));
+	} else
+		return false;
+	strlcpy_n(r->hostkey_type, sizeof(r->hostkey_type), m, (size_t)(sp - m));
+	return true;
+}
+
+static enum msg_class
+h_putty_offered(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)v;
+	start_attempt(ps, putty_key(ps, lineno), false, lineno);
+	strlcpy_n(ps->method, sizeof(ps->method), "publickey", strlen("publickey"));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_putty_key_accepted(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_key *k = cur_key(ps);
+
+	(void)m, (void)v;
+	if (k) {
+		key_state(k, CKEY_ACCEPTED);
+		k->offered = true;
+		k->answer_line = lineno;
+		ps->last_accepted = key_index(ps, k);
+		ps->cur_replied = false;
+	}
+	return MSG_EVIDENCE;
+}
+
+/* "Server refused our key" (printed twice by plink -v: event and console) */
+static enum msg_class
+h_putty_key_refused(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_key *k = cur_key(ps);
+
+	(void)m, (void)v;
+	if (k && !ps->cur_replied) {
+		key_state(k, CKEY_REJECTED);
+		k->offered = true;
+		k->answer_line = lineno;
+		ps->cur_replied = true;
+	}
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_putty_signature_refused(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_key *k = cur_key(ps);
+
+	(void)m, (void)v;
+	if (k && !ps->cur_replied) {
+		k->signature_refused = true;
+		k->answer_line = lineno;
+		ps->cur_replied = true;
+	}
+	return MSG_EVIDENCE;
+}
+
+/* "Sent password", "Attempting keyboard-interactive authentication", ... */
+static enum msg_class
+h_putty_method(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *meth = strstr(m, "keyboard-interactive") ? "keyboard-interactive" :
+			   strstr(m, "GSSAPI") || strstr(m, "gssapi") ? "gssapi-with-mic" : "password";
+
+	(void)v;
+	finish_attempt(ps, lineno);
+	if (!streq(ps->method, meth))
+		append_method(ps->r->tried_methods, sizeof(ps->r->tried_methods), meth);
+	strlcpy_n(ps->method, sizeof(ps->method), meth, strlen(meth));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_putty_access_granted(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	struct client_key *k = cur_key(ps);
+
+	(void)m, (void)v;
+	if (streq(ps->method, "publickey") && k) {
+		k->state = CKEY_USED;
+		k->offered = true;
+		k->answer_line = lineno;
+	}
+	ps->cur_replied = true;
+	strlcpy_n(ps->r->succeeded_method, sizeof(ps->r->succeeded_method), ps->method, strlen(ps->method));
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_putty_partial(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)v, (void)lineno;
+	ps->r->partial_success = true;
+	return MSG_EVIDENCE;
+}
+
+/* "No supported authentication methods available (server sent: M)" */
+static enum msg_class
+h_putty_no_methods(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	const char *s = strstr(v, "(server sent: ");
+
+	finish_attempt(ps, lineno);
+	if (s) {
+		s += 14;
+		strlcpy_n(ps->r->denied_methods, sizeof(ps->r->denied_methods), s, strcspn(s, ")"));
+	}
+	(void)m;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_putty_batch(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)v;
+	finish_attempt(ps, lineno);
+	ps->r->batch_mode = true;
+	return MSG_EVIDENCE;
+}
+
+static enum msg_class
+h_putty_hostkey_changed(struct parser *ps, const char *m, const char *v, unsigned lineno)
+{
+	(void)m, (void)v, (void)lineno;
+	ps->r->hostkey_changed = true;
+	return MSG_EVIDENCE;
+}
+
+/* PuTTY 0.7x-0.8x: ssh/userauth2-client.c, ssh/transport2.c, ssh/kex2-client.c,
+ * utils/backend_socket_log.c, proxy/proxy.c; lines as `plink -v` prints them
+ * and as the Event Log window shows them (after a date and time). */
+static const struct client_msg putty_msgs[] = {
+	MSG("Looking up host \"", NULL, h_putty_looking_up,
+	  "proxy.c \"Looking up host \\\"%s\\\"%s for %s\""),
+	MSG("Connecting to ", NULL, h_putty_connecting,
+	  "backend_socket_log.c \"Connecting to %s port %d\""),
+	END("Failed to connect to ", NULL, h_evidence, CONNECT_FAILED, 2,
+	  "backend_socket_log.c \"Failed to connect to %s: %s\""),
+	MSG("Connected to ", NULL, h_noise,
+	  "backend_socket_log.c \"Connected to %s\""),
+	MSG("We claim version: ", NULL, h_putty_version,
+	  "ssh/verstring.c \"We claim version: %s\""),
+	MSG("Remote version: ", NULL, h_putty_version,
+	  "ssh/verstring.c \"Remote version: %s\""),
+	MSG("Using SSH protocol version ", NULL, h_noise,
+	  "ssh/verstring.c \"Using SSH protocol version %d\""),
+	MSG("Host key fingerprint is:", NULL, h_putty_hostkey_follows,
+	  "ssh/kex2-client.c \"Host key fingerprint is:\" then \"%s\" (type bits fingerprint)"),
+	MSG(NULL, "does not match the one PuTTY has cached", h_putty_hostkey_changed,
+	  "console.c/dialog \"WARNING - POTENTIAL SECURITY BREACH!\" ... \"The host key does not match the one PuTTY has cached for this server\""),
+	MSG("Reading key file \"", NULL, h_putty_key_file,
+	  "ssh/userauth2-client.c \"Reading key file \\\"%s\\\"\""),
+	MSG("Reading private key file \"", NULL, h_putty_key_file,
+	  "ssh.c \"Reading private key file \\\"%.150s\\\"\" (PuTTY 0.6x)"),
+	MSG("Unable to load key", NULL, h_putty_key_unusable,
+	  "ssh/userauth2-client.c \"Unable to load key (%s)\" / \"Unable to load key file \\\"%s\\\" (%s)\""),
+	MSG("Unable to use this key file (", NULL, h_putty_key_unusable,
+	  "ssh/userauth2-client.c \"Unable to use this key file (%s)\""),
+	MSG("Unable to use key file \"", NULL, h_putty_key_unusable,
+	  "ssh/userauth2-client.c \"Unable to use key file \\\"%s\\\" (%s)\""),
+	MSG("Unable to load private key (", NULL, h_putty_key_unusable,
+	  "ssh/userauth2-client.c \"Unable to load private key (%s)\""),
+	MSG("Cannot use this private key (", NULL, h_putty_key_unusable,
+	  "ssh/userauth2-client.c \"Cannot use this private key (%s)\""),
+	MSG("Key file contains public key only", NULL, h_putty_key_unusable,
+	  "ssh/userauth2-client.c \"Key file contains public key only\""),
+	MSG("Wrong passphrase", NULL, h_putty_key_unusable,
+	  "ssh/userauth2-client.c \"Wrong passphrase\""),
+	MSG("login as: ", NULL, h_putty_login_as,
+	  "terminal prompt \"login as: \" and the name typed (no user name configured)"),
+	MSG("Using username \"", NULL, h_putty_username,
+	  "ssh/userauth2-client.c \"Using username \\\"%s\\\".\""),
+	MSG("Pageant is running", NULL, h_evidence,
+	  "ssh/userauth2-client.c \"Pageant is running. Requesting keys.\""),
+	MSG("Pageant has ", NULL, h_evidence,
+	  "ssh/userauth2-client.c \"Pageant has %zu SSH-2 keys\""),
+	MSG("Trying Pageant key #", NULL, h_putty_pageant_key,
+	  "ssh/userauth2-client.c \"Trying Pageant key #%zu\""),
+	MSG("Offered public key", NULL, h_putty_offered,
+	  "ssh/userauth2-client.c \"Offered public key\""),
+	MSG("Offer of public key accepted", NULL, h_putty_key_accepted,
+	  "ssh/userauth2-client.c \"Offer of public key accepted\""),
+	MSG("Server refused our key", NULL, h_putty_key_refused,
+	  "ssh/userauth2-client.c \"Server refused our key\""),
+	MSG("Authenticating with public key \"", NULL, h_evidence,
+	  "ssh/userauth2-client.c \"Authenticating with public key \\\"%s\\\"\""),
+	MSG("Sent public key signature", NULL, h_evidence,
+	  "ssh/userauth2-client.c \"Sent public key signature\""),
+	MSG("Sending Pageant's response", NULL, h_evidence,
+	  "ssh/userauth2-client.c \"Sending Pageant's response\""),
+	MSG("Server refused public-key signature", NULL, h_putty_signature_refused,
+	  "ssh/userauth2-client.c \"Server refused public-key signature despite accepting key!\""),
+	MSG("Sent password", NULL, h_putty_method,
+	  "ssh/userauth2-client.c \"Sent password\""),
+	MSG("Sent new password", NULL, h_putty_method,
+	  "ssh/userauth2-client.c \"Sent new password\""),
+	MSG("Attempting keyboard-interactive authentication", NULL, h_putty_method,
+	  "ssh/userauth2-client.c \"Attempting keyboard-interactive authentication\""),
+	MSG("Attempting GSSAPI authentication", NULL, h_putty_method,
+	  "ssh/userauth2-client.c \"Attempting GSSAPI authentication\""),
+	END("Password authentication failed", NULL, h_evidence, PERMISSION_DENIED, 1,
+	  "ssh/userauth2-client.c \"Password authentication failed\""),
+	END("Keyboard-interactive authentication failed", NULL, h_evidence, PERMISSION_DENIED, 1,
+	  "ssh/userauth2-client.c \"Keyboard-interactive authentication failed\""),
+	END("Access denied", NULL, h_evidence, PERMISSION_DENIED, 1,
+	  "ssh/userauth2-client.c \"Access denied\" (console)"),
+	END("Access granted", NULL, h_putty_access_granted, AUTHENTICATED, 2,
+	  "ssh/userauth2-client.c \"Access granted\""),
+	MSG("Further authentication required", NULL, h_putty_partial,
+	  "ssh/userauth2-client.c \"Further authentication required\""),
+	END(NULL, "No supported authentication methods available", h_putty_no_methods, PERMISSION_DENIED, 2,
+	  "ssh/userauth2-client.c \"No supported authentication methods available (server sent: %s)\""),
+	END(NULL, "Cannot answer interactive prompts in batch mode", h_putty_batch, PERMISSION_DENIED, 1,
+	  "console.c \"Cannot answer interactive prompts in batch mode\""),
+	END(NULL, "Remote side unexpectedly closed network connection", h_evidence, CONNECTION_CLOSED, 1,
+	  "ssh/bpp2.c, verstring.c \"Remote side unexpectedly closed network connection\""),
+	END(NULL, "Server unexpectedly closed network connection", h_evidence, CONNECTION_CLOSED, 1,
+	  "PuTTY before 0.71 \"Server unexpectedly closed network connection\""),
+	END(NULL, "Remote side sent disconnect message", h_evidence, DISCONNECTED, 1,
+	  "ssh/transport2.c \"Remote side sent disconnect message\\ntype %d (%s):\\n\\\"%.*s\\\"\""),
+	END("\"Too many authentication failures", NULL, h_evidence, TOO_MANY_FAILURES, 2,
+	  "ssh/transport2.c the disconnect message's text, on its own line"),
+	END(NULL, "Cannot confirm a host key in batch mode", h_evidence, HOSTKEY_FAILED, 2,
+	  "console.c \"Cannot confirm a host key in batch mode\" (plink -batch, host key not cached or changed)"),
+	END(NULL, "Host does not exist", h_evidence, CONNECT_FAILED, 2,
+	  "network errors \"Host does not exist\" (name not resolved)"),
+	END(NULL, "Network error: ", h_evidence, CONNECT_FAILED, 2,
+	  "network errors \"Network error: Connection refused\" / \"... timed out\""),
+	MSG("Remote debug message: ", NULL, h_noise,
+	  "ssh/transport2.c \"Remote debug message: %.*s\" (names server paths)"),
+	MSG("Initialised ", NULL, h_noise, "ssh/transport2.c \"Initialised %s outbound/inbound encryption/MAC\""),
+	MSG("Doing ", NULL, h_noise, "ssh/kex2-client.c \"Doing %s key exchange ...\""),
+	MSG("Opening main session channel", NULL, h_noise, "ssh/mainchan.c"),
+	MSG("Opened main channel", NULL, h_noise, "ssh/mainchan.c"),
+	MSG("Started a shell/command", NULL, h_noise, "ssh/mainchan.c"),
+	MSG("Session sent command exit status ", NULL, h_noise, "ssh/mainchan.c"),
+	MSG("Main session channel closed", NULL, h_noise, "ssh/mainchan.c"),
+	MSG("All channels closed", NULL, h_noise, "ssh/connection2.c"),
+};
+
+/* m is the message without "debugN: ". */
+static enum msg_class
+handle_msg(struct parser *ps, const char *m, int level, unsigned lineno)
+{
+	enum msg_class c;
 
 	ps->mask = false;
 	if (ps->expect_hostkey_fp) {
@@ -921,561 +2622,231 @@ handle_msg(struct parser *ps, const char *m, int level, unsigned lineno)
 
 		ps->expect_hostkey_fp = false;
 		if (is_fingerprint(m, n)) {
-			strlcpy_n(r->hostkey_fp, sizeof(r->hostkey_fp), m, n);
-			return 2;
+			strlcpy_n(ps->r->hostkey_fp, sizeof(ps->r->hostkey_fp), m, n);
+			return MSG_EVIDENCE;
 		}
 	}
-
-	/* version banner: "OpenSSH_9.2p1 Debian-2+deb12u3, OpenSSL ..." (ssh.c main) */
-	if (startswith(m, "OpenSSH_") && strchr(m, ',')) {
-		if (!*r->version)
-			strlcpy_n(r->version, sizeof(r->version), m, strlen(m));
-		return 2;
+	if (ps->expect_putty_hostkey && level == 0 && putty_hostkey_line(ps, m)) {
+		ps->n_putty++;
+		return MSG_EVIDENCE;
 	}
-	if ((v = startswith(m, "Local version string SSH-2.0-"))) {
-		if (!*r->version)
-			strlcpy_n(r->version, sizeof(r->version), v, strlen(v));
-		return 2;
+	c = msg_dispatch(ps, openssh_msgs, ELEMENTSOF(openssh_msgs), m, lineno, MSG_NEXT);
+	if (c != MSG_NEXT) {
+		ps->n_openssh++;
+		return c;
 	}
-	/* Remote protocol version %d.%d, remote software version %.100s */
-	if ((v = startswith(m, "Remote protocol version "))) {
-		if ((v = strstr(v, ", remote software version ")))
-			strlcpy_n(r->server_version, sizeof(r->server_version), v + 26, strlen(v + 26));
-		return 2;
-	}
-	/* Connecting to %.200s [%.100s] port %s. (sshconnect.c ssh_connect_direct) */
-	if ((v = startswith(m, "Connecting to "))) {
-		const char *lb = strstr(v, " ["), *rb = lb ? strstr(lb, "] port ") : NULL;
-		unsigned port;
-		char num[8];
-		size_t k2 = 0;
-
-		if (!lb || !rb)
-			return 1;
-		strlcpy_n(r->host, sizeof(r->host), v, (size_t)(lb - v));
-		strlcpy_n(r->addr, sizeof(r->addr), lb + 2, (size_t)(rb - lb - 2));
-		rb += 7;
-		while (k2 < sizeof(num) - 1 && isdigit((unsigned char)rb[k2])) {
-			num[k2] = rb[k2];
-			k2++;
-		}
-		num[k2] = '\0';
-		if (safe_atou(num, &port) >= 0 && port > 0 && port < 65536)
-			r->port = (uint16_t)port;
-		return 2;
-	}
-	/* Authenticating to %s:%d as '%s' (sshconnect.c ssh_login) */
-	if ((v = startswith(m, "Authenticating to "))) {
-		const char *as = strstr(v, " as '"), *colon, *q;
-		unsigned port;
-		char num[8];
-
-		if (!as)
-			return 1;
-		q = strrchr(as + 5, '\'');
-		if (!q)
-			return 1;
-		vis_decode(r->user, sizeof(r->user), as + 5, (size_t)(q - as - 5));
-		colon = memrchr(v, ':', (size_t)(as - v));
-		if (colon) {
-			if (!*r->host)
-				strlcpy_n(r->host, sizeof(r->host), v, (size_t)(colon - v));
-			if ((size_t)(as - colon - 1) < sizeof(num)) {
-				strlcpy_n(num, sizeof(num), colon + 1, (size_t)(as - colon - 1));
-				if (!r->port && safe_atou(num, &port) >= 0 && port > 0 && port < 65536)
-					r->port = (uint16_t)port;
-			}
-		}
-		return 2;
-	}
-	/* Server host key: %s %s (sshconnect.c verify_host_key) */
-	if ((v = startswith(m, "Server host key: "))) {
-		const char *sp = strchr(v, ' ');
-
-		if (sp) {
-			strlcpy_n(r->hostkey_type, sizeof(r->hostkey_type), v, (size_t)(sp - v));
-			strlcpy_n(r->hostkey_fp, sizeof(r->hostkey_fp), sp + 1, strcspn(sp + 1, " "));
-		}
-		return 2;
-	}
-	if (startswith(m, "Server host certificate: "))
-		return 2;
-	/* warn_changed_key / check_host_key block */
-	if (strstr(m, "REMOTE HOST IDENTIFICATION HAS CHANGED")) {
-		r->hostkey_changed = true;
-		return 2;
-	}
-	if (startswith(m, "The fingerprint for the ") && strstr(m, " key sent by the remote host is")) {
-		ps->expect_hostkey_fp = true;
-		return 2;
-	}
-	if (startswith(m, "Offending ") || startswith(m, "Host key for ") ||
-	    (startswith(m, "No ") && strstr(m, " host key is known for ")) ||
-	    (strstr(m, " host key for ") && strstr(m, " has changed and you have requested strict checking")))
-		return 2;
-	if (startswith(m, "Host key verification failed.")) {
-		set_result(ps, CR_HOSTKEY_FAILED, 2, m, lineno);
-		return 2;
-	}
-	/* ssh.c load_public_identity_files: identity file %s type %d */
-	if ((v = startswith(m, "identity file ")) || (v = startswith(m, "certificate file "))) {
-		const char *t = strstr(v, " type ");
-		char path[512];
-		bool cert = startswith(m, "certificate file ") != NULL;
-		size_t n;
-
-		if (!t)
-			return 1;
-		n = (size_t)(t - v);
-		vis_decode(path, sizeof(path), v, n);
-		n = strlen(path);
-		if (ends_with(path, n, "-cert")) {
-			cert = true;
-			path[n - 5] = '\0';
-		}
-		if (cert && streq(t + 6, "-1"))
-			return 2;       /* no certificate next to the key: not a candidate */
-		k = key_get(ps, NULL, NULL, path, cert, lineno);
-		if (k) {
-			if (!*k->source)
-				strlcpy_n(k->source, sizeof(k->source), path, strlen(path));
-			k->pubkey_missing = streq(t + 6, "-1");
-		}
-		return 2;
-	}
-	/* Warning: Identity file %s not accessible: %s. (ssh.c main, -i path) */
-	if ((v = startswith(m, "Warning: Identity file "))) {
-		const char *t = strstr(v, " not accessible: ");
-		char path[512];
-
-		if (!t)
-			return 1;
-		vis_decode(path, sizeof(path), v, (size_t)(t - v));
-		k = key_get(ps, NULL, NULL, path, false, lineno);
-		if (k) {
-			if (!*k->source)
-				strlcpy_n(k->source, sizeof(k->source), path, strlen(path));
-			k->explicit_file = true;
-			k->state = CKEY_NOT_LOADED;
-			key_problem(k, strstr(t, "No such file") ? CKP_MISSING : CKP_INVALID_FORMAT, m, lineno,
-				    false);
-		}
-		return 2;
-	}
-	/* pubkey_prepare: Will attempt key: %s (7.9+), key: %s (%p)%s%s (7.4-7.8 DEBUG2) */
-	if ((v = startswith(m, "Will attempt key: "))) {
-		parse_identity(v, &id);
-		(void)key_from_ident(ps, &id, lineno);
-		ps->mask = true;
-		ps->mask_off = (size_t)(v - m) + id.src_off;
-		ps->mask_len = id.src_len;
-		return 2;
-	}
-	if ((v = startswith(m, "key: ")) && (e = strstr(v, " (0x")) != NULL) {
-		char src[512];
-
-		vis_decode(src, sizeof(src), v, (size_t)(e - v));
-		k = key_get(ps, NULL, NULL, src, false, lineno);
-		if (k) {
-			if (!*k->source)
-				strlcpy_n(k->source, sizeof(k->source), src, strlen(src));
-			k->agent |= strstr(e, ", agent") != NULL;
-			k->explicit_file |= strstr(e, ", explicit") != NULL;
-		}
-		ps->mask = true;
-		ps->mask_off = (size_t)(v - m);
-		ps->mask_len = (size_t)(e - v);
-		return 2;
-	}
-	/* Skipping %s key %s - <reason> (pubkey_prepare) */
-	if ((v = startswith(m, "Skipping ")) && strstr(v, " key ") && (e = strstr(v, " - "))) {
-		const char *kk = strstr(v, " key ");
-		char tmp[LINE_CAP];
-
-		strlcpy_n(tmp, sizeof(tmp), kk + 5, (size_t)(e - kk - 5));
-		parse_identity(tmp, &id);
-		k = key_from_ident(ps, &id, lineno);
-		key_state(k, CKEY_SKIPPED);
-		key_problem(k, CKP_NOT_IN_ALGORITHMS, m, lineno, false);
-		ps->mask = true;
-		ps->mask_off = (size_t)(kk + 5 - m) + id.src_off;
-		ps->mask_len = id.src_len;
-		return 2;
-	}
-	if ((v = startswith(m, "Authentications that can continue: "))) {
-		k = cur_key(ps);
-		if (k && !ps->cur_replied) {
-			if (k->state == CKEY_OFFERED) {
-				k->state = CKEY_REJECTED;
-				k->offered = true;
-			} else if (k->state == CKEY_ACCEPTED)
-				k->signature_refused = true;
-			k->answer_line = lineno;
-			ps->cur_replied = true;
-		}
-		strlcpy_n(r->methods, sizeof(r->methods), v, strlen(v));
-		return 2;
-	}
-	if ((v = startswith(m, "Next authentication method: "))) {
-		finish_attempt(ps, lineno);
-		strlcpy_n(ps->method, sizeof(ps->method), v, strlen(v));
-		append_method(r->tried_methods, sizeof(r->tried_methods), v);
-		return 2;
-	}
-	/* Offering %s public key: %s (7.4-7.5), Offering public key: ... (7.6+) */
-	if ((v = startswith(m, "Offering public key: ")) ||
-	    (startswith(m, "Offering ") && (v = strstr(m, " public key: ")) && (v += 13))) {
-		parse_identity(v, &id);
-		if (!startswith(m, "Offering public key: ") && !*id.type) {
-			const char *t = m + 9, *te = strchr(t, ' ');
-
-			if (te && is_short_type(t, (size_t)(te - t)))
-				strlcpy_n(id.type, sizeof(id.type), t, (size_t)(te - t));
-		}
-		k = key_from_ident(ps, &id, lineno);
-		start_attempt(ps, k, false, lineno);
-		ps->mask = true;
-		ps->mask_off = (size_t)(v - m) + id.src_off;
-		ps->mask_len = id.src_len;
-		return 2;
-	}
-	if ((v = startswith(m, "Trying private key: "))) {
-		char src[512];
-
-		vis_decode(src, sizeof(src), v, strlen(v));
-		k = key_get(ps, NULL, NULL, src, false, lineno);
-		if (k && !*k->source)
-			strlcpy_n(k->source, sizeof(k->source), src, strlen(src));
-		start_attempt(ps, k, true, lineno);
-		return 2;
-	}
-	/* Server accepts key: %s (7.9+) / pkalg %s blen %u (7.4-7.8) */
-	if ((v = startswith(m, "Server accepts key: "))) {
-		if (startswith(v, "pkalg "))
-			k = cur_key(ps);
-		else {
-			parse_identity(v, &id);
-			k = key_from_ident(ps, &id, lineno);
-			ps->mask = true;
-			ps->mask_off = (size_t)(v - m) + id.src_off;
-			ps->mask_len = id.src_len;
-			if (k && key_index(ps, k) != ps->cur) {
-				finish_attempt(ps, lineno);
-				ps->cur = key_index(ps, k);
-			}
-		}
-		if (k) {
-			key_state(k, CKEY_ACCEPTED);
-			k->offered = true;
-			k->answer_line = lineno;
-			ps->last_accepted = key_index(ps, k);
-			ps->cur_replied = false;        /* now waiting for the signature's answer */
-			ps->cur_private = false;
-		}
-		return 2;
-	}
-	if ((v = startswith(m, "input_userauth_pk_ok: fp "))) {
-		k = cur_key(ps);
-		if (k && !*k->fingerprint && is_fingerprint(v, strlen(v)))
-			strlcpy_n(k->fingerprint, sizeof(k->fingerprint), v, strlen(v));
-		return 2;
-	}
-	if (startswith(m, "send_pubkey_test: no mutual signature algorithm")) {
-		k = cur_key(ps);
-		if (k) {
-			k->state = CKEY_SKIPPED;
-			k->offered = false;
-			key_problem(k, CKP_NO_MUTUAL_SIGNATURE, m, lineno, false);
-			ps->cur_replied = true;
-		}
-		return 2;
-	}
-	if ((v = startswith(m, "sign_and_send_pubkey: "))) {
-		k = cur_key(ps);
-		if (startswith(v, "no mutual signature")) {
-			key_problem(k, CKP_NO_MUTUAL_SIGNATURE, m, lineno, false);
-			return 2;
-		}
-		if (startswith(v, "signing failed")) {
-			key_problem(k, CKP_SIGN_FAILED, m, lineno, false);
-			return 2;
-		}
-		/* using %s with %s %s (8.9+) / %s %s (7.4-8.8): type and fp of the key signing */
-		if (k) {
-			const char *w = startswith(v, "using ") ? strstr(v, " with ") : NULL;
-			const char *t = w ? w + 6 : v, *sp = strchr(t, ' ');
-
-			if (sp && is_short_type(t, (size_t)(sp - t)) && is_fingerprint(sp + 1, strlen(sp + 1))) {
-				if (!*k->fingerprint)
-					strlcpy_n(k->fingerprint, sizeof(k->fingerprint), sp + 1, strlen(sp + 1));
-				if (!*k->type)
-					strlcpy_n(k->type, sizeof(k->type), t, (size_t)(sp - t));
-				return 2;
-			}
-		}
-		return 1;
-	}
-	if (startswith(m, "identity_sign: private key ")) {
-		key_problem(cur_key(ps), CKP_SIGN_FAILED, m, lineno, false);
-		return 2;
-	}
-	/* authfile.c sshkey_perm_ok block */
-	if (strstr(m, "WARNING: UNPROTECTED PRIVATE KEY FILE!"))
-		return 2;
-	if ((v = startswith(m, "Permissions ")) && (e = strstr(v, " are too open."))) {
-		const char *q1 = strchr(v, '\'');
-		char path[512];
-
-		if (q1 && q1 < e && e[-1] == '\'') {
-			vis_decode(path, sizeof(path), q1 + 1, (size_t)(e - 1 - q1 - 1));
-			k = key_get(ps, NULL, NULL, path, false, lineno);
-			if (k && !*k->source)
-				strlcpy_n(k->source, sizeof(k->source), path, strlen(path));
-			key_problem(k, CKP_BAD_PERMISSIONS, m, lineno, false);
-		}
-		return 2;
-	}
-	if (startswith(m, "It is required that your private key files are NOT accessible by others") ||
-	    startswith(m, "This private key will be ignored."))
-		return 2;
-	if (startswith(m, "Bad permissions. Try removing permissions for user"))
-		return 1;       /* names local accounts; the Permissions line carries the key */
-	/* sshconnect2.c load_identity_file: Load key "%s": %s */
-	if ((v = startswith(m, "Load key \"")) && (e = strstr(v, "\": "))) {
-		char path[512];
-		enum client_key_problem p;
-
-		vis_decode(path, sizeof(path), v, (size_t)(e - v));
-		e += 3;
-		if (strstr(e, "bad permissions"))
-			p = CKP_BAD_PERMISSIONS;
-		else if (strstr(e, "incorrect passphrase") || strstr(e, "bad passphrase"))
-			p = CKP_WRONG_PASSPHRASE;
-		else if (strstr(e, "No such file"))
-			p = CKP_MISSING;
-		else
-			p = CKP_INVALID_FORMAT;
-		k = key_get(ps, NULL, NULL, path, false, lineno);
-		if (k && !*k->source)
-			strlcpy_n(k->source, sizeof(k->source), path, strlen(path));
-		key_problem(k, p, m, lineno, false);
-		if (k && (k->state == CKEY_LISTED || (k->state == CKEY_OFFERED && !k->offered)))
-			k->state = CKEY_NOT_LOADED;
-		return 2;
-	}
-	/* no such identity: %s: %s */
-	if ((v = startswith(m, "no such identity: "))) {
-		const char *c = strstr(v, ": ");
-		char path[512];
-
-		if (!c)
-			return 1;
-		vis_decode(path, sizeof(path), v, (size_t)(c - v));
-		k = key_get(ps, NULL, NULL, path, false, lineno);
-		if (k && !*k->source)
-			strlcpy_n(k->source, sizeof(k->source), path, strlen(path));
-		key_problem(k, CKP_MISSING, m, lineno, false);
-		if (k && k->state != CKEY_USED && k->state != CKEY_ACCEPTED && k->state != CKEY_REJECTED) {
-			k->state = CKEY_NOT_LOADED;
-			k->offered = false;
-		}
-		return 2;
-	}
-	if ((v = startswith(m, "read_passphrase: "))) {
-		if (strstr(v, "can't open /dev/tty")) {
-			ps->tty_fail = true;
-			r->batch_mode = true;
-		} else
-			ps->prompts++;
-		return 2;
-	}
-	if (startswith(m, "Enter passphrase for key ")) {
-		ps->prompts++;
-		return 2;
-	}
-	if (startswith(m, "bad passphrase given")) {
-		ps->bad_pass = true;
-		key_problem(cur_key(ps), CKP_WRONG_PASSPHRASE, m, lineno, false);
-		return 2;
-	}
-	if (startswith(m, "no passphrase given")) {
-		key_problem(cur_key(ps), CKP_ENCRYPTED_NO_PROMPT, m, lineno, false);
-		if (ps->tty_fail)
-			r->batch_mode = true;
-		return 2;
-	}
-	if (startswith(m, "we did not send a packet, disable method") ||
-	    startswith(m, "No more authentication methods to try.")) {
-		finish_attempt(ps, lineno);
-		return 2;
-	}
-	if (startswith(m, "we sent a ") && strstr(m, " packet, wait for reply"))
-		return 1;
-	/* success: Authenticated to %s ([%s]:%d)[ using "%s"]. / Authentication succeeded (%s). */
-	if ((v = startswith(m, "Authenticated to ")) || (v = startswith(m, "Authentication succeeded ("))) {
-		const char *u = strstr(m, " using \"");
-		char meth[METHOD_MAX] = "";
-
-		if (u) {
-			u += 8;
-			strlcpy_n(meth, sizeof(meth), u, strcspn(u, "\""));
-		} else if (startswith(m, "Authentication succeeded ("))
-			strlcpy_n(meth, sizeof(meth), v, strcspn(v, ")"));
-		else
-			strlcpy_n(meth, sizeof(meth), ps->method, strlen(ps->method));
-		if (startswith(m, "Authenticated to ")) {
-			const char *lb = strstr(v, " ([");
-
-			if (lb) {
-				const char *rb = strstr(lb, "]:");
-				unsigned port;
-				char num[8];
-
-				if (!*r->host)
-					strlcpy_n(r->host, sizeof(r->host), v, (size_t)(lb - v));
-				if (rb) {
-					if (!*r->addr)
-						strlcpy_n(r->addr, sizeof(r->addr), lb + 3, (size_t)(rb - lb - 3));
-					strlcpy_n(num, sizeof(num), rb + 2, strcspn(rb + 2, ")"));
-					if (!r->port && safe_atou(num, &port) >= 0 && port > 0 && port < 65536)
-						r->port = (uint16_t)port;
-				}
-			}
-		}
-		if (streq(meth, "publickey") || startswith(meth, "publickey-")) {
-			k = cur_key(ps);
-			if (!k || !(k->state == CKEY_ACCEPTED || (k->state == CKEY_OFFERED && ps->cur_private)))
-				k = ps->last_accepted >= 0 ? &r->keys[ps->last_accepted] : k;
-			if (k) {
-				k->state = CKEY_USED;
-				k->offered = true;
-				if (!k->answer_line || k->answer_line < k->offer_line)
-					k->answer_line = lineno;
-			}
-		}
-		ps->cur_replied = true;
-		set_result(ps, CR_AUTHENTICATED, 2, m, lineno);
-		return 2;
-	}
-	if (startswith(m, "Authenticated with partial success.") ||
-	    (startswith(m, "Authenticated using \"") && strstr(m, "with partial success"))) {
-		r->partial_success = true;
-		k = cur_key(ps);
-		if (k && (k->state == CKEY_ACCEPTED || (k->state == CKEY_OFFERED && ps->cur_private))) {
-			k->state = CKEY_USED;
-			k->offered = true;
-			k->answer_line = lineno;
-		}
-		ps->cur_replied = true;
-		return 2;
-	}
-	/* failure: %s@%s: Permission denied (%s). (7.6+) / Permission denied (%s). */
-	if ((v = strstr(m, "Permission denied (")) && (v == m || (v >= m + 2 && v[-2] == ':' && v[-1] == ' '))) {
-		const char *cl = strchr(v, ')');
-
-		finish_attempt(ps, lineno);
-		if (cl)
-			strlcpy_n(r->denied_methods, sizeof(r->denied_methods), v + 19, (size_t)(cl - v - 19));
-		if (v != m) {
-			const char *at = memrchr(m, '@', (size_t)(v - m));
-
-			if (at && !*r->user)
-				vis_decode(r->user, sizeof(r->user), m, (size_t)(at - m));
-			if (at && !*r->host)
-				strlcpy_n(r->host, sizeof(r->host), at + 1, (size_t)(v - 2 - at - 1));
-		}
-		set_result(ps, CR_PERMISSION_DENIED, 2, m, lineno);
-		return 2;
-	}
-	if (startswith(m, "Authentication failed.")) {
-		finish_attempt(ps, lineno);
-		set_result(ps, CR_PERMISSION_DENIED, 2, m, lineno);
-		return 2;
-	}
-	if (startswith(m, "Permission denied, please try again."))
-		return 2;
-	/* Received disconnect from %s port %d:%u: %.400s */
-	if ((v = startswith(m, "Received disconnect from "))) {
-		take_addr_port(ps, v);
-		if (strstr(v, "Too many authentication failures"))
-			set_result(ps, CR_TOO_MANY_FAILURES, 2, m, lineno);
-		else
-			set_result(ps, CR_DISCONNECTED, 2, m, lineno);
-		return 2;
-	}
-	if ((v = startswith(m, "Disconnected from "))) {
-		take_addr_port(ps, v);
-		set_result(ps, CR_DISCONNECTED, 1, m, lineno);
-		return 2;
-	}
-	if ((v = startswith(m, "Connection closed by ")) || (v = startswith(m, "Connection reset by "))) {
-		take_addr_port(ps, v);
-		set_result(ps, CR_CONNECTION_CLOSED, 1, m, lineno);
-		return 2;
-	}
-	if (startswith(m, "ssh_dispatch_run_fatal: ") || (startswith(m, "Timeout, server ") &&
-							 strstr(m, "not responding"))) {
-		set_result(ps, CR_CONNECTION_CLOSED, 1, m, lineno);
-		return 2;
-	}
-	/* kex_exchange_identification: ... (8.0+) / ssh_exchange_identification: ... (7.x) */
-	if ((v = startswith(m, "kex_exchange_identification: ")) ||
-	    (v = startswith(m, "ssh_exchange_identification: "))) {
-		const char *b = startswith(v, "banner line ");
-
-		if (b) {
-			b = strstr(b, ": ");
-			if (b)
-				vis_decode(r->banner, sizeof(r->banner), b + 2, strlen(b + 2));
-			return 2;
-		}
-		set_result(ps, CR_BANNER_FAILED, 2, m, lineno);
-		return 2;
-	}
-	/* Unable to negotiate with %s port %d: %s. Their offer: %s */
-	if ((v = startswith(m, "Unable to negotiate with "))) {
-		take_addr_port(ps, v);
-		set_result(ps, CR_NEGOTIATION_FAILED, 2, m, lineno);
-		return 2;
-	}
-	if (startswith(m, "Server host key ") && strstr(m, " not in HostKeyAlgorithms")) {
-		set_result(ps, CR_NEGOTIATION_FAILED, 2, m, lineno);
-		return 2;
-	}
-	/* ssh: connect to host %s port %s: %s */
-	if ((v = startswith(m, "ssh: connect to host "))) {
-		if (!*r->host)
-			strlcpy_n(r->host, sizeof(r->host), v, strcspn(v, " "));
-		take_addr_port(ps, v);
-		set_result(ps, CR_CONNECT_FAILED, 2, m, lineno);
-		return 2;
-	}
-	if (startswith(m, "ssh: Could not resolve hostname ")) {
-		set_result(ps, CR_CONNECT_FAILED, 2, m, lineno);
-		return 2;
-	}
-	if ((v = strstr(m, "server-sig-algs=<")) && (startswith(m, "kex_input_ext_info: ") ||
-						      startswith(m, "kex_ext_info_client_parse: "))) {
-		v += 17;
-		strlcpy_n(r->server_sig_algs, sizeof(r->server_sig_algs), v, strcspn(v, ">"));
-		return 2;
-	}
-	if ((v = startswith(m, "get_agent_identities: agent returned ")))
-		return 2;
 	if (level > 0)
-		return 1;
-	/* INFO lines of no interest */
-	if (startswith(m, "Warning: Permanently added ") || startswith(m, "Transferred: sent ") ||
-	    startswith(m, "Bytes per second: ") || startswith(m, "client_loop: "))
-		return 1;
-	if (m[0] == '@' && strspn(m, "@") == strlen(m) && strlen(m) >= 20)
-		return 2;       /* frame of the warning blocks */
-	return 0;
+		return MSG_NOISE;
+	c = msg_dispatch(ps, putty_msgs, ELEMENTSOF(putty_msgs), m, lineno, MSG_NEXT);
+	if (c != MSG_NEXT) {
+		ps->n_putty++;
+		return c;
+	}
+	return msg_dispatch(ps, openssh_info_msgs, ELEMENTSOF(openssh_info_msgs), m, lineno, MSG_NOT_CLIENT);
+}
+/* ------------------------------------------------------------------------ */
+/* What the input is: server lines, secrets, other kinds of text */
+
+static bool looks_like_keytype(const char *t, size_t n);
+
+/* sshd's own lines: a syslog/journal header naming sshd, a "[preauth]"
+ * suffix, or (INFO, without "debugN: ") a message only sshd logs (auth.c
+ * auth_log(), sshd.c, auth2.c, pam_unix). The client tables never see them. */
+static bool
+is_server_line(const char *line, const char *msg, int level)
+{
+	static const char *const idents[] = { "sshd[", "sshd-session[", "sshd-auth[" };
+	static const char *const msgs[] = {
+		"Accepted ", "Failed password for ", "Failed publickey for ", "Failed none for ",
+		"Failed keyboard-interactive", "Failed hostbased for ", "Invalid user ", "Connection from ",
+		"Postponed ", "pam_unix(sshd:", "Server listening on ", "Disconnected from user ",
+		"Disconnected from invalid user ", "Disconnected from authenticating user ",
+		"Connection closed by authenticating user ", "Connection closed by invalid user ",
+		"Connection reset by authenticating user ", "Connection reset by invalid user ",
+		"Disconnecting ", "Authentication refused: ", "User child is on pid ", "Starting session: ",
+		"Close session: ", "Timeout before authentication", "maximum authentication attempts exceeded",
+		"error: maximum authentication attempts exceeded", "banner exchange: ", "Received signal ",
+		"Accepted key ", "error: Received disconnect from ", "fatal: Timeout before authentication",
+	};
+	size_t n = strlen(line);
+
+	for (size_t i = 0; i < ELEMENTSOF(idents); i++) {
+		const char *p = strstr(line, idents[i]);
+
+		if (p && p - line < 160 && (p == line || p[-1] == ' ' || p[-1] == '/')) {
+			p += strlen(idents[i]);
+			if (isdigit((unsigned char)*p) && (p = strchr(p, ']')) && p[1] == ':')
+				return true;
+		}
+	}
+	if (n >= 10 && streq(line + n - 10, " [preauth]"))
+		return true;
+	if (level != 0)
+		return false;
+	for (size_t i = 0; i < ELEMENTSOF(msgs); i++)
+		if (startswith(msg, msgs[i]))
+			return true;
+	return startswith(msg, "User ") && strstr(msg, " not allowed because ");
+}
+
+/* A private key block (PEM "-----BEGIN ... PRIVATE KEY-----", OpenSSH's,
+ * ssh.com's "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----", PuTTY's PPK up to
+ * Private-MAC): true for each of its lines, which nothing may read or copy.
+ * An unterminated block runs to the end of the input. */
+static bool
+secret_line(struct parser *ps, const char *line)
+{
+	const char *b;
+
+	if (ps->in_private == 1) {
+		if (strstr(line, "END ") && strstr(line, "PRIVATE KEY"))
+			ps->in_private = 0;
+		return true;
+	}
+	if (ps->in_private == 2) {
+		if (strstr(line, "Private-MAC:"))
+			ps->in_private = 0;
+		return true;
+	}
+	if ((b = strstr(line, "BEGIN ")) && strstr(b, "PRIVATE KEY") && strstr(line, "----")) {
+		ps->r->has_private_key = true;
+		if (!strstr(b, "END "))
+			ps->in_private = 1;
+		return true;
+	}
+	if (strstr(line, "PuTTY-User-Key-File-")) {
+		ps->r->has_private_key = true;
+		ps->in_private = 2;
+		return true;
+	}
+	return false;
+}
+
+struct text_kinds {
+	unsigned text, known_hosts, public_keys;
+};
+
+/* authorized_keys options before a key ("restrict,command=\"...\"", "no-pty"):
+ * not a known_hosts host pattern */
+static bool
+is_key_options(const char *w, size_t n)
+{
+	return memchr(w, '"', n) || strneq(w, "no-", 3) || strneq(w, "restrict", 8) ||
+	       strneq(w, "cert-authority", 14) || (memchr(w, '=', n) && !memchr(w, '|', n));
+}
+
+/* A line no table took: is it a known_hosts entry, a public key or a
+ * fingerprint, or other text? */
+static void
+count_other_line(struct text_kinds *tk, const char *s)
+{
+	const char *w[4];
+	size_t wl[4], nw = 0, pos = 0;
+
+	while (*s == ' ')
+		s++;
+	if (!*s)
+		return;
+	tk->text++;
+	while (nw < 4 && s[pos]) {
+		while (s[pos] == ' ')
+			pos++;
+		if (!s[pos])
+			break;
+		w[nw] = s + pos;
+		wl[nw] = strcspn(s + pos, " ");
+		pos += wl[nw++];
+	}
+	if (nw >= 4 && w[0][0] == '@' && looks_like_keytype(w[2], wl[2]) && startswith(w[3], "AAAA"))
+		tk->known_hosts++;      /* @cert-authority / @revoked pattern type key */
+	else if (nw >= 3 && !looks_like_keytype(w[0], wl[0]) && !is_key_options(w[0], wl[0]) &&
+		 looks_like_keytype(w[1], wl[1]) && startswith(w[2], "AAAA"))
+		tk->known_hosts++;      /* host[,host...] or |1|salt|hash, then type key */
+	else if (nw >= 2 && looks_like_keytype(w[0], wl[0]) && startswith(w[1], "AAAA"))
+		tk->public_keys++;
+	else if (strstr(s, " ssh-") || strstr(s, " ecdsa-") || strstr(s, " sk-")) {
+		if (strstr(s, " AAAA"))
+			tk->public_keys++;  /* authorized_keys line with options */
+	} else
+		for (size_t i = 0; i < nw; i++)
+			if (is_fingerprint(w[i], wl[i]))
+				tk->public_keys++;
+}
+
+/* Binary: more than 1 in 20 of the first 64 KiB are control bytes that
+ * text does not hold (NUL, C0 but tab, LF, CR, FF, ESC). */
+static bool
+looks_binary(const char *p, size_t n)
+{
+	size_t bad = 0;
+
+	n = MIN(n, (size_t)65536);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		bad += c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b;
+	}
+	return n > 0 && bad * 20 > n;
+}
+
+static enum client_input_kind
+input_kind_other(const struct client_report *r, const struct text_kinds *tk, const char *p, size_t n)
+{
+	if (r->has_private_key)
+		return CIK_PRIVATE_KEY;
+	if (looks_binary(p, n))
+		return CIK_BINARY;
+	if (r->n_server_lines > 0)
+		return CIK_SERVER_LOG;
+	if (tk->known_hosts > 0 && tk->known_hosts >= tk->public_keys)
+		return CIK_KNOWN_HOSTS;
+	if (tk->public_keys > 0)
+		return CIK_PUBLIC_KEYS;
+	if (tk->text == 0)
+		return CIK_EMPTY;
+	return CIK_UNKNOWN;
+}
+
+static bool
+is_windows_path(const char *s)
+{
+	return (isalpha((unsigned char)s[0]) && s[1] == ':' && (s[2] == '\\' || s[2] == '/')) ||
+	       startswith(s, "__PROGRAMDATA__") != NULL;
+}
+
+/* Which client, and on Windows or not: OpenSSH_for_Windows's banner, its
+ * ACL message, its C:\ key paths; Git Bash/MSYS's /c/Users paths. */
+static void
+decide_family(struct parser *ps)
+{
+	struct client_report *r = ps->r;
+	bool win_paths = false, msys_paths = false;
+
+	for (size_t i = 0; i < r->n_keys; i++) {
+		const char *src = r->keys[i].source;
+
+		win_paths |= is_windows_path(src);
+		msys_paths |= src[0] == '/' && isalpha((unsigned char)src[1]) && src[2] == '/' &&
+			      (startswith(src + 3, "Users/") || startswith(src + 3, "users/"));
+	}
+	if (r->paramiko)
+		r->family = CF_PARAMIKO;
+	else if (ps->n_putty > ps->n_openssh)
+		r->family = CF_PUTTY;
+	else if (ps->n_openssh == 0)
+		r->family = CF_UNKNOWN;
+	else if (strstr(r->version, "for_Windows") || *r->acl_account || win_paths ||
+		 (ps->win_prompt && !msys_paths))
+		r->family = CF_OPENSSH_WINDOWS;
+	else
+		r->family = CF_OPENSSH_UNIX;
+	r->windows |= r->family == CF_OPENSSH_WINDOWS || msys_paths ||
+		      (r->family == CF_PUTTY && win_paths);
 }
 
 /* The remote session's own complaints, printed on the client's terminal
  * after "Authenticated to": nologin, or a shell that cannot be executed. */
-static int
+static enum msg_class
 session_failure(struct client_report *r, const char *m)
 {
 	size_t n = strlen(m);
@@ -1487,30 +2858,31 @@ session_failure(struct client_report *r, const char *m)
 	if (startswith(m, "This account is currently not available")) {
 		r->session_failure = 1;
 		strlcpy_n(r->session_text, sizeof r->session_text, m, n);
-		return 2;
+		return MSG_EVIDENCE;
 	}
 	if (m[0] != '/')
-		return 0;
+		return MSG_NOT_CLIENT;
 	for (size_t i = 0; i < ELEMENTSOF(exec_errors); i++) {
 		size_t l = strlen(exec_errors[i]);
 
 		if (n > l && streq(m + n - l, exec_errors[i])) {
 			r->session_failure = 2;
 			strlcpy_n(r->session_text, sizeof r->session_text, m, n);
-			return 2;
+			return MSG_EVIDENCE;
 		}
 	}
-	return 0;
+	return MSG_NOT_CLIENT;
 }
 
 /* One input line: strip decoration, find the message. Returns the class
- * (0/1/2) and the message (and "debugN: " prefix) for redact. */
-static int
+ * and the message (and "debugN: " prefix) for redact. */
+static enum msg_class
 process_line(struct parser *ps, char *line, unsigned lineno, const char **ret_msg, int *ret_level)
 {
 	char *s = strip_prefix(line), *d;
 	const char *pm;
-	int level = 0, c;
+	int level = 0;
+	enum msg_class c;
 
 	if (!startswith(s, "debug") && (d = strstr(s, "debug")) && (size_t)(d - s) < 80 &&
 	    d[5] >= '1' && d[5] <= '3' && d[6] == ':' && d[7] == ' ')
@@ -1521,18 +2893,26 @@ process_line(struct parser *ps, char *line, unsigned lineno, const char **ret_ms
 	}
 	*ret_msg = s;
 	*ret_level = level;
+	ps->last_shared = false;
+	if (is_server_line(line, s, level)) {
+		ps->r->n_server_lines++;
+		return MSG_NOT_CLIENT;
+	}
 	if ((pm = strstr(s, "paramiko.transport:")) && (size_t)(pm - s) < 64) {
 		pm += strlen("paramiko.transport:");
 		while (*pm == ' ')
 			pm++;
 		*ret_msg = pm;
 		*ret_level = -1;        /* keep the line as it was (s) */
-		c = handle_paramiko(ps, pm, lineno);
+		ps->r->paramiko = true;
+		c = msg_dispatch(ps, paramiko_msgs, ELEMENTSOF(paramiko_msgs), pm, lineno, MSG_NOISE);
 	} else
 		c = handle_msg(ps, s, level, lineno);
-	if (c == 0 && level == 0 && ps->r->result == CR_AUTHENTICATED && !ps->r->session_failure)
+	if (c == MSG_NOT_CLIENT && level == 0 && ps->r->result == CR_AUTHENTICATED && !ps->r->session_failure)
 		c = session_failure(ps->r, s);
-	if (c > 0) {
+	if (c != MSG_NOT_CLIENT) {
+		if (level != 0 || !ps->last_shared)
+			ps->n_client_only++;
 		ps->r->n_recognised++;
 		if (!ps->r->first_line)
 			ps->r->first_line = lineno;
@@ -1547,6 +2927,7 @@ parser_init(struct parser *ps, struct client_report *r)
 	ps->r = r;
 	ps->cur = -1;
 	ps->last_accepted = -1;
+	ps->putty_key = -1;
 }
 
 int
@@ -1554,6 +2935,7 @@ client_parse(const char *data, size_t len, struct client_report *ret)
 {
 	_cleanup_(freep) char *owned = NULL, *line = NULL;
 	struct line_iter it = { 0 };
+	struct text_kinds tk = { 0 };
 	struct parser ps;
 	size_t n;
 	int r;
@@ -1570,18 +2952,30 @@ client_parse(const char *data, size_t len, struct client_report *ret)
 		const char *msg;
 		int level;
 
-		(void)process_line(&ps, line, it.lineno, &msg, &level);
+		if (secret_line(&ps, line))
+			continue;
+		if (process_line(&ps, line, it.lineno, &msg, &level) == MSG_NOT_CLIENT)
+			count_other_line(&tk, msg);
 	}
 	ret->n_lines = it.lineno;
-	if (ret->n_recognised == 0) {
-		bool utf16 = ret->utf16;
+	/* client lines, unless all of them are words sshd logs too amid sshd lines */
+	if (ret->n_recognised > 0 && (ps.n_client_only > 0 || ret->n_server_lines == 0)) {
+		decide_family(&ps);
+		ret->input_kind = CIK_CLIENT_LOG;
+		return 1;
+	}
+	{
+		bool utf16 = ret->utf16, secret = ret->has_private_key;
+		unsigned server = ret->n_server_lines;
 
 		memset(ret, 0, sizeof(*ret));
 		ret->n_lines = it.lineno;
 		ret->utf16 = utf16;
-		return 0;
+		ret->has_private_key = secret;
+		ret->n_server_lines = server;
+		ret->input_kind = input_kind_other(ret, &tk, it.p, it.n);
 	}
-	return 1;
+	return 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1826,10 +3220,13 @@ client_redact(const char *data, size_t len, struct buf *out)
 	parser_init(&ps, scratch);
 	while (next_line(&it, line, &n)) {
 		const char *msg;
-		int level, c;
+		enum msg_class c;
+		int level;
 
+		if (secret_line(&ps, line))
+			continue;
 		c = process_line(&ps, line, it.lineno, &msg, &level);
-		if (c != 2)
+		if (c != MSG_EVIDENCE)
 			continue;
 		if (level > 0) {
 			r = buf_printf(out, "debug%d: ", level);

@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <limits.h>
 
+#include "attempt-text.h"
 #include "attempt.h"
 #include "cause.h"
 #include "command.h"
@@ -165,7 +166,11 @@ on_attempt(const struct attempt *a, void *ud)
 	if (c->table)
 		return table_add_attempt(c->table, a);
 	buf_clear(&c->out);
-	r = render_attempt_json(&c->out, a);
+	/* The store gives plain rows; the texts are made where they are shown
+	 * (a is the store's row, ours until we return). */
+	r = attempt_fill_texts((struct attempt *)a);
+	if (r >= 0)
+		r = render_attempt_json(&c->out, a);
 	if (r < 0)
 		return r;
 	if (fwrite(c->out.data, 1, c->out.len, stdout) != c->out.len)

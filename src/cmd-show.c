@@ -4,6 +4,7 @@
 
 #include <getopt.h>
 
+#include "attempt-text.h"
 #include "attempt.h"
 #include "command.h"
 #include "log.h"
@@ -84,6 +85,9 @@ show_run(int argc, char **argv, const struct global_opts *g)
 		log_error("no attempt with id %lld", (long long)id);
 		return -ENOENT;
 	}
+	r = attempt_fill_texts(a);
+	if (r < 0)
+		return r;
 
 	if (json) {
 		struct buf b;

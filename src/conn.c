@@ -11,17 +11,25 @@
  * A session's end whose start is not held (spilled, or in an earlier run or
  * file) makes an attempt of its own marked session_tail; the ingest layer joins
  * it to the stored session by host + endpoint (+ pid).
- * Invariant: every connection is on exactly one list and all its keys point at it. */
+ * Invariant: every connection is on exactly one list and all its keys point at it.
+ *
+ * A line's way: conn_table_feed() writes its evidence line (evidence.c), finds
+ * its connection (find_conn(): pid key, parked connections, endpoint) or
+ * starts one, and conn_add_line() keeps the line and folds the event into the
+ * attempt and its facts (conn_apply(), facts.h). conn_emit() classifies
+ * (classify.c, from the facts alone) and hands the attempt out. An attempt
+ * stored open comes back through conn_table_adopt() and conn_table_replay()
+ * (ingest.c parses its evidence); this file never reads text. */
 #include "config.h"
 
 #include <time.h>
 
 #include "attempt.h"
-#include "conn-int.h"
+#include "classify.h"
 #include "conn.h"
 #include "event.h"
-#include "source.h"
-#include "sshd-parse.h"
+#include "evidence.h"
+#include "facts.h"
 #include "util.h"
 #include "banned.h"
 
@@ -71,17 +79,15 @@ struct conn_table {
 	void *ud;
 	struct conn_stats stats;
 	int64_t clock_us;               /* newest log time seen */
-	struct sshd_parser *parser;     /* only for adopt(); created lazily */
+	struct conn *adopted;           /* the last conn_table_adopt()ed, while it is held */
 	unsigned gen;                   /* bumped by conn_table_new_input() */
 	size_t n_parked;
 	char last_host[64];             /* the previous line's host, its hash below */
 	size_t last_host_len;           /* SIZE_MAX: none */
 	uint64_t last_host_hash;
 	bool early_emit;
-	int64_t cached_sec;
-	char cached_date[40];
-	size_t cached_date_len;
-	char line[EVIDENCE_LINE_MAX];
+	struct evidence_clock clock;    /* the evidence lines' date cache */
+	char line[EVIDENCE_LINE_MAX];   /* the current line's evidence */
 };
 
 static void
@@ -214,7 +220,7 @@ conn_table_new(const struct conn_callbacks *cb, void *userdata, struct conn_tabl
 		return -ENOMEM;
 	t->cb = *cb;
 	t->ud = userdata;
-	t->cached_sec = INT64_MIN;
+	evidence_clock_init(&t->clock);
 	t->last_host_len = SIZE_MAX;
 	*ret = t;
 	return 0;
@@ -230,6 +236,8 @@ conn_destroy(struct conn_table *t, struct conn *c)
 	t->n_conns--;
 	if (c->parked)
 		t->n_parked--;
+	if (t->adopted == c)
+		t->adopted = NULL;
 	attempt_free(c->a);
 	free(c);
 }
@@ -245,17 +253,7 @@ conn_table_free(struct conn_table *t)
 		conn_destroy(t, t->closing.head);
 	while (t->quiet.head)
 		conn_destroy(t, t->quiet.head);
-	sshd_parser_free(t->parser);
 	free(t);
-	return NULL;
-}
-
-const struct note *
-facts_note(const struct conn_facts *f, enum event_kind k)
-{
-	for (size_t i = 0; i < f->n_notes; i++)
-		if (f->notes[i].kind == k)
-			return &f->notes[i];
 	return NULL;
 }
 
@@ -490,6 +488,7 @@ user_rank(enum event_kind k)
 	}
 }
 
+/* Fold one event into the connection's attempt and facts. */
 /* A line only a session logs (after authentication, no [preauth]): a
  * connection that begins with one is the end of a session begun elsewhere. */
 static bool
@@ -516,22 +515,6 @@ is_post_auth(const struct auth_event *ev)
 	}
 }
 
-static void
-facts_add_note(struct conn_facts *f, const struct auth_event *ev)
-{
-	struct note *n;
-
-	if (facts_note(f, ev->kind) || f->n_notes >= FACTS_MAX_NOTES)
-		return;
-	n = &f->notes[f->n_notes++];
-	n->kind = ev->kind;
-	n->flags = ev->flags;
-	n->code = ev->code;
-	strlcpy_n(n->detail, sizeof n->detail, ev->detail, strlen(ev->detail));
-	strlcpy_n(n->reason, sizeof n->reason, ev->reason, strlen(ev->reason));
-}
-
-/* Fold one event into the connection's attempt and facts. */
 static int
 conn_apply(struct conn_table *t, struct conn *c, const struct log_line *line,
 	   const struct auth_event *ev)
@@ -675,113 +658,6 @@ conn_apply(struct conn_table *t, struct conn *c, const struct log_line *line,
 		}
 	}
 	return 0;
-}
-
-/* Decimal digits of v, right-aligned in width (zero-padded); returns width. */
-static size_t
-put_uint(char *out, uint64_t v, size_t width)
-{
-	for (size_t i = width; i > 0; i--) {
-		out[i - 1] = (char)('0' + v % 10);
-		v /= 10;
-	}
-	return width;
-}
-
-static size_t
-uint_width(uint64_t v)
-{
-	size_t w = 1;
-
-	while (v >= 10) {
-		v /= 10;
-		w++;
-	}
-	return w;
-}
-
-/* "YYYY-MM-DDTHH:MM:SS.uuuuuu+00:00" (32 bytes) for usec; the date part is cached per second. */
-static size_t
-format_date(struct conn_table *t, int64_t usec, char *out)
-{
-	int64_t sec = usec >= 0 ? usec / USEC_PER_SEC : (usec - USEC_PER_SEC + 1) / USEC_PER_SEC;
-	int64_t frac = usec - sec * USEC_PER_SEC;
-
-	if (sec != t->cached_sec) {
-		time_t tt = (time_t)sec;
-		struct tm tm;
-
-		if (!gmtime_r(&tt, &tm))
-			memset(&tm, 0, sizeof tm);
-		t->cached_date_len = strftime(t->cached_date, sizeof t->cached_date,
-					      "%Y-%m-%dT%H:%M:%S", &tm);
-		t->cached_sec = sec;
-	}
-	memcpy(out, t->cached_date, t->cached_date_len);
-	out[t->cached_date_len] = '.';
-	put_uint(out + t->cached_date_len + 1, (uint64_t)frac, 6);
-	memcpy(out + t->cached_date_len + 7, "+00:00", 6);
-	return t->cached_date_len + 13;
-}
-
-/* The evidence line for a log line (see conn_format_evidence()). cap must be
- * at least 512; the message is cut to fit. */
-static size_t
-format_evidence(struct conn_table *t, char *out, size_t cap, const struct log_line *line)
-{
-	size_t host_len = MIN(line->host_len, (size_t)255);
-	size_t ident_len = MIN(line->ident_len, (size_t)63);
-	size_t o;
-
-	if (t) {
-		o = format_date(t, line->time_us, out);
-	} else {
-		format_iso8601(line->time_us, true, 6, out, 48);
-		o = strlen(out);
-	}
-	out[o++] = ' ';
-	memcpy(out + o, line->host, host_len);
-	o += host_len;
-	out[o++] = ' ';
-	memcpy(out + o, line->ident, ident_len);
-	o += ident_len;
-	if (line->pid) {
-		out[o++] = '[';
-		o += put_uint(out + o, line->pid, uint_width(line->pid));
-		out[o++] = ']';
-	}
-	out[o++] = ':';
-	out[o++] = ' ';
-	if (line->msg_len + 5 < cap - o && !memchr(line->msg, '\0', line->msg_len) &&
-	    !memchr(line->msg, '\n', line->msg_len) && !memchr(line->msg, '\r', line->msg_len)) {
-		/* nothing to escape (nearly always): one copy */
-		memcpy(out + o, line->msg, line->msg_len);
-		o += line->msg_len;
-		out[o] = '\0';
-		return o;
-	}
-	for (size_t i = 0; i < line->msg_len && o + 5 < cap; i++) {
-		unsigned char ch = (unsigned char)line->msg[i];
-
-		if (_unlikely_(ch == '\0' || ch == '\n' || ch == '\r')) {
-			out[o++] = '\\';
-			out[o++] = '0';
-			out[o++] = (char)('0' + (ch >> 3));
-			out[o++] = (char)('0' + (ch & 7));
-		} else {
-			out[o++] = (char)ch;
-		}
-	}
-	out[o] = '\0';
-	return o;
-}
-
-size_t
-conn_format_evidence(char *out, size_t cap, const struct log_line *line)
-{
-	if (cap < 512)
-		return 0;
-	return format_evidence(NULL, out, cap, line);
 }
 
 /* The digits of cut are a strict prefix of port's: "port 24" is "port 2401"
@@ -1090,7 +966,7 @@ conn_table_feed(struct conn_table *t, const struct log_line *line, const struct 
 	if (r < 0)
 		return r;
 
-	n = format_evidence(t, t->line, sizeof t->line, line);
+	n = evidence_format(&t->clock, t->line, sizeof t->line, line);
 	ehash = hash_bytes(HASH_INIT, t->line, n);
 	/* Lines come from few hosts: hash a host once while it repeats. */
 	if (line->host_len != t->last_host_len || line->host_len > sizeof t->last_host ||
@@ -1157,18 +1033,12 @@ conn_table_adopt(struct conn_table *t, struct attempt *a)
 	struct conn *c, *old;
 	int r;
 
+	t->adopted = NULL;
 	if (t->n_conns >= CONN_MAX_OPEN && a->open && a->outcome == OUTCOME_ACCEPTED) {
 		/* A full table: this session stays in the store, open, and its
 		 * end joins it there (memory bounded by count). */
 		attempt_free(a);
-		return 0;
-	}
-	if (!t->parser) {
-		r = sshd_parser_new(&t->parser, NULL);
-		if (r < 0) {
-			attempt_free(a);
-			return r;
-		}
+		return 1;
 	}
 	old = index_lookup(t, key_pid(host_hash, a->pid));
 	if (old) {
@@ -1198,21 +1068,17 @@ conn_table_adopt(struct conn_table *t, struct attempt *a)
 	if (a->port) {
 		index_add(t, key_endpoint(host_hash, a->addr, a->port), c);
 	}
-	/* Rebuild the facts from the evidence, exactly as the lines first came. */
-	for (size_t i = 0; i < a->n_evidence; i++) {
-		struct log_line line;
-		struct auth_event ev;
-
-		if (syslog_parse_line(a->evidence[i], strlen(a->evidence[i]), 0, 0, &line) <= 0)
-			continue;
-		r = sshd_parse_message(t->parser, line.msg, line.msg_len, &ev);
-		if (r < 0)
-			return r;
-		r = conn_apply(t, c, &line, &ev);
-		if (r < 0)
-			return r;
-	}
+	/* Its facts are rebuilt by the caller's conn_table_replay() calls. */
+	t->adopted = c;
 	return 0;
+}
+
+int
+conn_table_replay(struct conn_table *t, const struct log_line *line, const struct auth_event *ev)
+{
+	if (!t->adopted)
+		return -ENOENT;
+	return conn_apply(t, t->adopted, line, ev);
 }
 
 void

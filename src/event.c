@@ -1,8 +1,8 @@
-/* String tables of event kinds, outcomes, causes and key results, generated
- * from the X-macro lists in the headers (one table each). */
+/* The event kinds' string table, generated from EVENT_KINDS (event.h), and
+ * struct auth_event's reset. (Outcome and cause tables are cause.c's, key
+ * results attempt.c's.) */
 #include "config.h"
 
-#include "attempt.h"
 #include "event.h"
 #include "util.h"
 #include "banned.h"
@@ -40,27 +40,4 @@ auth_event_clear(struct auth_event *ev)
 	ev->ref_pid = 0;
 	ev->user[0] = ev->addr[0] = ev->laddr[0] = ev->method[0] = '\0';
 	ev->key_type[0] = ev->fingerprint[0] = ev->detail[0] = ev->reason[0] = '\0';
-}
-
-static const char *const key_result_table[] = {
-#define X(n, s) [KEY_##n] = s,
-	KEY_RESULTS(X)
-#undef X
-};
-
-const char *
-key_result_to_string(enum key_result r)
-{
-	if ((int)r < 0 || r >= _KEY_RESULT_MAX)
-		return NULL;
-	return key_result_table[r];
-}
-
-enum key_result
-key_result_from_string(const char *s)
-{
-	for (size_t i = 0; i < ELEMENTSOF(key_result_table); i++)
-		if (streq(key_result_table[i], s))
-			return (enum key_result)i;
-	return _KEY_RESULT_INVALID;
 }

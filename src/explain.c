@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "attempt-text.h"
 #include "attempt.h"
 #include "cause.h"
 #include "client-parse.h"
@@ -614,6 +615,11 @@ explain_run(struct store *st, const struct client_report *c, const struct explai
 			goto out;
 		if (rc == 0)
 			continue;
+		rc = attempt_fill_texts(full);
+		if (rc < 0) {
+			attempt_free(full);
+			goto out;
+		}
 		r->matches[r->n_matches++] = (struct explain_match){ .a = full, .score = g.v[i].score };
 		strlcpy_n(r->matches[r->n_matches - 1].reasons, sizeof r->matches[0].reasons,
 			  g.v[i].reasons, strlen(g.v[i].reasons));

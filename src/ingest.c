@@ -14,9 +14,11 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "attempt-text.h"
 #include "attempt.h"
 #include "conn.h"
 #include "event.h"
+#include "evidence.h"
 #include "ingest.h"
 #include "prefetch.h"
 #include "progress.h"
@@ -49,6 +51,8 @@ struct item {
 struct ingest {
 	struct store *st;
 	struct sshd_parser *parser;
+	struct sshd_parser *replay_parser;      /* adopt(): created on first use, used by
+						 * whichever thread owns the database */
 	struct conn_table *conns;
 	struct ingest_stats stats;
 	struct ingest_options o;
@@ -126,12 +130,46 @@ static int
 evidence_ref_cmp(const void *x, const void *y)
 {
 	const struct evidence_ref *a = x, *b = y;
-	/* Evidence lines begin with a fixed-width UTC timestamp. */
-	int c = strncmp(a->line, b->line, 32);
+	int c = evidence_cmp_time(a->line, b->line);
 
 	if (c)
 		return c;
 	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* Hand a stored open attempt back to table t and rebuild its facts from its
+ * evidence: each line split (evidence.h) and parsed again, exactly as it
+ * first came. Takes ownership of a. */
+static int
+adopt(struct ingest *in, struct conn_table *t, struct attempt *a)
+{
+	const struct attempt *held = a;        /* t's from here on; a replay never frees it */
+	int r;
+
+	if (!in->replay_parser) {
+		r = sshd_parser_new(&in->replay_parser, NULL);
+		if (r < 0) {
+			attempt_free(a);
+			return r;
+		}
+	}
+	r = conn_table_adopt(t, a);
+	if (r != 0)
+		return r < 0 ? r : 0;   /* 1: left in the store (a full table) */
+	for (size_t i = 0; i < held->n_evidence; i++) {
+		struct log_line line;
+		struct auth_event ev;
+
+		if (evidence_parse(held->evidence[i], held->evidence_len[i], &line) <= 0)
+			continue;
+		r = sshd_parse_message(in->replay_parser, line.msg, line.msg_len, &ev);
+		if (r < 0)
+			return r;
+		r = conn_table_replay(t, &line, &ev);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 static int store_attempt(struct ingest *in, struct attempt *a);
@@ -210,14 +248,14 @@ merge_into_stored(struct ingest *in, const struct attempt *a, int64_t id)
 		old->evidence_len[i] = refs[i].len;
 	}
 	free(refs);
-	/* One table for every merge: its parser costs milliseconds to make,
-	 * and a session's end joining its stored start is common (issue 17). */
+	/* One table for every merge: a table costs a 200 KiB calloc, and a
+	 * session's end joining its stored start is common (issue 17). */
 	if (!in->merge) {
 		r = conn_table_new(&cb, in, &in->merge);
 		if (r < 0)
 			goto out;
 	}
-	r = conn_table_adopt(in->merge, TAKE_PTR(old));
+	r = adopt(in, in->merge, TAKE_PTR(old));
 	if (r >= 0)
 		r = conn_table_flush(in->merge);
 	if (r < 0)
@@ -493,7 +531,7 @@ on_load_open(struct attempt *a, void *ud)
 {
 	struct ingest *in = ud;
 
-	return conn_table_adopt(in->conns, a);
+	return adopt(in, in->conns, a);
 }
 
 int
@@ -552,6 +590,7 @@ ingest_free(struct ingest *in)
 	pthread_mutex_destroy(&in->lock);
 	pthread_cond_destroy(&in->cond);
 	sshd_parser_free(in->parser);
+	sshd_parser_free(in->replay_parser);
 	free(in);
 	return NULL;
 }

@@ -22,78 +22,10 @@ const struct command *const commands[] = {
 	&cmd_explain,
 	&cmd_redact,
 	&cmd_check,
+	&cmd_prune,
 	&cmd_help,
 	NULL,
 };
-
-static bool usage_failed;        /* usage_error() was called: exit 2 */
-
-int
-usage_error(const char *cmd, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	usage_failed = true;
-	if (cmd)
-		log_error("%s; try '%s help %s'", msg, program_name, cmd);
-	else
-		log_error("%s; try '%s help'", msg, program_name);
-	return -EINVAL;
-}
-
-int
-usage_bad_option(const char *cmd, int c, char **argv)
-{
-	const char *arg = optind > 0 ? argv[optind - 1] : "";
-	size_t n = strcspn(arg, "=");
-
-	if (startswith(arg, "--")) {
-		if (c == ':')
-			return usage_error(cmd, "option '%.*s' needs a value", (int)n, arg);
-		if (optopt)
-			return usage_error(cmd, "option '%.*s' takes no value", (int)n, arg);
-		return usage_error(cmd, "unknown option '%.*s'", (int)n, arg);
-	}
-	if (c == ':')
-		return usage_error(cmd, "option '-%c' needs a value", optopt);
-	if (optopt > 0x20 && optopt < 0x7f)
-		return usage_error(cmd, "unknown option '-%c'", optopt);
-	return usage_error(cmd, "unknown option '%s'", arg);
-}
-
-void
-command_help(const struct command *c)
-{
-	help_wrap("Usage: sshwhy ", 14, c->synopsis);
-	help_wrap("", 0, c->summary);
-	putchar('\n');
-	if (c->help)
-		c->help();
-}
-
-int
-command_open_store(const struct global_opts *g, unsigned flags, struct store **ret)
-{
-	_cleanup_(freep) char *err = NULL;
-	int r;
-
-	r = store_open(g->db_path, flags, ret, &err);
-	if (r == -ENOENT && (flags & STORE_READONLY)) {
-		log_error("no database at '%s' (run 'sshwhy ingest' first)", g->db_path);
-		return r;
-	}
-	if (r < 0) {
-		if (err)
-			log_error("cannot open database '%s': %s", g->db_path, err);
-		else
-			log_error_errno(r, "cannot open database '%s'", g->db_path);
-	}
-	return r;
-}
 
 /* Exact name, else a unique prefix. *ret_ambiguous set when several match. */
 static const struct command *
@@ -220,7 +152,7 @@ main(int argc, char **argv)
 		r = cmd->run(argc - idx, argv + idx, &g);
 		log_command = NULL;
 	}
-	if (usage_failed)
+	if (usage_error_happened())
 		return EXIT_USAGE_ERROR;
 	if (finish_stdout())
 		return 1;

@@ -313,6 +313,22 @@ load_key(struct ctx *c, char **reterr)
 /* ------------------------------------------------------------------------ */
 /* Configuration */
 
+/* What would give check sshd's own view, from why sshd -T was not used. */
+static const char *
+config_fallback_fix(const struct sshd_config *cfg)
+{
+	const char *why = cfg->why_fallback ? cfg->why_fallback : "";
+
+	if (strstr(why, "Missing privilege separation directory"))
+		return "create sshd's privilege separation directory (install -d -m 0755 /run/sshd, or "
+		       "systemctl start ssh), then check again";
+	if (!cfg->sshd_path[0])
+		return "give the real sshd binary with --sshd PATH for sshd's own view";
+	if (strncmp(why, "not root", 8) == 0)
+		return "run as root for sshd's own view (sshd -T must read the host keys)";
+	return "make 'sshd -T' work (the reason is above), then check again";
+}
+
 static void
 check_config(struct ctx *c)
 {
@@ -328,8 +344,7 @@ check_config(struct ctx *c)
 			evidence_add(c, it, "%s", c->cfg->version);
 		break;
 	case SSHD_CONFIG_FILE:
-		it = item_add(c, CHECK_WARNING, "config", CAUSE_NONE,
-			      "run as root with the real sshd binary (--sshd PATH) for sshd's own view",
+		it = item_add(c, CHECK_WARNING, "config", CAUSE_NONE, config_fallback_fix(c->cfg),
 			      "configuration read from '%s' by sshwhy, not by sshd (%s): Match blocks are evaluated "
 			      "by sshwhy, values not set are OpenSSH defaults and may differ from this sshd's",
 			      c->cfg->config_path, c->cfg->why_fallback ? c->cfg->why_fallback : "sshd -T not used");
@@ -346,8 +361,13 @@ check_config(struct ctx *c)
 	/* LogLevel: at INFO, refused keys leave no fingerprint and no reason */
 	v = cfg(c, "loglevel", "INFO");
 	if (strcaseeq(v, "QUIET") || strcaseeq(v, "FATAL") || strcaseeq(v, "ERROR") || strcaseeq(v, "INFO")) {
-		it = item_add(c, CHECK_WARNING, "loglevel", CAUSE_NONE,
-			      "add 'LogLevel VERBOSE' to /etc/ssh/sshd_config and reload sshd (systemctl reload ssh)",
+		char fix[sizeof c->cfg->config_path + 160];
+
+		/* the file this check read (--config), not always /etc/ssh/sshd_config;
+		 * sshd keeps the first LogLevel it reads, so "set", not "append" */
+		snprintf(fix, sizeof fix, "set 'LogLevel VERBOSE' in %s (before any other LogLevel line: "
+			 "the first one wins) and reload sshd (systemctl reload ssh)", c->cfg->config_path);
+		it = item_add(c, CHECK_WARNING, "loglevel", CAUSE_NONE, fix,
 			      "LogLevel %s: a refused key leaves no fingerprint and no reason in the log, so sshwhy "
 			      "can only list candidates; VERBOSE logs each key's fingerprint", v);
 		evidence_cfg(c, it, "loglevel");
@@ -1240,6 +1260,48 @@ key_algorithms(const char *keytype, const char **ret, size_t cap)
 	return n;
 }
 
+/* The fix for a key type PubkeyAcceptedAlgorithms refuses: accept the
+ * refused key's own algorithms (in the file the check read), or have the
+ * partner use a key type the list already accepts. Never a type that is
+ * accepted already as the thing to add. */
+static void
+algorithm_fix(const struct ctx *c, const char *list, const char *const *algs, size_t n,
+	      char *fix, size_t size)
+{
+	/* what ssh-keygen makes, the first accepted one is suggested */
+	static const struct {
+		const char *alg, *keygen;
+	} usual[] = {
+		{ "ssh-ed25519", "ed25519" }, { "ecdsa-sha2-nistp256", "ecdsa" }, { "rsa-sha2-512", "rsa" },
+		{ "rsa-sha2-256", "rsa" }, { "ecdsa-sha2-nistp384", "ecdsa -b 384" },
+		{ "ecdsa-sha2-nistp521", "ecdsa -b 521" }, { "sk-ssh-ed25519@openssh.com", "ed25519-sk" },
+		{ "sk-ecdsa-sha2-nistp256@openssh.com", "ecdsa-sk" },
+	};
+	size_t other = ELEMENTSOF(usual);
+	char add[256] = "";
+	size_t len = 0;
+	int w;
+
+	for (size_t i = 0; i < n && i < 2; i++) {     /* ssh-rsa (SHA-1) only as a last resort */
+		w = snprintf(add + len, sizeof add - len, "%s%s", i ? "," : "", algs[i]);
+		if (w < 0 || (size_t)w >= sizeof add - len)
+			break;
+		len += (size_t)w;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(usual) && other == ELEMENTSOF(usual); i++)
+		if (pattern_match_list(usual[i].alg, list, false) == 1)
+			other = i;
+	if (other < ELEMENTSOF(usual))
+		snprintf(fix, size, "add %s to PubkeyAcceptedAlgorithms in %s (in the first "
+			 "PubkeyAcceptedAlgorithms line sshd reads, or as '+%s' if there is none) and reload "
+			 "sshd; or have the partner use a key type already accepted (%s: ssh-keygen -t %s)",
+			 add, c->cfg->config_path, add, usual[other].alg, usual[other].keygen);
+	else
+		snprintf(fix, size, "add %s to PubkeyAcceptedAlgorithms in %s (in the first "
+			 "PubkeyAcceptedAlgorithms line sshd reads, or as '+%s' if there is none) and reload sshd",
+			 add, c->cfg->config_path, add);
+}
+
 static void
 check_algorithm(struct ctx *c)
 {
@@ -1261,9 +1323,10 @@ check_algorithm(struct ctx *c)
 		any = any || ok[i];
 	}
 	if (!any) {
-		it = item_add(c, CHECK_PROBLEM, "algorithm", CAUSE_KEY_ALGORITHM_NOT_ACCEPTED,
-			      "add the algorithm to PubkeyAcceptedAlgorithms (e.g. PubkeyAcceptedAlgorithms +ssh-ed25519), "
-			      "or have the partner use an accepted key type",
+		char fix[sizeof c->cfg->config_path + 768];
+
+		algorithm_fix(c, list, algs, n, fix, sizeof fix);
+		it = item_add(c, CHECK_PROBLEM, "algorithm", CAUSE_KEY_ALGORITHM_NOT_ACCEPTED, fix,
 			      "%s keys are not in PubkeyAcceptedAlgorithms: sshd refuses them without looking at "
 			      "authorized_keys", c->keytype);
 		evidence_cfg(c, it, "pubkeyacceptedalgorithms");

@@ -1,7 +1,10 @@
 /* Private to the source module (source*.c) and its white-box tests: the
  * struct source layout, the buffered byte reader (plain or gzip) and the
  * journal-entry field collector shared by the export, JSON and sd-journal
- * readers. Nothing here is part of the cross-module API (include/source.h). */
+ * readers. Nothing here is part of the cross-module API (include/source.h).
+ * Imports run one way: source-journal.c, source-follow.c (openers of their
+ * own) -> source.c (struct source, path dispatcher) -> source-syslog.c,
+ * source-export.c (text backends) -> source-reader.c (shared reader). */
 #pragma once
 
 #include <stdbool.h>
@@ -110,7 +113,7 @@ int source_new(const char *name, const struct source_options *o, struct source *
 /* CLOCK_MONOTONIC in µs (source-follow.c). */
 int64_t source_mono_usec(void);
 
-/* Reader. Takes ownership of fd unless borrowed; max_record = the longest
+/* Reader (source-reader.c). Takes ownership of fd unless borrowed; max_record = the longest
  * contiguous record a backend will ask for. reader_start() sniffs the gzip
  * magic and sets up inflate. */
 int reader_init(struct reader *rd, int fd, bool borrowed, size_t max_record);
@@ -137,7 +140,8 @@ int source_syslog_setup(struct source *s);
 int source_export_setup(struct source *s);
 int source_json_setup(struct source *s);
 
-/* Journal entry collection (source-export.c), shared with source-journal.c. */
+/* Journal entry collection (source-reader.c), shared by source-export.c and
+ * source-journal.c. */
 int jentry_init(struct jentry *e, size_t max_msg);
 void jentry_release(struct jentry *e);
 void jentry_reset(struct jentry *e);
@@ -147,9 +151,9 @@ void jentry_set(struct jentry *e, const char *name, size_t nlen, const char *val
  * -EBADMSG when it matches but has no MESSAGE (caller counts it malformed). */
 int jentry_emit(struct jentry *e, bool all_idents, struct log_line *ret);
 
-/* Ident / unit rules (source.c). */
+/* Ident / unit rules (source-reader.c). */
 bool source_ident_is_sshd(const char *ident, size_t n);
 bool source_unit_is_ssh(const char *unit, size_t n);
 
-/* Set *reterr (if non-NULL) to a formatted message; returns r. */
+/* Set *reterr (if non-NULL) to a formatted message; returns r (source-reader.c). */
 int source_error(char **reterr, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

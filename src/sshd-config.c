@@ -1571,6 +1571,10 @@ run_sshd_t(const struct sshd_config *c, const struct conn *conn, unsigned lport,
 	return run_capture(c->sshd_path, argv, SSHD_RUN_TIMEOUT_MS, ret);
 }
 
+/* sshd.c privsep_preauth_child() / main(): fatal("Missing privilege
+ * separation directory: %s", _PATH_PRIVSEP_CHROOT_DIR) */
+#define PRIVSEP_MISSING "Missing privilege separation directory: "
+
 /* Runs sshd -T -C. Returns 1 done (ret filled), 0 it failed (*why set),
  * -ENOMEM. */
 static int
@@ -1578,6 +1582,7 @@ load_sshd_t(const struct sshd_config *c, const struct conn *conn, struct optset 
 {
 	_cleanup_(freep) char *line = NULL;
 	struct run_result rr;
+	const char *dir;
 	int r;
 
 	r = run_sshd_t(c, conn, conn->lport, &rr);
@@ -1621,6 +1626,12 @@ load_sshd_t(const struct sshd_config *c, const struct conn *conn, struct optset 
 		r = asprintf(why, "%s -T did not finish within %d s", c->sshd_path, SSHD_RUN_TIMEOUT_MS / 1000);
 	else if (rr.status == 127)
 		r = asprintf(why, "cannot execute %s", c->sshd_path);
+	else if (line && (dir = strstr(line, PRIVSEP_MISSING)))
+		/* sshd.c: a fresh machine whose ssh.service never started has no
+		 * /run/sshd (RuntimeDirectory=sshd): say how to make it */
+		r = asprintf(why, "%s -T exited with status %d: %s (ssh.service creates it when it starts; "
+			     "'install -d -m 0755 %s' or 'systemctl start ssh', then check again)",
+			     c->sshd_path, rr.status, line, dir + strlen(PRIVSEP_MISSING));
 	else
 		r = asprintf(why, "%s -T exited with status %d%s%s", c->sshd_path, rr.status,
 			     line && *line ? ": " : "", line ? line : "");

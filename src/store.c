@@ -3,7 +3,9 @@
  * statement is a fixed string prepared once (hot ones in store_open, query
  * variants on first use) and reset + cleared after each use. Nothing here
  * prints: errors are negative errno, with sqlite3_errmsg via store_last_error()
- * and a message through reterr where the API has one. */
+ * and a message through reterr where the API has one. Rows are plain: the
+ * evidence column is packed by evidence.c, and the prose of a verdict is made
+ * where it is shown (attempt-text.h), never here. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -19,6 +21,7 @@
 
 #include "attempt.h"
 #include "cause.h"
+#include "evidence.h"
 #include "store-migrations.h"
 #include "store.h"
 #include "util.h"
@@ -887,113 +890,8 @@ bind_str(sqlite3_stmt *st, int i, const char *v)
 	return sqlite3_bind_text(st, i, v, (int)strlen(v), SQLITE_STATIC);
 }
 
-/* Evidence lines are "YYYY-MM-DDTHH:MM:SS.uuuuuu+00:00 HOST ident[pid]: msg".
- * Stored, the timestamp and host are implied by the row: "+DELTA_US ident[pid]:
- * msg", DELTA relative to start_us. Decoding gives back the exact line (and so
- * the same dedup hash). A line of any other shape is stored as it is. */
-#define EVIDENCE_TS_LEN 32
-
-static int
-digits(const char *p, int n)
-{
-	int v = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return -1;
-		v = v * 10 + (p[i] - '0');
-	}
-	return v;
-}
-
-/* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static bool
-evidence_time(const char *l, int64_t *ret_us)
-{
-	int y = digits(l, 4), mo = digits(l + 5, 2), d = digits(l + 8, 2);
-	int h = digits(l + 11, 2), mi = digits(l + 14, 2), se = digits(l + 17, 2);
-	int us = digits(l + 20, 6);
-
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	/* Only what format_iso8601() gives back byte for byte. */
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-	    (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))) || h < 0 || h > 23 ||
-	    mi < 0 || mi > 59 || se < 0 || se > 59 || us < 0 || l[4] != '-' || l[7] != '-' ||
-	    l[10] != 'T' || l[13] != ':' || l[16] != ':' || l[19] != '.' ||
-	    memcmp(l + 26, "+00:00 ", 7) != 0)
-		return false;
-	*ret_us = ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se) *
-		   INT64_C(1000000)) + us;
-	return true;
-}
-
-static int
-evidence_encode(struct buf *b, const char *line, size_t ll, const char *host, size_t hl, int64_t start_us)
-{
-	int64_t t;
-
-	if (ll > EVIDENCE_TS_LEN + 1 + hl + 1 && evidence_time(line, &t) &&
-	    memcmp(line + EVIDENCE_TS_LEN + 1, host, hl) == 0 && line[EVIDENCE_TS_LEN + 1 + hl] == ' ') {
-		char tmp[24], *p = tmp + sizeof tmp;
-		int64_t delta = t - start_us;
-		uint64_t v = delta < 0 ? (uint64_t)-delta : (uint64_t)delta;
-
-		*--p = ' ';
-		do {
-			*--p = (char)('0' + v % 10);
-			v /= 10;
-		} while (v);
-		if (delta < 0)
-			*--p = '-';
-		*--p = '+';
-		if (buf_append(b, p, (size_t)(tmp + sizeof tmp - p)) < 0)
-			return -ENOMEM;
-		return buf_append(b, line + EVIDENCE_TS_LEN + 1 + hl + 1, ll - (EVIDENCE_TS_LEN + 1 + hl + 1));
-	}
-	return buf_append(b, line, ll);
-}
-
-/* Decode one stored evidence line p[0..l) into out (cleared first). */
-static int
-evidence_decode(struct buf *out, const char *p, size_t l, const char *host, int64_t start_us)
-{
-	const char *sp;
-	int64_t delta;
-	char num[24], ts[48];
-
-	buf_clear(out);
-	if (l > 2 && p[0] == '+' && (sp = memchr(p, ' ', l)) && (size_t)(sp - p) < sizeof num) {
-		strlcpy_n(num, sizeof num, p + 1, (size_t)(sp - p - 1));
-		if (safe_atoi64(num, &delta) == 0) {
-			format_iso8601(start_us + delta, true, 6, ts, sizeof ts);
-			if (buf_puts(out, ts) < 0 || buf_append(out, " ", 1) < 0 ||
-			    buf_puts(out, host) < 0 || buf_append(out, sp, l - (size_t)(sp - p)) < 0)
-				return -ENOMEM;
-			return 0;
-		}
-	}
-	if (buf_append(out, p, l) < 0)
-		return -ENOMEM;
-	return 0;
-}
-
-/* The evidence column: lines joined with '\n' (lines never contain one: the
- * correlator escapes it), each as evidence_encode() makes it. */
+/* The evidence column: lines joined with '\n' (lines never contain one:
+ * evidence.h), each packed (evidence_pack()). */
 static int
 pack_evidence(struct buf *b, const struct attempt *a)
 {
@@ -1005,7 +903,7 @@ pack_evidence(struct buf *b, const struct attempt *a)
 		return -ENOMEM;
 	for (size_t i = 0, hl = strlen(a->host); i < a->n_evidence; i++) {
 		if ((i && buf_append(b, "\n", 1) < 0) ||
-		    evidence_encode(b, a->evidence[i], a->evidence_len[i], a->host, hl, a->start_us) < 0)
+		    evidence_pack(b, a->evidence[i], a->evidence_len[i], a->host, hl, a->start_us) < 0)
 			return -ENOMEM;
 	}
 	return 0;
@@ -1320,7 +1218,7 @@ row_to_attempt(struct store *s, sqlite3_stmt *st, struct attempt **ret)
 			size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
 			/* The correlator's dedup hash: hash_bytes() of the whole line. */
-			r = evidence_decode(&s->evidence, p, l, a->host, a->start_us);
+			r = evidence_unpack(&s->evidence, p, l, a->host, a->start_us);
 			if (r >= 0)
 				r = attempt_add_evidence(a, s->evidence.data, s->evidence.len,
 							 hash_bytes(HASH_INIT, s->evidence.data,
@@ -1338,9 +1236,7 @@ row_to_attempt(struct store *s, sqlite3_stmt *st, struct attempt **ret)
 	r = load_keys(s, a);
 	if (r < 0)
 		return r;
-	r = attempt_fill_texts(a);
-	if (r < 0)
-		return r;
+	/* A plain row: the texts are made where it is shown (attempt-text.h). */
 	*ret = TAKE_PTR(a);
 	return 0;
 }
@@ -1629,4 +1525,180 @@ store_query(struct store *s, const struct attempt_filter *f,
 		r = store_errno(s->db, rc);
 	reset_stmt(st);
 	return r < 0 ? r : n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Retention */
+
+/* The attempts a prune may delete: closed, started and ended before ?1. The
+ * start bound drives attempts_start; open = 0 keeps what follow reloads. */
+#define PRUNE_PICK "SELECT id FROM attempts WHERE start_us < ?1 AND end_us < ?1 AND open = 0 " \
+		   "ORDER BY start_us LIMIT ?2"
+
+enum {
+	PR_KEYS,
+	PR_ATTEMPTS,
+	PR_ORPHANS,
+	PR_COUNT_ATTEMPTS,
+	PR_COUNT_KEYS,
+	PR_COUNT_ORPHANS,
+	PR_COUNT_OPEN,
+	PR_STAMP,
+	_PR_MAX,
+};
+
+static const char *const prune_sql[_PR_MAX] = {
+	/* keys first: the schema's ON DELETE CASCADE needs foreign_keys=ON */
+	[PR_KEYS] = "DELETE FROM attempt_keys WHERE attempt_id IN (" PRUNE_PICK ")",
+	[PR_ATTEMPTS] = "DELETE FROM attempts WHERE id IN (" PRUNE_PICK ")",
+	/* orphans has no time index: one pass, not chunks that each scan it */
+	[PR_ORPHANS] = "DELETE FROM orphans WHERE time_us < ?1",
+	[PR_COUNT_ATTEMPTS] = "SELECT count(*) FROM attempts WHERE start_us < ?1 AND end_us < ?1 AND open = 0",
+	[PR_COUNT_KEYS] = "SELECT count(*) FROM attempt_keys WHERE attempt_id IN "
+			  "(SELECT id FROM attempts WHERE start_us < ?1 AND end_us < ?1 AND open = 0)",
+	[PR_COUNT_ORPHANS] = "SELECT count(*) FROM orphans WHERE time_us < ?1",
+	[PR_COUNT_OPEN] = "SELECT count(*) FROM attempts WHERE start_us < ?1 AND open = 1",
+	/* store_last_prune(); ?1 is the time of the prune here */
+	[PR_STAMP] = "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_prune_us', ?1)",
+};
+
+static void
+sqlite3_finalize_array(sqlite3_stmt *(*st)[_PR_MAX])
+{
+	for (size_t i = 0; i < _PR_MAX; i++)
+		sqlite3_finalize((*st)[i]);
+}
+
+/* One statement bound to (before_us, chunk): its count(*) when it returns a
+ * row, else the rows it changed. */
+static int
+prune_step(struct store *s, sqlite3_stmt *st, int64_t before_us, int64_t chunk, int64_t *ret)
+{
+	int rc;
+
+	sqlite3_bind_int64(st, 1, before_us);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		sqlite3_bind_int64(st, 2, chunk);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*ret = sqlite3_column_int64(st, 0);
+	else if (rc == SQLITE_DONE)
+		*ret = sqlite3_changes64(s->db);
+	else {
+		strlcpy_n(s->last_error, sizeof s->last_error, sqlite3_errmsg(s->db),
+			  strlen(sqlite3_errmsg(s->db)));
+		int r = store_errno(s->db, rc);
+
+		reset_stmt(st);
+		return r < 0 ? r : -EIO;
+	}
+	reset_stmt(st);
+	return 0;
+}
+
+int
+store_prune(struct store *s, int64_t before_us, int64_t chunk, bool dry_run,
+	    struct store_prune_stats *ret)
+{
+	_cleanup_(sqlite3_finalize_array) sqlite3_stmt *st[_PR_MAX] = { 0 };
+	struct store_prune_stats stats = { 0 };
+	int64_t n;
+	int r;
+
+	if (s->readonly)
+		return -EROFS;
+	if (chunk <= 0)
+		chunk = 1000;
+	for (size_t i = 0; i < _PR_MAX; i++) {
+		r = store_prepare(s, prune_sql[i], &st[i]);
+		if (r < 0)
+			return r;
+	}
+	r = prune_step(s, st[PR_COUNT_OPEN], before_us, chunk, &stats.open_kept);
+	if (r < 0)
+		return r;
+	if (dry_run) {
+		r = prune_step(s, st[PR_COUNT_ATTEMPTS], before_us, chunk, &stats.attempts);
+		if (r >= 0)
+			r = prune_step(s, st[PR_COUNT_KEYS], before_us, chunk, &stats.keys);
+		if (r >= 0)
+			r = prune_step(s, st[PR_COUNT_ORPHANS], before_us, chunk, &stats.orphans);
+		if (r < 0)
+			return r;
+		*ret = stats;
+		return 0;
+	}
+
+	do {
+		int64_t k = 0;
+
+		r = store_begin(s);
+		if (r < 0)
+			return r;
+		r = prune_step(s, st[PR_KEYS], before_us, chunk, &k);
+		if (r >= 0)
+			r = prune_step(s, st[PR_ATTEMPTS], before_us, chunk, &n);
+		if (r >= 0)
+			r = store_commit(s);
+		if (r < 0) {
+			(void)store_rollback(s);
+			*ret = stats;
+			return r;
+		}
+		stats.keys += k;
+		stats.attempts += n;
+	} while (n == chunk);
+
+	r = store_begin(s);
+	if (r < 0)
+		return r;
+	r = prune_step(s, st[PR_ORPHANS], before_us, chunk, &stats.orphans);
+	if (r >= 0)
+		r = prune_step(s, st[PR_STAMP], now_usec(), chunk, &n);
+	if (r >= 0)
+		r = store_commit(s);
+	if (r < 0) {
+		(void)store_rollback(s);
+		stats.orphans = 0;
+	}
+	*ret = stats;
+	return r;
+}
+
+int
+store_last_prune(struct store *s, int64_t *ret_us)
+{
+	_cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	r = store_prepare(s, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'last_prune_us'", &st);
+	if (r < 0)
+		return r;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*ret_us = sqlite3_column_int64(st, 0);
+		return 1;
+	}
+	return rc == SQLITE_DONE ? 0 : store_errno(s->db, rc);
+}
+
+int
+store_vacuum(struct store *s)
+{
+	_cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
+	int r;
+
+	if (s->readonly)
+		return -EROFS;
+	r = store_prepare(s, "VACUUM", &st);
+	if (r < 0)
+		return r;
+	r = step_done(s, st);
+	if (r < 0)
+		return r;
+	/* the WAL now holds a copy of every page: fold it back and truncate it */
+	sqlite3_finalize(st);
+	st = NULL;
+	r = store_prepare(s, "PRAGMA wal_checkpoint(TRUNCATE)", &st);
+	return r < 0 ? r : step_done(s, st);
 }

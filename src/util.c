@@ -125,6 +125,21 @@ format_iso8601(int64_t usec, bool utc, int usec_digits, char *buf, size_t n)
 	return buf;
 }
 
+/* H. Hinnant's algorithm (days_from_civil). */
+int64_t
+days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
 size_t
 utf8_decode(const unsigned char *s, size_t n, uint32_t *ret)
 {

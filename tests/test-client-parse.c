@@ -270,6 +270,10 @@ summary(const struct client_report *r, struct buf *b)
 	ck_assert_int_ge(buf_printf(b, "user=%s host=%s port=%u result=%s hk=%s methods=%s denied=%s batch=%d partial=%d\n",
 				    r->user, r->host, r->port, client_result_to_string(r->result), r->hostkey_fp,
 				    r->methods, r->denied_methods, r->batch_mode, r->partial_success), 0);
+	ck_assert_int_ge(buf_printf(b, "family=%s windows=%d succeeded=%s user_source=%s kind=%s sv=%s acl=%s\n",
+				    client_family_to_string(r->family), r->windows, r->succeeded_method,
+				    client_user_source_to_string(r->user_source),
+				    client_input_kind_to_string(r->input_kind), r->server_version, r->acl_account), 0);
 	for (size_t i = 0; i < r->n_keys; i++) {
 		const struct client_key *k = &r->keys[i];
 
@@ -863,6 +867,432 @@ START_TEST(test_client_redact_lines)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------ */
+/* Client families (issue 16): one fixture each in data/client/, see its
+ * README for which were captured for real and which were written from the
+ * clients' format strings. */
+
+struct family_case {
+	const char *file;
+	int rc;
+	enum client_input_kind kind;
+	enum client_family family;
+	bool windows;
+	const char *user;
+	enum client_user_source user_source;
+	const char *host;
+	unsigned port;
+	const char *version;            /* prefix */
+	const char *server_version;
+	const char *succeeded;
+	enum client_result result;
+	int key_state;                  /* of keys[0]; -1: no key */
+	enum client_key_problem key_problem;
+	bool hostkey;                   /* hostkey_fp is set and printed in the file */
+};
+
+static const struct family_case family_cases[] = {
+	/* real captures (capture.sh) */
+	{ "openssh92-rsa-refused-password-ok-real.txt", 1, CIK_CLIENT_LOG, CF_OPENSSH_UNIX, false, "sshwhy-cp",
+	  CUS_AUTHENTICATING, "127.0.0.1", 22722, "OpenSSH_9.2p1", "OpenSSH_9.2p1 Debian-2+deb12u10", "password",
+	  CR_AUTHENTICATED, CKEY_REJECTED, CKP_NONE, true },
+	{ "openssh92-ed25519-ok-ipv6-real.txt", 1, CIK_CLIENT_LOG, CF_OPENSSH_UNIX, false, "sshwhy-cp",
+	  CUS_AUTHENTICATING, "::1", 22722, "OpenSSH_9.2p1", "OpenSSH_9.2p1 Debian-2+deb12u10", "publickey",
+	  CR_AUTHENTICATED, CKEY_USED, CKP_NONE, true },
+	{ "openssh92-password-denied-real.txt", 1, CIK_CLIENT_LOG, CF_OPENSSH_UNIX, false, "sshwhy-cp",
+	  CUS_AUTHENTICATING, "localhost", 22722, "OpenSSH_9.2p1", "OpenSSH_9.2p1 Debian-2+deb12u10", "",
+	  CR_PERMISSION_DENIED, CKEY_LISTED, CKP_NONE, true },
+	{ "plink078-rsa-refused-password-ok-real.txt", 1, CIK_CLIENT_LOG, CF_PUTTY, true, "sshwhy-cp",
+	  CUS_PUTTY, "127.0.0.1", 22722, "PuTTY_Release_0.78", "OpenSSH_9.2p1 Debian-2+deb12u10", "password",
+	  CR_AUTHENTICATED, CKEY_REJECTED, CKP_NONE, true },
+	{ "plink078-ed25519-ok-real.txt", 1, CIK_CLIENT_LOG, CF_PUTTY, true, "sshwhy-cp",
+	  CUS_PUTTY, "127.0.0.1", 22722, "PuTTY_Release_0.78", "OpenSSH_9.2p1 Debian-2+deb12u10", "publickey",
+	  CR_AUTHENTICATED, CKEY_USED, CKP_NONE, true },
+	{ "plink078-key-refused-batch-real.txt", 1, CIK_CLIENT_LOG, CF_PUTTY, true, "sshwhy-cp",
+	  CUS_PUTTY, "127.0.0.1", 22722, "PuTTY_Release_0.78", "OpenSSH_9.2p1 Debian-2+deb12u10", "",
+	  CR_PERMISSION_DENIED, CKEY_REJECTED, CKP_NONE, true },
+	{ "paramiko212-rsa-refused-password-ok-real.txt", 1, CIK_CLIENT_LOG, CF_PARAMIKO, false, "",
+	  CUS_NONE, "", 22722, "paramiko_2.12.0", "OpenSSH_9.2p1 Debian-2+deb12u10", "password",
+	  CR_AUTHENTICATED, CKEY_REJECTED, CKP_NONE, false },
+	/* written from the format strings */
+	{ "openssh-windows-info-password-prompt.txt", 1, CIK_CLIENT_LOG, CF_OPENSSH_WINDOWS, true, "alice",
+	  CUS_PROMPT, "files.example.com", 2222, "", "", "", CR_UNKNOWN, -1, CKP_NONE, false },
+	{ "openssh-windows-acl-then-password.txt", 1, CIK_CLIENT_LOG, CF_OPENSSH_WINDOWS, true, "alice",
+	  CUS_AUTHENTICATING, "files.example.com", 2222, "OpenSSH_for_Windows_9.5p1", "OpenSSH_7.9p1 Debian-10+deb10u2",
+	  "password", CR_AUTHENTICATED, CKEY_ACCEPTED, CKP_BAD_PERMISSIONS, true },
+	{ "openssh-windows-utf16le-bom.txt", 1, CIK_CLIENT_LOG, CF_OPENSSH_WINDOWS, true, "alice",
+	  CUS_AUTHENTICATING, "files.example.com", 2222, "OpenSSH_for_Windows_9.5p1", "OpenSSH_7.9p1 Debian-10+deb10u2",
+	  "password", CR_AUTHENTICATED, CKEY_ACCEPTED, CKP_BAD_PERMISSIONS, true },
+	{ "openssh-macos-denied.txt", 1, CIK_CLIENT_LOG, CF_OPENSSH_UNIX, false, "deploy",
+	  CUS_AUTHENTICATING, "build.example.com", 22, "OpenSSH_9.0p1, LibreSSL", "OpenSSH_8.4p1 Debian-5+deb11u3", "",
+	  CR_PERMISSION_DENIED, CKEY_REJECTED, CKP_NONE, true },
+	{ "openssh-gitbash-ok.txt", 1, CIK_CLIENT_LOG, CF_OPENSSH_UNIX, true, "git",
+	  CUS_AUTHENTICATING, "git.example.com", 2222, "OpenSSH_9.6p1", "OpenSSH_9.6p1 Ubuntu-3ubuntu13.5", "publickey",
+	  CR_AUTHENTICATED, CKEY_USED, CKP_NONE, true },
+	{ "openssh74-rsa-refused-password-ok.txt", 1, CIK_CLIENT_LOG, CF_OPENSSH_UNIX, false, "bob",
+	  CUS_AUTHENTICATING, "10.0.0.5", 22, "OpenSSH_7.4p1", "OpenSSH_7.9p1 Debian-10+deb10u2", "password",
+	  CR_AUTHENTICATED, CKEY_REJECTED, CKP_NONE, true },
+	{ "openssh10-no-mutual-signature.txt", 1, CIK_CLIENT_LOG, CF_OPENSSH_UNIX, false, "hype",
+	  CUS_AUTHENTICATING, "10.129.232.136", 2201, "OpenSSH_10.0p2", "OpenSSH_5.9p1 Debian-5ubuntu1.10", "",
+	  CR_UNKNOWN, CKEY_ACCEPTED, CKP_NO_MUTUAL_SIGNATURE, true },
+	{ "openssh-info-no-mutual-signature.txt", 1, CIK_CLIENT_LOG, CF_OPENSSH_UNIX, false, "hype",
+	  CUS_DENIED, "10.129.232.136", 0, "", "", "", CR_PERMISSION_DENIED, CKEY_SKIPPED, CKP_NO_MUTUAL_SIGNATURE,
+	  false },
+	{ "putty-eventlog-window-japanese.txt", 1, CIK_CLIENT_LOG, CF_PUTTY, true, "tanaka",
+	  CUS_PUTTY, "srv01.example.jp", 22, "PuTTY_Release_0.81", "OpenSSH_8.9p1 Ubuntu-3ubuntu0.6", "",
+	  CR_PERMISSION_DENIED, CKEY_REJECTED, CKP_NONE, true },
+	/* not client logs */
+	{ "server-log-syslog.txt", 0, CIK_SERVER_LOG, CF_UNKNOWN, false, "", CUS_NONE, "", 0, "", "", "",
+	  CR_UNKNOWN, -1, CKP_NONE, false },
+	{ "server-log-bare.txt", 0, CIK_SERVER_LOG, CF_UNKNOWN, false, "", CUS_NONE, "", 0, "", "", "",
+	  CR_UNKNOWN, -1, CKP_NONE, false },
+	{ "known-hosts.txt", 0, CIK_KNOWN_HOSTS, CF_UNKNOWN, false, "", CUS_NONE, "", 0, "", "", "",
+	  CR_UNKNOWN, -1, CKP_NONE, false },
+	{ "private-key-pasted.txt", 0, CIK_PRIVATE_KEY, CF_UNKNOWN, false, "", CUS_NONE, "", 0, "", "", "",
+	  CR_UNKNOWN, -1, CKP_NONE, false },
+};
+
+static char *
+fixture_read(const char *name, size_t *ret_len)
+{
+	_cleanup_(freep) char *rel = NULL, *path = NULL;
+
+	if (asprintf(&rel, "client/%s", name) < 0)
+		return NULL;
+	path = test_data_path(rel);
+	return path ? read_fixture(path, ret_len) : NULL;
+}
+
+static void
+check_family_case(const struct family_case *c, const struct client_report *r, const char *data, size_t len)
+{
+	const char *f = c->file;
+
+	ck_assert_msg(r->input_kind == c->kind, "%s: kind %s", f, client_input_kind_to_string(r->input_kind));
+	ck_assert_msg(r->family == c->family, "%s: family %s", f, client_family_to_string(r->family));
+	ck_assert_msg(r->windows == c->windows, "%s: windows %d", f, r->windows);
+	ck_assert_msg(streq(r->user, c->user), "%s: user '%s'", f, r->user);
+	ck_assert_msg(r->user_source == c->user_source, "%s: user source %s", f,
+		      client_user_source_to_string(r->user_source));
+	ck_assert_msg(streq(r->host, c->host), "%s: host '%s'", f, r->host);
+	ck_assert_msg(r->port == c->port, "%s: port %u", f, r->port);
+	ck_assert_msg(startswith(r->version, c->version), "%s: version '%s'", f, r->version);
+	ck_assert_msg(streq(r->server_version, c->server_version), "%s: server version '%s'", f, r->server_version);
+	ck_assert_msg(streq(r->succeeded_method, c->succeeded), "%s: succeeded '%s'", f, r->succeeded_method);
+	ck_assert_msg(r->result == c->result, "%s: result %s", f, client_result_to_string(r->result));
+	if (c->key_state < 0)
+		ck_assert_msg(r->n_keys == 0, "%s: %zu keys", f, r->n_keys);
+	else {
+		ck_assert_msg(r->n_keys >= 1, "%s: no key", f);
+		ck_assert_msg((int)r->keys[0].state == c->key_state, "%s: key state %s", f,
+			      client_key_state_to_string(r->keys[0].state));
+		ck_assert_msg(r->keys[0].problem == c->key_problem, "%s: key problem %s", f,
+			      client_key_problem_to_string(r->keys[0].problem));
+	}
+	if (c->hostkey) {
+		ck_assert_msg(startswith(r->hostkey_fp, "SHA256:") || startswith(r->hostkey_fp, "MD5:"), "%s: hk", f);
+		ck_assert_msg(r->utf16 || memmem(data, len, r->hostkey_fp + 7, strlen(r->hostkey_fp + 7)),
+			      "%s: hk %s", f, r->hostkey_fp);
+	}
+}
+
+START_TEST(test_client_parse_families)
+{
+	const struct family_case *c = &family_cases[_i];
+	_cleanup_(freep) char *data = NULL;
+	_cleanup_(freep) struct client_report *r = calloc(1, sizeof(*r)), *r2 = calloc(1, sizeof(*r2));
+	struct buf var, a, b;
+	size_t len;
+
+	data = fixture_read(c->file, &len);
+	ck_assert_msg(data && r && r2, "%s", c->file);
+	ck_assert_msg(client_parse(data, len, r) == c->rc, "%s", c->file);
+	check_family_case(c, r, data, len);
+	if (c->rc == 0 || r->utf16)
+		return;
+	/* the same from every encoding and pasting variant */
+	buf_init(&var);
+	buf_init(&a);
+	buf_init(&b);
+	summary(r, &a);
+	for (int v = 0; v < _V_MAX; v++) {
+		make_variant((enum variant)v, data, len, &var);
+		ck_assert_msg(client_parse(var.data, var.len, r2) == 1, "%s variant %d", c->file, v);
+		summary(r2, &b);
+		ck_assert_msg(streq(a.data, b.data), "%s variant %d:\n%s---\n%s", c->file, v, a.data, b.data);
+	}
+	buf_release(&var);
+	buf_release(&a);
+	buf_release(&b);
+}
+END_TEST
+
+/* Keys and their fate beyond keys[0]; the succeeded method is never the
+ * refused key's. */
+START_TEST(test_client_parse_succeeded_method)
+{
+	_cleanup_(freep) char *data = NULL;
+	_cleanup_(freep) struct client_report *r = calloc(1, sizeof(*r));
+	size_t len;
+
+	data = fixture_read("openssh92-rsa-refused-password-ok-real.txt", &len);
+	ck_assert(data && r);
+	ck_assert_int_eq(client_parse(data, len, r), 1);
+	ck_assert_uint_eq(r->n_keys, 1);
+	ck_assert_str_eq(r->keys[0].type, "RSA");
+	ck_assert(r->keys[0].offered);
+	ck_assert_int_ne(r->keys[0].state, CKEY_USED);
+	ck_assert_str_eq(r->tried_methods, "publickey,password");
+	ck_assert_str_eq(r->succeeded_method, "password");
+	ck_assert(r->command_line);
+	free(data);
+
+	data = fixture_read("plink078-rsa-refused-password-ok-real.txt", &len);
+	ck_assert(data);
+	ck_assert_int_eq(client_parse(data, len, r), 1);
+	ck_assert_str_eq(r->keys[0].source, "/home/partner/.ssh/rsa.ppk");
+	ck_assert_int_eq(r->keys[0].state, CKEY_REJECTED);
+	ck_assert_str_eq(r->tried_methods, "password");
+	ck_assert_str_eq(r->succeeded_method, "password");
+	free(data);
+
+	data = fixture_read("openssh-windows-acl-then-password.txt", &len);
+	ck_assert(data);
+	ck_assert_int_eq(client_parse(data, len, r), 1);
+	/* one key whatever the spelling of its path (C:\\Users\\..., C:/Users/...) */
+	ck_assert_uint_eq(r->n_keys, 1);
+	ck_assert_str_eq(r->keys[0].source, "C:\\Users\\alice\\.ssh\\id_rsa");
+	ck_assert_str_eq(r->acl_account, "NT AUTHORITY\\Authenticated Users (S-1-5-11)");
+	ck_assert_ptr_nonnull(strstr(r->keys[0].problem_text, "Bad permissions"));
+	ck_assert_str_eq(r->succeeded_method, "password");
+}
+END_TEST
+
+/* User, host and port from the command line typed, and which source wins. */
+START_TEST(test_client_parse_command_line)
+{
+	static const struct {
+		const char *text, *user, *host;
+		unsigned port;
+		enum client_user_source src;
+		bool windows;
+	} cases[] = {
+		{ "$ ssh -v -p 2222 -i ~/.ssh/id_rsa alice@db.example.com\nPermission denied (publickey).\n",
+		  "alice", "db.example.com", 2222, CUS_COMMAND_LINE, false },
+		{ "user@box:~$ ssh -vvv -l bob -oPort=2200 db\nPermission denied (publickey).\n",
+		  "bob", "db", 2200, CUS_COMMAND_LINE, false },
+		{ "[me@h ~]# ssh ssh://carol@[2001:db8::1]:2022\nPermission denied (publickey).\n",
+		  "carol", "2001:db8::1", 2022, CUS_COMMAND_LINE, false },
+		{ "C:\\Users\\d>ssh.exe -o User=dave -p 22 host1\nPermission denied (publickey).\n",
+		  "dave", "host1", 22, CUS_COMMAND_LINE, true },
+		{ "$ ssh -l bob h\ndebug1: Authenticating to h:22 as 'alice'\nalice@h: Permission denied (publickey).\n",
+		  "alice", "h", 22, CUS_AUTHENTICATING, false },
+		{ "C:\\> plink -v -P 2022 -pw s3cret -l erin srv\nAccess denied\n",
+		  "erin", "srv", 2022, CUS_COMMAND_LINE, true },
+		{ "frank@srv's password: \nPermission denied, please try again.\n",
+		  "frank", "srv", 0, CUS_PROMPT, false },
+		{ "(gina@srv) Password: \nPermission denied, please try again.\n",
+		  "gina", "srv", 0, CUS_PROMPT, false },
+		{ "ida@corp.example@jump01's password: \nPermission denied, please try again.\n",
+		  "ida@corp.example", "jump01", 0, CUS_PROMPT, false },
+	};
+	_cleanup_(freep) struct client_report *r = calloc(1, sizeof(*r));
+	struct buf out;
+
+	ck_assert_ptr_nonnull(r);
+	buf_init(&out);
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		ck_assert_msg(client_parse(cases[i].text, strlen(cases[i].text), r) == 1, "case %zu", i);
+		ck_assert_msg(streq(r->user, cases[i].user), "case %zu: user '%s'", i, r->user);
+		ck_assert_msg(streq(r->host, cases[i].host), "case %zu: host '%s'", i, r->host);
+		ck_assert_msg(r->port == cases[i].port, "case %zu: port %u", i, r->port);
+		ck_assert_msg(r->user_source == cases[i].src, "case %zu: %s", i,
+			      client_user_source_to_string(r->user_source));
+		ck_assert_msg(r->windows == cases[i].windows, "case %zu: windows", i);
+		buf_clear(&out);
+		ck_assert_int_ge(client_redact(cases[i].text, strlen(cases[i].text), &out), 0);
+		ck_assert_msg(!out.data || !strstr(out.data, "s3cret"), "case %zu: password in the excerpt", i);
+	}
+	/* prose naming ssh is no command line; a command line alone is no client log */
+	{
+		static const char prose[] = "I ran ssh alice@host and it failed\n", alone[] = "$ ssh -p 2 alice@host\n";
+
+		ck_assert_int_eq(client_parse(prose, sizeof(prose) - 1, r), 0);
+		ck_assert_int_eq(r->input_kind, CIK_UNKNOWN);
+		ck_assert_int_eq(client_parse(alone, sizeof(alone) - 1, r), 0);
+	}
+	buf_release(&out);
+}
+END_TEST
+
+/* What is not a client log is said, and nothing of a private key is kept. */
+START_TEST(test_client_parse_input_kinds)
+{
+	static const char ppk[] =
+		"PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: k\nPublic-Lines: 2\n"
+		"AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C7okWi0dh2l9GKJl\nPrivate-Lines: 1\n"
+		"Q0FOQVJZLVNFQ1JFVC1QUFAtS0VZLUJPRFk=\nPrivate-MAC: 0123abcd\n";
+	static const char mixed[] =
+		"Mar  5 09:12:04 srv01 sshd[4121]: Failed publickey for tanaka from 192.0.2.77 port 51122 ssh2\n"
+		"debug1: Authenticating to srv01:22 as 'tanaka'\n"
+		"tanaka@srv01: Permission denied (publickey).\n";
+	_cleanup_(freep) struct client_report *r = calloc(1, sizeof(*r));
+	_cleanup_(freep) char *data = NULL, *bin = NULL;
+	struct buf out;
+	size_t len;
+
+	ck_assert_ptr_nonnull(r);
+	buf_init(&out);
+	ck_assert_int_eq(client_parse("", 0, r), 0);
+	ck_assert_int_eq(r->input_kind, CIK_EMPTY);
+	ck_assert_int_eq(client_parse(" \n\t\r\n\n", 6, r), 0);
+	ck_assert_int_eq(r->input_kind, CIK_EMPTY);
+	{
+		static const char pub[] =
+			"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C7okWi0dh2l9GKJl a@b\n";
+
+		ck_assert_int_eq(client_parse(pub, sizeof(pub) - 1, r), 0);
+	}
+	ck_assert_int_eq(r->input_kind, CIK_PUBLIC_KEYS);
+	bin = malloc(4096);
+	ck_assert_ptr_nonnull(bin);
+	for (size_t i = 0; i < 4096; i++)
+		bin[i] = (char)(rnd() & 0xff);
+	ck_assert_int_eq(client_parse(bin, 4096, r), 0);
+	ck_assert_int_eq(r->input_kind, CIK_BINARY);
+
+	/* a private key: recognised, skipped, not in the report nor the excerpt */
+	data = fixture_read("private-key-pasted.txt", &len);
+	ck_assert_ptr_nonnull(data);
+	ck_assert_int_eq(client_parse(data, len, r), 0);
+	ck_assert(r->has_private_key);
+	ck_assert_int_eq(client_redact(data, len, &out), 0);
+	ck_assert_uint_eq(out.len, 0);
+	ck_assert_int_eq(client_parse(ppk, sizeof(ppk) - 1, r), 0);
+	ck_assert_int_eq(r->input_kind, CIK_PRIVATE_KEY);
+	free(data);
+	/* a client log with a private key in the middle: still the client log */
+	data = fixture_read("openssh92-rsa-refused-password-ok-real.txt", &len);
+	ck_assert_ptr_nonnull(data);
+	{
+		struct buf w;
+		const char *cut = strstr(data, "debug1: Authentications that can continue");
+
+		ck_assert_ptr_nonnull(cut);
+		buf_init(&w);
+		ck_assert_int_ge(buf_append(&w, data, (size_t)(cut - data)), 0);
+		ck_assert_int_ge(buf_puts(&w, ppk), 0);
+		ck_assert_int_ge(buf_puts(&w, "-----BEGIN RSA PRIVATE KEY-----\nTUlJRXBBSUJBQUtDQVFFQS1TRUNSRVQ=\n"
+					   "-----END RSA PRIVATE KEY-----\n"), 0);
+		ck_assert_int_ge(buf_append(&w, cut, len - (size_t)(cut - data)), 0);
+		ck_assert_int_eq(client_parse(w.data, w.len, r), 1);
+		ck_assert(r->has_private_key);
+		ck_assert_str_eq(r->succeeded_method, "password");
+		buf_clear(&out);
+		ck_assert_int_ge(client_redact(w.data, w.len, &out), 0);
+		ck_assert_ptr_null(strstr(out.data, "Q0FOQVJZ"));
+		ck_assert_ptr_null(strstr(out.data, "TUlJRXBB"));
+		ck_assert_ptr_null(strstr(out.data, "PRIVATE"));
+		buf_release(&w);
+	}
+	/* client lines and sshd lines in one paste: a client log, the sshd lines counted */
+	ck_assert_int_eq(client_parse(mixed, sizeof(mixed) - 1, r), 1);
+	ck_assert_uint_eq(r->n_server_lines, 1);
+	ck_assert_str_eq(r->user, "tanaka");
+	buf_release(&out);
+}
+END_TEST
+
+/* A 10 MB paste, NUL bytes and invalid UTF-8 in a PuTTY log, an odd-length
+ * UTF-16 file. */
+START_TEST(test_client_parse_families_hostile)
+{
+	_cleanup_(freep) char *data = NULL, *big = NULL;
+	_cleanup_(freep) struct client_report *r = calloc(1, sizeof(*r));
+	size_t len, bl = 10 * 1024 * 1024, o = 0;
+	int64_t t0;
+	struct buf out;
+
+	data = fixture_read("putty-eventlog-window-japanese.txt", &len);
+	ck_assert(data && r);
+	big = malloc(bl);
+	ck_assert_ptr_nonnull(big);
+	while (o + len <= bl) {
+		memcpy(big + o, data, len);
+		o += len;
+	}
+	memset(big + o, '\0', bl - o);
+	t0 = now_usec();
+	ck_assert_int_eq(client_parse(big, bl, r), 1);
+	ck_assert_int_eq(r->family, CF_PUTTY);
+	ck_assert_str_eq(r->user, "tanaka");
+	ck_assert_uint_le(r->n_keys, CLIENT_MAX_KEYS);
+	ck_assert_msg(now_usec() - t0 < 20 * 1000000, "10 MB took %lld us", (long long)(now_usec() - t0));
+	buf_init(&out);
+	ck_assert_int_ge(client_redact(big, bl, &out), 0);
+	buf_release(&out);
+
+	/* NUL bytes and invalid UTF-8 sprinkled over it */
+	for (size_t i = 7; i < len; i += 53)
+		data[i] = (i / 53) % 2 ? '\0' : '\xff';
+	ck_assert_int_ge(client_parse(data, len, r), 0);
+	free(data);
+
+	/* UTF-16LE with BOM, its last byte cut: still read */
+	data = fixture_read("openssh-windows-utf16le-bom.txt", &len);
+	ck_assert_ptr_nonnull(data);
+	ck_assert_int_eq(client_parse(data, len - 1, r), 1);
+	ck_assert(r->utf16);
+	ck_assert_str_eq(r->user, "alice");
+	/* and without its BOM */
+	ck_assert_int_eq(client_parse(data + 2, len - 2, r), 1);
+	ck_assert(r->utf16);
+	ck_assert_int_eq(r->family, CF_OPENSSH_WINDOWS);
+
+	/* "Skipping ... - ... key" (the parts the other way round) */
+	{
+		static const char odd[] = "debug1: Skipping x - y key z\ndebug1: Skipping - key\nPermission denied (x).\n";
+
+		ck_assert_int_eq(client_parse(odd, sizeof(odd) - 1, r), 1);
+	}
+}
+END_TEST
+
+/* PuTTY wordings beyond the captures: 0.6x's key file line, the terminal's
+ * "login as:", plink -batch facing an unknown host key. */
+START_TEST(test_client_parse_putty_wordings)
+{
+	static const char old[] =
+		"login as: henry\r\n"
+		"Reading private key file \"C:\\Users\\henry\\id.ppk\"\r\n"
+		"Offered public key\r\n"
+		"Offer of public key accepted\r\n"
+		"Authenticating with public key \"rsa-key-2015\"\r\n"
+		"Sent public key signature\r\n"
+		"Access granted\r\n";
+	static const char batch[] =
+		"The host key is not cached for this server:\n"
+		"  srv (port 22)\n"
+		"FATAL ERROR: Cannot confirm a host key in batch mode\n";
+	_cleanup_(freep) struct client_report *r = calloc(1, sizeof(*r));
+
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(client_parse(old, sizeof(old) - 1, r), 1);
+	ck_assert_int_eq(r->family, CF_PUTTY);
+	ck_assert(r->windows);
+	ck_assert_str_eq(r->user, "henry");
+	ck_assert_int_eq(r->user_source, CUS_PROMPT);
+	ck_assert_uint_eq(r->n_keys, 1);
+	ck_assert_str_eq(r->keys[0].source, "C:\\Users\\henry\\id.ppk");
+	ck_assert_int_eq(r->keys[0].state, CKEY_USED);
+	ck_assert_str_eq(r->succeeded_method, "publickey");
+	ck_assert_int_eq(r->result, CR_AUTHENTICATED);
+	ck_assert_int_eq(client_parse(batch, sizeof(batch) - 1, r), 1);
+	ck_assert_int_eq(r->family, CF_PUTTY);
+	ck_assert_int_eq(r->result, CR_HOSTKEY_FAILED);
+}
+END_TEST
+
 Suite *
 make_suite(void)
 {
@@ -882,6 +1312,16 @@ make_suite(void)
 	tcase_add_test(tc, test_client_parse_old_formats);
 	tcase_add_test(tc, test_client_parse_not_a_log);
 	tcase_add_test(tc, test_client_parse_key_limit);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("families");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_client_parse_families, 0, (int)ELEMENTSOF(family_cases));
+	tcase_add_test(tc, test_client_parse_succeeded_method);
+	tcase_add_test(tc, test_client_parse_command_line);
+	tcase_add_test(tc, test_client_parse_input_kinds);
+	tcase_add_test(tc, test_client_parse_families_hostile);
+	tcase_add_test(tc, test_client_parse_putty_wordings);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("hostile");

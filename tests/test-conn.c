@@ -4,9 +4,11 @@
 
 #include <stdlib.h>
 
+#include "attempt-text.h"
 #include "attempt.h"
 #include "conn.h"
 #include "event.h"
+#include "evidence.h"
 #include "harness.h"
 #include "source.h"
 #include "sshd-parse.h"
@@ -281,6 +283,156 @@ START_TEST(test_cap_bounds_memory)
 }
 END_TEST
 
+/* evidence_parse() gives back the log line evidence_format() recorded, and
+ * the same fields the syslog parser reads from the evidence line (what
+ * conn_table_adopt() used before the replay moved to ingest.c). */
+static const struct log_line evidence_cases[] = {
+	{ .time_us = INT64_C(1763778264986806), .host = "vm", .host_len = 2, .ident = "sshd", .ident_len = 4,
+	  .pid = 100, .msg = "Accepted publickey for bob from 10.0.0.2 port 2000 ssh2", .msg_len = 55 },
+	{ .time_us = INT64_C(1763778264000000), .host = "h.example", .host_len = 9, .ident = "sshd-session",
+	  .ident_len = 12, .pid = 4294967295u, .msg = "", .msg_len = 0 },
+	{ .time_us = INT64_C(951782400000001), .host = "vm", .host_len = 2, .ident = "sshd", .ident_len = 4,
+	  .pid = 0, .msg = "Server listening on 0.0.0.0 port 22.", .msg_len = 36 },
+	{ .time_us = 0, .host = "vm", .host_len = 2, .ident = "sshd", .ident_len = 4,
+	  .pid = 7, .msg = "a\nb\0c\rd: [x]", .msg_len = 12 },
+	{ .time_us = INT64_C(253402300799999999), .host = "x y", .host_len = 3, .ident = "sshd", .ident_len = 4,
+	  .pid = 1, .msg = "spaces in the host", .msg_len = 18 },
+};
+
+static void
+assert_same_line(const struct log_line *a, const struct log_line *b)
+{
+	ck_assert_int_eq(a->time_us, b->time_us);
+	ck_assert_uint_eq(a->pid, b->pid);
+	ck_assert_uint_eq(a->host_len, b->host_len);
+	ck_assert(memcmp(a->host, b->host, b->host_len) == 0);
+	ck_assert_uint_eq(a->ident_len, b->ident_len);
+	ck_assert(memcmp(a->ident, b->ident, b->ident_len) == 0);
+	ck_assert_uint_eq(a->msg_len, b->msg_len);
+	ck_assert(memcmp(a->msg, b->msg, b->msg_len) == 0);
+	ck_assert(a->cut == b->cut);
+}
+
+START_TEST(test_evidence_parse_round_trip)
+{
+	const struct log_line *in = &evidence_cases[_i];
+	struct evidence_clock clock;
+	struct log_line out, old;
+	char line[1024];
+	size_t n;
+	int r_old;
+
+	evidence_clock_init(&clock);
+	n = evidence_format(&clock, line, sizeof line, in);
+	ck_assert_uint_eq(strlen(line), n);
+	ck_assert_ptr_null(memchr(line, '\n', n));
+	r_old = syslog_parse_line(line, n, 0, 0, &old);
+	ck_assert_int_eq(evidence_parse(line, n, &out), r_old);
+	if (!r_old)
+		return;
+	assert_same_line(&out, &old);
+	if (memchr(in->msg, '\n', in->msg_len) || memchr(in->host, ' ', in->host_len))
+		return;         /* escaped, or a host cut at its space: as the syslog parser reads it */
+	ck_assert_int_eq(out.time_us, in->time_us);
+	ck_assert_uint_eq(out.pid, in->pid);
+	ck_assert_uint_eq(out.msg_len, in->msg_len);
+	ck_assert(memcmp(out.msg, in->msg, in->msg_len) == 0);
+}
+END_TEST
+
+/* Damaged evidence lines: split as the syslog parser splits them, or refused. */
+static const char *const evidence_raw[] = {
+	"2026-11-22T02:24:24.986806+00:00 vm sshd[4294967295]: x",
+	"2026-11-22T02:24:24.986806+00:00 vm sshd[4294967296]: x",
+	"2026-11-22T02:24:24.986806+00:00 vm sshd[12345678901]: x",
+	"2026-11-22T02:24:24.986806+00:00 vm sshd[]: x",
+	"2026-11-22T02:24:24.986806+00:00 vm sshd[1a]: x",
+	"2026-11-22T02:24:24.986806+00:00 vm sshd[12] x",
+	"2026-11-22T02:24:24.986806+00:00 vm sshd[12]",
+	"2026-11-22T02:24:24.986806+00:00 vm sshd:x",
+	"2026-11-22T02:24:24.986806+00:00 vm sshd x",
+	"2026-11-22T02:24:24.986806+00:00 vm sshd",
+	"2026-11-22T02:24:24.986806+00:00  sshd[1]: x",
+	"2026-11-22T02:24:24.986806+00:00 vm :x",
+};
+
+START_TEST(test_evidence_parse_damaged)
+{
+	const char *l = evidence_raw[_i];
+	struct log_line out, old;
+	int r = syslog_parse_line(l, strlen(l), 0, 0, &old);
+
+	ck_assert_int_eq(evidence_parse(l, strlen(l), &out), r);
+	if (!r)
+		return;
+	assert_same_line(&out, &old);
+}
+END_TEST
+
+/* An attempt stored open and adopted again (its evidence replayed) ends as
+ * the same connection fed whole would. */
+static struct attempt *taken;
+
+static int
+take_emit(struct attempt *a, void *ud)
+{
+	(void)ud;
+	attempt_free(taken);
+	taken = a;
+	return 1;
+}
+
+START_TEST(test_adopt_replay_continues_connection)
+{
+	static const struct conn_callbacks take = { .emit = take_emit, .orphan = on_orphan };
+	struct conn_table *first = NULL;
+	struct attempt *a;
+
+	ck_assert_int_eq(conn_table_new(&take, NULL, &first), 0);
+	{
+		struct conn_table *keep = table;
+		struct log_line line;
+		struct auth_event ev;
+		static const char *const head[] = {
+			T "01.0+00:00 vm sshd[900]: Connection from 10.0.0.1 port 1000 on 10.0.0.9 port 22 rdomain \"\"",
+			T "01.1+00:00 vm sshd[900]: Failed publickey for alice from 10.0.0.1 port 1000 ssh2: ED25519 SHA256:Ft+bVjqPRAkVTb7eHqiEwalT/AC6l+CNn0Of/R6LWec",
+		};
+
+		table = first;
+		for (size_t i = 0; i < ELEMENTSOF(head); i++)
+			feed(head[i]);
+		ck_assert_int_eq(conn_table_flush(first), 0);
+		table = keep;
+		ck_assert_ptr_nonnull(taken);
+		ck_assert(taken->open);
+		a = taken;
+		taken = NULL;
+		ck_assert_int_eq(conn_table_adopt(table, a), 0);
+		for (size_t i = 0; i < a->n_evidence; i++) {
+			ck_assert_int_eq(evidence_parse(a->evidence[i], a->evidence_len[i], &line), 1);
+			ck_assert_int_ge(sshd_parse_message(parser, line.msg, line.msg_len, &ev), 0);
+			ck_assert_int_eq(conn_table_replay(table, &line, &ev), 0);
+		}
+	}
+	conn_table_free(first);
+	feed(T "02.0+00:00 vm sshd[900]: Connection closed by authenticating user alice 10.0.0.1 port 1000 [preauth]");
+	ck_assert_int_eq(conn_table_flush(table), 0);
+	ck_assert_int_eq(conn_table_replay(table, NULL, NULL), -ENOENT);
+	/* the same connection fed whole */
+	feed(T "03.0+00:00 vm sshd[901]: Connection from 10.0.0.1 port 1001 on 10.0.0.9 port 22 rdomain \"\"");
+	feed(T "03.1+00:00 vm sshd[901]: Failed publickey for alice from 10.0.0.1 port 1001 ssh2: ED25519 SHA256:Ft+bVjqPRAkVTb7eHqiEwalT/AC6l+CNn0Of/R6LWec");
+	feed(T "04.0+00:00 vm sshd[901]: Connection closed by authenticating user alice 10.0.0.1 port 1001 [preauth]");
+	ck_assert_int_eq(conn_table_flush(table), 0);
+	ck_assert_uint_eq(n_emitted, 2);
+	ck_assert(!emitted[0].open);
+	ck_assert_uint_eq(emitted[0].n_evidence, 3);
+	ck_assert_int_eq(emitted[0].outcome, emitted[1].outcome);
+	ck_assert_int_eq(emitted[0].cause, emitted[1].cause);
+	ck_assert_int_ne(emitted[0].cause, CAUSE_CONNECTION_ENDED_WITHOUT_CLOSE_LOG);
+	ck_assert_str_eq(emitted[0].user, "alice");
+}
+END_TEST
+
 /* Issue 17: a session idle for days is not finalised by silence; its end
  * lines (child pid, endpoint) join it. */
 START_TEST(test_session_outlives_idle)
@@ -357,6 +509,9 @@ make_suite(void)
 	tcase_add_test(tc, test_open_at_end_is_provisional);
 	tcase_add_test(tc, test_trailing_pam_line_joins_closed);
 	tcase_add_test(tc, test_cap_bounds_memory);
+	tcase_add_loop_test(tc, test_evidence_parse_round_trip, 0, ELEMENTSOF(evidence_cases));
+	tcase_add_loop_test(tc, test_evidence_parse_damaged, 0, ELEMENTSOF(evidence_raw));
+	tcase_add_test(tc, test_adopt_replay_continues_connection);
 	tcase_add_test(tc, test_session_outlives_idle);
 	tcase_add_test(tc, test_session_end_alone);
 	tcase_add_test(tc, test_sessions_spill_open);

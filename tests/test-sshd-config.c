@@ -517,6 +517,27 @@ START_TEST(test_failing_sshd_falls_back)
 }
 END_TEST
 
+START_TEST(test_missing_privsep_dir_explained)
+{
+	/* what sshd 9.2 says on a fresh machine (no /run/sshd) */
+	_cleanup_(freep) char *sshd = write_script("sshd",
+		"#!/bin/sh\n"
+		"echo 'Missing privilege separation directory: /run/sshd' >&2\n"
+		"exit 255\n");
+	_cleanup_(sshd_config_freep) struct sshd_config *c = load(sshd, "sshd-config/match.conf",
+								   "alice", NULL, NULL, 0);
+
+	ck_assert_int_eq(c->source, SSHD_CONFIG_FILE);
+	if (geteuid() != 0) {
+		fprintf(stderr, "test-sshd-config: SKIP privsep message (not root: sshd -T not run)\n");
+		return;
+	}
+	ck_assert_msg(strstr(c->why_fallback, "Missing privilege separation directory: /run/sshd (ssh.service "
+			     "creates it when it starts; 'install -d -m 0755 /run/sshd' or 'systemctl start ssh', "
+			     "then check again)"), "%s", c->why_fallback);
+}
+END_TEST
+
 static bool
 can_run_real_sshd(void)
 {
@@ -656,6 +677,7 @@ make_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_fake_sshd_argv_env_and_version);
 	tcase_add_test(tc, test_failing_sshd_falls_back);
+	tcase_add_test(tc, test_missing_privsep_dir_explained);
 	tcase_add_test(tc, test_real_sshd_t_match_user);
 	tcase_add_test(tc, test_real_sshd_t_agrees_with_file_reader);
 	suite_add_tcase(s, tc);

@@ -356,7 +356,13 @@ class User:
         self.authorized_keys = os.path.join(self.ssh_dir, "authorized_keys")
 
     def reset(self, keys=()):
-        """Home 0755, ~/.ssh 0700, authorized_keys 0600 holding exactly keys."""
+        """Home 0755, ~/.ssh 0700, authorized_keys 0600 holding exactly keys.
+        Whatever a scenario (or a run killed before it restored it) left in
+        their place goes first: ~/.ssh as a file or symlink, authorized_keys
+        as a directory or symlink."""
+        for path, want_dir in ((self.home, True), (self.ssh_dir, True), (self.authorized_keys, False)):
+            if os.path.islink(path) or (os.path.lexists(path) and os.path.isdir(path) != want_dir):
+                shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.unlink(path)
         os.makedirs(self.home, exist_ok=True)
         os.chown(self.home, self.uid, self.gid)
         os.chmod(self.home, 0o755)

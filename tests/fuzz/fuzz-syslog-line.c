@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "attempt-text.h"
 #include "attempt.h"
 #include "conn.h"
 #include "event.h"

@@ -1,11 +1,13 @@
-/* Private to conn.c and classify.c: what the correlator has learned about one
- * connection, accumulated event by event, and the classifier's entry point. */
+/* What the correlator has learned about one connection, accumulated event by
+ * event (struct conn_facts): the contract between the correlator (conn.c,
+ * which writes it) and the classifier (classify.c, which reads it). facts.c
+ * holds its accessors; it depends on nothing but the event types. */
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "attempt.h"
 #include "event.h"
 
 #define NOTE_TEXT_MAX 160
@@ -60,8 +62,8 @@ facts_seen(const struct conn_facts *f, enum event_kind k)
 	return (f->seen[k / 64] >> (k % 64)) & 1;
 }
 
+/* The note kept for kind k (its first occurrence), or NULL. */
 const struct note *facts_note(const struct conn_facts *f, enum event_kind k);
-
-/* Set outcome, cause, candidates, explanation, fix, decide and loglevel of a
- * from its facts. Returns 0 or -ENOMEM. */
-int classify_attempt(struct attempt *a, const struct conn_facts *f);
+/* Keep ev as the note of its kind unless one is kept already or the notes are
+ * full (FACTS_MAX_NOTES: later kinds are dropped). */
+void facts_add_note(struct conn_facts *f, const struct auth_event *ev);

@@ -1,0 +1,253 @@
+/* The evidence line (evidence.h): written from a log line, its time read
+ * back, split back into the log line it records, packed for the store and
+ * unpacked. The only code that knows the line's layout. */
+#include "config.h"
+
+#include <time.h>
+
+#include "event.h"
+#include "evidence.h"
+#include "util.h"
+#include "banned.h"
+
+/* Decimal digits of v, right-aligned in width (zero-padded); returns width. */
+static size_t
+put_uint(char *out, uint64_t v, size_t width)
+{
+	for (size_t i = width; i > 0; i--) {
+		out[i - 1] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return width;
+}
+
+static size_t
+uint_width(uint64_t v)
+{
+	size_t w = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		w++;
+	}
+	return w;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS.uuuuuu+00:00" (32 bytes) for usec; the date part is cached per second. */
+static size_t
+format_date(struct evidence_clock *c, int64_t usec, char *out)
+{
+	int64_t sec = usec >= 0 ? usec / USEC_PER_SEC : (usec - USEC_PER_SEC + 1) / USEC_PER_SEC;
+	int64_t frac = usec - sec * USEC_PER_SEC;
+
+	if (sec != c->sec) {
+		time_t tt = (time_t)sec;
+		struct tm tm;
+
+		if (!gmtime_r(&tt, &tm))
+			memset(&tm, 0, sizeof tm);
+		c->date_len = strftime(c->date, sizeof c->date, "%Y-%m-%dT%H:%M:%S", &tm);
+		c->sec = sec;
+	}
+	memcpy(out, c->date, c->date_len);
+	out[c->date_len] = '.';
+	put_uint(out + c->date_len + 1, (uint64_t)frac, 6);
+	memcpy(out + c->date_len + 7, "+00:00", 6);
+	return c->date_len + 13;
+}
+
+void
+evidence_clock_init(struct evidence_clock *c)
+{
+	c->sec = INT64_MIN;
+	c->date_len = 0;
+}
+
+size_t
+evidence_format(struct evidence_clock *c, char *out, size_t cap, const struct log_line *line)
+{
+	size_t host_len = MIN(line->host_len, (size_t)255);
+	size_t ident_len = MIN(line->ident_len, (size_t)63);
+	size_t o;
+
+	o = format_date(c, line->time_us, out);
+	out[o++] = ' ';
+	memcpy(out + o, line->host, host_len);
+	o += host_len;
+	out[o++] = ' ';
+	memcpy(out + o, line->ident, ident_len);
+	o += ident_len;
+	if (line->pid) {
+		out[o++] = '[';
+		o += put_uint(out + o, line->pid, uint_width(line->pid));
+		out[o++] = ']';
+	}
+	out[o++] = ':';
+	out[o++] = ' ';
+	if (line->msg_len + 5 < cap - o && !memchr(line->msg, '\0', line->msg_len) &&
+	    !memchr(line->msg, '\n', line->msg_len) && !memchr(line->msg, '\r', line->msg_len)) {
+		/* nothing to escape (nearly always): one copy */
+		memcpy(out + o, line->msg, line->msg_len);
+		o += line->msg_len;
+		out[o] = '\0';
+		return o;
+	}
+	for (size_t i = 0; i < line->msg_len && o + 5 < cap; i++) {
+		unsigned char ch = (unsigned char)line->msg[i];
+
+		if (_unlikely_(ch == '\0' || ch == '\n' || ch == '\r')) {
+			out[o++] = '\\';
+			out[o++] = '0';
+			out[o++] = (char)('0' + (ch >> 3));
+			out[o++] = (char)('0' + (ch & 7));
+		} else {
+			out[o++] = (char)ch;
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
+int
+evidence_cmp_time(const char *a, const char *b)
+{
+	return strncmp(a, b, EVIDENCE_TS_LEN);
+}
+
+static int
+digits(const char *p, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	return v;
+}
+
+bool
+evidence_time(const char *l, size_t len, int64_t *ret_us)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, mo, d, h, mi, se, us;
+
+	if (len <= EVIDENCE_TS_LEN)
+		return false;
+	y = digits(l, 4), mo = digits(l + 5, 2), d = digits(l + 8, 2);
+	h = digits(l + 11, 2), mi = digits(l + 14, 2), se = digits(l + 17, 2);
+	us = digits(l + 20, 6);
+	/* Only what format_iso8601() gives back byte for byte. */
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))) || h < 0 || h > 23 ||
+	    mi < 0 || mi > 59 || se < 0 || se > 59 || us < 0 || l[4] != '-' || l[7] != '-' ||
+	    l[10] != 'T' || l[13] != ':' || l[16] != ':' || l[19] != '.' ||
+	    memcmp(l + 26, "+00:00 ", 7) != 0)
+		return false;
+	*ret_us = ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se) *
+		   INT64_C(1000000)) + us;
+	return true;
+}
+
+int
+evidence_parse(const char *line, size_t len, struct log_line *ret)
+{
+	const char *end = line + len, *q, *host, *ident, *sp;
+	size_t host_len, ident_len;
+	uint32_t pid = 0;
+	int64_t t;
+
+	if (!evidence_time(line, len, &t))
+		return 0;
+	q = line + EVIDENCE_TS_LEN + 1;
+	/* The host: up to the next space (as a syslog header's). */
+	sp = memchr(q, ' ', (size_t)(end - q));
+	if (!sp || sp == q)
+		return 0;
+	host = q;
+	host_len = (size_t)(sp - q);
+	q = sp + 1;
+	/* The ident: up to '[' or ':', no space, bounded. */
+	for (ident_len = 0; q + ident_len < end && ident_len < 128; ident_len++)
+		if (q[ident_len] == '[' || q[ident_len] == ':' || q[ident_len] == ' ')
+			break;
+	if (ident_len == 0 || q + ident_len >= end || q[ident_len] == ' ' || ident_len == 128)
+		return 0;
+	ident = q;
+	q += ident_len;
+	if (*q == '[') {
+		/* "[PID]:", PID 1 to 10 digits (a uint32_t) */
+		const char *close = memchr(q, ']', MIN((size_t)(end - q), (size_t)12));
+		char num[12];
+		uint64_t v;
+
+		if (!close || close == q + 1 || close + 1 >= end || close[1] != ':')
+			return 0;
+		strlcpy_n(num, sizeof num, q + 1, (size_t)(close - q - 1));
+		if (safe_atou64(num, &v) < 0 || v > UINT32_MAX)
+			return 0;
+		pid = (uint32_t)v;
+		q = close + 1;
+	}
+	q++;            /* the ':' */
+	if (q < end && *q == ' ')
+		q++;
+	*ret = (struct log_line){
+		.time_us = t,
+		.host = host, .host_len = host_len,
+		.ident = ident, .ident_len = ident_len,
+		.pid = pid,
+		.msg = q, .msg_len = (size_t)(end - q),
+	};
+	return 1;
+}
+
+int
+evidence_pack(struct buf *b, const char *line, size_t ll, const char *host, size_t hl, int64_t start_us)
+{
+	int64_t t;
+
+	if (ll > EVIDENCE_TS_LEN + 1 + hl + 1 && evidence_time(line, ll, &t) &&
+	    memcmp(line + EVIDENCE_TS_LEN + 1, host, hl) == 0 && line[EVIDENCE_TS_LEN + 1 + hl] == ' ') {
+		char tmp[24], *p = tmp + sizeof tmp;
+		int64_t delta = t - start_us;
+		uint64_t v = delta < 0 ? (uint64_t)-delta : (uint64_t)delta;
+
+		*--p = ' ';
+		do {
+			*--p = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		if (delta < 0)
+			*--p = '-';
+		*--p = '+';
+		if (buf_append(b, p, (size_t)(tmp + sizeof tmp - p)) < 0)
+			return -ENOMEM;
+		return buf_append(b, line + EVIDENCE_TS_LEN + 1 + hl + 1, ll - (EVIDENCE_TS_LEN + 1 + hl + 1));
+	}
+	return buf_append(b, line, ll);
+}
+
+int
+evidence_unpack(struct buf *out, const char *p, size_t l, const char *host, int64_t start_us)
+{
+	const char *sp;
+	int64_t delta;
+	char num[24], ts[48];
+
+	buf_clear(out);
+	if (l > 2 && p[0] == '+' && (sp = memchr(p, ' ', l)) && (size_t)(sp - p) < sizeof num) {
+		strlcpy_n(num, sizeof num, p + 1, (size_t)(sp - p - 1));
+		if (safe_atoi64(num, &delta) == 0) {
+			format_iso8601(start_us + delta, true, 6, ts, sizeof ts);
+			if (buf_puts(out, ts) < 0 || buf_append(out, " ", 1) < 0 ||
+			    buf_puts(out, host) < 0 || buf_append(out, sp, l - (size_t)(sp - p)) < 0)
+				return -ENOMEM;
+			return 0;
+		}
+	}
+	if (buf_append(out, p, l) < 0)
+		return -ENOMEM;
+	return 0;
+}
