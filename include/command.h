@@ -24,6 +24,7 @@ extern const struct command cmd_explain;
 extern const struct command cmd_redact;
 extern const struct command cmd_check;
 extern const struct command cmd_help;
+extern const struct command cmd_stats;
 extern const struct command cmd_prune;
 
 extern const struct command *const commands[];

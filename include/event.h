@@ -30,6 +30,10 @@ struct log_line {
 	size_t msg_len;
 	bool cut;               /* the source cut it at max_line: sshd never writes such a line,
 				 * so its text is kept but not parsed (its end may be forged) */
+	uint64_t lineno;        /* 1-based line number in a text input; 0 = none (journal) */
+	uint8_t missed;         /* 0, or enum missed_reason (missed.h): a line the source could not
+				 * read as an sshd line, delivered only with
+				 * source_options.deliver_missed; msg is the whole line */
 };
 
 /* tag: event-kinds. One row per kind: enum suffix, stable string (stored in the

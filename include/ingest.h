@@ -26,6 +26,7 @@ struct ingest;
 struct attempt;
 struct log_line;
 struct progress_report;
+struct missed_report;
 
 struct ingest_options {
 	/* Called every few thousand lines and once at the end of each input
@@ -35,6 +36,9 @@ struct ingest_options {
 	 * completed), texts filled; before the transaction commits. */
 	int (*verdict)(const struct attempt *a, void *userdata);
 	void *userdata;
+	/* Not NULL: every line not turned into a typed event goes here
+	 * (missed.h); open the sources with deliver_missed to see them all. */
+	struct missed_report *missed;
 };
 
 int ingest_new(struct store *st, const struct ingest_options *o, struct ingest **ret, char **reterr);

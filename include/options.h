@@ -25,5 +25,5 @@ void options_print(const struct option_help *options, size_t n);
 
 /* text at column indent (the first line after lead, which fills that column
  * or ends a line of its own when longer), wrapped at word boundaries to fit
- * HELP_WIDTH; '\n' breaks. Words wider than a line stay whole. */
+ * HELP_WIDTH; '\n' breaks. Japanese wraps between characters. */
 void help_wrap(const char *lead, size_t indent, const char *text);

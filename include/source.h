@@ -24,6 +24,9 @@ struct source_options {
 	int year;               /* traditional timestamps: fixed year; 0 = infer from mtime */
 	bool all_idents;        /* false: only sshd/sshd-session/sshd-auth lines are returned */
 	size_t max_line;        /* longer lines are cut (and counted); 0 = default 64 KiB */
+	bool deliver_missed;    /* syslog text: also return the lines that are not sshd lines
+				 * (malformed header, other programs) with log_line.missed set */
+	const char *host;       /* Win32-OpenSSH log files: the host (NULL: the file's name) */
 };
 
 /* Open a text input ("-" = stdin). Detects gzip and the format. Errors: negative

@@ -76,6 +76,31 @@ struct attempt_filter {
 int store_query(struct store *s, const struct attempt_filter *f,
 		int (*cb)(const struct attempt *a, void *ud), void *ud);
 
+/* What a summary needs of one attempt (sshwhy stats); borrowed for the
+ * callback's duration. */
+struct attempt_brief {
+	int64_t start_us;
+	const char *host, *user, *addr;
+	int outcome;                    /* enum outcome (_OUTCOME_INVALID: unknown string) */
+	int cause;                      /* enum cause (_CAUSE_INVALID: unknown string) */
+};
+
+/* Every attempt matching f (f->limit ignored), in no particular order, with
+ * the same index choice as store_query(). Returns the count or negative errno. */
+int store_scan_brief(struct store *s, const struct attempt_filter *f,
+		     int (*cb)(const struct attempt_brief *b, void *ud), void *ud);
+
+/* Every key offered or used in an attempt matching f (in no particular
+ * order): the attempt's user and outcome, the key's fingerprint. Returns
+ * the count or negative errno. */
+int store_scan_keys(struct store *s, const struct attempt_filter *f,
+		    int (*cb)(const char *user, const char *fingerprint, int outcome, void *ud), void *ud);
+
+/* Orphan lines of one event kind (e.g. "penalty") logged in [since, until)
+ * (0 = unbounded), on host (NULL = any). */
+int store_count_orphans(struct store *s, const char *kind, const char *host, int64_t since_us,
+			int64_t until_us, int64_t *ret);
+
 /* One attempt by id. 1 = found (*ret owned by caller), 0 = no such id. */
 int store_get(struct store *s, int64_t id, struct attempt **ret);
 

@@ -167,7 +167,11 @@ classify_key_reason(struct verdict *v, const struct conn_facts *f)
 	} else if ((n = facts_note(f, EVENT_FIDO_REJECTED))) {
 		v->cause = CAUSE_FIDO_REQUIREMENT_NOT_MET;
 		v->detail = n->detail;
-	} else if (facts_note(f, EVENT_KEY_OPTIONS_REFUSED)) {
+	} else if ((n = facts_note(f, EVENT_KEY_OPTIONS_REFUSED)) && contains(n->reason, "entry expired at")) {
+		/* DEBUG1 "FILE:LINE: entry expired at T" (sshd-parse.c gives it this kind) */
+		v->cause = CAUSE_AUTHORIZED_KEYS_ENTRY_EXPIRED;
+		v->detail = n->detail;
+	} else if (n) {
 		v->cause = CAUSE_KEY_OPTIONS_REFUSED;
 		candidate(v, CAUSE_FROM_RESTRICTION);
 		candidate(v, CAUSE_AUTHORIZED_KEYS_ENTRY_EXPIRED);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "command.h"
+#include "i18n.h"
 #include "log.h"
 #include "options.h"
 #include "util.h"
@@ -19,7 +20,7 @@ help_overview(void)
 		char lead[32];
 
 		snprintf(lead, sizeof lead, "  %s", commands[i]->name);
-		help_wrap(lead, 13, commands[i]->summary);
+		help_wrap(lead, 13, _(commands[i]->summary));
 	}
 	printf("\nGlobal options:\n");
 	help_wrap("  --db PATH", 17, "database file (default: $SSHWHY_DB, /var/lib/sshwhy/sshwhy.db "

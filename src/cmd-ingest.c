@@ -11,6 +11,7 @@
 #include "log.h"
 #include "options.h"
 #include "progress.h"
+#include "missed.h"
 #include "source.h"
 #include "store.h"
 #include "util.h"
@@ -35,6 +36,11 @@ static const struct option_help options[] = {
 	  "year that does not put a line after the mtime + 1 day)", 0 },
 	{ { "no-progress", no_argument, NULL, 'P' }, NULL, "no progress line on a terminal", 0 },
 	{ { "quiet", no_argument, NULL, 'q' }, NULL, "no summary", 'q' },
+	{ { "print-unrecognised", optional_argument, NULL, 'U' }, "[=all]",
+	  "print every line not read as an sshd event (FILE:LINE: reason: text) and count them by "
+	  "reason; =all also prints other programs' lines", 0 },
+	{ { "host", required_argument, NULL, 'H' }, "HOST",
+	  "the host of Win32-OpenSSH log files (default: the file's name)", 0 },
 	{ { "help", no_argument, NULL, 'h' }, NULL, "show this help", 'h' },
 };
 
@@ -102,6 +108,7 @@ first_line_time(const char *path, const struct source_options *so)
 	int64_t t = INT64_MAX;
 
 	any.all_idents = true;
+	any.deliver_missed = false;
 	if (streq(path, "-") || source_open_path(path, &any, &src, NULL) < 0)
 		return INT64_MAX;
 	if (source_next(src, &line, NULL) > 0 && line.time_us)
@@ -185,6 +192,8 @@ run(int argc, char **argv, const struct global_opts *g)
 	int c, r, failures = 0;
 	bool store_failed = false;
 	unsigned year;
+	struct missed_report missed = { .out = stdout };
+	bool report_missed = false;
 
 	jfiles = calloc((size_t)argc + 1, sizeof *jfiles);
 	inputs = calloc((size_t)argc + 1, sizeof *inputs);
@@ -212,6 +221,17 @@ run(int argc, char **argv, const struct global_opts *g)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'U':
+			if (optarg && !streq(optarg, "all"))
+				return usage_error("ingest", "invalid --print-unrecognised '%s'", optarg);
+			report_missed = true;
+			missed.print_not_sshd = optarg != NULL;
+			so.deliver_missed = true;
+			io.missed = &missed;
+			break;
+		case 'H':
+			so.host = optarg;
 			break;
 		case 'h':
 			command_help(&cmd_ingest);
@@ -275,6 +295,7 @@ run(int argc, char **argv, const struct global_opts *g)
 				log_error_errno(r, "cannot open the journal");
 			failures++;
 		} else {
+			missed.input = directory ? directory : "journal";
 			r = ingest_one(in, st, g->db_path, src, directory ? directory : "journal");
 			if (r < 0)
 				failures++;
@@ -285,7 +306,8 @@ run(int argc, char **argv, const struct global_opts *g)
 	}
 	for (size_t i = 0; i < n_inputs && !store_failed; i++) {
 		struct source *src = NULL;
-		_cleanup_(freep) char *serr = NULL;
+		/* the missed-lines report prints it: escaped like every log text */
+		_cleanup_(freep) char *serr = NULL, *safe = escape_terminal_dup(inputs[i].path, strlen(inputs[i].path));
 		struct ingest_stats before, after;
 
 		r = source_open_path(inputs[i].path, &so, &src, &serr);
@@ -298,6 +320,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			continue;
 		}
 		ingest_get_stats(in, &before);
+		missed.input = safe ? safe : "?";
 		r = ingest_one(in, st, g->db_path, src, inputs[i].path);
 		if (r < 0)
 			failures++;
@@ -327,6 +350,8 @@ run(int argc, char **argv, const struct global_opts *g)
 	if (!quiet)
 		print_summary(&stats, (unsigned)(n_inputs + (journal ? 1 : 0)),
 			      (double)(now_usec() - t0) / 1e6);
+	if (report_missed)
+		missed_report_print_summary(&missed, stdout);
 	ingest_free(in);
 	store_free(st);
 	return failures ? -EIO : 0;

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 
 #include "command.h"
+#include "i18n.h"
 #include "log.h"
 #include "options.h"
 #include "store.h"
@@ -63,7 +64,7 @@ void
 command_help(const struct command *c)
 {
 	help_wrap("Usage: sshwhy ", 14, c->synopsis);
-	help_wrap("", 0, c->summary);
+	help_wrap("", 0, _(c->summary));
 	putchar('\n');
 	if (c->help)
 		c->help();

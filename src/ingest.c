@@ -20,6 +20,7 @@
 #include "event.h"
 #include "evidence.h"
 #include "ingest.h"
+#include "missed.h"
 #include "prefetch.h"
 #include "progress.h"
 #include "source.h"
@@ -635,14 +636,14 @@ ingest_run(struct ingest *in, struct source *src, const char *label, char **rete
 		r = pf ? prefetch_next(pf, &line, reterr) : source_next(src, &line, reterr);
 		if (r <= 0)
 			break;
-		if (n == 0)
+		if (n == 0 && !line.missed)
 			in->input_first_us = line.time_us;
 		rr = ingest_feed(in, &line);
 		if (rr < 0) {
 			r = rr;
 			break;
 		}
-		if ((++n & 0xfff) == 0)
+		if (!line.missed && (++n & 0xfff) == 0)
 			report_progress(in, pf, src, label, t0, false);
 	}
 	report_progress(in, pf, src, label, t0, true);
@@ -680,6 +681,10 @@ ingest_feed(struct ingest *in, const struct log_line *line)
 	struct auth_event ev;
 	int r;
 
+	if (_unlikely_(line->missed)) {
+		missed_report_add(in->o.missed, line, (enum missed_reason)line->missed);
+		return 0;
+	}
 	in->stats.sshd_lines++;
 	if (_unlikely_(line->cut))
 		/* kept as evidence of nothing: unrecognised, counted */
@@ -688,8 +693,11 @@ ingest_feed(struct ingest *in, const struct log_line *line)
 		r = sshd_parse_message(in->parser, line->msg, line->msg_len, &ev);
 	if (r < 0)
 		return r;
-	if (r == 0)
+	if (r == 0) {
 		in->stats.unrecognised++;
+		if (in->o.missed)
+			missed_report_add(in->o.missed, line, missed_reason_of_unrecognised(line));
+	}
 	return conn_table_feed(in->conns, line, &ev);
 }
 

@@ -8,6 +8,7 @@
 #include <syslog.h>
 
 #include "command.h"
+#include "i18n.h"
 #include "log.h"
 #include "options.h"
 #include "store.h"
@@ -19,6 +20,7 @@ const struct command *const commands[] = {
 	&cmd_ingest,
 	&cmd_attempts,
 	&cmd_show,
+	&cmd_stats,
 	&cmd_explain,
 	&cmd_redact,
 	&cmd_check,
@@ -96,6 +98,7 @@ main(int argc, char **argv)
 	int c, r;
 
 	signal(SIGPIPE, SIG_IGN);
+	i18n_init();
 	while ((c = getopt_long(argc, argv, "+:d:vVh", options, NULL)) != -1) {
 		switch (c) {
 		case 'd':

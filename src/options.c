@@ -1,10 +1,14 @@
 /* Option tables and wrapped help text for the commands (options.h). */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "i18n.h"
 #include "options.h"
 #include "util.h"
+#include "width.h"
 #include "banned.h"
 
 #define LHS_MAX 26
@@ -23,36 +27,44 @@ options_getopt(const struct option_help *options, size_t n, struct option *ret)
 void
 help_wrap(const char *lead, size_t indent, const char *text)
 {
-	size_t col = strlen(lead);
+	size_t col = text_width(lead, strlen(lead));
+	bool space = false;
 
 	fputs(lead, stdout);
 	if (col > indent && *text) {
 		putchar('\n');
 		col = 0;
 	}
+	/* units: words, or single wide characters (Japanese has no spaces) */
 	for (const char *p = text; *p;) {
-		size_t w = strcspn(p, " \n");
+		size_t w, len;
 
+		if (*p == '\n' || *p == ' ') {
+			if (*p == '\n') {
+				putchar('\n');
+				col = 0;
+			}
+			space = *p == ' ';
+			p++;
+			continue;
+		}
+		len = text_wrap_unit(p, HELP_WIDTH > indent ? HELP_WIDTH - indent : 1, &w);
+		len = MIN(len, strcspn(p, "\n"));
+		w = text_width(p, len);
 		if (col < indent) {
 			printf("%*s", (int)(indent - col), "");
 			col = indent;
-		} else if (col > indent && col + 1 + w > HELP_WIDTH) {
+		} else if (col > indent && col + (space ? 1 : 0) + w > HELP_WIDTH) {
 			printf("\n%*s", (int)indent, "");
 			col = indent;
-		} else if (col > indent) {
+		} else if (space && col > indent) {
 			putchar(' ');
 			col++;
 		}
-		fwrite(p, 1, w, stdout);
+		fwrite(p, 1, len, stdout);
 		col += w;
-		p += w;
-		if (*p == '\n') {
-			putchar('\n');
-			col = 0;
-			p++;
-		}
-		while (*p == ' ')
-			p++;
+		p += len;
+		space = false;
 	}
 	putchar('\n');
 }
@@ -84,6 +96,6 @@ options_print(const struct option_help *options, size_t n)
 	indent += 2;
 	for (size_t i = 0; i < n; i++) {
 		format_lhs(&options[i], lhs, sizeof lhs);
-		help_wrap(lhs, indent, options[i].help);
+		help_wrap(lhs, indent, _(options[i].help));
 	}
 }

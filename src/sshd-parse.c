@@ -43,6 +43,9 @@
 #define PRE "(?:(?<pre>authenticating ?user|invalid user|user) (?<user>.*) )?"
 #define CONNID PRE "(?<addr>" IP ") port (?<port>" PORT ")"
 #define NET "(?:" IP ")/[0-9]{1,3}"
+/* A fingerprint as given when it is not one sshkey_fingerprint() makes
+ * (characters outside base64 from a copy, a patched build): kept as text. */
+#define FPX "(?:" FP "|(?:SHA256|SHA1|SHA384|SHA512|MD5):[^ ,]+)"
 
 /* Post-processing a row may need beyond the generic field copy. */
 enum post {
@@ -50,6 +53,8 @@ enum post {
 	POST_NOT_ALLOWED,       /* map the AllowUsers/DenyGroups/... text in reason to a code in detail */
 	POST_CERT_REASON,       /* strip "Certificate invalid: " from detail */
 	POST_FILE_LINE,         /* detail = detail ":" reason (7.4-7.6 "file F, line N"), reason cleared */
+	POST_PENALTY,           /* code = reason (seconds, "%d" or "%.3f") in milliseconds */
+	POST_DROP,              /* reason = the penalty's reason without "penalty: "; method = penalty/maxstartups */
 };
 
 struct pattern {
@@ -79,7 +84,7 @@ struct pattern {
 #define AUTHLOG_INVALID(word) \
 	"^" word " (?<method>[^ ]+) for (?<inv>invalid user )(?<user>.*) from (?<addr>" IP ") port (?<port>" PORT ") ssh2$"
 #define AUTHLOG_EXTRA \
-	"(?:: (?:(?<ktype>" KTYPE ")(?: (?<fp>" FP "))?(?: (?<detail>ID .* \\(serial [0-9]+\\) CA " KTYPE " " FP "))?" \
+	"(?:: (?:(?<ktype>" KTYPE ")(?: (?<fp>" FPX "))?(?: (?<detail>ID .* \\(serial [0-9]+\\) CA " KTYPE " " FP "))?" \
 	"(?:, (?<reason>client user \".*\", client host \".*\"))?|(?<detail2>[^ ]+)))?"
 #define AUTHLOG_VALID(word) \
 	"^" word " (?<method>[^ ]+) for (?!invalid user )(?<user>.*?) from (?<addr>" IP ") port (?<port>" PORT ") ssh2" AUTHLOG_EXTRA "$"
@@ -91,6 +96,10 @@ struct pattern {
 	PN(K, word " ", " for invalid user ", AUTHLOG_INVALID(word), 0, NULL, POST_NONE, fn " \"%s %s%s%s for %s%.100s from %.200s port %d ssh2%s%s\" (invalid user)"), \
 	P(K, word " ", AUTHLOG_VALID(word), 0, NULL, POST_NONE, fn " \"%s %s%s%s for %s%.100s from %.200s port %d ssh2%s%s\" + format_method_key()"), \
 	P(K, word " ", AUTHLOG_LOOSE(word), 0, NULL, POST_NONE, fn " same, extra not in the format_method_key() grammar")
+
+/* loginrec.c: the utmp/wtmp/lastlog writers' logit("%s: ...", __func__) errors */
+#define LOGINREC_RE "^(?<detail>(?:utmp|utmpx|wtmp|wtmpx|wtmpdb|lastlog|syslogin)_[a-z_]+: .*)$"
+#define LOGINREC_C "loginrec.c utmp/wtmp/lastlog writers' logit(\"%s: ...\", __func__) errors"
 
 static const struct pattern patterns[] = {
 	/* ---- 3.1 listener ---- */
@@ -104,8 +113,8 @@ static const struct pattern patterns[] = {
 	  "^Received (?<detail>SIGHUP); restarting\\.$", 0, NULL, POST_NONE,
 	  "sshd.c:sighup_restart() \"Received SIGHUP; restarting.\""),
 	P(DROP_CONNECTION, "drop connection #",
-	  "^drop connection #[0-9]+ from \\[(?<addr>" IP ")\\]:(?<port>" PORT ") on \\[(?<laddr>" IP ")\\]:(?<lport>" PORT ") (?<detail>.*)$",
-	  EVF_LISTENER, NULL, POST_NONE,
+	  "^drop connection #(?<code>[0-9]{1,10}) from \\[(?<addr>" IP ")\\]:(?<port>" PORT ") on \\[(?<laddr>" IP ")\\]:(?<lport>" PORT ") (?<detail>.*)$",
+	  EVF_LISTENER, NULL, POST_DROP,
 	  "sshd.c:drop_connection() \"drop connection #%d from [%s]:%d on [%s]:%d %s\" (7.4-9.7 \"... past MaxStartups\")"),
 	P(MAXSTARTUPS, "beginning MaxStartups throttling",
 	  "^(?<detail>beginning MaxStartups throttling)$", EVF_LISTENER, NULL, POST_NONE,
@@ -119,21 +128,31 @@ static const struct pattern patterns[] = {
 	N(MAXSTARTUPS, " logging rate-limited: additional ",
 	  "^(?<detail>[A-Za-z]+ logging rate-limited: additional [0-9]+ connections dropped)$", EVF_LISTENER, NULL, POST_NONE,
 	  "sshd.c:drop_connection() \"%s logging rate-limited: additional %u connections dropped\" (10.0+)"),
+	/* PENALTY: addr = the penalised network, method = deferred / active /
+	 * activating / table-full, reason = the seconds as logged, code = the
+	 * same in milliseconds, detail = sshd's reason ("penalty: ..."). Some
+	 * builds print "%ds seconds"; both read. */
 	P(PENALTY, "srclimit_penalise: ",
-	  "^srclimit_penalise: ipv[46]: new (?<addr>" NET ") (?:deferred|active) penalty of (?<reason>[0-9.]+) seconds for (?<detail>.*)$",
-	  EVF_LISTENER, NULL, POST_NONE,
-	  "srclimit.c:srclimit_penalise() \"%s: new %s %s penalty of %d seconds for %s\" (10.3+ %.3f)"),
+	  "^srclimit_penalise: ipv[46]: new (?<addr>" NET ") (?<method>deferred|active) penalty of (?<reason>[0-9]{1,9}(?:\\.[0-9]{1,6})?)s? seconds for (?<detail>.*)$",
+	  EVF_LISTENER, NULL, POST_PENALTY,
+	  "srclimit.c:srclimit_penalise() verbose_f(\"%s: new %s %s penalty of %d seconds for %s\") (9.8-10.2; 10.3+ %.3f, logit when active)"),
 	P(PENALTY, "srclimit_penalise: ",
-	  "^srclimit_penalise: (?<addr>" NET "): activating ipv[46] penalty of (?<reason>[0-9.]+) seconds for (?<detail>.*)$",
-	  EVF_LISTENER, NULL, POST_NONE,
-	  "srclimit.c:srclimit_penalise() \"%s: activating %s penalty of %lld seconds for %s\" (10.3+ %.3f)"),
+	  "^srclimit_penalise: (?<addr>" NET "): (?<method>activating) ipv[46] penalty of (?<reason>[0-9]{1,9}(?:\\.[0-9]{1,6})?)s? seconds for (?<detail>.*)$",
+	  EVF_LISTENER, NULL, POST_PENALTY,
+	  "srclimit.c:srclimit_penalise() verbose_f(\"%s: activating %s penalty of %lld seconds for %s\") (10.3+ %.3f)"),
 	P(PENALTY, "srclimit_penalise: ",
 	  "^srclimit_penalise: ipv[46] penalty table full, cannot penalise (?<addr>" NET ") for (?<detail>.*)$",
-	  EVF_LISTENER, NULL, POST_NONE,
+	  EVF_LISTENER, NULL, POST_PENALTY,
 	  "srclimit.c:srclimit_penalise() verbose_f(\"%s penalty table full, cannot penalise %s for %s\")"),
 	P(PENALTY, "srclimit_penalise: ",
 	  "^srclimit_penalise: (?<detail>.*)$", EVF_LISTENER, NULL, POST_NONE,
 	  "srclimit.c:srclimit_penalise() any other penalty line"),
+	N(PENALTY, " penalties",
+	  "^(?<detail>[0-9]+ active ipv[46] penalties)$", EVF_LISTENER, NULL, POST_NONE,
+	  "srclimit.c:srclimit_penalty_info_for_tree() logit(\"%zu active %s penalties\") (SIGINFO)"),
+	P(PENALTY, "client ",
+	  "^client (?<addr>" NET ") (?<detail>.*) \\((?:(?<reason>[0-9]+) secs left|expired)\\)$", EVF_LISTENER, NULL, POST_NONE,
+	  "srclimit.c:srclimit_penalty_info_for_tree() logit(\"client %s %s (%llu secs left)\") / \"(expired)\" (SIGINFO)"),
 	P(GRACE_TIMEOUT, "Timeout before authentication for connection from ",
 	  "^Timeout before authentication for connection from (?<addr>" IP "|[^ ,]+)(?: to (?<laddr>" IP "|[^ ,]+))?, pid = (?<pid>[0-9]{1,10})(?: \\((?<detail>.*)\\))?$",
 	  EVF_LISTENER, NULL, POST_NONE,
@@ -178,7 +197,7 @@ static const struct pattern patterns[] = {
 	  "^(?<detail>Connection timed out during banner exchange)$", 0, NULL, POST_NONE,
 	  "kex.c:kex_exchange_identification() \"Connection timed out during banner exchange\""),
 	P(BANNER_FAILED, "Did not receive identification string from ",
-	  "^(?<detail>Did not receive identification string) from (?<addr>" IP ") port (?<port>" PORT ")$", 0, NULL, POST_NONE,
+	  "^(?<detail>Did not receive identification string) from (?<addr>" IP ")(?: port (?<port>" PORT "))?$", 0, NULL, POST_NONE,
 	  "sshd.c:sshd_exchange_identification() \"Did not receive identification string from %s port %d\" (7.4-7.9)"),
 	P(BANNER_FAILED, "Bad protocol version identification '",
 	  "^(?<detail>Bad protocol version identification) '(?<reason>.*)' from (?<addr>" IP ") port (?<port>" PORT ")$", 0, NULL, POST_NONE,
@@ -284,7 +303,7 @@ static const struct pattern patterns[] = {
 
 	/* ---- 3.6 public-key messages ---- */
 	P(KEY_FOUND, "Accepted key ",
-	  "^Accepted key (?<ktype>" KTYPE ") (?<fp>" FP ") found at (?<detail>.+)$", 0, NULL, POST_NONE,
+	  "^Accepted key (?<ktype>" KTYPE ") (?<fp>" FPX ") found at (?<detail>.+)$", 0, NULL, POST_NONE,
 	  "auth2-pubkeyfile.c:auth_check_authkey_line() \"Accepted key %s %s found at %s\" (7.7+)"),
 	P(CERT_FOUND, "Accepted certificate ID ",
 	  "^Accepted certificate (?<detail>ID \".*\" (?:\\(serial [0-9]+\\) )?signed by .*)$", 0, NULL, POST_NONE,
@@ -318,7 +337,7 @@ static const struct pattern patterns[] = {
 	  "^Authentication refused(?:: (?<detail>.*)|\\.)$", 0, NULL, POST_NONE,
 	  "auth2-pubkeyfile.c \"Authentication refused: %s\" (other safe_path() reasons); Win32 \"Authentication refused.\""),
 	P(STRICTMODES, "Bad permissions. ",
-	  "^(?<detail>Bad permissions\\. .*)$", 0, NULL, POST_NONE,
+	  "^(?<detail>Bad permissions\\. .*)$", EVF_FILE, NULL, POST_NONE,
 	  "Win32-OpenSSH \"Bad permissions. Try removing permissions for user: %S\\\\%S (%s) on file %S.\""),
 	P(AUTHKEYS_OPEN_FAILED, "Could not open ",
 	  "^Could not open (?:user '(?<user>.*)' )?authorized (?:keys|principals) '(?<detail>.*)': (?<reason>[^']*)$", 0, NULL, POST_NONE,
@@ -332,8 +351,8 @@ static const struct pattern patterns[] = {
 	P(AUTHKEYS_TRYING_FILE, "user_key_allowed2: trying public key file ",
 	  "^user_key_allowed2: trying public key file (?<detail>.*)$", 0, NULL, POST_NONE,
 	  "auth2-pubkey.c:user_key_allowed2() debug(\"%s: trying public key file %s\") (older)"),
-	P(AUTHKEYS_OPEN_FAILED, "user_key_allowed: glob ",
-	  "^user_key_allowed: glob \"(?<detail>.*)\" failed$", 0, NULL, POST_NONE,
+	N(AUTHKEYS_OPEN_FAILED, ": glob \"",
+	  "^(?:user_key_allowed|match_principals_file): glob \"(?<detail>.*)\" failed$", 0, NULL, POST_NONE,
 	  "auth2-pubkey.c:user_key_allowed() logit_f(\"glob \\\"%s\\\" failed\") (10.0+)"),
 	P(KEY_FOUND, "matching key found: ",
 	  "^matching key found: file (?<detail>.*), line (?<reason>[0-9]+) (?<ktype>" KTYPE ") (?<fp>" FP ")$", 0, NULL, POST_FILE_LINE,
@@ -425,6 +444,9 @@ static const struct pattern patterns[] = {
 	P(PUBKEY_ALG_UNSUPPORTED, "userauth_hostbased: unsupported public key algorithm: ",
 	  "^userauth_hostbased: unsupported public key algorithm: (?<detail>.*)$", 0, NULL, POST_NONE,
 	  "auth2-hostbased.c:userauth_hostbased() \"%s: unsupported public key algorithm: %s\""),
+	P(CERT_SIGALG_REFUSED, "userauth_hostbased: certificate signature algorithm ",
+	  "^userauth_hostbased: certificate signature algorithm (?<detail>[^ :]+)(?:: (?<reason>.*))?$", 0, NULL, POST_NONE,
+	  "auth2-hostbased.c:userauth_hostbased() logit_fr(\"certificate signature algorithm %s\")"),
 	P(CERT_SIGALG_REFUSED, "userauth_pubkey: certificate signature algorithm ",
 	  "^userauth_pubkey: certificate signature algorithm (?<detail>[^ :]+)(?:: (?<reason>.*))?$", 0, NULL, POST_NONE,
 	  "auth2-pubkey.c:userauth_pubkey() \"%s: certificate signature algorithm %s: %s\" / logit_fr(\"certificate signature algorithm %s\")"),
@@ -443,6 +465,14 @@ static const struct pattern patterns[] = {
 	P(KEY_REUSED, "userauth_pubkey: refusing previously-used ",
 	  "^userauth_pubkey: refusing previously-used (?<ktype>" KTYPE ") key$", 0, NULL, POST_NONE,
 	  "auth2-pubkey.c:userauth_pubkey() \"refusing previously-used %s key\" with function prefix"),
+	P(DEBUG, "userauth_pubkey: test whether ",
+	  "^userauth_pubkey: (?<detail>test whether pkalg/pkblob are acceptable) for (?<ktype>" KTYPE ") (?<fp>" FPX ")$",
+	  0, NULL, POST_NONE,
+	  "auth2-pubkey.c:userauth_pubkey() debug(\"%s: test whether pkalg/pkblob are acceptable for %s %s\") (7.4-7.6)"),
+	P(DEBUG, "test whether pkalg/pkblob are acceptable",
+	  "^(?<detail>test whether pkalg/pkblob are acceptable)(?: for (?<ktype>" KTYPE ") (?<fp>" FPX "))?$",
+	  0, NULL, POST_NONE,
+	  "auth2-pubkey.c:userauth_pubkey() debug(\"test whether pkalg/pkblob are acceptable\") (before 7.4; sshd -d)"),
 	P(DEBUG, "userauth_pubkey: ",
 	  "^userauth_pubkey: (?<method>[a-z0-9@.-]+ )?test pkalg (?<detail>[^ ]+) pkblob (?<ktype>" KTYPE ") (?<fp>" FP ")(?: CA " KTYPE " " FP ")?.*$",
 	  0, NULL, POST_NONE,
@@ -540,6 +570,9 @@ static const struct pattern patterns[] = {
 	P(MAX_AUTH_TRIES, "maximum authentication attempts exceeded for ",
 	  "^maximum authentication attempts exceeded for (?<inv>invalid user )?(?<user>.*) from (?<addr>" IP ") port (?<port>" PORT ") ssh2$", 0, NULL, POST_NONE,
 	  "auth.c:auth_maxtries_exceeded() \"maximum authentication attempts exceeded for %s%.100s from %.200s port %d ssh2\""),
+	PN(PROTOCOL_ERROR, "Disconnecting ", ": multiple KEXINIT received from peer",
+	  "^Disconnecting " CONNID ": (?<detail>multiple KEXINIT received from peer)$", 0, NULL, POST_NONE,
+	  "kex.c \"Disconnecting %s: multiple KEXINIT received from peer\" via ssh_packet_disconnect() (10.4+)"),
 	/* Known reasons first so a user name in "Change of username..." cannot move the address. */
 	P(DISCONNECTING, "Disconnecting ",
 	  "^Disconnecting " CONNID ": (?<detail>Too many authentication failures|no authentication methods enabled|"
@@ -660,6 +693,110 @@ static const struct pattern patterns[] = {
 	P(SSHD_ERROR, "GSSAPI MIC check failed",
 	  "^(?<detail>GSSAPI MIC check failed)$", 0, NULL, POST_NONE,
 	  "auth2-gss.c:input_gssapi_mic() \"GSSAPI MIC check failed\""),
+	/* ---- canohost.c:remote_hostname() with UseDNS yes (monitor, INFO) ---- */
+	P(SSHD_ERROR, "Nasty PTR record \"",
+	  "^(?<detail>Nasty PTR record \"(?<reason>.*)\" is set up for (?<addr>" IP "), ignoring)$", 0, NULL, POST_NONE,
+	  "canohost.c:remote_hostname() logit(\"Nasty PTR record \\\"%s\\\" is set up for %s, ignoring\")"),
+	P(SSHD_ERROR, "reverse mapping checking getaddrinfo for ",
+	  "^(?<detail>reverse mapping checking getaddrinfo for (?<reason>.*) \\[(?<addr>" IP ")\\] failed(?:\\.| - POSSIBLE BREAK-IN ATTEMPT!))$", 0, NULL, POST_NONE,
+	  "canohost.c:remote_hostname() logit(\"reverse mapping checking getaddrinfo for %.700s [%s] failed.\") (older: \" - POSSIBLE BREAK-IN ATTEMPT!\")"),
+	P(SSHD_ERROR, "Address ",
+	  "^(?<detail>Address (?<addr>" IP ") maps to (?<reason>.*), but this does not map back to the address(?:\\.| - POSSIBLE BREAK-IN ATTEMPT!))$", 0, NULL, POST_NONE,
+	  "canohost.c:remote_hostname() logit(\"Address %.100s maps to %.600s, but this does not map back to the address.\") (older: \" - POSSIBLE BREAK-IN ATTEMPT!\")"),
+
+	/* ---- other INFO/VERBOSE lines of 7.4-10.5 (generic kinds; checked
+	 * against every logit()/verbose() format of the server sources) ---- */
+	P(PROTOCOL_ERROR, "Finished discarding for ",
+	  "^(?<detail>Finished discarding) for (?<addr>" IP ") port (?<port>" PORT ")$", 0, NULL, POST_NONE,
+	  "packet.c:ssh_packet_stop_discard() logit(\"Finished discarding for %.200s port %d\")"),
+	P(BANNER_FAILED, "Could not write ident string to ",
+	  "^(?<detail>Could not write ident string) to (?<addr>" IP ") port (?<port>" PORT ")$", 0, NULL, POST_NONE,
+	  "sshd.c:sshd_exchange_identification() logit(\"Could not write ident string to %s port %d\") (7.4-7.9)"),
+	N(PROTOCOL_ERROR, " seqnr wraps around",
+	  "^(?<detail>(?:incoming|outgoing) seqnr wraps around)$", 0, NULL, POST_NONE,
+	  "packet.c logit(\"incoming seqnr wraps around\") / \"outgoing ...\""),
+	P(PROTOCOL_ERROR, "dispatch_protocol_ignore: ",
+	  "^(?<detail>dispatch_protocol_ignore: type [0-9]+ seq [0-9]+)$", 0, NULL, POST_NONE,
+	  "dispatch.c:dispatch_protocol_ignore() logit(\"dispatch_protocol_ignore: type %d seq %u\")"),
+	P(SSHD_ERROR, "Client version \"",
+	  "^(?<detail>Client version \".*\" uses unsafe RSA signature scheme; disabling use of RSA keys)$", 0, NULL, POST_NONE,
+	  "sshd.c:sshd_exchange_identification() logit(\"Client version \\\"%.100s\\\" uses unsafe RSA signature scheme; disabling use of RSA keys\") (7.4-7.9)"),
+	P(SSHD_ERROR, "Remote version \"",
+	  "^(?<detail>Remote version \".*\" uses unsafe RSA signature scheme; disabling use of RSA keys)$", 0, NULL, POST_NONE,
+	  "kex.c:kex_exchange_identification() logit(\"Remote version \\\"%.100s\\\" uses unsafe RSA signature scheme; ...\") (8.0-9.2)"),
+	P(SSHD_ERROR, "Exiting on signal ",
+	  "^(?<detail>Exiting on signal [0-9]+)$", 0, NULL, POST_NONE,
+	  "serverloop.c:server_loop2() logit(\"Exiting on signal %d\") (7.4-9.2)"),
+	P(SSHD_ERROR, "refused ",
+	  "^(?<detail>refused (?:local|streamlocal) port forward): originator (?<addr>" IP ") port (?<port>" PORT "), target (?<reason>.*)$", 0, NULL, POST_NONE,
+	  "serverloop.c:server_request_direct_tcpip() logit(\"refused local port forward: originator %s port %d, target %s port %d\") / streamlocal"),
+	P(SSHD_ERROR, "Rhosts authentication refused for ",
+	  "^(?<detail>Rhosts authentication refused for (?<user>.*?): .*)$", 0, NULL, POST_NONE,
+	  "auth-rhosts.c:auth_rhosts2() logit(\"Rhosts authentication refused for %.100s: ...\")"),
+	PN(AUTHKEYS_NOT_REGULAR, "User ", " hosts file ",
+	  "^User (?<user>[^ ]*) hosts file (?<detail>.*) is not a regular file$", 0, NULL, POST_NONE,
+	  "auth-rhosts.c:check_rhosts_file() logit(\"User %s hosts file %s is not a regular file\")"),
+	P(SSHD_ERROR, "Excess permission or bad ownership on file ",
+	  "^(?<detail>Excess permission or bad ownership on file (?<reason>.*))$", 0, NULL, POST_NONE,
+	  "loginrec.c logit(\"Excess permission or bad ownership on file %s\") (wtmp/lastlog)"),
+	P(SSHD_ERROR, "Authentication methods list \"",
+	  "^(?<detail>Authentication methods list \".*\" contains disabled method, skipping)$", 0, NULL, POST_NONE,
+	  "auth2.c:auth2_methods_valid() logit(\"Authentication methods list \\\"%s\\\" contains disabled method, skipping\")"),
+	P(SSHD_ERROR, "wrong user name passed to monitor: ",
+	  "^(?<detail>wrong user name passed to monitor: expected (?<user>.*) != .*)$", 0, NULL, POST_NONE,
+	  "monitor.c:mm_answer_authserv() logit(\"wrong user name passed to monitor: expected %s != %.100s\")"),
+	P(SSHD_ERROR, "userauth_gssapi: ",
+	  "^(?<detail>userauth_gssapi: .*)$", 0, NULL, POST_NONE,
+	  "auth2-gss.c:userauth_gssapi() logit(\"badly formed OID received\") / \"mechanism negotiation is not supported\" / \"too many mechanisms requested %u > %u\""),
+	P(SSHD_ERROR, "Writing login record failed for ",
+	  "^(?<detail>Writing login record failed) for (?<user>.*)$", 0, NULL, POST_NONE,
+	  "loginrec.c:login_write() logit(\"Writing login record failed for %s\")"),
+	P(SSHD_ERROR, "Attempt to write login records by non-root user",
+	  "^(?<detail>Attempt to write login records by non-root user \\(aborting\\))$", 0, NULL, POST_NONE,
+	  "loginrec.c:login_write() logit(\"Attempt to write login records by non-root user (aborting)\")"),
+	P(SSHD_ERROR, "utmp", LOGINREC_RE, 0, NULL, POST_NONE, LOGINREC_C),
+	P(SSHD_ERROR, "wtmp", LOGINREC_RE, 0, NULL, POST_NONE, LOGINREC_C),
+	P(SSHD_ERROR, "lastlog_", LOGINREC_RE, 0, NULL, POST_NONE, LOGINREC_C),
+	P(SSHD_ERROR, "syslogin_", LOGINREC_RE, 0, NULL, POST_NONE, LOGINREC_C),
+	P(SSHD_ERROR, "getgrouplist: groups list too small",
+	  "^(?<detail>getgrouplist: groups list too small)$", 0, NULL, POST_NONE,
+	  "groupaccess.c:ga_init() logit(\"getgrouplist: groups list too small\") (7.4-7.6)"),
+	N(MAXSTARTUPS, " active startups",
+	  "^(?<detail>[0-9]+ active startups)$", EVF_LISTENER, NULL, POST_NONE,
+	  "sshd.c:show_info() logit(\"%d active startups\") (9.8+, SIGINFO)"),
+	P(MAXSTARTUPS, "child ",
+	  "^(?<detail>child [0-9]+: fd=-?[0-9]+ pid=-?[0-9]+.*)$", EVF_LISTENER, NULL, POST_NONE,
+	  "sshd.c:show_info() logit(\"child %d: fd=%d pid=%ld %s%s\") (9.8+, SIGINFO)"),
+	P(SERVER_SIGNAL, "sshd: no hostkeys available",
+	  "^(?<detail>sshd: no hostkeys available -- exiting\\.)$", 0, NULL, POST_NONE,
+	  "sshd.c:main() logit(\"sshd: no hostkeys available -- exiting.\")"),
+	P(SERVER_SIGNAL, "RESTART FAILED: ",
+	  "^(?<detail>RESTART FAILED: .*)$", 0, NULL, POST_NONE,
+	  "sshd.c:sighup_restart() logit(\"RESTART FAILED: av[0]='%.100s', error: %.100s.\")"),
+	P(SERVER_SIGNAL, "-r option is deprecated",
+	  "^(?<detail>-r option is deprecated)$", 0, NULL, POST_NONE,
+	  "sshd.c:main() logit(\"-r option is deprecated\") (9.8+)"),
+
+	/* ---- 10.x (openssh-messages.md "Added in 10.x") ---- */
+	P(SSHD_ERROR, "mm_reap: ",
+	  "^mm_reap: (?<detail>(?:preauth )?child terminated (?:by signal (?<code>[0-9]{1,4})|abnormally \\(status=0x[0-9a-f]+\\)))$", 0, NULL, POST_NONE,
+	  "monitor.c:mm_reap() error_f(\"preauth child terminated by signal %d\") (9.8-10.0), \"child terminated by signal %d\" / \"... abnormally (status=0x%x)\" (10.1+)"),
+	N(SSHD_ERROR, "RekeyLimit exceeded before authentication completed",
+	  "^(?:[a-z_0-9]+: )?(?<detail>RekeyLimit exceeded before authentication completed)$", 0, NULL, POST_NONE,
+	  "packet.c error(\"RekeyLimit exceeded before authentication completed\") (10.3+)"),
+	N(PROTOCOL_ERROR, " received from peer during key exchange",
+	  "^(?:[a-z_0-9]+: )?(?<detail>non-transport message [0-9]+ received from peer during key exchange)$", 0, NULL, POST_NONE,
+	  "kex.c error(\"non-transport message %u received from peer during key exchange\") (10.4+)"),
+	N(SSHD_ERROR, "getgrouplist(\"",
+	  "^(?:[a-z_0-9]+: )?(?<detail>getgrouplist\\(\"(?<user>.*)\", -?[0-9]+\\): failed)$", 0, NULL, POST_NONE,
+	  "groupaccess.c:ga_init() error(\"getgrouplist(\\\"%s\\\", %ld): failed\") (10.1+): AllowGroups/DenyGroups cannot be judged"),
+	N(SSHD_ERROR, "Could not connect to agent \"",
+	  "^(?:[a-z_0-9]+: )?(?<detail>Could not connect to agent) \"(?<reason>.*)\"(?:: .*)?$", 0, NULL, POST_NONE,
+	  "sshd-session.c/sshd-auth.c error(\"Could not connect to agent \\\"%s\\\"\") (+ \": %s\") (10.0+, HostKeyAgent)"),
+	/* patched builds (obfuscated-openssh): keep the address */
+	N(PROTOCOL_ERROR, "bfuscat",
+	  "^(?<detail>.*?[Oo]bfuscat.*?)(?: from| by| for)? (?<addr>" IP ") port (?<port>" PORT ")(?::? (?<reason>.*))?$", 0, NULL, POST_NONE,
+	  "obfuscated-openssh patch: \"... obfuscated handshake ... %s port %d ...\""),
 	P(SSHD_ERROR, "userauth_hostbased mismatch: ",
 	  "^(?<detail>userauth_hostbased mismatch: .*)$", 0, NULL, POST_NONE,
 	  "auth2-hostbased.c:hostbased_key_allowed() \"userauth_hostbased mismatch: client sends %s, but we resolve %s to %s\""),
@@ -1040,6 +1177,12 @@ set_field(struct auth_event *ev, int f, const char *s, size_t n)
 }
 
 static void
+set_text(char *dst, size_t sz, const char *s)
+{
+	strlcpy_n(dst, sz, s, strlen(s));
+}
+
+static void
 set_detail(struct auth_event *ev, const char *s)
 {
 	strlcpy_n(ev->detail, sizeof(ev->detail), s, strlen(s));
@@ -1083,6 +1226,33 @@ post_process(const struct pattern *pat, struct auth_event *ev)
 		ev->reason[0] = '\0';
 		break;
 	}
+	case POST_PENALTY: {
+		const char *r = ev->reason;
+		uint64_t ms = 0;
+		unsigned frac = 0;
+
+		if (!ev->method[0])
+			set_text(ev->method, sizeof ev->method, "table-full");
+		if (!r[0])
+			break;
+		for (; *r >= '0' && *r <= '9'; r++)
+			ms = ms * 10 + (uint64_t)(*r - '0');
+		ms *= 1000;
+		if (*r == '.')
+			for (r++, frac = 100; *r >= '0' && *r <= '9' && frac > 0; r++, frac /= 10)
+				ms += (uint64_t)(*r - '0') * frac;
+		ev->code = ms > INT32_MAX ? INT32_MAX : (int)ms;
+		break;
+	}
+	case POST_DROP:
+		/* code = the listener's connection counter #N */
+		p = startswith(ev->detail, "penalty: ");
+		if (p) {
+			set_text(ev->method, sizeof ev->method, "penalty");
+			set_text(ev->reason, sizeof ev->reason, p);
+		} else
+			set_text(ev->method, sizeof ev->method, "maxstartups");
+		break;
 	case POST_NONE:
 	default:
 		break;
@@ -1134,6 +1304,145 @@ try_pattern(struct sshd_parser *p, size_t i, const char *s, size_t len, struct a
 	return 1;
 }
 
+/* The rows for s[0..n) (len: the whole message's length). 1 matched, 0 none. */
+static int
+match_rows(struct sshd_parser *p, const char *s, size_t n, size_t len, struct auth_event *ret)
+{
+	const uint16_t *b;
+
+	if (n == 0)
+		return 0;
+	b = n >= 3 ? p->bucket[bucket_of(s)] : p->fallback;
+	for (; n >= 3 && *b != UINT16_MAX; b++) {
+		const struct pattern *pat = &patterns[*b];
+
+		if (!has_prefix(s, n, pat->prefix, p->c[*b].prefix_len))
+			continue;
+		if ((pat->flags & PF_TRUNCATED) && len < 500)
+			continue;
+		if (pat->needle && !contains(s, n, pat->needle, p->c[*b].needle_len))
+			continue;
+		if (try_pattern(p, *b, s, n, ret)) {
+			distrust_cut_tail(ret, s, n, len);
+			return 1;
+		}
+	}
+	for (b = p->fallback; *b != UINT16_MAX; b++) {
+		const struct pattern *pat = &patterns[*b];
+
+		if (!contains(s, n, pat->needle, p->c[*b].needle_len))
+			continue;
+		if (try_pattern(p, *b, s, n, ret)) {
+			distrust_cut_tail(ret, s, n, len);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* A place-holder people put where an address was when they share a log:
+ * "<sourceIP>", "[TermixIP]", "<ip>", "[REDACTED]". Returns its length at s. */
+static size_t
+placeholder_len(const char *s, size_t n)
+{
+	char close;
+	size_t i;
+
+	if (n < 3 || (s[0] != '<' && s[0] != '['))
+		return 0;
+	close = s[0] == '<' ? '>' : ']';
+	for (i = 1; i < n && i < 40; i++) {
+		char c = s[i];
+
+		if (c == close)
+			break;
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-' || c == '.'))
+			return 0;
+	}
+	if (i < 2 || i >= n || i >= 40 || s[i] != close)
+		return 0;
+	return i + 1;
+}
+
+#define REDACTED_ADDR "0.0.0.0"
+#define REWRITE_MAX 2048
+
+/* A second look at a message no row knows, for lines people and relays
+ * changed: a place-holder where the address was (read with a stand-in
+ * address that is then dropped: never taken as an address), and a line cut
+ * inside its port ("port 3>", "port 50...": read without the port). */
+static int
+match_rewritten(struct sshd_parser *p, const char *s, size_t n, size_t len, struct auth_event *ret)
+{
+	char buf[REWRITE_MAX];
+	size_t o = 0, i;
+	bool placeholder = false;
+	unsigned flags = ret->flags;
+
+	if (n >= REWRITE_MAX - 16)
+		return 0;
+	for (i = 0; i < n;) {
+		size_t pl = (s[i] == '<' || s[i] == '[') && i > 0 && s[i - 1] == ' ' ? placeholder_len(s + i, n - i) : 0;
+
+		/* room for a stand-in address, and for "0 ssh2" below */
+		if (o + sizeof(REDACTED_ADDR) + 8 > sizeof(buf))
+			return 0;
+		if (pl && (i + pl == n || s[i + pl] == ' ' || s[i + pl] == ':')) {
+			memcpy(buf + o, REDACTED_ADDR, sizeof(REDACTED_ADDR) - 1);
+			o += sizeof(REDACTED_ADDR) - 1;
+			i += pl;
+			placeholder = true;
+		} else
+			buf[o++] = s[i++];
+	}
+	if (placeholder && match_rows(p, buf, o, o, ret)) {
+		if (streq(ret->addr, REDACTED_ADDR))
+			ret->addr[0] = '\0';
+		return 1;
+	}
+	/* cut inside the port: " port " digits, then a relay's cut mark */
+	{
+		size_t d = o, cut = 0;
+
+		if (d >= 1 && buf[d - 1] == '>')
+			cut = 1;
+		else if (d >= 3 && memcmp(buf + d - 3, "...", 3) == 0)
+			cut = 3;
+		else if (d >= 3 && memcmp(buf + d - 3, "\xe2\x80\xa6", 3) == 0)
+			cut = 3;
+		if (!cut)
+			return 0;
+		d -= cut;
+		while (d > 0 && buf[d - 1] >= '0' && buf[d - 1] <= '9')
+			d--;
+		if (d < 6 || memcmp(buf + d - 6, " port ", 6) != 0)
+			return 0;
+		/* port 0 is "none"; auth_log() lines end in " ssh2" */
+		memcpy(buf + d, "0 ssh2", 6);
+		auth_event_clear(ret);
+		ret->flags = flags;
+		if (match_rows(p, buf, d + 1, d + 1, ret) || match_rows(p, buf, d + 6, d + 6, ret)) {
+			ret->port = 0;
+			if (placeholder && streq(ret->addr, REDACTED_ADDR))
+				ret->addr[0] = '\0';
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Text a row took for an address that is a place-holder ("rhost=<sourceIP>",
+ * "from [TermixIP]"): never an address. */
+static void
+drop_placeholder_addr(struct auth_event *ev)
+{
+	size_t n = strlen(ev->addr);
+
+	if (n && placeholder_len(ev->addr, n) == n)
+		ev->addr[0] = '\0';
+}
+
 int
 sshd_parse_message(struct sshd_parser *p, const char *msg, size_t len, struct auth_event *ret)
 {
@@ -1160,6 +1469,9 @@ sshd_parse_message(struct sshd_parser *p, const char *msg, size_t len, struct au
 		flags |= EVF_DEBUG;
 		s += 8, n -= 8;
 	}
+	/* trailing blanks: some relays and copies add them after " [preauth]" */
+	while (_unlikely_(n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t')))
+		n--;
 	/* monitor.c:monitor_read_log() relay suffix "%s [%s]" */
 	if (has_suffix(s, n, " [preauth]", 10)) {
 		flags |= EVF_PREAUTH;
@@ -1170,34 +1482,15 @@ sshd_parse_message(struct sshd_parser *p, const char *msg, size_t len, struct au
 	}
 	ret->flags = flags;
 
-	if (n > 0) {
-		const uint16_t *b = n >= 3 ? p->bucket[bucket_of(s)] : p->fallback;
-
-		for (; n >= 3 && *b != UINT16_MAX; b++) {
-			const struct pattern *pat = &patterns[*b];
-
-			if (!has_prefix(s, n, pat->prefix, p->c[*b].prefix_len))
-				continue;
-			if ((pat->flags & PF_TRUNCATED) && len < 500)
-				continue;
-			if (pat->needle && !contains(s, n, pat->needle, p->c[*b].needle_len))
-				continue;
-			if (try_pattern(p, *b, s, n, ret)) {
-				distrust_cut_tail(ret, s, n, len);
-				return 1;
-			}
-		}
-		for (b = p->fallback; *b != UINT16_MAX; b++) {
-			const struct pattern *pat = &patterns[*b];
-
-			if (!contains(s, n, pat->needle, p->c[*b].needle_len))
-				continue;
-			if (try_pattern(p, *b, s, n, ret)) {
-				distrust_cut_tail(ret, s, n, len);
-				return 1;
-			}
-		}
+	if (match_rows(p, s, n, len, ret)) {
+		if (_unlikely_(ret->addr[0] == '<' || ret->addr[0] == '['))
+			drop_placeholder_addr(ret);
+		return 1;
 	}
+	if (match_rewritten(p, s, n, len, ret))
+		return 1;
+	auth_event_clear(ret);
+	ret->flags = flags;
 
 	/* Every other debugN:, error: and fatal: line is recognised but generic. */
 	if (flags & (EVF_DEBUG | EVF_ERROR | EVF_FATAL)) {

@@ -196,6 +196,25 @@ static const char *const stmt_sql[_ST_MAX] = {
 #define Q_NEWEST(idx, drv) \
 	"SELECT * FROM (" Q_SELECT(idx, drv) " ORDER BY start_us DESC, id DESC LIMIT ?12) " \
 	"ORDER BY start_us, id"
+/* store_scan_brief(): the columns a summary needs, no evidence, in no
+ * particular order (the caller aggregates). */
+#define Q_BRIEF(idx, drv) \
+	"SELECT start_us, host, user, addr, outcome, cause FROM attempts " idx " WHERE " drv Q_REST
+/* store_scan_keys() with a selective driver: its attempts, each probing
+ * attempt_keys by its primary key. */
+#define Q_KEYS(idx, drv) \
+	"SELECT user, fingerprint, outcome FROM attempts " idx \
+	" JOIN attempt_keys ON attempt_keys.attempt_id = attempts.id WHERE " drv Q_REST
+/* ... with a time range only: one pass over attempt_keys from the smallest
+ * id in the range on (ids grow with ingest order, which follows time, so
+ * this reads little more than the range's keys; any order stays correct),
+ * a probe into attempts per key instead of a probe into attempt_keys per
+ * attempt (most attempts have no key: scanners). */
+#define Q_KEYS_BY_TIME \
+	"SELECT user, fingerprint, outcome FROM attempt_keys CROSS JOIN attempts" \
+	" ON attempts.id = attempt_keys.attempt_id" \
+	" WHERE attempt_keys.attempt_id >= coalesce((SELECT min(id) FROM attempts INDEXED BY attempts_start" \
+	"  WHERE start_us >= ?3 AND start_us < ?4), 0)" Q_REST
 
 enum {
 	DRV_FINGERPRINT,        /* attempt_keys_fingerprint */
@@ -219,7 +238,12 @@ enum {
 	[DRV_TIME] = Q("INDEXED BY attempts_start", "1"), \
 	[DRV_ACTIVE] = Q("INDEXED BY attempts_open_sessions", "open = 1 AND cause = 'accepted'"), \
 }
-static const char *const query_sql[2][_DRV_MAX] = { Q_DRIVERS(Q_ALL), Q_DRIVERS(Q_NEWEST) };
+/* The three shapes of one filtered query. */
+enum { QM_ALL, QM_NEWEST, QM_BRIEF, QM_KEYS, _QM_MAX };
+static const char *const query_sql[_QM_MAX][_DRV_MAX] = {
+	[QM_ALL] = Q_DRIVERS(Q_ALL), [QM_NEWEST] = Q_DRIVERS(Q_NEWEST), [QM_BRIEF] = Q_DRIVERS(Q_BRIEF),
+	[QM_KEYS] = Q_DRIVERS(Q_KEYS),
+};
 
 #define STRINGIFY_(x) #x
 #define STRINGIFY(x) STRINGIFY_(x)
@@ -229,7 +253,7 @@ struct store {
 	char *path;                             /* owned */
 	bool readonly;
 	sqlite3_stmt *st[_ST_MAX];
-	sqlite3_stmt *query[2][_DRV_MAX];       /* prepared on first use */
+	sqlite3_stmt *query[_QM_MAX][_DRV_MAX]; /* prepared on first use */
 	struct buf evidence;                    /* scratch for joining evidence lines */
 	char last_error[256];                   /* the last failed statement's message */
 };
@@ -823,7 +847,7 @@ store_free(struct store *s)
 		return NULL;
 	for (size_t i = 0; i < _ST_MAX; i++)
 		sqlite3_finalize(s->st[i]);
-	for (size_t d = 0; d < 2; d++)
+	for (size_t d = 0; d < _QM_MAX; d++)
 		for (size_t i = 0; i < _DRV_MAX; i++)
 			sqlite3_finalize(s->query[d][i]);
 	/* close_v2: never fails; a still-open statement would be a bug here. */
@@ -1436,16 +1460,24 @@ cidr_text_range(const struct cidr *net, char *lo, char *hi, size_t n)
 	return true;
 }
 
-int
-store_query(struct store *s, const struct attempt_filter *f,
-	    int (*cb)(const struct attempt *a, void *ud), void *ud)
-{
+/* The texts query_bind() derives from a filter, bound SQLITE_STATIC: they
+ * must live until the statement is reset, so the caller holds them. */
+struct query_texts {
 	char exact[INET6_ADDRSTRLEN], lo[64], hi[64];
+};
+
+/* Prepares (once) and binds the query of f in the given shape: the most
+ * selective condition drives the index walk. Returns 0 (*ret borrowed, reset
+ * it after use; t must outlive that) or negative errno (-EINVAL: a bad
+ * address or code). */
+static int
+query_bind(struct store *s, const struct attempt_filter *f, int mode, struct query_texts *t, sqlite3_stmt **ret)
+{
+	char *exact = t->exact, *lo = t->lo, *hi = t->hi;
 	const char *addr_exact = NULL, *cidr = NULL;
 	bool have_range = false;
 	sqlite3_stmt *st;
-	int drv, rc, r = 0, n = 0;
-	bool newest = f->limit > 0;
+	int drv, r;
 
 	if (f->from && *f->from) {
 		struct cidr c;
@@ -1454,16 +1486,16 @@ store_query(struct store *s, const struct attempt_filter *f,
 			if (cidr_parse(f->from, strlen(f->from), true, &c) < 0)
 				return -EINVAL;
 			if (c.prefix == (c.family == AF_INET ? 32u : 128u)) {
-				inet_ntop(c.family, c.bytes, exact, sizeof exact);
+				inet_ntop(c.family, c.bytes, exact, sizeof t->exact);
 				addr_exact = exact;
 			} else {
 				cidr = f->from;
-				have_range = cidr_text_range(&c, lo, hi, sizeof lo);
+				have_range = cidr_text_range(&c, lo, hi, sizeof t->lo);
 			}
 		} else if (cidr_parse(f->from, strlen(f->from), false, &c) == 0 &&
 			   !strchr(f->from, '%')) {
 			/* Compare in inet_ntop's canonical form, as sshd logs it. */
-			inet_ntop(c.family, c.bytes, exact, sizeof exact);
+			inet_ntop(c.family, c.bytes, exact, sizeof t->exact);
 			addr_exact = exact;
 		} else
 			addr_exact = f->from;   /* a DNS name in "User ... from HOST" */
@@ -1489,12 +1521,16 @@ store_query(struct store *s, const struct attempt_filter *f,
 	else
 		drv = DRV_TIME;
 
-	if (!s->query[newest][drv]) {
-		r = store_prepare(s, query_sql[newest][drv], &s->query[newest][drv]);
+	if (!s->query[mode][drv]) {
+		const char *sql = query_sql[mode][drv];
+
+		if (mode == QM_KEYS && (drv == DRV_TIME || drv == DRV_OUTCOME))
+			sql = Q_KEYS_BY_TIME;
+		r = store_prepare(s, sql, &s->query[mode][drv]);
 		if (r < 0)
 			return r;
 	}
-	st = s->query[newest][drv];
+	st = s->query[mode][drv];
 	bind_str(st, 1, f->user);
 	bind_str(st, 2, f->host);
 	sqlite3_bind_int64(st, 3, f->since_us ? f->since_us : INT64_MIN);
@@ -1506,9 +1542,23 @@ store_query(struct store *s, const struct attempt_filter *f,
 	bind_str(st, 9, cidr);
 	bind_str(st, 10, have_range ? lo : "");
 	bind_str(st, 11, have_range ? hi : "");
-	if (newest)
+	if (mode == QM_NEWEST)
 		sqlite3_bind_int64(st, 12, f->limit);
+	*ret = st;
+	return 0;
+}
 
+int
+store_query(struct store *s, const struct attempt_filter *f,
+	    int (*cb)(const struct attempt *a, void *ud), void *ud)
+{
+	struct query_texts t;
+	sqlite3_stmt *st;
+	int rc, r, n = 0;
+
+	r = query_bind(s, f, f->limit > 0 ? QM_NEWEST : QM_ALL, &t, &st);
+	if (r < 0)
+		return r;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct attempt *a = NULL;
 
@@ -1525,6 +1575,146 @@ store_query(struct store *s, const struct attempt_filter *f,
 		r = store_errno(s->db, rc);
 	reset_stmt(st);
 	return r < 0 ? r : n;
+}
+
+static const char *
+col_text(sqlite3_stmt *st, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i);
+
+	return v ? v : "";
+}
+
+/* Outcome and cause strings -> enum, remembered per scan: the tables'
+ * lookups compare against every code in turn, and a scan of a few hundred
+ * thousand rows sees a few dozen distinct strings. Direct-mapped by length
+ * and two bytes; a hit costs one strcmp. */
+struct code_cache {
+	struct {
+		const char *code;       /* the table's own string, NULL: empty */
+		int value;
+	} slot[64];
+};
+
+static int
+code_lookup(struct code_cache *cc, const char *text, const char *(*to_string)(int), int (*from_string)(const char *))
+{
+	size_t len = strlen(text);
+	unsigned h = (unsigned)(len * 31 + (len ? (unsigned char)text[len / 2] * 7 + (unsigned char)text[len - 1] : 0)) & 63;
+	int v;
+
+	if (cc->slot[h].code && streq(cc->slot[h].code, text))
+		return cc->slot[h].value;
+	v = from_string(text);
+	if (v >= 0) {
+		cc->slot[h].code = to_string(v);
+		cc->slot[h].value = v;
+	}
+	return v;
+}
+
+static const char *
+outcome_name(int v)
+{
+	return outcome_to_string(v);
+}
+
+static int
+outcome_value(const char *s)
+{
+	return outcome_from_string(s);
+}
+
+static const char *
+cause_name(int v)
+{
+	return cause_to_string(v);
+}
+
+static int
+cause_value(const char *s)
+{
+	return cause_from_string(s);
+}
+
+int
+store_scan_brief(struct store *s, const struct attempt_filter *f,
+		 int (*cb)(const struct attempt_brief *b, void *ud), void *ud)
+{
+	struct code_cache outcomes = { 0 }, causes = { 0 };
+	struct query_texts t;
+	sqlite3_stmt *st;
+	int rc, r, n = 0;
+
+	r = query_bind(s, f, QM_BRIEF, &t, &st);
+	if (r < 0)
+		return r;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct attempt_brief b = {
+			.start_us = sqlite3_column_int64(st, 0),
+			.host = col_text(st, 1),
+			.user = col_text(st, 2),
+			.addr = col_text(st, 3),
+			.outcome = code_lookup(&outcomes, col_text(st, 4), outcome_name, outcome_value),
+			.cause = code_lookup(&causes, col_text(st, 5), cause_name, cause_value),
+		};
+
+		r = cb(&b, ud);
+		if (r < 0)
+			break;
+		n++;
+	}
+	if (r >= 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		r = store_errno(s->db, rc);
+	reset_stmt(st);
+	return r < 0 ? r : n;
+}
+
+int
+store_scan_keys(struct store *s, const struct attempt_filter *f,
+		int (*cb)(const char *user, const char *fingerprint, int outcome, void *ud), void *ud)
+{
+	struct query_texts t;
+	sqlite3_stmt *st;
+	int rc, r, n = 0;
+
+	r = query_bind(s, f, QM_KEYS, &t, &st);
+	if (r < 0)
+		return r;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r = cb(col_text(st, 0), col_text(st, 1), outcome_from_string(col_text(st, 2)), ud);
+		if (r < 0)
+			break;
+		n++;
+	}
+	if (r >= 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		r = store_errno(s->db, rc);
+	reset_stmt(st);
+	return r < 0 ? r : n;
+}
+
+int
+store_count_orphans(struct store *s, const char *kind, const char *host, int64_t since_us, int64_t until_us,
+		    int64_t *ret)
+{
+	static const char sql[] =
+		"SELECT count(*) FROM orphans WHERE kind = ?1 AND (?2 IS NULL OR host = ?2)"
+		" AND time_us >= ?3 AND time_us < ?4";
+	_cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	r = store_prepare(s, sql, &st);
+	if (r < 0)
+		return r;
+	bind_str(st, 1, kind);
+	bind_str(st, 2, host);
+	sqlite3_bind_int64(st, 3, since_us ? since_us : INT64_MIN);
+	sqlite3_bind_int64(st, 4, until_us ? until_us : INT64_MAX);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW)
+		return store_errno(s->db, rc);
+	*ret = sqlite3_column_int64(st, 0);
+	return 0;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -42,6 +42,8 @@ cat >"$T/want" <<'LIST'
 -rw-r--r-- ./usr/share/doc/sshwhy/changelog.gz
 -rw-r--r-- ./usr/share/doc/sshwhy/copyright
 -rw-r--r-- ./usr/share/doc/sshwhy/promises.md.gz
+-rw-r--r-- ./usr/share/doc/sshwhy/stats.schema.json.gz
+-rw-r--r-- ./usr/share/locale/ja/LC_MESSAGES/sshwhy.mo
 -rw-r--r-- ./usr/share/man/man1/sshwhy.1.gz
 -rw-r--r-- ./usr/share/zsh/vendor-completions/_sshwhy
 -rw-r--r-- ./usr/share/lintian/overrides/sshwhy

@@ -20,6 +20,7 @@
 
 #include "event.h"
 #include "harness.h"
+#include "source.h"
 #include "sshd-parse.h"
 #include "util.h"
 #include "banned.h"
@@ -759,6 +760,67 @@ START_TEST(test_sshd_parse_bench)
 }
 END_TEST
 
+/* ---- syslog header forms from the wild (source-syslog.c parse_wild()) ---- */
+
+struct header_case {
+	const char *line;
+	int64_t time_s;         /* UTC seconds (TZ=UTC in the test environment); 0 = must not parse */
+	const char *host, *ident;
+	uint32_t pid;
+	const char *msg;
+};
+
+static const struct header_case header_cases[] = {
+	/* RFC 5424, structured data with ']' and '"' escaped inside a value, BOM before MSG */
+	{ "<38>1 2026-05-19T16:32:31.5+02:00 web1 sshd 4101 - [meta x=\"a\\\"]b\"][o ip=\"1.2.3.4\"] \xef\xbb\xbfInvalid user a from 1.2.3.4 port 2",
+	  1779201151, "web1", "sshd", 4101, "Invalid user a from 1.2.3.4 port 2" },
+	{ "<38>1 2026-05-19T14:32:31Z web1 sshd-session - - - Connection closed by 1.2.3.4 port 2",
+	  1779201151, "web1", "sshd-session", 0, "Connection closed by 1.2.3.4 port 2" },
+	{ "<38>1 2026-05-19T14:32:31Z web1 sshd 1 - [unterminated x=\"]", 0, NULL, NULL, 0, NULL },
+	/* ISO 8601 with a space, no offset (local time), with "-0700", two spaces before the host */
+	{ "2026-05-19 14:32:31 web1 sshd[7]: m", 1779201151, "web1", "sshd", 7, "m" },
+	{ "2026-05-19T07:32:31.000-0700 web1 sshd[7]: m", 1779201151, "web1", "sshd", 7, "m" },
+	{ "2026-05-19 14:32:31+00:00  web1 sshd[7]: m", 1779201151, "web1", "sshd", 7, "m" },
+	{ "2026-05-19T14:32:31.000000+00:00   web1 sshd[7]: m", 1779201151, "web1", "sshd", 7, "m" },
+	/* rsyslog's 'T' form without an offset is damage, not local time */
+	{ "2026-05-19T14:32:31.025080326 web1 sshd[7]: m", 0, NULL, NULL, 0, NULL },
+	/* no ':' after [pid]; host in brackets; "<PRI>" before a traditional line */
+	{ "May 19 14:32:31 web1 sshd[8] Accepted x", 1779201151, "web1", "sshd", 8, "Accepted x" },
+	{ "May 19 14:32:31 [web1] sshd[8]: m", 1779201151, "web1", "sshd", 8, "m" },
+	{ "<38>May 19 14:32:31 web1 sshd[8]: m", 1779201151, "web1", "sshd", 8, "m" },
+	{ "May 19 14:32:31 web1 sshd[8]x m", 0, NULL, NULL, 0, NULL },
+	/* a log viewer's prefix: the line's time, the prefix's year */
+	{ "2020-05-19 10:32:31 | May 19 14:32:31 web1 sshd[9]: m", 1589898751, "web1", "sshd", 9, "m" },
+	/* Win32-OpenSSH log file: no host (the file's name; none here) */
+	{ "2684 2026-05-19 14:32:31.123 Accepted publickey for a", 1779201151, "localhost", "sshd", 2684, "Accepted publickey for a" },
+	{ "12684 2026-05-19 14:32:31.123 m", 1779201151, "localhost", "sshd", 12684, "m" },
+	{ "2684 2026-05-19 14:32:31 m", 0, NULL, NULL, 0, NULL },
+	/* sshd -E / -d output has no header */
+	{ "debug1: sshd version OpenSSH_9.2p1", 0, NULL, NULL, 0, NULL },
+};
+
+START_TEST(test_syslog_parse_line_wild_headers)
+{
+	const struct header_case *c = &header_cases[_i];
+	struct log_line l;
+	int r = syslog_parse_line(c->line, strlen(c->line), 2026, 0, &l);
+
+	if (!c->time_s) {
+		ck_assert_msg(r == 0, "parsed: %s", c->line);
+		return;
+	}
+	ck_assert_msg(r == 1, "not parsed: %s", c->line);
+	ck_assert_int_eq(l.time_us / 1000000, c->time_s);
+	ck_assert_uint_eq(l.host_len, strlen(c->host));
+	ck_assert(memcmp(l.host, c->host, l.host_len) == 0);
+	ck_assert_uint_eq(l.ident_len, strlen(c->ident));
+	ck_assert(memcmp(l.ident, c->ident, l.ident_len) == 0);
+	ck_assert_uint_eq(l.pid, c->pid);
+	ck_assert_uint_eq(l.msg_len, strlen(c->msg));
+	ck_assert(memcmp(l.msg, c->msg, l.msg_len) == 0);
+}
+END_TEST
+
 Suite *
 make_suite(void)
 {
@@ -771,6 +833,7 @@ make_suite(void)
 	tcase_add_test(tc, test_sshd_parse_message_bounds);
 	tcase_add_test(tc, test_sshd_parse_message_prefix_suffix);
 	tcase_add_test(tc, test_sshd_ident_match);
+	tcase_add_loop_test(tc, test_syslog_parse_line_wild_headers, 0, (int)ELEMENTSOF(header_cases));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("golden");

@@ -1,0 +1,397 @@
+/* stats: one pass over the matching attempts into counters and capped hash
+ * maps (users, sources, user+key, minutes), then sorted arrays. Nothing here
+ * prints; render-stats.c does. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attempt.h"
+#include "stats.h"
+#include "store.h"
+#include "util.h"
+#include "banned.h"
+
+/* Open addressing, linear probing; entries hold their key (a string, or the
+ * 8 bytes of a minute number). Load factor at most 1/2. */
+struct map_entry {
+	uint64_t hash;
+	char *key;                      /* owned; NULL: slot free */
+	size_t key_len;
+	uint64_t failed, accepted;
+};
+
+struct map {
+	struct map_entry *e;
+	size_t cap, n;
+};
+
+static void
+map_release(struct map *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->e[i].key);
+	free(m->e);
+	*m = (struct map){ 0 };
+}
+
+static int
+map_grow(struct map *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 1024;
+	struct map_entry *e = calloc(cap, sizeof *e);
+
+	if (!e)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->cap; i++) {
+		size_t j;
+
+		if (!m->e[i].key)
+			continue;
+		for (j = m->e[i].hash & (cap - 1); e[j].key; j = (j + 1) & (cap - 1))
+			;
+		e[j] = m->e[i];
+	}
+	free(m->e);
+	m->e = e;
+	m->cap = cap;
+	return 0;
+}
+
+/* The entry of key, added (zero counts) if new. Returns 1 found or added, 0
+ * the map is full (STATS_DISTINCT_MAX), -ENOMEM. */
+static int
+map_get(struct map *m, const void *key, size_t len, struct map_entry **ret)
+{
+	uint64_t h = hash_bytes(HASH_INIT, key, len);
+	size_t j;
+	int r;
+
+	if (m->cap == 0 && (r = map_grow(m)) < 0)
+		return r;
+	for (j = h & (m->cap - 1); m->e[j].key; j = (j + 1) & (m->cap - 1))
+		if (m->e[j].hash == h && m->e[j].key_len == len && memcmp(m->e[j].key, key, len) == 0) {
+			*ret = &m->e[j];
+			return 1;
+		}
+	if (m->n >= STATS_DISTINCT_MAX)
+		return 0;
+	if (2 * (m->n + 1) > m->cap) {
+		if ((r = map_grow(m)) < 0)
+			return r;
+		return map_get(m, key, len, ret);
+	}
+	m->e[j].key = malloc(len + 1);
+	if (!m->e[j].key)
+		return -ENOMEM;
+	memcpy(m->e[j].key, key, len);
+	m->e[j].key[len] = '\0';
+	m->e[j].key_len = len;
+	m->e[j].hash = h;
+	m->n++;
+	*ret = &m->e[j];
+	return 1;
+}
+
+struct collect {
+	struct stats *s;
+	struct map users, sources, keys, minutes;
+};
+
+/* Adds one attempt's result to key's entry of m; counts an overflow once per
+ * attempt at most (the caller ORs the results). Returns 0/1 (1 = overflow) or
+ * -ENOMEM. */
+static int
+count(struct map *m, const void *key, size_t len, bool accepted)
+{
+	struct map_entry *e;
+	int r = map_get(m, key, len, &e);
+
+	if (r <= 0)
+		return r < 0 ? r : 1;
+	if (accepted)
+		e->accepted++;
+	else
+		e->failed++;
+	return 0;
+}
+
+/* addr as the group it counts in: "192.0.2.0/24" for a prefix shorter than
+ * the address, else the address as logged (also names and placeholders). */
+static const char *
+source_key(const char *addr, const struct stats *s, char *buf, size_t n)
+{
+	unsigned char bytes[16];
+	int family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	unsigned prefix = family == AF_INET ? s->v4_prefix : s->v6_prefix;
+	unsigned bits = family == AF_INET ? 32 : 128;
+	char txt[INET6_ADDRSTRLEN];
+
+	if (prefix == 0 || prefix >= bits || inet_pton(family, addr, bytes) != 1)
+		return addr;
+	for (unsigned i = 0; i < bits / 8; i++) {
+		unsigned keep = prefix > 8 * i ? MIN(prefix - 8 * i, 8u) : 0;
+
+		bytes[i] &= (unsigned char)(0xff00u >> keep);
+	}
+	if (!inet_ntop(family, bytes, txt, sizeof txt))
+		return addr;
+	snprintf(buf, n, "%s/%u", txt, prefix);
+	return buf;
+}
+
+static int
+on_row(const struct attempt_brief *b, void *ud)
+{
+	struct collect *c = ud;
+	struct stats *s = c->s;
+	char group[INET6_ADDRSTRLEN + 8];
+	bool accepted = b->outcome == OUTCOME_ACCEPTED;
+	int64_t minute;
+	int over = 0, r;
+
+	s->total++;
+	if (b->outcome >= 0 && b->outcome < _OUTCOME_MAX)
+		s->by_outcome[b->outcome]++;
+	if (b->cause >= 0 && b->cause < _CAUSE_MAX)
+		s->by_cause[b->cause]++;
+	if (s->first_us == 0 || b->start_us < s->first_us)
+		s->first_us = b->start_us;
+	if (b->start_us > s->last_us)
+		s->last_us = b->start_us;
+	if (b->outcome == OUTCOME_OPEN) {
+		/* still in progress: counted, but neither failed nor accepted yet */
+		s->open++;
+		return 0;
+	}
+	if (accepted)
+		s->accepted++;
+	else
+		s->failed++;
+
+	/* floor division: times before 1970 stay in their own minute */
+	minute = b->start_us / 60000000 - (b->start_us % 60000000 < 0);
+	if ((r = count(&c->minutes, &minute, sizeof minute, accepted)) < 0)
+		return r;
+	over |= r;
+	if (*b->user) {
+		if ((r = count(&c->users, b->user, strlen(b->user), accepted)) < 0)
+			return r;
+		over |= r;
+	}
+	if (*b->addr) {
+		const char *k = source_key(b->addr, s, group, sizeof group);
+
+		if ((r = count(&c->sources, k, strlen(k), accepted)) < 0)
+			return r;
+		over |= r;
+	}
+	if (over)
+		s->n_overflow++;
+	return 0;
+}
+
+/* One key of one attempt: counted per user and fingerprint, as the
+ * attempt's result (open attempts are not counted yet). */
+static int
+on_key(const char *user, const char *fp, int outcome, void *ud)
+{
+	struct collect *c = ud;
+	char key[USER_MAX + FP_MAX + 2];
+	size_t ul = strlen(user), fl = strlen(fp);
+	int r;
+
+	if (outcome == OUTCOME_OPEN || ul >= USER_MAX || fl >= FP_MAX)
+		return 0;
+	memcpy(key, user, ul);
+	key[ul] = '\0';
+	memcpy(key + ul + 1, fp, fl);
+	r = count(&c->keys, key, ul + 1 + fl, outcome == OUTCOME_ACCEPTED);
+	if (r > 0)
+		c->s->n_overflow++;
+	return r < 0 ? r : 0;
+}
+
+static int
+cmp_item(const void *pa, const void *pb)
+{
+	const struct stats_item *a = pa, *b = pb;
+	int c;
+
+	if (a->failed != b->failed)
+		return a->failed < b->failed ? 1 : -1;
+	if (a->accepted != b->accepted)
+		return a->accepted < b->accepted ? 1 : -1;
+	c = memcmp(a->key, b->key, MIN(a->key_len, b->key_len));
+	return c ? c : (a->key_len > b->key_len) - (a->key_len < b->key_len);
+}
+
+/* user keys: by user, then by total attempts */
+static int
+cmp_user_key(const void *pa, const void *pb)
+{
+	const struct stats_item *a = pa, *b = pb;
+	int c = strcmp(a->key, b->key);
+	uint64_t ta = a->failed + a->accepted, tb = b->failed + b->accepted;
+
+	if (c)
+		return c;
+	if (ta != tb)
+		return ta < tb ? 1 : -1;
+	return strcmp(a->key + strlen(a->key) + 1, b->key + strlen(b->key) + 1);
+}
+
+static int
+cmp_minute(const void *pa, const void *pb)
+{
+	const struct stats_minute *a = pa, *b = pb;
+
+	return (a->minute > b->minute) - (a->minute < b->minute);
+}
+
+/* Moves the entries of m into a sorted array (m is emptied). */
+static int
+map_to_items(struct map *m, int (*cmp)(const void *, const void *), struct stats_item **ret, size_t *ret_n)
+{
+	struct stats_item *it = calloc(m->n ? m->n : 1, sizeof *it);
+	size_t k = 0;
+
+	if (!it)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->e[i].key) {
+			it[k++] = (struct stats_item){ .key = m->e[i].key, .key_len = m->e[i].key_len,
+						       .failed = m->e[i].failed, .accepted = m->e[i].accepted };
+			m->e[i].key = NULL;
+		}
+	qsort(it, k, sizeof *it, cmp);
+	*ret = it;
+	*ret_n = k;
+	return 0;
+}
+
+static int
+minutes_to_array(struct map *m, struct stats *s)
+{
+	size_t k = 0;
+
+	s->minutes = calloc(m->n ? m->n : 1, sizeof *s->minutes);
+	if (!s->minutes)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->e[i].key) {
+			memcpy(&s->minutes[k].minute, m->e[i].key, sizeof(int64_t));
+			s->minutes[k].failed = m->e[i].failed;
+			s->minutes[k].accepted = m->e[i].accepted;
+			k++;
+		}
+	qsort(s->minutes, k, sizeof *s->minutes, cmp_minute);
+	s->n_minutes = k;
+	return 0;
+}
+
+int
+stats_collect(struct store *st, const struct attempt_filter *f, const struct stats_opts *o,
+	      struct stats **ret)
+{
+	struct collect c = { 0 };
+	struct stats *s;
+	int r;
+
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return -ENOMEM;
+	s->v4_prefix = o->v4_prefix;
+	s->v6_prefix = o->v6_prefix;
+	s->penalties = -1;
+	c.s = s;
+	r = store_scan_brief(st, f, on_row, &c);
+	if (r >= 0)
+		r = store_scan_keys(st, f, on_key, &c);
+	if (r >= 0)
+		r = map_to_items(&c.users, cmp_item, &s->users, &s->n_users);
+	if (r >= 0)
+		r = map_to_items(&c.sources, cmp_item, &s->sources, &s->n_sources);
+	if (r >= 0)
+		r = map_to_items(&c.keys, cmp_user_key, &s->user_keys, &s->n_user_keys);
+	if (r >= 0)
+		r = minutes_to_array(&c.minutes, s);
+	/* Penalties are listener lines (no user): counted only when no filter
+	 * but time and host narrows the attempts. */
+	if (r >= 0 && !f->user && !f->from && !f->fingerprint && f->cause < 0 && f->outcome < 0)
+		r = store_count_orphans(st, "penalty", f->host, f->since_us, f->until_us, &s->penalties);
+	map_release(&c.users);
+	map_release(&c.sources);
+	map_release(&c.keys);
+	map_release(&c.minutes);
+	if (r < 0) {
+		stats_free(s);
+		return r;
+	}
+	*ret = s;
+	return 0;
+}
+
+static void
+items_free(struct stats_item *it, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(it[i].key);
+	free(it);
+}
+
+struct stats *
+stats_free(struct stats *s)
+{
+	if (!s)
+		return NULL;
+	items_free(s->users, s->n_users);
+	items_free(s->sources, s->n_sources);
+	items_free(s->user_keys, s->n_user_keys);
+	free(s->minutes);
+	free(s);
+	return NULL;
+}
+
+size_t
+stats_top(const struct stats_item *items, size_t n_items, bool by_accepted, size_t *ret, size_t n)
+{
+	size_t k = 0;
+
+	/* insertion into the bounded, sorted ret (n is small); ties keep the
+	 * items' own order */
+	for (size_t i = 0; i < n_items && n > 0; i++) {
+		uint64_t v = by_accepted ? items[i].accepted : items[i].failed;
+		size_t j;
+
+		if (v == 0)
+			continue;
+		if (k == n && v <= (by_accepted ? items[ret[n - 1]].accepted : items[ret[n - 1]].failed))
+			continue;
+		j = k < n ? k++ : n - 1;
+		for (; j > 0 && (by_accepted ? items[ret[j - 1]].accepted : items[ret[j - 1]].failed) < v; j--)
+			ret[j] = ret[j - 1];
+		ret[j] = i;
+	}
+	return k;
+}
+
+void
+stats_bin(const struct stats *s, int64_t t0_us, int64_t bucket_us, size_t n, uint64_t *failed,
+	  uint64_t *accepted)
+{
+	memset(failed, 0, n * sizeof *failed);
+	memset(accepted, 0, n * sizeof *accepted);
+	for (size_t i = 0; i < s->n_minutes; i++) {
+		int64_t t = s->minutes[i].minute * 60000000, k;
+
+		if (t < t0_us)
+			continue;
+		k = (t - t0_us) / bucket_us;
+		if ((uint64_t)k >= n)
+			break;
+		failed[k] += s->minutes[i].failed;
+		accepted[k] += s->minutes[i].accepted;
+	}
+}

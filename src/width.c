@@ -1,0 +1,122 @@
+/* Terminal columns of UTF-8 text: a small table of the East Asian Wide and
+ * Fullwidth ranges (Unicode 15, UAX #11) and of the combining ranges that
+ * matter in user names and Japanese text, so the answer does not depend on
+ * the process's locale as wcwidth(3) does. */
+#include "config.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "util.h"
+#include "width.h"
+#include "banned.h"
+
+struct range {
+	uint32_t lo, hi;
+};
+
+static const struct range wide[] = {
+	{ 0x1100, 0x115f }, { 0x231a, 0x231b }, { 0x2329, 0x232a }, { 0x23e9, 0x23ec },
+	{ 0x25fd, 0x25fe }, { 0x2614, 0x2615 }, { 0x2e80, 0x303e }, { 0x3041, 0x33ff },
+	{ 0x3400, 0x4dbf }, { 0x4e00, 0x9fff }, { 0xa000, 0xa4cf }, { 0xa960, 0xa97f },
+	{ 0xac00, 0xd7a3 }, { 0xf900, 0xfaff }, { 0xfe10, 0xfe19 }, { 0xfe30, 0xfe6f },
+	{ 0xff00, 0xff60 }, { 0xffe0, 0xffe6 }, { 0x1f300, 0x1f64f }, { 0x1f900, 0x1f9ff },
+	{ 0x20000, 0x2fffd }, { 0x30000, 0x3fffd },
+};
+
+static const struct range zero[] = {
+	{ 0x0300, 0x036f }, { 0x200b, 0x200f }, { 0x20d0, 0x20ff }, { 0x3099, 0x309a },
+	{ 0xfe00, 0xfe0f }, { 0xfeff, 0xfeff },
+};
+
+static bool
+in(const struct range *r, size_t n, uint32_t cp)
+{
+	for (size_t i = 0; i < n; i++)
+		if (cp >= r[i].lo && cp <= r[i].hi)
+			return true;
+	return false;
+}
+
+static size_t
+cp_width(uint32_t cp)
+{
+	if (in(zero, ELEMENTSOF(zero), cp))
+		return 0;
+	return in(wide, ELEMENTSOF(wide), cp) ? 2 : 1;
+}
+
+size_t
+text_width(const char *s, size_t n)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len = (unsigned char)s[i] < 0x80 ? 1 : utf8_decode((const unsigned char *)s + i, n - i, &cp);
+
+		if (len <= 1) {
+			w++;
+			i++;
+			continue;
+		}
+		w += cp_width(cp);
+		i += len;
+	}
+	return w;
+}
+
+int
+text_fit(struct buf *b, const char *s, size_t max, size_t pad, bool utf8)
+{
+	size_t n = strlen(s), w = text_width(s, n), ell = utf8 ? 1 : 3, cut = 0, cw = 0;
+	int r;
+
+	if (w > max) {
+		/* the longest prefix that leaves room for the ellipsis */
+		while (cut < n) {
+			uint32_t cp;
+			size_t len = (unsigned char)s[cut] < 0x80 ? 1 :
+				     utf8_decode((const unsigned char *)s + cut, n - cut, &cp);
+			size_t cwid = len <= 1 ? 1 : cp_width(cp);
+
+			if (len == 0)
+				len = 1;
+			if (cw + cwid + ell > max)
+				break;
+			cw += cwid;
+			cut += len;
+		}
+		r = buf_append(b, s, cut);
+		if (r >= 0 && max >= ell)
+			r = buf_puts(b, utf8 ? "\xe2\x80\xa6" : "...");
+		w = cw + (max >= ell ? ell : 0);
+	} else
+		r = buf_append(b, s, n);
+	for (; r >= 0 && w < pad; w++)
+		r = buf_puts(b, " ");
+	return r < 0 ? r : (int)w;
+}
+
+size_t
+text_wrap_unit(const char *s, size_t max, size_t *ret_w)
+{
+	size_t n = 0, w = 0;
+
+	while (s[n] && s[n] != ' ') {
+		uint32_t cp;
+		size_t cl = (unsigned char)s[n] < 0x80 ? 1 : utf8_decode((const unsigned char *)s + n, strlen(s + n), &cp);
+		size_t cw;
+
+		cl = cl ? cl : 1;
+		cw = text_width(s + n, cl);
+		if (n > 0 && (cw == 2 || w + cw > max))
+			break;
+		n += cl;
+		w += cw;
+		if (cw == 2)
+			break;
+	}
+	*ret_w = w;
+	return n;
+}
