@@ -4,6 +4,7 @@
 #pragma once
 
 #include <errno.h>
+#include <stdbool.h>
 
 /* tag: outcomes */
 #define OUTCOMES(X) \
@@ -139,3 +140,36 @@ int cause_is_generic(enum cause c);
  * {user} {addr} {port} {fp} {detail} {path}; see classify.c's expander. */
 const char *cause_explanation_template(enum cause c);
 const char *cause_fix(enum cause c);
+/* The fix for a client on Windows (ACLs, not modes) when it differs. */
+const char *cause_fix_for(enum cause c, bool windows);
+/* The explanation when no server line was searched (explain with the
+ * client's log alone): never a claim about what the server logged. */
+const char *cause_witness_template(enum cause c);
+/* What decides between the candidates of a generic cause (static, may be
+ * NULL); may use {user} {addr}. */
+const char *cause_decide(enum cause c);
+
+/* Where the fix lies. */
+enum fix_side {
+	SIDE_UNKNOWN,
+	SIDE_SERVER,
+	SIDE_CLIENT,
+	SIDE_BOTH,              /* configuration on both ends must agree (algorithms) */
+	SIDE_NETWORK,           /* the connection went elsewhere or nowhere */
+};
+/* "server", "client", "both sides", "network", "unknown" */
+const char *fix_side_to_string(enum fix_side s);
+enum fix_side cause_side(enum cause c);
+
+/* The values a template's placeholders stand for; NULL expands to "". */
+struct cause_vars {
+	const char *user;       /* {user} */
+	const char *addr;       /* {addr}: "ADDR port N" */
+	const char *fp;         /* {fp} */
+	const char *fp_with;    /* {fp_with}: " with TYPE key FP", " by METHOD" or "" */
+	const char *detail;     /* {detail} */
+	const char *reason;     /* {reason} */
+};
+/* Expand a template (explain's texts; classify.c has its own expander for
+ * the server's attempts). Caller frees; NULL on -ENOMEM. */
+char *cause_expand(const char *tmpl, const struct cause_vars *v);

@@ -157,3 +157,15 @@ int store_last_prune(struct store *s, int64_t *ret_us);
 /* VACUUM: give the pages freed by store_prune() back to the file system
  * (needs as much free space as the database; blocks writers meanwhile). */
 int store_vacuum(struct store *s);
+/* What the database holds: attempts, their time range, the hosts of its
+ * newest and oldest attempts (at most 4; more_hosts when there are others).
+ * Counts the rows (25 ms a million): for explain's note when nothing
+ * matched, not for a hot path. */
+struct store_summary {
+	int64_t attempts;
+	int64_t first_us, last_us;
+	char hosts[4][256];
+	size_t n_hosts;
+	bool more_hosts;
+};
+int store_summary(struct store *s, struct store_summary *ret);

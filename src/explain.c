@@ -1,17 +1,14 @@
-/* explain: match a client report to stored attempts and decide the verdict.
- *
- * Matching gathers candidates by fingerprint, by user and by source address
- * (bounded queries), scores each (fingerprint overlap strongest, then user,
- * address, time, outcome agreement) and keeps the best EXPLAIN_MAX_MATCHES.
- * The verdict runs from what proves most: the host key (another machine),
- * the client's own failures (key never offered, host key refused, nothing to
- * connect to), then the server attempt's specific cause, then what the two
- * logs prove only together (methods offered, key refused at the query stage,
- * accepted but not signed), and otherwise a generic code with candidates. */
+/* explain: a client report against the stored attempts. match.c finds the
+ * attempts that may be its connection (time first, then evidence);
+ * explain-rules.c gives the verdict for the best one and for each one tied
+ * with it; here the two meet: ambiguity when the tied verdicts differ, the
+ * host key checked against the keys of the host that logged the attempt,
+ * the texts, what the database holds when nothing matched, and the server's
+ * files (sshwhy check) when the logs leave the cause generic.
+ * render-explain.c prints the result. */
 #include "config.h"
 
 #include <dirent.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -20,6 +17,7 @@
 #include "attempt.h"
 #include "cause.h"
 #include "client-parse.h"
+#include "explain-int.h"
 #include "explain.h"
 #include "render.h"
 #include "server-check.h"
@@ -28,328 +26,167 @@
 #include "util.h"
 #include "banned.h"
 
-#define QUERY_LIMIT 200
-#define DEFAULT_WINDOW_US (INT64_C(30) * 60 * USEC_PER_SEC)
 
-const char *
-fix_side_to_string(enum fix_side s)
-{
-	static const char *const t[] = {
-		[SIDE_UNKNOWN] = "unknown", [SIDE_SERVER] = "server", [SIDE_CLIENT] = "client",
-		[SIDE_BOTH] = "both", [SIDE_NETWORK] = "network",
-	};
 
-	return (unsigned)s < ELEMENTSOF(t) ? t[s] : "unknown";
-}
-
-struct cand {
-	struct attempt *a;
-	int score;
-	int64_t dt;             /* |start - around|, for ties */
-	char reasons[512];
+/* Host keys read so far: how many, and whether fp was among them. */
+struct hostkeys {
+	unsigned n;
+	bool found;
 };
 
-struct gather {
-	struct cand *v;
-	size_t n, cap;
-	int err;
-};
-
-static int
-gather_cb(const struct attempt *a, void *ud)
-{
-	struct gather *g = ud;
-	struct attempt *copy;
-
-	for (size_t i = 0; i < g->n; i++)
-		if (g->v[i].a->id == a->id)
-			return 0;
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 64;
-		struct cand *v = realloc(g->v, cap * sizeof *v);
-
-		if (!v)
-			return -ENOMEM;
-		g->v = v;
-		g->cap = cap;
-	}
-	/* The store hands out a borrowed attempt: keep a copy of what scoring
-	 * and rendering need (store_get() reloads the winner in full). */
-	copy = attempt_new();
-	if (!copy)
-		return -ENOMEM;
-	copy->id = a->id;
-	copy->start_us = a->start_us;
-	copy->port = a->port;
-	copy->server_port = a->server_port;
-	copy->outcome = a->outcome;
-	copy->cause = a->cause;
-	copy->user_valid = a->user_valid;
-	strlcpy_n(copy->user, sizeof copy->user, a->user, strlen(a->user));
-	strlcpy_n(copy->addr, sizeof copy->addr, a->addr, strlen(a->addr));
-	strlcpy_n(copy->loglevel, sizeof copy->loglevel, a->loglevel, strlen(a->loglevel));
-	memcpy(copy->keys, a->keys, sizeof a->keys);
-	copy->n_keys = a->n_keys;
-	g->v[g->n++] = (struct cand){ .a = copy };
-	return 0;
-}
-
-/* Add points and a reason ("what" then an optional value). */
+/* One .pub file: count it, and note whether it is fp. */
 static void
-reason(struct cand *c, int points, const char *what, const char *value)
+hostkey_file(const char *path, const char *fp, struct hostkeys *hk)
 {
-	size_t l = strlen(c->reasons);
+	_cleanup_(fclosep) FILE *f = fopen(path, "re");
+	char line[16384], sha[FP_MAX], type[KEYTYPE_MAX], md5[FP_MAX];
+	char *b64;
 
-	c->score += points;
-	snprintf(c->reasons + l, sizeof c->reasons - l, "%s%s%s%s", l ? "; " : "", what,
-		 value && *value ? " " : "", value ? value : "");
+	if (!f || !fgets(line, sizeof line, f) || !(b64 = strchr(line, ' ')))
+		return;
+	if (pubkey_fingerprint(b64 + 1, strcspn(b64 + 1, " \r\n"), sha, type, md5) < 0)
+		return;
+	hk->n++;
+	if (streq(sha, fp) || streq(md5, fp))
+		hk->found = true;
 }
 
-static bool
-client_offered_any(const struct client_report *c)
-{
-	for (size_t i = 0; i < c->n_keys; i++)
-		if (c->keys[i].state >= CKEY_OFFERED)
-			return true;
-	return false;
-}
-
-static bool
-client_has_fingerprints(const struct client_report *c)
-{
-	for (size_t i = 0; i < c->n_keys; i++)
-		if (c->keys[i].fingerprint[0])
-			return true;
-	return false;
-}
-
-static void
-score(struct cand *cd, const struct client_report *c, const struct explain_options *o)
-{
-	struct attempt *a = cd->a;
-	bool fp_match = false;
-
-	for (size_t i = 0; i < c->n_keys && !fp_match; i++) {
-		if (!c->keys[i].fingerprint[0])
-			continue;
-		for (size_t k = 0; k < a->n_keys; k++)
-			if (streq(c->keys[i].fingerprint, a->keys[k].fingerprint)) {
-				reason(cd, 50, "the same key on both sides:", c->keys[i].fingerprint);
-				fp_match = true;
-				break;
-			}
-	}
-	if (!fp_match && client_has_fingerprints(c) && a->outcome != OUTCOME_ACCEPTED) {
-		if (a->n_keys == 0)
-			/* No key in the server's lines: none logged at INFO, none
-			 * for an invalid or refused account, none when refused
-			 * before the lookup (algorithm, PubkeyAuthentication no).
-			 * Consistent, not proven. */
-			reason(cd, 35, "no key in the server's lines (consistent)", NULL);
-		else
-			cd->score -= 20;        /* the server saw other keys */
-	}
-	if (c->user[0] && streq(c->user, a->user))
-		reason(cd, 30, "user", a->user);
-	if (o->from && *o->from && streq(o->from, a->addr))
-		reason(cd, 20, "from", a->addr);
-	/* Only VERBOSE logs the server port: a match proves little, a
-	 * difference rules it out. */
-	if (c->port && a->server_port && c->port != a->server_port)
-		cd->score -= 40;
-	if (o->around_us) {
-		int64_t d = llabs(a->start_us - o->around_us);
-		int64_t w = o->window_us ? o->window_us : DEFAULT_WINDOW_US;
-
-		cd->dt = d;
-		/* Closeness counts more the tighter the window the admin gave. */
-		if (d <= w)
-			reason(cd, (int)(40.0 * exp(-4.0 * (double)d / (double)w)), "within the time given", NULL);
-		else
-			cd->score -= 40;
-	}
-	if (c->result == CR_NEGOTIATION_FAILED &&
-	    (a->cause == CAUSE_KEX_NO_MATCH || a->cause == CAUSE_HOSTKEY_ALG_NO_MATCH ||
-	     a->cause == CAUSE_CIPHER_NO_MATCH || a->cause == CAUSE_MAC_NO_MATCH ||
-	     a->cause == CAUSE_COMPRESSION_NO_MATCH))
-		reason(cd, 40, "both sides failed to agree on algorithms", NULL);
-	if (c->result == CR_BANNER_FAILED && a->outcome == OUTCOME_DROPPED)
-		reason(cd, 40, "dropped before the banner on both sides", NULL);
-	if (c->result == CR_AUTHENTICATED && a->outcome == OUTCOME_ACCEPTED)
-		reason(cd, 15, "both sides say accepted", NULL);
-	else if (c->result == CR_AUTHENTICATED && a->outcome != OUTCOME_ACCEPTED &&
-		 a->outcome != OUTCOME_SESSION_REFUSED && a->outcome != OUTCOME_OPEN)
-		cd->score -= 20;
-	else if (c->result != CR_AUTHENTICATED && c->result != CR_UNKNOWN &&
-		 (a->outcome == OUTCOME_ACCEPTED))
-		cd->score -= 20;
-	if (!client_offered_any(c) && !fp_match && a->n_keys == 0 && c->result != CR_AUTHENTICATED)
-		reason(cd, 5, "no key on either side", NULL);
-}
-
+/* Every ssh_host_*_key.pub in dir. */
 static int
-cand_cmp(const void *x, const void *y)
+hostkey_dir(const char *dir, const char *fp, struct hostkeys *hk)
 {
-	const struct cand *a = x, *b = y;
-
-	if (a->score != b->score)
-		return a->score > b->score ? -1 : 1;
-	/* ties: the closer to the time given, else the newer */
-	if (a->dt != b->dt)
-		return a->dt < b->dt ? -1 : 1;
-	return a->a->start_us > b->a->start_us ? -1 : a->a->start_us < b->a->start_us;
-}
-
-/* Is fp one of this server's host keys? 1 yes, 0 no, -1 cannot tell. */
-static int
-hostkey_is_ours(const char *dir, const char *fp, char *note, size_t notesz)
-{
-	DIR *d = opendir(dir ? dir : "/etc/ssh");
+	DIR *d = opendir(dir);
 	struct dirent *de;
-	int found = -1;
-	unsigned n = 0;
 
-	if (!d) {
-		snprintf(note, notesz, "host keys not checked: cannot read %s", dir ? dir : "/etc/ssh");
-		return -1;
-	}
+	if (!d)
+		return -errno;
 	while ((de = readdir(d))) {
 		size_t l = strlen(de->d_name);
-		char path[1024], line[16384], sha[FP_MAX], type[KEYTYPE_MAX], md5[FP_MAX];
-		FILE *f;
+		char path[1024];
 
 		if (l < 5 || strcmp(de->d_name + l - 4, ".pub") != 0 || !startswith(de->d_name, "ssh_host_"))
 			continue;
-		if (dir)
-			snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		else
-			snprintf(path, sizeof path, "/etc/ssh/%s", de->d_name);
-		f = fopen(path, "re");
-		if (!f)
-			continue;
-		if (fgets(line, sizeof line, f)) {
-			char *b64 = strchr(line, ' ');
-
-			if (b64) {
-				size_t bl = strcspn(b64 + 1, " \r\n");
-
-				if (pubkey_fingerprint(b64 + 1, bl, sha, type, md5) == 0) {
-					n++;
-					if (found < 0)
-						found = 0;
-					if (streq(sha, fp) || streq(md5, fp))
-						found = 1;
-				}
-			}
-		}
-		fclose(f);
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		hostkey_file(path, fp, hk);
 	}
 	closedir(d);
-	if (found < 0)
-		snprintf(note, notesz, "host keys not checked: no ssh_host_*_key.pub in %s",
-			 dir ? dir : "/etc/ssh");
-	else
-		snprintf(note, notesz, "%s %s one of this server's %u host keys", fp,
-			 found ? "is" : "is NOT", n);
-	return found;
+	return 0;
+}
+
+/* The short name of a host ("vm" for vm.example.org). */
+static void
+short_host(char *out, size_t n, const char *h)
+{
+	strlcpy_n(out, n, h, strcspn(h, "."));
 }
 
 static void
-candidate(struct explain_result *r, enum cause c)
+local_host(const struct explain_options *o, char *me, size_t n)
 {
-	for (size_t i = 0; i < r->n_candidates; i++)
-		if (r->candidates[i] == c)
-			return;
-	if (r->n_candidates < ELEMENTSOF(r->candidates))
-		r->candidates[r->n_candidates++] = c;
-}
-
-static enum fix_side
-side_of(enum cause c)
-{
-	switch (c) {
-	case CAUSE_CLIENT_KEY_BAD_PERMISSIONS:
-	case CAUSE_CLIENT_IDENTITY_FILE_MISSING:
-	case CAUSE_CLIENT_WRONG_PASSPHRASE:
-	case CAUSE_CLIENT_KEY_ENCRYPTED_NO_PROMPT:
-	case CAUSE_CLIENT_NO_MUTUAL_SIGNATURE_ALGORITHM:
-	case CAUSE_CLIENT_HAS_NO_KEY:
-	case CAUSE_CLIENT_HOST_KEY_VERIFICATION_FAILED:
-	case CAUSE_TOO_MANY_AUTH_FAILURES:
-	case CAUSE_SECOND_FACTOR_MISSING:
-	case CAUSE_KEY_ACCEPTED_NO_SIGNATURE:
-	case CAUSE_INVALID_USER:
-		return SIDE_CLIENT;
-	case CAUSE_KEX_NO_MATCH:
-	case CAUSE_HOSTKEY_ALG_NO_MATCH:
-	case CAUSE_CIPHER_NO_MATCH:
-	case CAUSE_MAC_NO_MATCH:
-	case CAUSE_COMPRESSION_NO_MATCH:
-	case CAUSE_SSH_RSA_SHA1_REFUSED:
-	case CAUSE_KEY_ALGORITHM_NOT_ACCEPTED:
-		return SIDE_BOTH;
-	case CAUSE_DIFFERENT_SERVER:
-	case CAUSE_SERVER_NOT_REACHED:
-		return SIDE_NETWORK;
-	case CAUSE_NONE:
-	case CAUSE_NO_SERVER_TRACE:
-		return SIDE_UNKNOWN;
-	default:
-		return SIDE_SERVER;
-	}
-}
-
-/* The client never offered a key (or offered one it could not sign with):
- * the client's own reason, or CAUSE_NONE. */
-static enum cause
-client_key_cause(const struct client_report *c, char *detail, size_t n)
-{
-	static const struct {
-		enum client_key_problem p;
-		enum cause cause;
-	} map[] = {
-		{ CKP_BAD_PERMISSIONS, CAUSE_CLIENT_KEY_BAD_PERMISSIONS },
-		{ CKP_MISSING, CAUSE_CLIENT_IDENTITY_FILE_MISSING },
-		{ CKP_WRONG_PASSPHRASE, CAUSE_CLIENT_WRONG_PASSPHRASE },
-		{ CKP_ENCRYPTED_NO_PROMPT, CAUSE_CLIENT_KEY_ENCRYPTED_NO_PROMPT },
-		{ CKP_NO_MUTUAL_SIGNATURE, CAUSE_CLIENT_NO_MUTUAL_SIGNATURE_ALGORITHM },
-		{ CKP_NOT_IN_ALGORITHMS, CAUSE_CLIENT_NO_MUTUAL_SIGNATURE_ALGORITHM },
-		{ CKP_SIGN_FAILED, CAUSE_KEY_ACCEPTED_NO_SIGNATURE },
-	};
-	bool any_used = false, any_loaded = false;
-
-	for (size_t i = 0; i < c->n_keys; i++) {
-		if (c->keys[i].state == CKEY_REJECTED || c->keys[i].state == CKEY_USED)
-			any_used = true;
-		if (c->keys[i].state != CKEY_NOT_LOADED)
-			any_loaded = true;
-	}
-	if (any_used)
-		return CAUSE_NONE;
-	for (size_t m = 0; m < ELEMENTSOF(map); m++)
-		for (size_t i = 0; i < c->n_keys; i++) {
-			const struct client_key *k = &c->keys[i];
-
-			/* Default key files that do not exist are normal; a
-			 * missing file the user named (-i, IdentityFile) is not. */
-			if (k->problem != map[m].p || (k->problem == CKP_MISSING && !k->explicit_file))
-				continue;
-			snprintf(detail, n, "%s", k->source);
-			return map[m].cause;
-		}
-	if (!any_loaded && c->result != CR_AUTHENTICATED && c->result != CR_NEGOTIATION_FAILED &&
-	    c->result != CR_BANNER_FAILED && c->result != CR_CONNECT_FAILED && c->result != CR_HOSTKEY_FAILED)
-		return CAUSE_CLIENT_HAS_NO_KEY;
-	return CAUSE_NONE;
+	*me = '\0';
+	if (o->local_host)
+		short_host(me, n, o->local_host);
+	else if (gethostname(me, n - 1) == 0)
+		me[strcspn(me, ".")] = '\0';
 }
 
 static bool
-methods_lack_publickey(const struct client_report *c)
+host_is_local(const struct explain_options *o, const char *host)
 {
-	const char *m = c->denied_methods[0] ? c->denied_methods : c->methods;
+	char me[256], h[256];
 
-	return *m && !strstr(m, "publickey");
+	local_host(o, me, sizeof me);
+	short_host(h, sizeof h, host);
+	return !*h || streq(me, h);
 }
+
+static int
+count_cb(const struct attempt *a, void *ud)
+{
+	(void)a;
+	(*(size_t *)ud)++;
+	return 0;
+}
+
+/* With no attempt to tell which server the client reached: is this
+ * machine one the database speaks for (it holds this host's attempts, or
+ * none at all: nothing ingested yet)? Else this machine's host keys say
+ * nothing about the client's server (a central log host, a laptop). */
+static int
+local_host_is_the_server(struct store *st, const struct explain_options *o)
+{
+	struct attempt_filter f = { .outcome = -1, .cause = -1, .limit = 1 };
+	struct store_counts n;
+	size_t got = 0;
+	char me[256];
+	int r;
+
+	r = store_counts(st, &n);
+	if (r < 0)
+		return r;
+	if (n.attempts == 0)
+		return 1;
+	local_host(o, me, sizeof me);
+	f.host = me;
+	r = store_query(st, &f, count_cb, &got);
+	return r < 0 ? r : got > 0;
+}
+
+/* Is fp one of the host keys of the server that logged the attempt (NULL:
+ * this machine)? 1 yes, 0 no, -1 not checked (the note says why). The keys:
+ * --host-keys DIR for every host; else this machine's, as sshd -T lists
+ * them (HostKey), or ssh_host_*_key.pub in /etc/ssh when sshd -T cannot
+ * run; another host's keys are not known here. */
+static int
+hostkey_check(const struct explain_options *o, const char *fp, const char *host, char *note, size_t notesz)
+{
+	struct hostkeys hk = { 0 };
+	const char *where = NULL;
+	char fallback[320] = "";
+	int r;
+
+	if (o->host_keys_dir) {
+		r = hostkey_dir(o->host_keys_dir, fp, &hk);
+		where = o->host_keys_dir;
+	} else if (host && !host_is_local(o, host)) {
+		snprintf(note, notesz, "host key not checked for %s: its keys are not on this machine "
+			 "(give them with --host-keys DIR)", host);
+		return -1;
+	} else {
+		_cleanup_(sshd_config_freep) struct sshd_config *cfg = NULL;
+		const char *keys[32];
+		size_t n = 0;
+
+		r = sshd_config_load(o->sshd_path, o->config_path, NULL, &cfg);
+		if (r == -ENOMEM)
+			return r;
+		if (r >= 0 && cfg->source == SSHD_CONFIG_SSHD_T)
+			n = sshd_config_get_all(cfg, "hostkey", keys, ELEMENTSOF(keys));
+		for (size_t i = 0; i < n && i < ELEMENTSOF(keys); i++) {
+			char path[1024];
+
+			snprintf(path, sizeof path, "%s.pub", keys[i]);
+			hostkey_file(path, fp, &hk);
+		}
+		where = "sshd -T's HostKey files";
+		if (n == 0) {
+			snprintf(fallback, sizeof fallback, " (sshd -T could not run%s%.200s%s: read "
+				 "/etc/ssh/ssh_host_*_key.pub instead)", cfg && cfg->why_fallback ? ": " : "",
+				 cfg && cfg->why_fallback ? cfg->why_fallback : "",
+				 "");
+			r = hostkey_dir("/etc/ssh", fp, &hk);
+			where = "/etc/ssh";
+		}
+	}
+	if (r < 0 || hk.n == 0) {
+		snprintf(note, notesz, "host key not checked: no host key readable in %s%s", where, fallback);
+		return -1;
+	}
+	snprintf(note, notesz, "%s %s one of the server's %u host keys (%s)%s", fp, hk.found ? "is" : "is NOT",
+		 hk.n, where, fallback);
+	return hk.found;
+}
+
 
 static int
 add_evidence(struct explain_result *r, const char *what, const char *value)
@@ -492,289 +329,379 @@ apply_server_facts(struct explain_result *r, const struct client_report *c, cons
 	return 0;
 }
 
-/* The combined verdict's texts come from the same templates as the server
- * side's (attempt_fill_texts()): a scratch attempt carries the verdict, the
- * user and key the client names (else the server attempt's) and the detail. */
+/* The key the verdict names: for a login the one the client logged in with
+ * (or the server's accepted one); otherwise the one the client offered, or
+ * the last the server refused. */
+static const char *
+verdict_key(const struct explain_result *r, const struct client_report *c, const struct attempt *top,
+	    const char **ret_type)
+{
+	bool login = r->cause == CAUSE_ACCEPTED;
+
+	for (size_t i = 0; i < c->n_keys; i++)
+		if (c->keys[i].fingerprint[0] &&
+		    (login ? c->keys[i].state == CKEY_USED : c->keys[i].state >= CKEY_OFFERED)) {
+			*ret_type = c->keys[i].type;
+			return c->keys[i].fingerprint;
+		}
+	for (size_t i = top ? top->n_keys : 0; i > 0; i--)
+		if (login ? top->keys[i - 1].result == KEY_ACCEPTED : top->keys[i - 1].result != KEY_OFFERED) {
+			*ret_type = top->keys[i - 1].type;
+			return top->keys[i - 1].fingerprint;
+		}
+	*ret_type = "";
+	return NULL;
+}
+
+/* The method a login succeeded with when no key did: the server's word,
+ * else the client's (the method its log shows succeeding), else the
+ * client's last method tried. */
+static void
+login_method(const struct client_report *c, const struct attempt *top, char *out, size_t n)
+{
+	const char *last;
+
+	*out = '\0';
+	if (top && top->outcome == OUTCOME_ACCEPTED && top->detail[0]) {
+		strlcpy_n(out, n, top->detail, strlen(top->detail));
+		return;
+	}
+	if (c->succeeded_method[0]) {
+		if (!streq(c->succeeded_method, "publickey"))
+			strlcpy_n(out, n, c->succeeded_method, strlen(c->succeeded_method));
+		return;
+	}
+	last = strrchr(c->tried_methods, ',');
+	last = last ? last + 1 : c->tried_methods;
+	if (*last && !streq(last, "publickey"))
+		strlcpy_n(out, n, last, strlen(last));
+}
+
+/* The verdict's texts from its cause's row: the explanation (the witness
+ * form when no server attempt backs it: never a claim about the server's
+ * log), the fix for the client's platform, what decides. The address is
+ * the server attempt's source, never the client's target. */
 static int
 verdict_texts(struct explain_result *r, const struct client_report *c, const struct attempt *top,
 	      const char *detail)
 {
-	_cleanup_(attempt_freep) struct attempt *v = attempt_new();
-	const char *user = c->user[0] ? c->user : top ? top->user : "";
-	int e;
+	char addr[ADDR_MAX + 16], fp_with[FP_MAX + KEYTYPE_MAX + 32], method[64];
+	const char *type, *fp = verdict_key(r, c, top, &type);
+	const char *user = c->user[0] ? c->user : top && top->user[0] ? top->user : "the user";
+	const char *tmpl, *decide = cause_is_generic(r->cause) ? cause_decide(r->cause) : NULL;
+	struct cause_vars v;
 
-	if (!v)
+	if (top && top->port)
+		snprintf(addr, sizeof addr, "%s port %u", top->addr, top->port);
+	else
+		snprintf(addr, sizeof addr, "%s", top && top->addr[0] ? top->addr : "the client");
+	login_method(c, top, method, sizeof method);
+	if (fp)
+		snprintf(fp_with, sizeof fp_with, " with %s%skey %s", type, *type ? " " : "", fp);
+	else if (method[0])
+		snprintf(fp_with, sizeof fp_with, " by %s", method);
+	else
+		fp_with[0] = '\0';
+	v = (struct cause_vars){ .user = user, .addr = addr, .fp = fp ? fp : "(fingerprint not shown)",
+				 .fp_with = fp_with, .detail = detail[0] ? detail : "(not shown)",
+				 .reason = top && top->reason[0] ? top->reason : "unknown error" };
+	tmpl = top ? cause_explanation_template(r->cause) : cause_witness_template(r->cause);
+	r->explanation = cause_expand(tmpl, &v);
+	if (!r->explanation)
 		return -ENOMEM;
-	v->cause = r->cause;
-	strlcpy_n(v->user, sizeof v->user, user, strlen(user));
-	if (top) {
-		strlcpy_n(v->addr, sizeof v->addr, top->addr, strlen(top->addr));
-		v->port = top->port;
-		strlcpy_n(v->reason, sizeof v->reason, top->reason, strlen(top->reason));
-		memcpy(v->keys, top->keys, sizeof top->keys);
-		v->n_keys = top->n_keys;
-	} else {
-		strlcpy_n(v->addr, sizeof v->addr, c->addr, strlen(c->addr));
-	}
-	/* The key the client offered names the verdict's key first. */
-	for (size_t i = 0; i < c->n_keys; i++)
-		if (c->keys[i].fingerprint[0] && c->keys[i].state >= CKEY_OFFERED) {
-			v->keys[0] = (struct attempt_key){ .result = KEY_FAILED };
-			strlcpy_n(v->keys[0].type, sizeof v->keys[0].type, c->keys[i].type,
-				  strlen(c->keys[i].type));
-			strlcpy_n(v->keys[0].fingerprint, sizeof v->keys[0].fingerprint,
-				  c->keys[i].fingerprint, strlen(c->keys[i].fingerprint));
-			v->n_keys = 1;
-			break;
-		}
-	strlcpy_n(v->detail, sizeof v->detail, detail, strlen(detail));
-	e = attempt_fill_texts(v);
-	if (e < 0)
-		return e;
-	r->explanation = TAKE_PTR(v->explanation);
-	r->fix = TAKE_PTR(v->fix);
+	if ((tmpl = cause_fix_for(r->cause, r->windows)) && !(r->fix = cause_expand(tmpl, &v)))
+		return -ENOMEM;
+	if (decide && !(r->decide = cause_expand(decide, &v)))
+		return -ENOMEM;
 	return 0;
 }
 
+/* Which host key verdict applies to an attempt of this host: with
+ * --host-keys the same for every host, else this machine's for its own
+ * attempts and "not checked" for another host's. Computed once (sshd -T
+ * runs at most once). */
+struct hostkey_cache {
+	int ours;
+	bool have;
+	char note[384], note_other[384];
+};
+
 static int
-gather(struct store *st, const struct client_report *c, const struct explain_options *o,
-       struct gather *g)
+hostkey_for(struct hostkey_cache *hc, const struct client_report *c, const struct explain_options *o,
+	    const char *host, char *note, size_t n)
 {
-	struct attempt_filter f;
-	int r;
+	const char *why;
+	int k;
 
-	for (size_t i = 0; i < c->n_keys; i++) {
-		if (!c->keys[i].fingerprint[0])
+	if (!c->hostkey_fp[0])
+		return -1;
+	if (!o->host_keys_dir && host && !host_is_local(o, host)) {
+		k = hostkey_check(o, c->hostkey_fp, host, hc->note_other, sizeof hc->note_other);
+		why = hc->note_other;
+	} else {
+		if (!hc->have) {
+			hc->ours = hostkey_check(o, c->hostkey_fp, NULL, hc->note, sizeof hc->note);
+			hc->have = true;
+		}
+		k = hc->ours;
+		why = hc->note;
+	}
+	if (note)
+		strlcpy_n(note, n, why, strlen(why));
+	return k;
+}
+
+/* The attempt's lines name a key the client offered. */
+static bool
+shares_key(const struct client_report *c, const struct attempt *a)
+{
+	for (size_t i = 0; i < c->n_keys; i++)
+		for (size_t j = 0; c->keys[i].fingerprint[0] && j < a->n_keys; j++)
+			if (streq(c->keys[i].fingerprint, a->keys[j].fingerprint))
+				return true;
+	return false;
+}
+
+static int
+load_alternative(struct store *st, struct explain_alternative *alt, const struct match_cand *m,
+		 const struct verdict *v)
+{
+	struct attempt *full = NULL;
+	int r = store_get(st, m->a->id, &full);
+
+	if (r <= 0)
+		return r;
+	*alt = (struct explain_alternative){ .a = full, .cause = v->cause, .rule = v->rule,
+					     .score = m->evidence, .n_candidates = v->n_candidates };
+	memcpy(alt->candidates, v->candidates, sizeof alt->candidates);
+	strlcpy_n(alt->reasons, sizeof alt->reasons, m->reasons, strlen(m->reasons));
+	return 1;
+}
+
+/* The tied attempts' verdicts: how many share the best one's, and, when
+ * they differ, the alternatives (each cause's nearest first, then the rest
+ * in match order, up to EXPLAIN_MAX_ALTERNATIVES). */
+static int
+tied_verdicts(struct store *st, const struct client_report *c, const struct explain_options *o,
+	      const struct match_set *ms, struct hostkey_cache *hc, struct explain_result *r)
+{
+	_cleanup_(freep) struct verdict *vs = NULL;
+	_cleanup_(freep) bool *pick = NULL;
+	size_t n = ms->n_comparable, picked = 0;
+	int e;
+
+	if (n < 2)
+		return 0;
+	vs = calloc(n, sizeof *vs);
+	pick = calloc(n, sizeof *pick);
+	if (!vs || !pick)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		int hk = hostkey_for(hc, c, o, ms->v[i].a->host, NULL, 0);
+
+		/* as for the best one: the client's own key logged overrides */
+		explain_rules_run(c, ms->v[i].a, hk == 0 && shares_key(c, ms->v[i].a) ? -1 : hk, &vs[i]);
+		if (vs[i].cause == r->cause)
+			r->n_same_cause++;
+		else
+			r->ambiguous = true;
+	}
+	if (!r->ambiguous)
+		return 0;
+	for (size_t i = 0; i < n && picked < EXPLAIN_MAX_ALTERNATIVES; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = pick[j] && vs[j].cause == vs[i].cause;
+		if (!seen) {
+			pick[i] = true;
+			picked++;
+		}
+	}
+	for (size_t i = 0; i < n && picked < EXPLAIN_MAX_ALTERNATIVES; i++)
+		if (!pick[i]) {
+			pick[i] = true;
+			picked++;
+		}
+	for (size_t i = 0; i < n; i++) {
+		if (!pick[i])
 			continue;
-		f = (struct attempt_filter){ .outcome = -1, .cause = -1, .limit = QUERY_LIMIT,
-					     .fingerprint = c->keys[i].fingerprint };
-		r = store_query(st, &f, gather_cb, g);
-		if (r < 0)
-			return r;
-	}
-	if (c->user[0]) {
-		f = (struct attempt_filter){ .outcome = -1, .cause = -1, .limit = QUERY_LIMIT, .user = c->user };
-		if (o->around_us) {
-			int64_t w = (o->window_us ? o->window_us : DEFAULT_WINDOW_US) * 4;
-
-			f.since_us = o->around_us - w;
-			f.until_us = o->around_us + w;
-		}
-		r = store_query(st, &f, gather_cb, g);
-		if (r < 0)
-			return r;
-	}
-	if (o->from && *o->from) {
-		f = (struct attempt_filter){ .outcome = -1, .cause = -1, .limit = QUERY_LIMIT, .from = o->from };
-		r = store_query(st, &f, gather_cb, g);
-		if (r < 0)
-			return r;
-	}
-	/* Failures before authentication name no user or key: the attempts
-	 * around the time given, else the newest ones. */
-	if (o->around_us || g->n == 0 || !c->user[0]) {
-		f = (struct attempt_filter){ .outcome = -1, .cause = -1, .limit = QUERY_LIMIT };
-		if (o->around_us) {
-			int64_t w = o->window_us ? o->window_us : DEFAULT_WINDOW_US;
-
-			f.since_us = o->around_us - w;
-			f.until_us = o->around_us + w;
-		}
-		r = store_query(st, &f, gather_cb, g);
-		if (r < 0)
-			return r;
+		e = load_alternative(st, &r->alternatives[r->n_alternatives], &ms->v[i], &vs[i]);
+		if (e < 0)
+			return e;
+		r->n_alternatives += e;
 	}
 	return 0;
+}
+
+/* "no attempt of this connection in the database (it holds ...)" */
+static int
+database_note(struct store *st, struct explain_result *r)
+{
+	struct store_summary sum;
+	char a[48], b[48];
+	struct buf t;
+	int e;
+
+	e = store_summary(st, &sum);
+	if (e < 0)
+		return e;
+	buf_init(&t);
+	if (sum.attempts == 0)
+		e = buf_puts(&t, "no attempt of this connection in the database: it holds no attempts at all "
+			     "(ingest the server's logs: sshwhy ingest, or sshwhy follow)");
+	else {
+		format_iso8601(sum.first_us, false, 0, a, sizeof a);
+		format_iso8601(sum.last_us, false, 0, b, sizeof b);
+		e = buf_printf(&t, "no attempt of this connection in the database (it holds %lld attempts from %s "
+			       "to %s; its newest and oldest come from host%s ", (long long)sum.attempts, a, b,
+			       sum.n_hosts > 1 ? "s" : "");
+		for (size_t i = 0; i < sum.n_hosts && e >= 0; i++)
+			e = buf_printf(&t, "%s%s", i ? ", " : "", sum.hosts[i]);
+		if (e >= 0)
+			e = buf_puts(&t, sum.more_hosts ? " and others)" : ")");
+	}
+	if (e < 0) {
+		buf_release(&t);
+		return -ENOMEM;
+	}
+	r->db_note = t.data;
+	return 0;
+}
+
+static const char *
+confidence(const struct match_set *ms, const struct explain_result *r)
+{
+	int ev;
+
+	if (!r->n_matches)
+		return "none";
+	if (r->ambiguous)
+		return "ambiguous";
+	ev = ms->v[0].evidence;
+	if (ms->timed && ms->n_comparable == 1)
+		return ev >= 20 ? "strong" : "likely";
+	return ev >= 50 ? "likely" : "weak";
 }
 
 int
 explain_run(struct store *st, const struct client_report *c, const struct explain_options *o,
 	    struct explain_result *r)
 {
-	struct gather g = { 0 };
+	_cleanup_(match_set_release) struct match_set ms = { 0 };
+	struct hostkey_cache hc = { 0 };
 	const struct attempt *top = NULL;
-	char detail[256] = "";
-	enum cause cc;
+	struct verdict v;
 	int rc;
 
 	*r = (struct explain_result){ .cause = CAUSE_NONE, .hostkey = -1, .confidence = "none" };
-	rc = gather(st, c, o, &g);
+	r->windows = explain_client_is_windows(c);
+	rc = match_run(st, c, o, &ms);
 	if (rc < 0)
-		goto out;
-	for (size_t i = 0; i < g.n; i++)
-		score(&g.v[i], c, o);
-	if (g.n > 1)
-		qsort(g.v, g.n, sizeof *g.v, cand_cmp);
-	for (size_t i = 0; i < g.n && r->n_matches < EXPLAIN_MAX_MATCHES; i++) {
+		return rc;
+	r->n_fitting = ms.n_fitting;
+	r->n_tied = ms.n_comparable;
+	r->tie_us = ms.tie_us;
+	r->timed = ms.timed;
+	for (size_t i = 0; i < ms.n_fitting && r->n_matches < EXPLAIN_MAX_ALTERNATIVES &&
+			   (r->n_matches < EXPLAIN_MAX_MATCHES || i < ms.n_comparable); i++) {
 		struct attempt *full = NULL;
 
-		if (g.v[i].score < 15)
-			break;
-		rc = store_get(st, g.v[i].a->id, &full);
+		rc = store_get(st, ms.v[i].a->id, &full);
 		if (rc < 0)
-			goto out;
+			return rc;
 		if (rc == 0)
 			continue;
 		rc = attempt_fill_texts(full);
 		if (rc < 0) {
 			attempt_free(full);
-			goto out;
+			return rc;
 		}
-		r->matches[r->n_matches++] = (struct explain_match){ .a = full, .score = g.v[i].score };
+		r->matches[r->n_matches++] = (struct explain_match){ .a = full, .score = ms.v[i].evidence };
 		strlcpy_n(r->matches[r->n_matches - 1].reasons, sizeof r->matches[0].reasons,
-			  g.v[i].reasons, strlen(g.v[i].reasons));
+			  ms.v[i].reasons, strlen(ms.v[i].reasons));
 	}
-	if (r->n_matches) {
-		int s = r->matches[0].score;
-
+	if (r->n_matches)
 		top = r->matches[0].a;
-		r->confidence = s >= 80 ? "strong" : s >= 45 ? "likely" : "weak";
-	}
 	rc = client_evidence(r, c);
 	if (rc < 0)
-		goto out;
+		return rc;
+	if (!top && !o->host_keys_dir && c->hostkey_fp[0] && (rc = local_host_is_the_server(st, o)) <= 0) {
+		if (rc < 0)
+			return rc;
+		snprintf(r->hostkey_note, sizeof r->hostkey_note, "host key not checked: no attempt of this "
+			 "connection tells which server it reached, and the database holds no attempt of this "
+			 "machine (give the server's keys with --host-keys DIR)");
+		r->hostkey = -1;
+	} else
+		r->hostkey = hostkey_for(&hc, c, o, top ? top->host : NULL, r->hostkey_note,
+					 sizeof r->hostkey_note);
+	if (r->hostkey == -ENOMEM)
+		return -ENOMEM;
+	if (r->hostkey == 0 && top && shares_key(c, top)) {
+		/* This server logged the client's own key at that time: it was
+		 * reached; its host keys must have changed since. */
+		size_t l = strlen(r->hostkey_note);
 
-	/* 1. Another machine, or no connection at all? */
-	if (c->hostkey_fp[0])
-		r->hostkey = hostkey_is_ours(o->host_keys_dir, c->hostkey_fp, r->hostkey_note,
-					     sizeof r->hostkey_note);
-	if (r->hostkey == 0) {
-		r->cause = CAUSE_DIFFERENT_SERVER;
-		snprintf(detail, sizeof detail, "%s", c->hostkey_fp);
-	} else if (c->result == CR_HOSTKEY_FAILED || c->hostkey_changed) {
-		r->cause = CAUSE_CLIENT_HOST_KEY_VERIFICATION_FAILED;
-	} else if (c->result == CR_CONNECT_FAILED) {
-		r->cause = CAUSE_SERVER_NOT_REACHED;
-	} else if (c->result == CR_AUTHENTICATED) {
-		/* 2. Logged in: did the session start? */
-		if (c->session_failure == 1) {
-			r->cause = CAUSE_SHELL_NOLOGIN;
-			snprintf(detail, sizeof detail, "%s", c->session_text);
-		} else if (c->session_failure == 2) {
-			r->cause = CAUSE_SHELL_EXEC_FAILED;
-			snprintf(detail, sizeof detail, "%s", c->session_text);
-		} else if (top && top->outcome == OUTCOME_SESSION_REFUSED) {
-			r->cause = top->cause;
-			snprintf(detail, sizeof detail, "%s", top->detail);
-		} else {
-			r->cause = CAUSE_ACCEPTED;
-		}
-	} else if ((cc = client_key_cause(c, detail, sizeof detail)) != CAUSE_NONE) {
-		/* 3. The client's own failure decides, whatever the server logged. */
-		r->cause = cc;
-	} else if (c->result == CR_TOO_MANY_FAILURES) {
-		r->cause = CAUSE_TOO_MANY_AUTH_FAILURES;
-	} else if (c->partial_success) {
-		r->cause = CAUSE_SECOND_FACTOR_MISSING;
-		snprintf(detail, sizeof detail, "%s", c->methods);
-	} else if (c->result == CR_NEGOTIATION_FAILED) {
-		const char *t = c->result_text;
-
-		if (top && top->outcome == OUTCOME_ABORTED && !cause_is_generic(top->cause))
-			r->cause = top->cause;
-		else if (strstr(t, "host key"))
-			r->cause = CAUSE_HOSTKEY_ALG_NO_MATCH;
-		else if (strstr(t, "cipher"))
-			r->cause = CAUSE_CIPHER_NO_MATCH;
-		else if (strstr(t, "MAC"))
-			r->cause = CAUSE_MAC_NO_MATCH;
-		else if (strstr(t, "compression"))
-			r->cause = CAUSE_COMPRESSION_NO_MATCH;
-		else
-			r->cause = CAUSE_KEX_NO_MATCH;
-	} else if (c->result == CR_BANNER_FAILED) {
-		if (top && top->outcome == OUTCOME_DROPPED)
-			r->cause = top->cause;
-		else if (strstr(c->banner, "Not allowed at this time"))
-			r->cause = CAUSE_PER_SOURCE_PENALTY;
-		else if (strstr(c->banner, "MaxStartups"))
-			r->cause = CAUSE_MAXSTARTUPS_DROP;
-		else
-			r->cause = CAUSE_BANNER_EXCHANGE_FAILED;
-		snprintf(detail, sizeof detail, "%s", top ? top->detail : c->banner);
-	} else if (top && !cause_is_generic(top->cause) && top->cause != CAUSE_NONE &&
-		   top->outcome != OUTCOME_OPEN) {
-		/* 4. The server proves it. */
-		r->cause = top->cause;
-		snprintf(detail, sizeof detail, "%s", top->detail);
-		for (size_t i = 0; i < top->n_candidates; i++)
-			candidate(r, top->candidates[i]);
-	} else if (methods_lack_publickey(c) && c->n_keys > 0) {
-		r->cause = CAUSE_PUBKEY_AUTH_DISABLED;
-		snprintf(detail, sizeof detail, "%s", c->methods);
-	} else {
-		/* 5. What the two logs prove only together. */
-		bool accepted = false, rejected = false, problem = false;
-
-		for (size_t i = 0; i < c->n_keys; i++) {
-			accepted |= c->keys[i].state == CKEY_ACCEPTED;
-			rejected |= c->keys[i].state == CKEY_REJECTED;
-			problem |= c->keys[i].problem != CKP_NONE;
-		}
-		if (accepted && !problem && c->result == CR_CONNECTION_CLOSED) {
-			/* The server hung up while the client was still signing:
-			 * LoginGraceTime (Debian 12 logs nothing for it). */
-			r->cause = CAUSE_LOGIN_GRACE_TIMEOUT;
-		} else if (accepted) {
-			r->cause = CAUSE_KEY_ACCEPTED_NO_SIGNATURE;
-			candidate(r, CAUSE_ROOT_LOGIN_REFUSED);
-			candidate(r, CAUSE_PAM_ACCOUNT_REFUSED);
-			candidate(r, CAUSE_SECOND_FACTOR_MISSING);
-		} else if (rejected) {
-			/* Refused at the query stage: the server did not find the key. */
-			r->cause = CAUSE_PUBKEY_REJECTED_NO_REASON;
-			candidate(r, CAUSE_KEY_NOT_AUTHORIZED);
-			candidate(r, CAUSE_AUTHORIZED_KEYS_MISSING);
-			candidate(r, CAUSE_AUTHORIZED_KEYS_WRONG_LOCATION);
-			candidate(r, CAUSE_HOME_DIRECTORY_MISSING);
-			candidate(r, CAUSE_AUTHORIZED_KEYS_LINE_BROKEN);
-			candidate(r, CAUSE_AUTHORIZED_KEYS_KEY_CORRUPT);
-			candidate(r, CAUSE_AUTHORIZED_KEYS_CONTAINS_PRIVATE_KEY);
-			candidate(r, CAUSE_CERT_UNTRUSTED_CA);
-		} else if (top) {
-			r->cause = top->cause;
-			for (size_t i = 0; i < top->n_candidates; i++)
-				candidate(r, top->candidates[i]);
-		} else {
-			r->cause = CAUSE_NO_SERVER_TRACE;
-		}
+		snprintf(r->hostkey_note + l, sizeof r->hostkey_note - l, "; but the matched attempt shows "
+			 "the client's own key: the server's host keys may have changed since");
+		r->hostkey = -1;
 	}
-	if (!top && side_of(r->cause) == SIDE_SERVER && r->cause != CAUSE_ACCEPTED &&
-	    r->cause != CAUSE_LOGIN_GRACE_TIMEOUT && r->cause != CAUSE_SHELL_NOLOGIN &&
-	    r->cause != CAUSE_SHELL_EXEC_FAILED && r->cause != CAUSE_PUBKEY_AUTH_DISABLED &&
-	    r->cause != CAUSE_PER_SOURCE_PENALTY && r->cause != CAUSE_MAXSTARTUPS_DROP) {
-		/* A server-side verdict needs a server attempt behind it. */
-		if (r->cause != CAUSE_NO_SERVER_TRACE)
-			candidate(r, r->cause);
-		r->cause = CAUSE_NO_SERVER_TRACE;
-		candidate(r, CAUSE_DIFFERENT_SERVER);
-		candidate(r, CAUSE_SERVER_NOT_REACHED);
+	explain_rules_run(c, top, r->hostkey, &v);
+	r->rule = v.rule;
+	r->cause = v.cause;
+	memcpy(r->candidates, v.candidates, sizeof r->candidates);
+	r->n_candidates = v.n_candidates;
+	r->n_same_cause = top ? 1 : 0;
+	if (top) {
+		r->n_same_cause = 0;
+		rc = tied_verdicts(st, c, o, &ms, &hc, r);
+		if (rc < 0)
+			return rc;
+		if (r->n_same_cause == 0)
+			r->n_same_cause = 1;
 	}
-	r->side = side_of(r->cause);
-	strlcpy_n(r->detail, sizeof r->detail, detail, strlen(detail));
-	rc = verdict_texts(r, c, top, detail);
+	r->confidence = confidence(&ms, r);
+	r->side = cause_side(r->cause);
+	strlcpy_n(r->detail, sizeof r->detail, v.detail, strlen(v.detail));
+	rc = verdict_texts(r, c, top, v.detail);
 	if (rc < 0)
-		goto out;
-	if (o->server_facts && top && cause_is_generic(r->cause)) {
+		return rc;
+	if (!top) {
+		rc = database_note(st, r);
+		if (rc < 0)
+			return rc;
+	}
+	if (o->server_facts && top && !r->ambiguous && cause_is_generic(r->cause)) {
 		rc = apply_server_facts(r, c, o, top);
 		if (rc < 0)
-			goto out;
+			return rc;
 	}
-	if (r->facts_checked && r->log_cause != CAUSE_NONE)
-		;       /* narrowed by the server's files: decide says nothing more */
-	else if (r->cause == CAUSE_NO_SERVER_TRACE)
-		r->decide = strdup("No stored attempt matches: ingest the server's logs for that time "
-				   "(sshwhy ingest / follow), give --around and --from, or check that the "
-				   "client connects to this server (address, port, host key).");
-	else if (cause_is_generic(r->cause))
+	if (r->facts_checked && r->log_cause != CAUSE_NONE) {
+		/* narrowed by the server's files: decide says nothing more */
+		free(r->decide);
+		r->decide = NULL;
+	} else if (r->ambiguous) {
+		free(r->decide);
+		rc = asprintf(&r->decide, "%zu attempts fit %s equally well, with different causes: %s, --from "
+			      "(their address), their key (--key), or LogLevel VERBOSE on the server (it logs "
+			      "each connection's keys and ports) would decide.", r->n_tied,
+			      r->timed ? "the client's log and the time given" : "what was given (no time)",
+			      r->timed ? "a tighter --around (the partner's exact time)"
+				       : "--around (when the partner tried)");
+	} else if (!top && !r->decide && cause_is_generic(r->cause)) {
+		r->decide = strdup("The client's log alone: ingest the server's logs for that time (sshwhy ingest, "
+				   "follow) and give --around and --from, or check that the client connects to "
+				   "this server (address, port, host key).");
+		rc = r->decide ? 0 : -ENOMEM;
+	} else if (cause_is_generic(r->cause) && !r->decide)
 		r->decide = strdup("sshwhy check on the server (authorized_keys, modes), or LogLevel "
 				   "VERBOSE/DEBUG1 in sshd_config, decides between the candidates.");
-	rc = 0;
-out:
-	for (size_t i = 0; i < g.n; i++)
-		attempt_free(g.v[i].a);
-	free(g.v);
-	return rc;
+	if (rc < 0) {
+		r->decide = NULL;
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void
@@ -782,6 +709,9 @@ explain_result_release(struct explain_result *r)
 {
 	for (size_t i = 0; i < r->n_matches; i++)
 		attempt_free(r->matches[i].a);
+	for (size_t i = 0; i < r->n_alternatives; i++)
+		attempt_free(r->alternatives[i].a);
+	free(r->db_note);
 	for (size_t i = 0; i < r->n_client_evidence; i++)
 		free(r->client_evidence[i]);
 	free(r->explanation);
@@ -791,181 +721,4 @@ explain_result_release(struct explain_result *r)
 	for (size_t i = 0; i < r->n_facts_evidence; i++)
 		free(r->facts_evidence[i]);
 	*r = (struct explain_result){ 0 };
-}
-
-static int
-put_escaped(struct buf *b, const char *s)
-{
-	_cleanup_(freep) char *e = escape_terminal_dup(s, strlen(s));
-
-	return e ? buf_puts(b, e) : -ENOMEM;
-}
-
-int
-explain_render_text(struct buf *b, const struct client_report *c, const struct explain_result *r,
-		    bool color)
-{
-	int e = 0;
-
-	e |= buf_printf(b, "%sverdict: %s%s (%s side", color ? "\033[1m" : "", cause_to_string(r->cause),
-			color ? "\033[0m" : "", fix_side_to_string(r->side));
-	e |= buf_printf(b, "%s)\n", cause_is_generic(r->cause) ? "; generic: the logs cannot prove more" : "");
-	e |= buf_puts(b, "  ");
-	e |= put_escaped(b, r->explanation ? r->explanation : "");
-	e |= buf_puts(b, "\n");
-	if (r->fix) {
-		e |= buf_puts(b, "fix: ");
-		e |= put_escaped(b, r->fix);
-		e |= buf_puts(b, "\n");
-	}
-	if (r->n_candidates) {
-		e |= buf_puts(b, "could be:");
-		for (size_t i = 0; i < r->n_candidates; i++)
-			e |= buf_printf(b, "%s %s", i ? "," : "", cause_to_string(r->candidates[i]));
-		e |= buf_puts(b, "\n");
-	}
-	if (r->decide) {
-		e |= buf_puts(b, "decide: ");
-		e |= put_escaped(b, r->decide);
-		e |= buf_puts(b, "\n");
-	}
-	if (r->facts_note) {
-		e |= buf_puts(b, "server files: ");
-		e |= put_escaped(b, r->facts_note);
-		e |= buf_puts(b, "\n");
-		for (size_t i = 0; i < r->n_facts_evidence; i++) {
-			e |= buf_puts(b, "  | ");
-			e |= put_escaped(b, r->facts_evidence[i]);
-			e |= buf_puts(b, "\n");
-		}
-	}
-	if (r->hostkey_note[0]) {
-		e |= buf_puts(b, "host key: ");
-		e |= put_escaped(b, r->hostkey_note);
-		e |= buf_puts(b, "\n");
-	}
-	e |= buf_printf(b, "\nclient (%s):\n", c->version[0] ? c->version : "version not in the log");
-	for (size_t i = 0; i < r->n_client_evidence; i++) {
-		e |= buf_puts(b, "  ");
-		e |= put_escaped(b, r->client_evidence[i]);
-		e |= buf_puts(b, "\n");
-	}
-	e |= buf_printf(b, "\nserver attempts matched (%s):\n", r->confidence);
-	if (!r->n_matches)
-		e |= buf_puts(b, "  none\n");
-	for (size_t i = 0; i < r->n_matches; i++) {
-		const struct attempt *a = r->matches[i].a;
-		char tb[48];
-
-		format_iso8601(a->start_us, false, 0, tb, sizeof tb);
-		e |= buf_printf(b, "  #%lld %s score %d: ", (long long)a->id, tb, r->matches[i].score);
-		e |= put_escaped(b, a->user[0] ? a->user : "-");
-		e |= buf_printf(b, " %s:%u %s %s (", a->addr, a->port, outcome_to_string(a->outcome),
-				cause_to_string(a->cause));
-		e |= put_escaped(b, r->matches[i].reasons);
-		e |= buf_puts(b, ")\n");
-		if (i == 0)
-			for (size_t k = 0; k < a->n_evidence; k++) {
-				e |= buf_puts(b, "      ");
-				e |= put_escaped(b, a->evidence[k]);
-				e |= buf_puts(b, "\n");
-			}
-	}
-	return e ? -ENOMEM : 0;
-}
-
-int
-explain_render_json(struct buf *b, const struct client_report *c, const struct explain_result *r)
-{
-	int e = 0;
-
-	e |= buf_puts(b, "{\"client\":{\"version\":");
-	e |= json_escape(b, c->version, strlen(c->version));
-	e |= buf_puts(b, ",\"user\":");
-	e |= json_escape(b, c->user, strlen(c->user));
-	e |= buf_puts(b, ",\"host\":");
-	e |= json_escape(b, c->host, strlen(c->host));
-	e |= buf_puts(b, ",\"address\":");
-	e |= json_escape(b, c->addr, strlen(c->addr));
-	e |= buf_printf(b, ",\"port\":%u,\"host_key\":", c->port);
-	e |= json_escape(b, c->hostkey_fp, strlen(c->hostkey_fp));
-	e |= buf_printf(b, ",\"result\":\"%s\",\"methods\":", client_result_to_string(c->result));
-	e |= json_escape(b, c->methods, strlen(c->methods));
-	e |= buf_puts(b, ",\"keys\":[");
-	for (size_t i = 0; i < c->n_keys; i++) {
-		const struct client_key *k = &c->keys[i];
-
-		e |= buf_puts(b, i ? ",{\"source\":" : "{\"source\":");
-		e |= json_escape(b, k->source, strlen(k->source));
-		e |= buf_puts(b, ",\"type\":");
-		e |= json_escape(b, k->type, strlen(k->type));
-		e |= buf_puts(b, ",\"fingerprint\":");
-		e |= json_escape(b, k->fingerprint, strlen(k->fingerprint));
-		e |= buf_printf(b, ",\"state\":\"%s\",\"problem\":\"%s\"}", client_key_state_to_string(k->state),
-				client_key_problem_to_string(k->problem));
-	}
-	e |= buf_puts(b, "]},\"matches\":[");
-	for (size_t i = 0; i < r->n_matches; i++) {
-		struct buf one;
-
-		buf_init(&one);
-		e |= render_attempt_json(&one, r->matches[i].a);
-		if (one.len && one.data[one.len - 1] == '\n')
-			one.len--;
-		e |= buf_puts(b, i ? ",{\"attempt\":" : "{\"attempt\":");
-		e |= buf_append(b, one.data ? one.data : "null", one.data ? one.len : 4);
-		buf_release(&one);
-		e |= buf_printf(b, ",\"score\":%d,\"reasons\":", r->matches[i].score);
-		e |= json_escape(b, r->matches[i].reasons, strlen(r->matches[i].reasons));
-		e |= buf_puts(b, "}");
-	}
-	e |= buf_printf(b, "],\"confidence\":\"%s\",\"cause\":\"%s\",\"generic\":%s,\"candidates\":[",
-			r->confidence, cause_to_string(r->cause), cause_is_generic(r->cause) ? "true" : "false");
-	for (size_t i = 0; i < r->n_candidates; i++)
-		e |= buf_printf(b, "%s\"%s\"", i ? "," : "", cause_to_string(r->candidates[i]));
-	e |= buf_printf(b, "],\"side\":\"%s\",\"explanation\":", fix_side_to_string(r->side));
-	e |= json_escape(b, r->explanation ? r->explanation : "", r->explanation ? strlen(r->explanation) : 0);
-	e |= buf_puts(b, ",\"fix\":");
-	if (r->fix)
-		e |= json_escape(b, r->fix, strlen(r->fix));
-	else
-		e |= buf_puts(b, "null");
-	e |= buf_puts(b, ",\"decide\":");
-	if (r->decide)
-		e |= json_escape(b, r->decide, strlen(r->decide));
-	else
-		e |= buf_puts(b, "null");
-	e |= buf_printf(b, ",\"server_facts\":{\"checked\":%s,\"log_cause\":", r->facts_checked ? "true" : "false");
-	if (r->log_cause != CAUSE_NONE)
-		e |= buf_printf(b, "\"%s\"", cause_to_string(r->log_cause));
-	else
-		e |= buf_puts(b, "null");
-	e |= buf_puts(b, ",\"note\":");
-	if (r->facts_note)
-		e |= json_escape(b, r->facts_note, strlen(r->facts_note));
-	else
-		e |= buf_puts(b, "null");
-	e |= buf_puts(b, ",\"evidence\":[");
-	for (size_t i = 0; i < r->n_facts_evidence; i++) {
-		if (i)
-			e |= buf_puts(b, ",");
-		e |= json_escape(b, r->facts_evidence[i], strlen(r->facts_evidence[i]));
-	}
-	e |= buf_puts(b, "]}");
-	e |= buf_printf(b, ",\"host_key_ours\":%s,\"evidence\":{\"client\":[",
-			r->hostkey < 0 ? "null" : r->hostkey ? "true" : "false");
-	for (size_t i = 0; i < r->n_client_evidence; i++) {
-		if (i)
-			e |= buf_puts(b, ",");
-		e |= json_escape(b, r->client_evidence[i], strlen(r->client_evidence[i]));
-	}
-	e |= buf_puts(b, "],\"server\":[");
-	if (r->n_matches)
-		for (size_t i = 0; i < r->matches[0].a->n_evidence; i++) {
-			if (i)
-				e |= buf_puts(b, ",");
-			e |= json_escape(b, r->matches[0].a->evidence[i], strlen(r->matches[0].a->evidence[i]));
-		}
-	e |= buf_puts(b, "]}}\n");
-	return e ? -ENOMEM : 0;
 }

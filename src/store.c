@@ -1892,3 +1892,45 @@ store_vacuum(struct store *s)
 	r = store_prepare(s, "PRAGMA wal_checkpoint(TRUNCATE)", &st);
 	return r < 0 ? r : step_done(s, st);
 }
+/* explain's "the database holds N attempts from .. to .. on hosts ..":
+ * count, time range (min/max walk the attempts_start index), and the hosts
+ * of the newest and oldest 1000 attempts (a full GROUP BY host would scan
+ * a million rows: 400 ms). */
+int
+store_summary(struct store *s, struct store_summary *ret)
+{
+	static const char *const sql[] = {
+		"SELECT (SELECT count(*) FROM attempts), (SELECT min(start_us) FROM attempts), "
+		"(SELECT max(start_us) FROM attempts)",
+		"SELECT DISTINCT host FROM (SELECT host FROM (SELECT host FROM attempts ORDER BY start_us DESC "
+		"LIMIT 1000) UNION ALL SELECT host FROM (SELECT host FROM attempts ORDER BY start_us LIMIT 1000)) "
+		"LIMIT 5",
+	};
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*ret = (struct store_summary){ 0 };
+	for (size_t q = 0; q < 2; q++) {
+		rc = sqlite3_prepare_v2(s->db, sql[q], -1, &st, NULL);
+		if (rc != SQLITE_OK)
+			return store_errno(s->db, rc);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			if (q == 0) {
+				ret->attempts = sqlite3_column_int64(st, 0);
+				ret->first_us = sqlite3_column_int64(st, 1);
+				ret->last_us = sqlite3_column_int64(st, 2);
+			} else if (ret->n_hosts < ELEMENTSOF(ret->hosts)) {
+				const char *h = (const char *)sqlite3_column_text(st, 0);
+
+				strlcpy_n(ret->hosts[ret->n_hosts++], sizeof ret->hosts[0], h ? h : "",
+					  h ? strlen(h) : 0);
+			} else {
+				ret->more_hosts = true;
+			}
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return store_errno(s->db, rc);
+	}
+	return 0;
+}

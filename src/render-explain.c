@@ -1,0 +1,312 @@
+/* render-explain: explain's verdict as text for a person and as one JSON
+ * object. Everything that came from a log is escaped here. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "attempt.h"
+#include "cause.h"
+#include "client-parse.h"
+#include "explain.h"
+#include "render.h"
+#include "util.h"
+#include "banned.h"
+
+static int
+put_escaped(struct buf *b, const char *s)
+{
+	_cleanup_(freep) char *e = escape_terminal_dup(s, strlen(s));
+
+	return e ? buf_puts(b, e) : -ENOMEM;
+}
+
+/* "client side", "server side", "both sides", "network" */
+static const char *
+side_words(enum fix_side s)
+{
+	switch (s) {
+	case SIDE_SERVER:
+		return "server side";
+	case SIDE_CLIENT:
+		return "client side";
+	case SIDE_BOTH:
+		return "both sides";
+	case SIDE_NETWORK:
+		return "network";
+	default:
+		return "side unknown";
+	}
+}
+
+static int
+time_of(struct buf *b, int64_t us)
+{
+	char tb[48];
+
+	format_iso8601(us, false, 0, tb, sizeof tb);
+	return buf_puts(b, tb);
+}
+
+/* Several attempts fit as well and their causes differ: said first, one
+ * line per cause with its count and nearest attempt (the verdict's first);
+ * -v lists every one. */
+static int
+render_ambiguity(struct buf *b, const struct explain_result *r, bool color, int verbose)
+{
+	int e = 0;
+
+	e |= buf_printf(b, "%sambiguous:%s %zu attempts fit %s equally well, and their causes differ:\n",
+			color ? "\033[1m" : "", color ? "\033[0m" : "", r->n_tied,
+			r->timed ? "the client's log and the time given" : "what was given (no time)");
+	for (size_t i = 0; i < r->n_alternatives; i++) {
+		const struct explain_alternative *al = &r->alternatives[i];
+		size_t n = 0;
+		bool seen = false;
+
+		for (size_t j = 0; j < r->n_alternatives; j++) {
+			seen |= j < i && r->alternatives[j].cause == al->cause;
+			n += r->alternatives[j].cause == al->cause;
+		}
+		if (seen && !verbose)
+			continue;
+		e |= buf_printf(b, "  %s %-34s ", i == 0 ? "*" : " ", cause_to_string(al->cause));
+		if (!verbose)
+			e |= buf_printf(b, "%3zu attempt%s %s ", n, n == 1 ? ", " : "s,", r->timed ? "nearest" : "newest");
+		e |= buf_printf(b, "#%lld ", (long long)al->a->id);
+		e |= time_of(b, al->a->start_us);
+		e |= buf_puts(b, " ");
+		e |= put_escaped(b, al->a->user[0] ? al->a->user : "-");
+		e |= buf_printf(b, " %s:%u%s\n", al->a->addr, al->a->port,
+				i == 0 ? " (the best fit: the verdict below is for this one)" : "");
+	}
+	if (r->n_alternatives < r->n_tied)
+		e |= buf_printf(b, "  (%zu more not listed)\n", r->n_tied - r->n_alternatives);
+	return e;
+}
+
+int
+explain_render_text(struct buf *b, const struct client_report *c, const struct explain_result *r,
+		    bool color, int verbose)
+{
+	int e = 0;
+
+	if (r->ambiguous)
+		e |= render_ambiguity(b, r, color, verbose);
+	e |= buf_printf(b, "%sverdict: %s%s (%s", color ? "\033[1m" : "", cause_to_string(r->cause),
+			color ? "\033[0m" : "", side_words(r->side));
+	if (cause_is_generic(r->cause))
+		e |= buf_puts(b, "; generic: the logs cannot prove more");
+	if (!r->ambiguous && r->n_same_cause > 1)
+		e |= buf_printf(b, "; %zu attempts, same cause", r->n_same_cause);
+	e |= buf_puts(b, ")\n");
+	if (verbose && r->rule)
+		e |= buf_printf(b, "rule: %s\n", r->rule);
+	e |= buf_puts(b, "  ");
+	e |= put_escaped(b, r->explanation ? r->explanation : "");
+	e |= buf_puts(b, "\n");
+	if (r->fix) {
+		e |= buf_puts(b, "fix: ");
+		e |= put_escaped(b, r->fix);
+		e |= buf_puts(b, "\n");
+	}
+	if (r->n_candidates) {
+		e |= buf_puts(b, "could be:");
+		for (size_t i = 0; i < r->n_candidates; i++)
+			e |= buf_printf(b, "%s %s", i ? "," : "", cause_to_string(r->candidates[i]));
+		e |= buf_puts(b, "\n");
+	}
+	if (r->decide) {
+		e |= buf_puts(b, "decide: ");
+		e |= put_escaped(b, r->decide);
+		e |= buf_puts(b, "\n");
+	}
+	if (r->facts_note) {
+		e |= buf_puts(b, "server files: ");
+		e |= put_escaped(b, r->facts_note);
+		e |= buf_puts(b, "\n");
+		for (size_t i = 0; i < r->n_facts_evidence; i++) {
+			e |= buf_puts(b, "  | ");
+			e |= put_escaped(b, r->facts_evidence[i]);
+			e |= buf_puts(b, "\n");
+		}
+	}
+	if (r->db_note) {
+		e |= buf_puts(b, "database: ");
+		e |= put_escaped(b, r->db_note);
+		e |= buf_puts(b, "\n");
+	}
+	if (r->hostkey_note[0]) {
+		e |= buf_puts(b, "host key: ");
+		e |= put_escaped(b, r->hostkey_note);
+		e |= buf_puts(b, "\n");
+	}
+	e |= buf_puts(b, "\nclient (");
+	e |= put_escaped(b, c->version[0] ? c->version : "version not in the log");
+	e |= buf_puts(b, r->windows ? ", Windows):\n" : "):\n");
+	if (c->server_version[0]) {
+		e |= buf_puts(b, "  server software (its banner): ");
+		e |= put_escaped(b, c->server_version);
+		e |= buf_puts(b, "\n");
+	}
+	for (size_t i = 0; i < r->n_client_evidence; i++) {
+		e |= buf_puts(b, "  ");
+		e |= put_escaped(b, r->client_evidence[i]);
+		e |= buf_puts(b, "\n");
+	}
+	e |= buf_printf(b, "\nserver attempts matched (%s):\n", r->confidence);
+	if (!r->n_matches)
+		e |= buf_puts(b, "  none\n");
+	for (size_t i = 0; i < r->n_matches; i++) {
+		const struct attempt *a = r->matches[i].a;
+		char tb[48];
+
+		if (i == EXPLAIN_MAX_MATCHES && !verbose) {
+			e |= buf_printf(b, "  ... %zu more tied (-v lists them)\n", r->n_matches - i);
+			break;
+		}
+		format_iso8601(a->start_us, false, 0, tb, sizeof tb);
+		e |= buf_printf(b, "  #%lld %s score %d: ", (long long)a->id, tb, r->matches[i].score);
+		e |= put_escaped(b, a->user[0] ? a->user : "-");
+		e |= buf_printf(b, " %s:%u %s %s (", a->addr, a->port, outcome_to_string(a->outcome),
+				cause_to_string(a->cause));
+		e |= put_escaped(b, r->matches[i].reasons);
+		e |= buf_puts(b, ")\n");
+		if (i == 0)
+			for (size_t k = 0; k < a->n_evidence; k++) {
+				e |= buf_puts(b, "      ");
+				e |= put_escaped(b, a->evidence[k]);
+				e |= buf_puts(b, "\n");
+			}
+	}
+	return e ? -ENOMEM : 0;
+}
+
+/* One attempt as render_attempt_json() prints it, without its newline. */
+static int
+attempt_json(struct buf *b, const struct attempt *a)
+{
+	struct buf one;
+	int e;
+
+	buf_init(&one);
+	e = render_attempt_json(&one, a);
+	if (one.len && one.data[one.len - 1] == '\n')
+		one.len--;
+	e |= buf_append(b, one.data ? one.data : "null", one.data ? one.len : 4);
+	buf_release(&one);
+	return e;
+}
+
+int
+explain_render_json(struct buf *b, const struct client_report *c, const struct explain_result *r)
+{
+	int e = 0;
+
+	e |= buf_puts(b, "{\"client\":{\"version\":");
+	e |= json_escape(b, c->version, strlen(c->version));
+	e |= buf_puts(b, ",\"user\":");
+	e |= json_escape(b, c->user, strlen(c->user));
+	e |= buf_puts(b, ",\"host\":");
+	e |= json_escape(b, c->host, strlen(c->host));
+	e |= buf_puts(b, ",\"address\":");
+	e |= json_escape(b, c->addr, strlen(c->addr));
+	e |= buf_puts(b, ",\"server_version\":");
+	e |= json_escape(b, c->server_version, strlen(c->server_version));
+	e |= buf_printf(b, ",\"platform\":\"%s\"", r->windows ? "windows" : "other");
+	e |= buf_printf(b, ",\"port\":%u,\"host_key\":", c->port);
+	e |= json_escape(b, c->hostkey_fp, strlen(c->hostkey_fp));
+	e |= buf_printf(b, ",\"result\":\"%s\",\"methods\":", client_result_to_string(c->result));
+	e |= json_escape(b, c->methods, strlen(c->methods));
+	e |= buf_puts(b, ",\"keys\":[");
+	for (size_t i = 0; i < c->n_keys; i++) {
+		const struct client_key *k = &c->keys[i];
+
+		e |= buf_puts(b, i ? ",{\"source\":" : "{\"source\":");
+		e |= json_escape(b, k->source, strlen(k->source));
+		e |= buf_puts(b, ",\"type\":");
+		e |= json_escape(b, k->type, strlen(k->type));
+		e |= buf_puts(b, ",\"fingerprint\":");
+		e |= json_escape(b, k->fingerprint, strlen(k->fingerprint));
+		e |= buf_printf(b, ",\"state\":\"%s\",\"problem\":\"%s\"}", client_key_state_to_string(k->state),
+				client_key_problem_to_string(k->problem));
+	}
+	e |= buf_puts(b, "]},\"matches\":[");
+	for (size_t i = 0; i < r->n_matches; i++) {
+		e |= buf_puts(b, i ? ",{\"attempt\":" : "{\"attempt\":");
+		e |= attempt_json(b, r->matches[i].a);
+		e |= buf_printf(b, ",\"score\":%d,\"reasons\":", r->matches[i].score);
+		e |= json_escape(b, r->matches[i].reasons, strlen(r->matches[i].reasons));
+		e |= buf_puts(b, "}");
+	}
+	e |= buf_printf(b, "],\"ambiguous\":%s,\"tied\":%zu,\"same_cause\":%zu,\"alternatives\":[",
+			r->ambiguous ? "true" : "false", r->n_tied, r->n_same_cause);
+	for (size_t i = 0; i < r->n_alternatives; i++) {
+		const struct explain_alternative *al = &r->alternatives[i];
+
+		e |= buf_puts(b, i ? ",{\"attempt\":" : "{\"attempt\":");
+		e |= attempt_json(b, al->a);
+		e |= buf_printf(b, ",\"cause\":\"%s\",\"candidates\":[", cause_to_string(al->cause));
+		for (size_t k = 0; k < al->n_candidates; k++)
+			e |= buf_printf(b, "%s\"%s\"", k ? "," : "", cause_to_string(al->candidates[k]));
+		e |= buf_printf(b, "],\"rule\":\"%s\",\"score\":%d,\"reasons\":", al->rule ? al->rule : "",
+				al->score);
+		e |= json_escape(b, al->reasons, strlen(al->reasons));
+		e |= buf_puts(b, "}");
+	}
+	e |= buf_printf(b, "],\"rule\":\"%s\",\"confidence\":\"%s\",\"cause\":\"%s\",\"generic\":%s,"
+			"\"candidates\":[", r->rule ? r->rule : "",
+			r->confidence, cause_to_string(r->cause), cause_is_generic(r->cause) ? "true" : "false");
+	for (size_t i = 0; i < r->n_candidates; i++)
+		e |= buf_printf(b, "%s\"%s\"", i ? "," : "", cause_to_string(r->candidates[i]));
+	e |= buf_printf(b, "],\"side\":\"%s\",\"explanation\":", fix_side_to_string(r->side));
+	e |= json_escape(b, r->explanation ? r->explanation : "", r->explanation ? strlen(r->explanation) : 0);
+	e |= buf_puts(b, ",\"fix\":");
+	if (r->fix)
+		e |= json_escape(b, r->fix, strlen(r->fix));
+	else
+		e |= buf_puts(b, "null");
+	e |= buf_puts(b, ",\"decide\":");
+	if (r->decide)
+		e |= json_escape(b, r->decide, strlen(r->decide));
+	else
+		e |= buf_puts(b, "null");
+	e |= buf_printf(b, ",\"server_facts\":{\"checked\":%s,\"log_cause\":", r->facts_checked ? "true" : "false");
+	if (r->log_cause != CAUSE_NONE)
+		e |= buf_printf(b, "\"%s\"", cause_to_string(r->log_cause));
+	else
+		e |= buf_puts(b, "null");
+	e |= buf_puts(b, ",\"note\":");
+	if (r->facts_note)
+		e |= json_escape(b, r->facts_note, strlen(r->facts_note));
+	else
+		e |= buf_puts(b, "null");
+	e |= buf_puts(b, ",\"evidence\":[");
+	for (size_t i = 0; i < r->n_facts_evidence; i++) {
+		if (i)
+			e |= buf_puts(b, ",");
+		e |= json_escape(b, r->facts_evidence[i], strlen(r->facts_evidence[i]));
+	}
+	e |= buf_puts(b, "]},\"database\":");
+	if (r->db_note)
+		e |= json_escape(b, r->db_note, strlen(r->db_note));
+	else
+		e |= buf_puts(b, "null");
+	e |= buf_puts(b, ",\"host_key_note\":");
+	e |= json_escape(b, r->hostkey_note, strlen(r->hostkey_note));
+	e |= buf_printf(b, ",\"host_key_ours\":%s,\"evidence\":{\"client\":[",
+			r->hostkey < 0 ? "null" : r->hostkey ? "true" : "false");
+	for (size_t i = 0; i < r->n_client_evidence; i++) {
+		if (i)
+			e |= buf_puts(b, ",");
+		e |= json_escape(b, r->client_evidence[i], strlen(r->client_evidence[i]));
+	}
+	e |= buf_puts(b, "],\"server\":[");
+	if (r->n_matches)
+		for (size_t i = 0; i < r->matches[0].a->n_evidence; i++) {
+			if (i)
+				e |= buf_puts(b, ",");
+			e |= json_escape(b, r->matches[0].a->evidence[i], strlen(r->matches[0].a->evidence[i]));
+		}
+	e |= buf_puts(b, "]}}\n");
+	return e ? -ENOMEM : 0;
+}
