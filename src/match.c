@@ -210,9 +210,12 @@ reason(struct match_cand *m, int points, const char *what, const char *value)
 	size_t l = strlen(m->reasons);
 
 	m->evidence += points;
-	if (l < sizeof m->reasons - 1)
-		snprintf(m->reasons + l, sizeof m->reasons - l, "%s%s%s%s", l ? "; " : "", what,
-			 value && *value ? " " : "", value ? value : "");
+	/* cut when full: the reasons are for people, the first ones weigh most
+	 * (the return value is looked at so -O3 knows the cut is meant) */
+	if (l < sizeof m->reasons - 1 &&
+	    snprintf(m->reasons + l, sizeof m->reasons - l, "%s%s%s%s", l ? "; " : "", what,
+		     value && *value ? " " : "", value ? value : "") >= (int)(sizeof m->reasons - l))
+		m->reasons[sizeof m->reasons - 1] = '\0';
 }
 
 /* It is not this client's connection: say why (replaces the reasons). */

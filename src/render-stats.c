@@ -115,15 +115,15 @@ put_padded_count(struct buf *b, uint64_t v, size_t cols)
 	return r;
 }
 
-/* A cause's explanation template with its placeholders in general words. */
+/* A cause's explanation template, its placeholders as USER and ADDR (the
+ * particulars, {detail} and the like, as "..."). */
 static void
 cause_meaning(enum cause c, char *out, size_t n)
 {
 	static const struct {
 		const char *tag, *word;
 	} words[] = {
-		{ "named {user}", "of that name" }, { "{user}", "the user" }, { "{addr}", "the client" },
-		{ "{fp_with}", "" }, { "{fp}", "" },
+		{ "{user}", "USER" }, { "{addr}", "ADDR" }, { "{fp_with}", "" }, { "{fp}", "" },
 	};
 	const char *t = cause_explanation_template(c);
 	size_t k = 0;
@@ -419,19 +419,22 @@ timeline(struct buf *b, const struct stats *s, const struct stats_view *v)
 	return r;
 }
 
+/* "  NAME  COUNT  PCT%  MEANING", the name and count columns as wide as
+ * their widest (name_w, count_w), the name cut on a narrow screen; the
+ * meaning takes what is left (if 10 columns or more). */
 static int
 percent_line(struct buf *b, const char *name, uint64_t n, uint64_t total, const char *meaning,
-	     const struct stats_view *v)
+	     size_t name_w, size_t count_w, const struct stats_view *v)
 {
-	/* "  NAME  COUNT  PCT%  MEANING": the name column shrinks on a narrow
-	 * screen, the meaning takes what is left (if 10 columns or more) */
-	size_t name_w = MIN((size_t)30, v->width - 19), used = 2 + name_w + 17;
+	size_t used;
 	int r = buf_puts(b, "  ");
 
+	name_w = MIN(name_w, v->width > count_w + 11 ? v->width - count_w - 11 : 1);
+	used = 2 + name_w + 2 + count_w + 7;
 	if (r >= 0)
 		r = text_fit(b, name, name_w, name_w, v->utf8);
 	if (r >= 0)
-		r = put_padded_count(b, n, 10);
+		r = put_padded_count(b, n, count_w + 2);
 	if (r >= 0)
 		r = buf_printf(b, " %5.1f%%", total ? 100.0 * (double)n / (double)total : 0.0);
 	if (r >= 0 && meaning && *meaning && v->width >= used + 2 + 10) {
@@ -442,6 +445,16 @@ percent_line(struct buf *b, const char *name, uint64_t n, uint64_t total, const 
 	if (r >= 0)
 		r = buf_puts(b, "\n");
 	return r;
+}
+
+/* The columns a list of names and counts needs. */
+static void
+columns_for(const char *name, uint64_t n, size_t *name_w, size_t *count_w)
+{
+	char c[48];
+
+	*name_w = MAX(*name_w, text_width(name, strlen(name)));
+	*count_w = MAX(*count_w, strlen(fmt_count(c, sizeof c, n)));
 }
 
 int
@@ -487,9 +500,17 @@ render_stats_text(struct buf *b, const struct stats *s, const struct stats_view 
 
 	if (r >= 0)
 		r = section(b, _("by outcome"));
-	for (int o = 0; o < _OUTCOME_MAX && r >= 0; o++)
-		if (s->by_outcome[o])
-			r = percent_line(b, outcome_to_string(o), s->by_outcome[o], s->total, NULL, v);
+	{
+		size_t name_w = 0, count_w = 0;
+
+		for (int o = 0; o < _OUTCOME_MAX; o++)
+			if (s->by_outcome[o])
+				columns_for(outcome_to_string(o), s->by_outcome[o], &name_w, &count_w);
+		for (int o = 0; o < _OUTCOME_MAX && r >= 0; o++)
+			if (s->by_outcome[o])
+				r = percent_line(b, outcome_to_string(o), s->by_outcome[o], s->total, NULL, name_w,
+						 count_w, v);
+	}
 	if (r >= 0)
 		r = section(b, _("by cause"));
 	{
@@ -507,13 +528,18 @@ render_stats_text(struct buf *b, const struct stats *s, const struct stats_view 
 				order[j] = order[j - 1];
 				order[j - 1] = t;
 			}
+		size_t name_w = 0, count_w = 0;
+
+		for (size_t i = 0; i < k && i < v->top * 2; i++)
+			columns_for(cause_to_string(order[i]), s->by_cause[order[i]], &name_w, &count_w);
 		for (size_t i = 0; i < k && r >= 0; i++) {
 			if (i == v->top * 2) {
 				r = buf_printf(b, "  ... %s\n", fmt_more(more, sizeof more, k - i));
 				break;
 			}
 			cause_meaning(order[i], meaning, sizeof meaning);
-			r = percent_line(b, cause_to_string(order[i]), s->by_cause[order[i]], s->total, meaning, v);
+			r = percent_line(b, cause_to_string(order[i]), s->by_cause[order[i]], s->total, meaning,
+					 name_w, count_w, v);
 		}
 	}
 
