@@ -78,6 +78,7 @@ struct attempt {
 	char *packed;                   /* runtime only, owned: the evidence as stored (store_pack_evidence());
 					 * dropped when a line is added */
 	size_t packed_len;
+	char session_end[32];           /* a session that ended: how ("client disconnected", ...); "" = open or none */
 };
 
 struct evidence_chunk;

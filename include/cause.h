@@ -117,7 +117,8 @@ enum outcome {
 	X(AUTHORIZED_KEYS_LINE_UNPARSABLE,  "authorized-keys-line-unparsable", 1) \
 	X(CONNECTION_ENDED_WITHOUT_CLOSE_LOG, "connection-ended-without-close-log", 1) \
 	X(NO_SERVER_TRACE,                  "no-server-trace", 1) \
-	X(SESSION_ENDED_ABNORMALLY,         "session-ended-abnormally", 1)
+	X(SESSION_ENDED_ABNORMALLY,         "session-ended-abnormally", 1) \
+	X(SESSION_END_START_MISSING,        "session-end-start-missing", 0)
 
 enum cause {
 #define X(n, s, g) CAUSE_##n,

@@ -5,9 +5,11 @@
  * attempt is complete and hands it, classified, to a callback.
  *
  * Bounded: at most CONN_MAX_OPEN connections are held; beyond that the least
- * recently active one is emitted as it stands (still open). Attempts idle for
- * CONN_IDLE_EMIT_US of log time are emitted the same way, so memory does not
- * grow with the length of the input. */
+ * recently active one is emitted as it stands (still open; quiet sessions
+ * first). Unauthenticated attempts idle for CONN_IDLE_EMIT_US of log time are
+ * emitted the same way, so memory does not grow with the length of the input;
+ * sessions (authenticated) are never finalised by silence, only spilled open,
+ * and their end lines join them in the store (issue 17). */
 #pragma once
 
 #include <stdbool.h>
@@ -58,7 +60,9 @@ void conn_table_new_input(struct conn_table *t);
 /* Re-admit an attempt that was stored while still open (takes ownership; on
  * failure it is freed). Later lines of the same connection continue it
  * instead of starting a new one. Its facts start empty: the caller replays
- * its evidence lines, parsed, through conn_table_replay() at once. */
+ * its evidence lines, parsed, through conn_table_replay() at once. Returns 1
+ * (a freed, nothing to replay) for an open session when the table is full:
+ * it stays in the store, where its end joins it (issue 17). */
 int conn_table_adopt(struct conn_table *t, struct attempt *a);
 
 /* Fold one parsed line of the attempt adopted last into its facts, exactly

@@ -53,6 +53,7 @@ struct conn_facts {
 	char last_failed_method[METHOD_MAX];
 	struct note notes[FACTS_MAX_NOTES];
 	size_t n_notes;
+	bool session_tail;              /* began with a post-auth line: a session whose start is elsewhere */
 };
 
 static inline bool

@@ -69,6 +69,7 @@ struct attempt_filter {
 	int outcome;                    /* enum outcome, -1 = any */
 	int cause;                      /* enum cause, -1 = any */
 	int64_t limit;                  /* 0 = no limit; newest N, printed oldest first */
+	bool active;                    /* only sessions still open (who is logged in, per the log) */
 };
 
 /* Query attempts matching f, oldest first; cb borrows a (freed after it returns). */
@@ -107,6 +108,13 @@ int store_get(struct store *s, int64_t id, struct attempt **ret);
  * within a day) under another uid: the same connection read from an
  * overlapping file that began in its middle. 1 = found (*ret_id), 0 = none. */
 int store_find_connection(struct store *s, const struct attempt *a, int64_t *ret_id);
+
+/* Long sessions (issue 17). a is a session's end read without its start
+ * (cause session-end-start-missing): find the stored open session it ends
+ * (host + client endpoint, or the monitor pid when the end has no endpoint).
+ * a is a session start (accepted, cause accepted): find an end stored before
+ * it. 1 = found (*ret_id), 0 = none (or a is neither). */
+int store_find_session(struct store *s, const struct attempt *a, int64_t *ret_id);
 
 /* Source positions (follow mode), saved in the caller's transaction so they
  * commit together with the attempts they cover. kind: "journal" or "file";

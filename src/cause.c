@@ -301,6 +301,9 @@ static const struct cause_info cause_text[] = {
 	T(SESSION_ENDED_ABNORMALLY, SERVER,
 	  "{user} logged in but the session ended abnormally ({detail}).",
 	  NULL),
+	T(SESSION_END_START_MISSING, SERVER,
+	  "A session of {user} from {addr} ended here; its login is not in the log read (an earlier file or before the log began).",
+	  "Ingest the older log (sshwhy ingest FILE) and the end joins its login."),
 };
 #undef T
 #undef TX

@@ -414,7 +414,11 @@ classify_attempt(struct attempt *a, const struct conn_facts *f)
 	struct verdict v = { .outcome = OUTCOME_OPEN, .cause = CAUSE_NONE };
 	const char *level;
 
-	if (f->authenticated) {
+	if (!f->authenticated && f->session_tail) {
+		/* Post-auth lines alone: a session's end, never a failure. */
+		v.outcome = OUTCOME_ACCEPTED;
+		v.cause = CAUSE_SESSION_END_START_MISSING;
+	} else if (f->authenticated) {
 		classify_authenticated(&v, f);
 		if (!v.detail && !f->accepted_fp[0])
 			v.detail = f->accepted_method;

@@ -28,6 +28,7 @@ enum {
 	ARG_JSON,
 	ARG_UTC,
 	ARG_HELP,
+	ARG_ACTIVE,
 };
 
 /* Each option next to its help line. */
@@ -37,6 +38,8 @@ static const struct option_help options[] = {
 	{ { "json", no_argument, NULL, ARG_JSON }, NULL, "one JSON object per line", 0 },
 	{ { "utc", no_argument, NULL, ARG_UTC }, NULL, "print times in UTC", 0 },
 	{ { "help", no_argument, NULL, ARG_HELP }, NULL, "show this help", 0 },
+	{ { "active", no_argument, NULL, ARG_ACTIVE }, NULL,
+	  "only sessions still open: who is logged in now, per the log, on every host", 0 },
 };
 
 static void
@@ -125,6 +128,9 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 			break;
 		case ARG_UTC:
 			utc = true;
+			break;
+		case ARG_ACTIVE:
+			f.active = true;
 			break;
 		case ARG_HELP:
 			command_help(&cmd_attempts);

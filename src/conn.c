@@ -2,10 +2,15 @@
  *
  * Index: one hash table of 64-bit keys -> connection, holding the monitor pid
  * key (host, pid), child pid aliases (host, child pid) and the client endpoint
- * (host, addr, port). Connections live on one of two lists: "active" in order of
- * last activity (evicted from the head when the table is full or idle), and
- * "closing" in order of their terminal line, kept CONN_CLOSE_GRACE_US of log
- * time so that trailing lines (PAM cleanup, child exit) still join them.
+ * (host, addr, port). Connections live on one of three lists: "active" in order
+ * of last activity (evicted from the head when the table is full or idle),
+ * "quiet": sessions (authenticated) idle for CONN_IDLE_EMIT_US, which are never
+ * finalised by silence, only spilled to the store as open when the table is
+ * full, and "closing" in order of their terminal line, kept CONN_CLOSE_GRACE_US
+ * of log time so that trailing lines (PAM cleanup, child exit) still join them.
+ * A session's end whose start is not held (spilled, or in an earlier run or
+ * file) makes an attempt of its own marked session_tail; the ingest layer joins
+ * it to the stored session by host + endpoint (+ pid).
  * Invariant: every connection is on exactly one list and all its keys point at it.
  *
  * A line's way: conn_table_feed() writes its evidence line (evidence.c), finds
@@ -48,6 +53,7 @@ struct conn {
 	int64_t last_us;
 	int64_t closed_us;              /* 0 = not closed */
 	bool closing;                   /* on the closing list */
+	bool quiet;                     /* on the quiet list (an idle session) */
 	bool dirty;                     /* changed since the last conn_table_persist() or early emit */
 	bool emitted;                   /* early-emitted at its terminal line (follow) */
 	bool parked;                    /* pid key swapped for key_parked() (see find_conn) */
@@ -67,6 +73,7 @@ struct conn_table {
 	struct key_entry *buckets[N_BUCKETS];
 	struct conn_list active;
 	struct conn_list closing;
+	struct conn_list quiet;
 	size_t n_conns;
 	struct conn_callbacks cb;
 	void *ud;
@@ -107,6 +114,12 @@ list_append(struct conn_list *l, struct conn *c)
 	else
 		l->head = c;
 	l->tail = c;
+}
+
+static struct conn_list *
+list_of(struct conn_table *t, const struct conn *c)
+{
+	return c->closing ? &t->closing : c->quiet ? &t->quiet : &t->active;
 }
 
 /* Index keys live in memory only (never stored): a cheap mix of the host's
@@ -219,7 +232,7 @@ conn_destroy(struct conn_table *t, struct conn *c)
 	for (size_t i = 0; i < MAX_CONN_KEYS; i++)
 		if (c->keys[i].conn)
 			index_unlink(t, &c->keys[i]);
-	list_unlink(c->closing ? &t->closing : &t->active, c);
+	list_unlink(list_of(t, c), c);
 	t->n_conns--;
 	if (c->parked)
 		t->n_parked--;
@@ -238,8 +251,49 @@ conn_table_free(struct conn_table *t)
 		conn_destroy(t, t->active.head);
 	while (t->closing.head)
 		conn_destroy(t, t->closing.head);
+	while (t->quiet.head)
+		conn_destroy(t, t->quiet.head);
 	free(t);
 	return NULL;
+}
+
+/* How a session that is over ended (fixed texts: the client's own disconnect
+ * reason is log text, shown with the evidence). */
+static const char *
+session_end_text(const struct conn_facts *f)
+{
+	if (!f->closed && !f->ended)
+		return "";
+	if (facts_seen(f, EVENT_CONNECTION_RESET))
+		return "connection reset";
+	if (facts_seen(f, EVENT_TIMED_OUT))
+		return "timed out";
+	if (facts_seen(f, EVENT_READ_ERROR))
+		return "read error";
+	if (facts_seen(f, EVENT_SESSION_FATAL))
+		return "fatal error";
+	if (facts_seen(f, EVENT_RECEIVED_DISCONNECT) || facts_seen(f, EVENT_DISCONNECTED))
+		return "client disconnected";
+	if (facts_seen(f, EVENT_CONNECTION_CLOSED))
+		return "connection closed";
+	if (facts_seen(f, EVENT_PAM_SESSION_CLOSED))
+		return "session closed";
+	return f->ended ? "no end line" : "closed";
+}
+
+/* classify_attempt() and the session's end. */
+static int
+conn_classify(struct conn *c)
+{
+	const char *e = "";
+	int r = classify_attempt(c->a, &c->f);
+
+	if (r < 0)
+		return r;
+	if (!c->a->open && (c->f.authenticated || c->f.session_tail))
+		e = session_end_text(&c->f);
+	strlcpy_n(c->a->session_end, sizeof c->a->session_end, e, strlen(e));
+	return 0;
 }
 
 /* Classify, hand out, destroy. ended: the connection is known to be over even
@@ -257,8 +311,9 @@ conn_emit(struct conn_table *t, struct conn *c, bool ended)
 	}
 	if (ended && !c->f.closed)
 		c->f.ended = true;
-	c->a->open = !c->f.closed && !c->f.ended;
-	r = classify_attempt(c->a, &c->f);
+	/* A session's end is never left open: it is the end. */
+	c->a->open = !c->f.closed && !c->f.ended && !c->f.session_tail;
+	r = conn_classify(c);
 	if (r >= 0)
 		r = t->cb.emit(c->a, t->ud);
 	if (r > 0) {
@@ -370,7 +425,7 @@ msg_contains(const struct log_line *line, const char *needle)
 static bool
 is_terminal(const struct conn *c, const struct log_line *line, const struct auth_event *ev)
 {
-	if (c->f.authenticated) {
+	if (c->f.authenticated || c->f.session_tail) {
 		if (ev->kind == EVENT_PAM_SESSION_CLOSED)
 			return true;
 		if (c->f.pam_session)
@@ -434,6 +489,32 @@ user_rank(enum event_kind k)
 }
 
 /* Fold one event into the connection's attempt and facts. */
+/* A line only a session logs (after authentication, no [preauth]): a
+ * connection that begins with one is the end of a session begun elsewhere. */
+static bool
+is_post_auth(const struct auth_event *ev)
+{
+	if (ev->flags & EVF_PREAUTH)
+		return false;
+	switch (ev->kind) {
+	case EVENT_RECEIVED_DISCONNECT:
+	case EVENT_PAM_SESSION_CLOSED:
+	case EVENT_SESSION_START:
+	case EVENT_SESSION_CLOSE:
+	case EVENT_TRANSFERRED:
+		return true;
+	case EVENT_DISCONNECTED:
+	case EVENT_CONNECTION_CLOSED:
+	case EVENT_CONNECTION_RESET:
+	case EVENT_TIMED_OUT:
+	case EVENT_READ_ERROR:
+		/* "Disconnected from user U ADDR port P" */
+		return (ev->flags & EVF_PREAMBLE_USER) != 0;
+	default:
+		return false;
+	}
+}
+
 static int
 conn_apply(struct conn_table *t, struct conn *c, const struct log_line *line,
 	   const struct auth_event *ev)
@@ -442,6 +523,8 @@ conn_apply(struct conn_table *t, struct conn *c, const struct log_line *line,
 	struct conn_facts *f = &c->f;
 	int r;
 
+	if (f->n_lines == 0 && is_post_auth(ev))
+		f->session_tail = true;
 	f->seen[ev->kind / 64] |= UINT64_C(1) << (ev->kind % 64);
 	f->n_lines++;
 	if ((ev->flags & EVF_DEBUG) && line->msg_len > 6 && line->msg[0] == 'd') {
@@ -558,13 +641,14 @@ conn_apply(struct conn_table *t, struct conn *c, const struct log_line *line,
 		c->closed_us = line->time_us ? line->time_us : t->clock_us;
 		c->closed_seen_us = c->seen_us ? c->seen_us : now_usec_coarse();
 		if (!c->closing) {
-			list_unlink(&t->active, c);
+			list_unlink(list_of(t, c), c);
 			list_append(&t->closing, c);
 			c->closing = true;
+			c->quiet = false;
 		}
 		if (t->early_emit) {
 			c->a->open = false;
-			r = classify_attempt(c->a, &c->f);
+			r = conn_classify(c);
 			if (r >= 0)
 				r = t->cb.emit(c->a, t->ud);
 			if (r < 0)
@@ -612,12 +696,23 @@ sweep(struct conn_table *t, int64_t now_us, int64_t grace_us, int64_t idle_us)
 			return r;
 	}
 	while (t->active.head && t->active.head->last_us + idle_us <= now_us) {
-		r = conn_emit(t, t->active.head, false);
+		struct conn *c = t->active.head;
+
+		if (c->f.authenticated) {
+			/* A session lasts until its end lines, however long:
+			 * set aside, spilled only when the table is full. */
+			list_unlink(&t->active, c);
+			list_append(&t->quiet, c);
+			c->quiet = true;
+			continue;
+		}
+		r = conn_emit(t, c, false);
 		if (r < 0)
 			return r;
 	}
 	while (t->n_conns > CONN_MAX_OPEN) {
-		struct conn *c = t->closing.head ? t->closing.head : t->active.head;
+		struct conn *c = t->closing.head ? t->closing.head :
+				 t->quiet.head ? t->quiet.head : t->active.head;
 
 		t->stats.evicted++;
 		r = conn_emit(t, c, false);
@@ -714,8 +809,10 @@ find_conn(struct conn_table *t, uint64_t host_hash, const struct log_line *line,
 	if (!c && ev->port && ev->addr[0] && ev->kind != EVENT_NOT_ALLOWED) {
 		struct conn *e = index_lookup(t, key_endpoint(host_hash, ev->addr, ev->port));
 
-		/* Post-auth child lines carry their own pid but the same endpoint. */
-		if (e && e->f.authenticated && line->pid != e->pid &&
+		/* Post-auth child lines carry their own pid but the same
+		 * endpoint (a login or a [preauth] line is another connection). */
+		if (e && e->f.authenticated && line->pid != e->pid && !(ev->flags & EVF_PREAUTH) &&
+		    ev->kind != EVENT_AUTH_ACCEPTED && ev->kind != EVENT_CONNECTION_FROM &&
 		    line->time_us + CONN_ORDER_SLACK_US >= e->a->start_us) {
 			if (!e->a->child_pid)
 				e->a->child_pid = line->pid;
@@ -768,8 +865,9 @@ conn_add_line(struct conn_table *t, struct conn *c, const struct log_line *line,
 	c->dirty = true;
 	c->seen_us = now_usec_coarse();
 	if (!c->closing) {
-		list_unlink(&t->active, c);
+		list_unlink(list_of(t, c), c);
 		list_append(&t->active, c);
+		c->quiet = false;
 	}
 	return conn_apply(t, c, line, ev);
 }
@@ -795,6 +893,59 @@ find_session_parent(struct conn_table *t, uint64_t host_hash, uint32_t pid, int6
 		c->a->child_pid = pid;
 		index_add(t, key_pid(host_hash, pid), c);
 		return c;
+	}
+	return NULL;
+}
+
+/* The monitor's "session closed" (no endpoint) of a session whose start is not
+ * held: the child's end lines came just before and made a session tail of
+ * their own, now closing. The child's pid is above the monitor's but not by a
+ * fixed step on a busy machine, so the link is the user and the moment: the
+ * tail of that user closed within CONN_CLOSE_GRACE_US whose pid is nearest
+ * above. It takes the monitor's pid; its own is the child's. */
+static struct conn *
+find_tail_of_monitor(struct conn_table *t, uint64_t host_hash, uint32_t pid,
+		     const struct log_line *line, const struct auth_event *ev)
+{
+	struct conn *best = NULL;
+	unsigned looked = 0;
+
+	if (ev->kind != EVENT_PAM_SESSION_CLOSED || pid == 0 || !ev->user[0])
+		return NULL;
+	for (struct conn *e = t->closing.tail; e && looked < 64; e = e->prev, looked++) {
+		if (line->time_us - e->closed_us > CONN_CLOSE_GRACE_US)
+			break;
+		if (e->host_hash != host_hash || !e->f.session_tail || e->a->child_pid || e->pid <= pid ||
+		    !streq(ev->user, e->a->user))
+			continue;
+		if (!best || e->pid < best->pid)
+			best = e;
+	}
+	if (best) {
+		best->a->child_pid = best->pid;
+		best->a->pid = pid;
+		index_add(t, key_pid(host_hash, pid), best);
+	}
+	return best;
+}
+
+/* The child's end lines of a session held here whose endpoint key another
+ * connection from the same endpoint took meanwhile: the session is a little
+ * below (the child is forked after its monitor; pid+1 on a quiet Debian 12). */
+static struct conn *
+find_session_below(struct conn_table *t, uint64_t host_hash, uint32_t pid, const struct auth_event *ev)
+{
+	if (!ev->port || !ev->addr[0] || !is_post_auth(ev))
+		return NULL;
+	for (uint32_t k = 1; k <= 8 && k < pid; k++) {
+		struct conn *e = index_lookup(t, key_pid(host_hash, pid - k));
+
+		if (!e || e->pid != pid - k || e->a->child_pid || !e->f.authenticated ||
+		    e->a->port != ev->port || !streq(e->a->addr, ev->addr))
+			continue;
+		e->a->child_pid = pid;
+		index_add(t, key_pid(host_hash, pid), e);
+		return e;
 	}
 	return NULL;
 }
@@ -858,6 +1009,10 @@ conn_table_feed(struct conn_table *t, const struct log_line *line, const struct 
 		    ev->kind == EVENT_PAM_MORE_FAILURES)
 			return emit_orphan(t, line, ev->kind, t->line, ehash);
 		c = find_session_parent(t, host_hash, pid, line->time_us, ev);
+		if (!c)
+			c = find_tail_of_monitor(t, host_hash, pid, line, ev);
+		if (!c)
+			c = find_session_below(t, host_hash, pid, ev);
 	}
 	if (!c) {
 		c = conn_create(t, host_hash, line->host, line->host_len, pid, line->time_us);
@@ -878,6 +1033,13 @@ conn_table_adopt(struct conn_table *t, struct attempt *a)
 	struct conn *c, *old;
 	int r;
 
+	t->adopted = NULL;
+	if (t->n_conns >= CONN_MAX_OPEN && a->open && a->outcome == OUTCOME_ACCEPTED) {
+		/* A full table: this session stays in the store, open, and its
+		 * end joins it there (memory bounded by count). */
+		attempt_free(a);
+		return 1;
+	}
 	old = index_lookup(t, key_pid(host_hash, a->pid));
 	if (old) {
 		r = conn_emit(t, old, true);
@@ -950,8 +1112,13 @@ conn_table_expire(struct conn_table *t, int64_t now_us, int64_t grace_us, int64_
 		next = c->next;
 		if (c->seen_us + login_grace_us > now_us)
 			break;          /* the list is in order of last activity */
-		if (c->f.authenticated)
-			continue;       /* sessions may be idle for days */
+		if (c->f.authenticated) {
+			/* sessions may be idle for days: out of this walk */
+			list_unlink(&t->active, c);
+			list_append(&t->quiet, c);
+			c->quiet = true;
+			continue;
+		}
 		c->f.grace_expired = true;
 		r = conn_emit(t, c, true);
 		if (r < 0)
@@ -963,7 +1130,7 @@ conn_table_expire(struct conn_table *t, int64_t now_us, int64_t grace_us, int64_
 int
 conn_table_persist(struct conn_table *t)
 {
-	struct conn_list *lists[] = { &t->active, &t->closing };
+	struct conn_list *lists[] = { &t->active, &t->closing, &t->quiet };
 	int r;
 
 	if (!t->cb.persist)
@@ -976,7 +1143,7 @@ conn_table_persist(struct conn_table *t)
 			 * restart it is adopted again and emitted (and shown) then.
 			 * Unless it was shown already: then it is stored complete. */
 			c->a->open = !c->emitted;
-			r = classify_attempt(c->a, &c->f);
+			r = conn_classify(c);
 			if (r >= 0)
 				r = t->cb.persist(c->a, t->ud);
 			if (r < 0)
@@ -998,6 +1165,11 @@ conn_table_flush(struct conn_table *t)
 	}
 	while (t->active.head) {
 		r = conn_emit(t, t->active.head, false);
+		if (r < 0)
+			return r;
+	}
+	while (t->quiet.head) {
+		r = conn_emit(t, t->quiet.head, false);
 		if (r < 0)
 			return r;
 	}

@@ -74,6 +74,7 @@ struct ingest {
 	bool stop;
 	int werr;                       /* the writer's first error */
 	int64_t input_first_us;         /* time of the current input's first line */
+	struct conn_table *merge;       /* merge_into_stored()'s table, kept for its parser; empty between uses */
 };
 
 static int
@@ -154,8 +155,8 @@ adopt(struct ingest *in, struct conn_table *t, struct attempt *a)
 		}
 	}
 	r = conn_table_adopt(t, a);
-	if (r < 0)
-		return r;
+	if (r != 0)
+		return r < 0 ? r : 0;   /* 1: left in the store (a full table) */
 	for (size_t i = 0; i < held->n_evidence; i++) {
 		struct log_line line;
 		struct auth_event ev;
@@ -193,6 +194,24 @@ merge_orphan(int64_t time_us, const char *host, uint32_t pid, const char *kind, 
 	return store_orphan(ud, time_us, host, pid, kind, line, hash);
 }
 
+/* The merged attempt keeps the identity of whichever began first; its child
+ * pid is whichever side knows it (a session's end read alone carries the
+ * child's pid). */
+static void
+merge_identity(struct attempt *old, const struct attempt *a)
+{
+	uint32_t old_pid = old->pid;
+
+	if (a->start_us < old->start_us) {
+		old->pid = a->pid;
+		old->uid = a->uid;
+	}
+	if (!old->child_pid)
+		old->child_pid = a->child_pid ? a->child_pid :
+				 a->pid != old->pid ? a->pid :
+				 old_pid != old->pid ? old_pid : 0;
+}
+
 /* a is the tail of a connection that is already stored (its head came from
  * an overlapping file read earlier): fold a's lines into the stored attempt,
  * in time order, and classify the whole again. */
@@ -201,13 +220,13 @@ merge_into_stored(struct ingest *in, const struct attempt *a, int64_t id)
 {
 	static const struct conn_callbacks cb = { .emit = merge_emit, .orphan = merge_orphan };
 	struct attempt *old = NULL;
-	struct conn_table *tmp = NULL;
 	struct evidence_ref *refs;
 	int r;
 
 	r = store_get(in->st, id, &old);
 	if (r <= 0)
 		return r < 0 ? r : -ENOENT;
+	merge_identity(old, a);
 	for (size_t i = 0; i < a->n_evidence; i++)
 		if (!attempt_has_evidence_hash(old, a->evidence_hash[i])) {
 			r = attempt_add_evidence(old, a->evidence[i], a->evidence_len[i],
@@ -230,13 +249,18 @@ merge_into_stored(struct ingest *in, const struct attempt *a, int64_t id)
 		old->evidence_len[i] = refs[i].len;
 	}
 	free(refs);
-	r = conn_table_new(&cb, in, &tmp);
-	if (r < 0)
-		goto out;
-	r = adopt(in, tmp, TAKE_PTR(old));
+	/* One table for every merge: a table costs a 200 KiB calloc, and a
+	 * session's end joining its stored start is common (issue 17). */
+	if (!in->merge) {
+		r = conn_table_new(&cb, in, &in->merge);
+		if (r < 0)
+			goto out;
+	}
+	r = adopt(in, in->merge, TAKE_PTR(old));
 	if (r >= 0)
-		r = conn_table_flush(tmp);
-	conn_table_free(tmp);
+		r = conn_table_flush(in->merge);
+	if (r < 0)
+		in->merge = conn_table_free(in->merge);
 	if (r >= 0)
 		in->stats.attempts_merged++;
 out:
@@ -254,12 +278,20 @@ store_attempt(struct ingest *in, struct attempt *a)
 	r = txn_begin(in);
 	if (r < 0)
 		return r;
-	if (!was_stored && a->head_of_input) {
+	if (!was_stored) {
 		int64_t id;
 
 		/* Only attempts from the head of an input can be tails of
-		 * connections stored from an overlapping file. */
-		r = store_find_connection(in->st, a, &id);
+		 * connections stored from an overlapping file. A session's end
+		 * and its start may be read apart (issue 17): one indexed
+		 * lookup per end whose start was not in memory, and per session
+		 * first stored still open. */
+		r = 0;
+		if (a->head_of_input)
+			r = store_find_connection(in->st, a, &id);
+		if (r == 0 && (a->cause == CAUSE_SESSION_END_START_MISSING ||
+			       (a->open && a->cause == CAUSE_ACCEPTED)))
+			r = store_find_session(in->st, a, &id);
 		if (r < 0)
 			return r;
 		if (r > 0)
@@ -555,6 +587,7 @@ ingest_free(struct ingest *in)
 	if (in->in_txn)
 		store_rollback(in->st);
 	conn_table_free(in->conns);
+	conn_table_free(in->merge);
 	pthread_mutex_destroy(&in->lock);
 	pthread_cond_destroy(&in->cond);
 	sshd_parser_free(in->parser);

@@ -61,6 +61,13 @@ render_attempt_json(struct buf *b, const struct attempt *a)
 		json_time(&j, a->end_us);
 	json_key(&j, "open");
 	json_bool(&j, a->open);
+	json_key(&j, "duration_ms");
+	if (a->open)
+		json_null(&j);
+	else
+		json_int(&j, (a->end_us - a->start_us) / 1000);
+	json_key(&j, "session_end");
+	json_string_or_null(&j, a->session_end);
 	json_key(&j, "address");
 	json_string_or_null(&j, a->addr);
 	json_key(&j, "port");

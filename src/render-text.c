@@ -30,6 +30,7 @@ enum column {
 	COL_FROM,
 	COL_OUTCOME,
 	COL_CAUSE,
+	COL_SESSION,
 	COL_KEY,
 	_COL_MAX,
 };
@@ -42,6 +43,7 @@ static const char *const col_header[_COL_MAX] = {
 	[COL_FROM] = "FROM",
 	[COL_OUTCOME] = "OUTCOME",
 	[COL_CAUSE] = "CAUSE",
+	[COL_SESSION] = "SESSION",
 	[COL_KEY] = "KEY",
 };
 
@@ -164,6 +166,41 @@ main_key(const struct attempt *a)
 	return &a->keys[MIN(a->n_keys, (size_t)ATTEMPT_MAX_KEYS) - 1];
 }
 
+/* A duration the way people say it: "45s", "12m05s", "6h40m", "3d02h". */
+static void
+format_duration(int64_t us, char *buf, size_t n)
+{
+	int64_t s = MAX(us, 0) / USEC_PER_SEC;
+
+	if (s < 60)
+		snprintf(buf, n, "%llds", (long long)s);
+	else if (s < 3600)
+		snprintf(buf, n, "%lldm%02llds", (long long)(s / 60), (long long)(s % 60));
+	else if (s < 86400)
+		snprintf(buf, n, "%lldh%02lldm", (long long)(s / 3600), (long long)(s % 3600 / 60));
+	else
+		snprintf(buf, n, "%lldd%02lldh", (long long)(s / 86400), (long long)(s % 86400 / 3600));
+}
+
+/* A session (accepted): "open", or how long it lasted and how it ended.
+ * NULL for other attempts. Caller frees. */
+static char *
+session_text(const struct attempt *a)
+{
+	char d[32], *s;
+
+	if (a->outcome != OUTCOME_ACCEPTED && a->outcome != OUTCOME_SESSION_REFUSED)
+		return NULL;
+	if (a->open)
+		return strdup("open");
+	if (a->cause == CAUSE_SESSION_END_START_MISSING)
+		return strdup(a->session_end[0] ? a->session_end : "ended");
+	format_duration(a->end_us - a->start_us, d, sizeof d);
+	if (asprintf(&s, "%s%s%s", d, a->session_end[0] ? ", " : "", a->session_end) < 0)
+		return NULL;
+	return s;
+}
+
 int
 table_add_attempt(struct table *t, const struct attempt *a)
 {
@@ -197,6 +234,8 @@ table_add_attempt(struct table *t, const struct attempt *a)
 	oom |= !(row.cell[COL_CAUSE] = strdup(c ? c : "?"));
 	if (k && k->fingerprint[0])
 		oom |= !(row.cell[COL_KEY] = escape_str(k->fingerprint));
+	if (a->outcome == OUTCOME_ACCEPTED || a->outcome == OUTCOME_SESSION_REFUSED)
+		oom |= !(row.cell[COL_SESSION] = session_text(a));
 	if (oom) {
 		for (size_t i = 0; i < _COL_MAX; i++)
 			free(row.cell[i]);
@@ -328,15 +367,15 @@ table_print(struct table *t, FILE *f)
 
 	for (size_t c = 0; c < _COL_MAX; c++) {
 		natural[c] = strlen(col_header[c]);
-		show[c] = c != COL_KEY;
+		show[c] = c != COL_KEY && c != COL_SESSION;
 	}
 	for (size_t i = 0; i < t->n_rows; i++)
 		for (size_t c = 0; c < _COL_MAX; c++) {
 			const char *s = t->rows[i].cell[c];
 
 			natural[c] = MAX(natural[c], s ? text_width(s) : 1);
-			if (c == COL_KEY && s)
-				show[COL_KEY] = true;
+			if ((c == COL_KEY || c == COL_SESSION) && s)
+				show[c] = true;
 		}
 	if (t->opts.width > 0 && !shrink_to_fit(w, natural, show, (size_t)t->opts.width, 1)) {
 		/* Still too wide with USER/HOST cut: the key column goes first
@@ -416,6 +455,14 @@ render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts
 		format_iso8601(a->end_us, o->utc, 6, t2, sizeof t2);
 		fprintf(f, "%-13s %s .. %s (%lld.%03lld s)\n", "time:", t1, t2,
 			(long long)(d / USEC_PER_SEC), (long long)(llabs(d) % USEC_PER_SEC / 1000));
+	}
+	if (a->outcome == OUTCOME_ACCEPTED || a->outcome == OUTCOME_SESSION_REFUSED) {
+		_cleanup_(freep) char *st = session_text(a);
+
+		if (a->open)
+			format_duration(a->end_us - a->start_us, num, sizeof num);
+		fprintf(f, "%-13s %s%s%s%s\n", "session:", st ? st : "?",
+			a->open ? " (" : "", a->open ? num : "", a->open ? " so far, to its last line)" : "");
 	}
 	detail_line(f, "host:", a->host[0] ? a->host : NULL, NULL);
 	if (a->child_pid)

@@ -48,12 +48,12 @@
 #define ATTEMPT_COLS \
 	"id, uid, host, pid, child_pid, start_us, end_us, open, addr, port, " \
 	"server_port, user, user_valid, outcome, cause, candidates, detail, " \
-	"reason, loglevel, evidence, evidence_dropped"
+	"reason, loglevel, evidence, evidence_dropped, session_end"
 enum {
 	COL_ID, COL_UID, COL_HOST, COL_PID, COL_CHILD_PID, COL_START, COL_END, COL_OPEN,
 	COL_ADDR, COL_PORT, COL_SERVER_PORT, COL_USER, COL_USER_VALID, COL_OUTCOME,
 	COL_CAUSE, COL_CANDIDATES, COL_DETAIL, COL_REASON, COL_LOGLEVEL,
-	COL_EVIDENCE, COL_EVIDENCE_DROPPED,
+	COL_EVIDENCE, COL_EVIDENCE_DROPPED, COL_SESSION_END,
 };
 
 /* Hot statements, prepared in store_open(). */
@@ -75,6 +75,10 @@ enum {
 	ST_FIND_CONN_NOPORT,
 	ST_POS_GET,
 	ST_POS_PUT,
+	ST_FIND_SESSION,
+	ST_FIND_SESSION_PID,
+	ST_FIND_SESSION_TAIL,
+	ST_FIND_SESSION_TAIL_PID,
 	_ST_MAX,
 };
 
@@ -90,15 +94,15 @@ static const char *const stmt_sql[_ST_MAX] = {
 	[ST_INSERT] =
 		"INSERT INTO attempts (uid, host, pid, child_pid, start_us, end_us, open, "
 		"addr, port, server_port, user, user_valid, outcome, cause, candidates, "
-		"detail, reason, loglevel, evidence, evidence_dropped) "
+		"detail, reason, loglevel, evidence, evidence_dropped, session_end) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-		"?15, ?16, ?17, ?19, ?20, ?21) ON CONFLICT(start_us, pid, port, host) DO NOTHING",
+		"?15, ?16, ?17, ?19, ?20, ?21, ?23) ON CONFLICT(start_us, pid, port, host) DO NOTHING",
 	[ST_UPDATE] =
 		"UPDATE attempts SET uid = ?1, host = ?2, pid = ?3, child_pid = ?4, "
 		"start_us = ?5, end_us = ?6, open = ?7, addr = ?8, port = ?9, "
 		"server_port = ?10, user = ?11, user_valid = ?12, outcome = ?13, "
 		"cause = ?14, candidates = ?15, detail = ?16, reason = ?17, "
-		"loglevel = ?19, evidence = ?20, evidence_dropped = ?21 "
+		"loglevel = ?19, evidence = ?20, evidence_dropped = ?21, session_end = ?23 "
 		"WHERE id = ?22",
 	/* The same, leaving the identity (start_us, pid, port, host) as stored:
 	 * for an update whose new identity is another stored row's (the
@@ -107,7 +111,7 @@ static const char *const stmt_sql[_ST_MAX] = {
 		"UPDATE attempts SET uid = ?1, child_pid = ?4, end_us = ?6, open = ?7, "
 		"addr = ?8, server_port = ?10, user = ?11, user_valid = ?12, outcome = ?13, "
 		"cause = ?14, candidates = ?15, detail = ?16, reason = ?17, "
-		"loglevel = ?19, evidence = ?20, evidence_dropped = ?21 "
+		"loglevel = ?19, evidence = ?20, evidence_dropped = ?21, session_end = ?23 "
 		"WHERE id = ?22",
 	[ST_KEYS_DELETE] = "DELETE FROM attempt_keys WHERE attempt_id = ?1",
 	[ST_KEY_INSERT] =
@@ -140,6 +144,29 @@ static const char *const stmt_sql[_ST_MAX] = {
 		"SELECT id FROM attempts INDEXED BY attempts_start "
 		"WHERE start_us BETWEEN ?2 AND ?3 AND (pid = ?5 OR child_pid = ?5) "
 		"AND host = ?6 AND start_us != ?7 ORDER BY start_us DESC LIMIT 1",
+	/* store_find_session(), tag: causes. A session's end without its start
+	 * (a) looks for the open session by host + client endpoint begun
+	 * before it, the pids agreeing where both are known; without an endpoint
+	 * (the monitor's "session closed" alone) by host + monitor pid. A session
+	 * start (b) looks for an end stored before it (a newer file read first). */
+	[ST_FIND_SESSION] =
+		"SELECT id FROM attempts INDEXED BY attempts_open_sessions "
+		"WHERE host = ?1 AND addr = ?2 AND port = ?3 AND open = 1 AND cause = 'accepted' "
+		"AND start_us <= ?4 AND (pid IN (?5, ?6) OR child_pid IN (?5, ?6) OR child_pid = 0) "
+		"ORDER BY start_us DESC LIMIT 1",
+	[ST_FIND_SESSION_PID] =
+		"SELECT id FROM attempts INDEXED BY attempts_open_session_pids "
+		"WHERE host = ?1 AND pid = ?5 AND open = 1 AND cause = 'accepted' AND start_us <= ?4 "
+		"ORDER BY start_us DESC LIMIT 1",
+	[ST_FIND_SESSION_TAIL] =
+		"SELECT id FROM attempts INDEXED BY attempts_session_tails "
+		"WHERE host = ?1 AND addr = ?2 AND port = ?3 AND cause = 'session-end-start-missing' "
+		"AND start_us >= ?4 AND (pid IN (?5, ?6) OR child_pid IN (?5, ?6) OR ?6 = 0) "
+		"ORDER BY start_us LIMIT 1",
+	[ST_FIND_SESSION_TAIL_PID] =
+		"SELECT id FROM attempts INDEXED BY attempts_session_tails "
+		"WHERE host = ?1 AND addr = '' AND port = 0 AND cause = 'session-end-start-missing' "
+		"AND start_us >= ?4 AND pid = ?5 ORDER BY start_us LIMIT 1",
 	[ST_COUNTS] =
 		"SELECT (SELECT count(*) FROM attempts), "
 		"(SELECT count(*) FROM attempts WHERE open = 1), "
@@ -197,6 +224,7 @@ enum {
 	DRV_CAUSE,              /* attempts_cause */
 	DRV_OUTCOME,            /* attempts_start, filtered (no outcome index) */
 	DRV_TIME,               /* attempts_start */
+	DRV_ACTIVE,             /* attempts_open_sessions: sessions still open */
 	_DRV_MAX,
 };
 
@@ -208,6 +236,7 @@ enum {
 	[DRV_CAUSE] = Q("INDEXED BY attempts_cause", "cause = ?6"), \
 	[DRV_OUTCOME] = Q("INDEXED BY attempts_start", "outcome = ?5"), \
 	[DRV_TIME] = Q("INDEXED BY attempts_start", "1"), \
+	[DRV_ACTIVE] = Q("INDEXED BY attempts_open_sessions", "open = 1 AND cause = 'accepted'"), \
 }
 /* The three shapes of one filtered query. */
 enum { QM_ALL, QM_NEWEST, QM_BRIEF, QM_KEYS, _QM_MAX };
@@ -976,6 +1005,7 @@ bind_attempt(struct store *s, sqlite3_stmt *st, const struct attempt *a,
 	else
 		rc |= sqlite3_bind_text(st, 20, s->evidence.data, (int)s->evidence.len, SQLITE_STATIC);
 	rc |= sqlite3_bind_int64(st, 21, (int64_t)a->n_evidence_dropped);
+	rc |= bind_str(st, 23, a->session_end);
 	return rc == SQLITE_OK ? 0 : -ENOMEM;
 }
 
@@ -1225,6 +1255,7 @@ row_to_attempt(struct store *s, sqlite3_stmt *st, struct attempt **ret)
 		}
 	}
 	a->n_evidence_dropped = (size_t)MAX(sqlite3_column_int64(st, COL_EVIDENCE_DROPPED), 0);
+	copy_col(a->session_end, sizeof a->session_end, st, COL_SESSION_END);
 
 	r = load_keys(s, a);
 	if (r < 0)
@@ -1278,13 +1309,28 @@ store_get(struct store *s, int64_t id, struct attempt **ret)
 	return r < 0 ? r : 1;
 }
 
+/* Step a statement that selects one id: 1 = a row (*ret_id), 0 = none. Resets it. */
+static int
+step_id(struct store *s, sqlite3_stmt *st, int64_t *ret_id)
+{
+	int rc = sqlite3_step(st), r = 0;
+
+	if (rc == SQLITE_ROW) {
+		*ret_id = sqlite3_column_int64(st, 0);
+		r = 1;
+	} else if (rc != SQLITE_DONE) {
+		r = store_errno(s->db, rc);
+	}
+	reset_stmt(st);
+	return r;
+}
+
 int
 store_find_connection(struct store *s, const struct attempt *a, int64_t *ret_id)
 {
 	const int64_t day = INT64_C(86400) * 1000000, hour = INT64_C(3600) * 1000000;
 	bool endpoint = a->port && a->addr[0];
 	sqlite3_stmt *st = s->st[endpoint ? ST_FIND_CONN : ST_FIND_CONN_NOPORT];
-	int rc, r = 0;
 
 	if (endpoint) {
 		sqlite3_bind_text(st, 1, a->addr, -1, SQLITE_STATIC);
@@ -1298,15 +1344,30 @@ store_find_connection(struct store *s, const struct attempt *a, int64_t *ret_id)
 	sqlite3_bind_int64(st, 5, a->pid);
 	sqlite3_bind_text(st, 6, a->host, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, a->start_us);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*ret_id = sqlite3_column_int64(st, 0);
-		r = 1;
-	} else if (rc != SQLITE_DONE) {
-		r = store_errno(s->db, rc);
+	return step_id(s, st, ret_id);
+}
+
+int
+store_find_session(struct store *s, const struct attempt *a, int64_t *ret_id)
+{
+	bool tail = a->cause == CAUSE_SESSION_END_START_MISSING;
+	bool endpoint = a->port && a->addr[0];
+	int which = tail ? (endpoint ? ST_FIND_SESSION : ST_FIND_SESSION_PID) :
+			   (endpoint ? ST_FIND_SESSION_TAIL : ST_FIND_SESSION_TAIL_PID);
+	sqlite3_stmt *st = s->st[which];
+
+	if (!tail && (a->outcome != OUTCOME_ACCEPTED || a->cause != CAUSE_ACCEPTED))
+		return 0;
+	sqlite3_bind_text(st, 1, a->host, -1, SQLITE_STATIC);
+	if (endpoint) {
+		sqlite3_bind_text(st, 2, a->addr, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, a->port);
 	}
-	reset_stmt(st);
-	return r;
+	sqlite3_bind_int64(st, 4, a->start_us);
+	sqlite3_bind_int64(st, 5, a->pid);
+	if (which != ST_FIND_SESSION_PID && which != ST_FIND_SESSION_TAIL_PID)
+		sqlite3_bind_int64(st, 6, a->child_pid ? a->child_pid : tail ? a->pid : 0);
+	return step_id(s, st, ret_id);
 }
 
 int
@@ -1442,7 +1503,10 @@ query_bind(struct store *s, const struct attempt_filter *f, int mode, struct que
 	if (f->outcome >= _OUTCOME_MAX || f->cause >= _CAUSE_MAX)
 		return -EINVAL;
 
-	if (f->fingerprint)
+	/* The most selective condition drives the index walk. */
+	if (f->active)
+		drv = DRV_ACTIVE;
+	else if (f->fingerprint)
 		drv = DRV_FINGERPRINT;
 	else if (f->user)
 		drv = DRV_USER;

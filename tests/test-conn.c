@@ -443,6 +443,64 @@ START_TEST(test_adopt_replay_continues_connection)
 }
 END_TEST
 
+/* Issue 17: a session idle for days is not finalised by silence; its end
+ * lines (child pid, endpoint) join it. */
+START_TEST(test_session_outlives_idle)
+{
+	feed("2026-11-22T09:42:01.3+00:00 vm sshd[300]: Accepted publickey for bob from 10.0.0.2 port 2000 ssh2: ED25519 SHA256:Ft+bVjqPRAkVTb7eHqiEwalT/AC6l+CNn0Of/R6LWec");
+	feed("2026-11-22T09:42:01.4+00:00 vm sshd[300]: pam_unix(sshd:session): session opened for user bob(uid=1000) by (uid=0)");
+	/* another connection three days later moves the log clock */
+	feed("2026-11-25T09:00:00.0+00:00 vm sshd[900]: Connection closed by 10.9.9.9 port 9999 [preauth]");
+	ck_assert_uint_eq(n_emitted, 0);
+	feed("2026-11-25T16:22:02.6+00:00 vm sshd[301]: Received disconnect from 10.0.0.2 port 2000:11: disconnected by user");
+	feed("2026-11-25T16:22:02.6+00:00 vm sshd[301]: Disconnected from user bob 10.0.0.2 port 2000");
+	feed("2026-11-25T16:22:02.7+00:00 vm sshd[300]: pam_unix(sshd:session): session closed for user bob");
+	ck_assert_int_eq(conn_table_flush(table), 0);
+	ck_assert_uint_eq(n_emitted, 2);
+	ck_assert_int_eq(emitted[1].cause, CAUSE_ACCEPTED);
+	ck_assert_uint_eq(emitted[1].child_pid, 301);
+	ck_assert_uint_eq(emitted[1].n_evidence, 5);
+	ck_assert(!emitted[1].open);
+}
+END_TEST
+
+/* A session's end without its start: never a failure, the monitor's
+ * "session closed" linked to the child's lines (child pid not pid+1). */
+START_TEST(test_session_end_alone)
+{
+	feed(T "09.0+00:00 vm sshd[13450]: Received disconnect from 10.0.0.2 port 2000:11: disconnected by user");
+	feed(T "09.1+00:00 vm sshd[13450]: Disconnected from user bob 10.0.0.2 port 2000");
+	feed(T "09.2+00:00 vm sshd[13374]: pam_unix(sshd:session): session closed for user bob");
+	ck_assert_int_eq(conn_table_flush(table), 0);
+	ck_assert_uint_eq(n_emitted, 1);
+	ck_assert_int_eq(emitted[0].outcome, OUTCOME_ACCEPTED);
+	ck_assert_int_eq(emitted[0].cause, CAUSE_SESSION_END_START_MISSING);
+	ck_assert_uint_eq(emitted[0].pid, 13374);
+	ck_assert_uint_eq(emitted[0].child_pid, 13450);
+	ck_assert_str_eq(emitted[0].user, "bob");
+	ck_assert_uint_eq(emitted[0].port, 2000);
+	ck_assert(!emitted[0].open);
+}
+END_TEST
+
+/* Sessions beyond the cap spill (emitted open), never finalised. */
+START_TEST(test_sessions_spill_open)
+{
+	char l[256];
+	size_t n_open = 0;
+
+	for (unsigned i = 0; i < CONN_MAX_OPEN + 10; i++) {
+		snprintf(l, sizeof l, T "01.0+00:00 vm sshd[%u]: Accepted password for u%u from 10.1.%u.%u port %u ssh2",
+			 20000 + i, i, i / 250, i % 250, 1024 + i);
+		feed(l);
+		for (size_t k = 0; k < n_emitted; k++)
+			n_open += emitted[k].open && emitted[k].outcome == OUTCOME_ACCEPTED;
+		n_emitted = 0;
+	}
+	ck_assert_uint_eq(n_open, 10);
+}
+END_TEST
+
 Suite *
 make_suite(void)
 {
@@ -464,6 +522,9 @@ make_suite(void)
 	tcase_add_loop_test(tc, test_evidence_parse_round_trip, 0, ELEMENTSOF(evidence_cases));
 	tcase_add_loop_test(tc, test_evidence_parse_damaged, 0, ELEMENTSOF(evidence_raw));
 	tcase_add_test(tc, test_adopt_replay_continues_connection);
+	tcase_add_test(tc, test_session_outlives_idle);
+	tcase_add_test(tc, test_session_end_alone);
+	tcase_add_test(tc, test_sessions_spill_open);
 	suite_add_tcase(s, tc);
 	return s;
 }
