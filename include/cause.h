@@ -177,6 +177,7 @@ struct cause_vars {
  * JSON whatever LANG is. cause_tr() translates a string marked N_() (or
  * passes it through in English mode). */
 void cause_texts_english(bool on);
+bool cause_texts_in_english(void);
 const char *cause_tr(const char *msgid) __attribute__((format_arg(1)));
 /* The outcome in words for people ("failed" -> 失敗), never the code. */
 const char *outcome_words(enum outcome o);

@@ -435,6 +435,12 @@ cause_texts_english(bool on)
 	texts_english = on;
 }
 
+bool
+cause_texts_in_english(void)
+{
+	return texts_english;
+}
+
 const char *
 cause_tr(const char *msgid)
 {

@@ -205,6 +205,25 @@ add_evidence(struct explain_result *r, const char *what, const char *value)
 	return 0;
 }
 
+/* A client key's state for people; the code itself in English mode (JSON). */
+static const char *
+key_state_words(enum client_key_state s)
+{
+	static const char *const t[] = {
+		[CKEY_LISTED] = N_("listed, not offered"),
+		[CKEY_NOT_LOADED] = N_("could not be loaded"),
+		[CKEY_SKIPPED] = N_("skipped by the client"),
+		[CKEY_OFFERED] = N_("offered, no answer seen"),
+		[CKEY_REJECTED] = N_("refused by the server"),
+		[CKEY_ACCEPTED] = N_("accepted by the server"),
+		[CKEY_USED] = N_("used to log in"),
+	};
+
+	if (cause_texts_in_english() || (unsigned)s >= ELEMENTSOF(t) || !t[s])
+		return client_key_state_to_string(s);
+	return gettext(t[s]);
+}
+
 static int
 client_evidence(struct explain_result *r, const struct client_report *c)
 {
@@ -224,7 +243,7 @@ client_evidence(struct explain_result *r, const struct client_report *c)
 
 		snprintf(t, sizeof t, "%.400s %s %s: %s", k->source, k->type,
 			 k->fingerprint[0] ? k->fingerprint : cause_tr(N_("(fingerprint not printed)")),
-			 client_key_state_to_string(k->state));
+			 key_state_words(k->state));
 		e |= add_evidence(r, cause_tr(N_("key ")), t);
 		if (k->problem != CKP_NONE) {
 			snprintf(t, sizeof t, "%s%s%.600s", client_key_problem_to_string(k->problem),

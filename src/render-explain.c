@@ -39,17 +39,32 @@ confidence_words(const char *c)
 	return _("none");
 }
 
-/* Closing punctuation a line must not start with (kinsoku): kept with the
- * unit before it. */
+/* What a line must not start with (kinsoku): closing punctuation, the long
+ * vowel mark and small kana, kept with the unit before it. */
 static size_t
 closing_mark(const char *s)
 {
-	static const char *const marks[] = { "、", "。", "）", "」", "』", "：", ")", ",", ".", ";", ":" };
+	static const char *const marks[] = {
+		"、", "。", "）", "」", "』", "：", "ー", "々", "ッ", "ャ", "ュ", "ョ", "ァ", "ィ", "ゥ", "ェ",
+		"ォ", "っ", "ゃ", "ゅ", "ょ", "ぁ", "ぃ", "ぅ", "ぇ", "ぉ", ")", ",", ".", ";", ":",
+	};
 
 	for (size_t i = 0; i < ELEMENTSOF(marks); i++)
 		if (startswith(s, marks[i]))
 			return strlen(marks[i]);
 	return 0;
+}
+
+/* Whether the unit s[0..n) ends with a full-width opening bracket. */
+static bool
+opening_mark(const char *s, size_t n)
+{
+	static const char *const marks[] = { "（", "「", "『" };
+
+	for (size_t i = 0; i < ELEMENTSOF(marks); i++)
+		if (n >= strlen(marks[i]) && memcmp(s + n - strlen(marks[i]), marks[i], strlen(marks[i])) == 0)
+			return true;
+	return false;
 }
 
 /* Append the line s[0..n) to b, wrapped at width columns: a unit (a word,
@@ -78,6 +93,14 @@ put_line_wrapped(struct buf *b, const char *s, size_t n, size_t width)
 		u = text_wrap_unit(p + sp, width - indent, &w);
 		for (size_t m; p[sp + u] && (m = closing_mark(p + sp + u)) && w + 2 <= width - indent; u += m)
 			w += text_width(p + sp + u, m);
+		/* an opening bracket stays with what it opens */
+		if (p[sp + u] && p[sp + u] != ' ' && (p[sp + u - 1] == '(' || opening_mark(p + sp, u)) &&
+		    w + 2 <= width - indent) {
+			size_t w2, u2 = text_wrap_unit(p + sp + u, width - indent - w, &w2);
+
+			u += u2;
+			w += w2;
+		}
 		if (col > indent && col + sp + w > width) {
 			e |= buf_printf(b, "\n%*s", (int)indent, "");
 			col = indent;
