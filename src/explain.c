@@ -422,8 +422,10 @@ verdict_texts(struct explain_result *r, const struct client_report *c, const str
 	else
 		snprintf(addr, sizeof addr, "%s", top && top->addr[0] ? top->addr : cause_tr(N_("the client")));
 	login_method(c, top, method, sizeof method);
-	if (fp)
-		snprintf(fp_with, sizeof fp_with, cause_tr(N_(" with %s key %s")), *type ? type : "?", fp);
+	if (fp && *type)
+		snprintf(fp_with, sizeof fp_with, cause_tr(N_(" with %s key %s")), type, fp);
+	else if (fp)
+		snprintf(fp_with, sizeof fp_with, cause_tr(N_(" with key %s")), fp);
 	else if (method[0])
 		snprintf(fp_with, sizeof fp_with, cause_tr(N_(" by %s")), method);
 	else
