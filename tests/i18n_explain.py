@@ -12,7 +12,8 @@ LANG=ja_JP.UTF-8 (the locale compiled into a private LOCPATH with localedef):
   2. `explain --json` is byte for byte what LANG=C prints (JSON is for
      machines: codes and English texts whatever the locale);
   3. `show ID` explains the attempt in Japanese and `show --json` stays English;
-  4. `follow` prints its verdict lines in Japanese, and `follow --json` none.
+  4. `follow` prints its verdict lines in Japanese, and `follow --json` none;
+     `attempts --json` and `stats --json` are LANG=C's too.
 
 usage: i18n_explain.py SSHWHY SOURCE_ROOT LOCALEDIR     exit 0 pass, 1 fail, 77 skip
 """
@@ -169,6 +170,12 @@ def main():
                 show_case(sshwhy, env_ja, env_c, label, db, verdict)
                 n += 1
         check(n == len(CASES), "every capture explained (found %d of %d)" % (n, len(CASES)))
+        # the other JSON outputs that carry verdict texts
+        db = os.path.join(tmp, "02-key-not-in-authorized-keys-info.db")
+        for cmd in (["attempts", "--json"], ["stats", "--json", "--since", "2000-01-01"]):
+            a, b = run([sshwhy, "--db", db] + cmd, env_ja), run([sshwhy, "--db", db] + cmd, env_c)
+            check(a.returncode == 0 and a.stdout == b.stdout and not JA.search(a.stdout.decode()),
+                  "%s under ja_JP.UTF-8 is LANG=C's" % " ".join(cmd))
         folder = capture_dirs(root, "02-key-not-in-authorized-keys", "info")[0][0]
         follow_case(sshwhy, tmp, env_ja, "02-key-not-in-authorized-keys", folder, False)
         follow_case(sshwhy, tmp, env_ja, "02-key-not-in-authorized-keys", folder, True)
