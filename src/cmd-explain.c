@@ -234,26 +234,34 @@ static void
 help(void)
 {
 	fputs(_("Options:\n"
-		"  FILE | -             a pasted ssh -v/-vv/-vvv log (CRLF, UTF-16, prose around it: fine)\n"
-		"  --key FILE           the partner's public key (.pub, authorized_keys line, ssh-keygen -l)\n"
+		"  FILE | -             a pasted ssh -v/-vv/-vvv log (CRLF, UTF-16, prose\n"
+		"                       around it: fine)\n"
+		"  --key FILE           the partner's public key (.pub, authorized_keys line,\n"
+		"                       ssh-keygen -l)\n"
 		"  --fingerprint FP     the partner's key fingerprint (repeatable)\n"
 		"  --user U             the login name, when the log does not show it\n"), stdout);
-	fputs(_("  --around TIME        when the partner tried (e.g. '2026-11-22 10:02:17', '2026-11-22 10:02', '-1h');\n"
-		"                       as precise as written: to the second the nearest attempt wins, to the\n"
-		"                       minute attempts within 2 minutes of it tie (said as ambiguous)\n"
-		"  --window N           the furthest an attempt may be from --around: minutes, or 90s, 5m, 2h\n"
-		"                       (default 30m)\n"
-		"  --from ADDR          the partner's public address (attempts from elsewhere are not theirs)\n"), stdout);
-	fputs(_("  --host-keys DIR      the server's ssh_host_*_key.pub, for attempts of every host (default:\n"
-		"                       this machine's, as sshd -T lists them, for its own attempts)\n"
-		"  --json               one JSON object: client, matches, ambiguous, alternatives, rule,\n"
-		"                       cause, candidates, side, fix, decide, evidence (texts in English)\n"
+	fputs(_("  --around TIME        when the partner tried (e.g. '2026-11-22 10:02:17',\n"
+		"                       '2026-11-22 10:02', '-1h'); as precise as written: to\n"
+		"                       the second the nearest attempt wins, to the minute\n"
+		"                       attempts within 2 minutes of it tie (said as ambiguous)\n"
+		"  --window N           the furthest an attempt may be from --around: minutes,\n"
+		"                       or 90s, 5m, 2h (default 30m)\n"
+		"  --from ADDR          the partner's public address (attempts from elsewhere\n"
+		"                       are not theirs)\n"), stdout);
+	fputs(_("  --host-keys DIR      the server's ssh_host_*_key.pub, for attempts of every\n"
+		"                       host (default: this machine's, as sshd -T lists them,\n"
+		"                       for its own attempts)\n"
+		"  --json               one JSON object: client, matches, ambiguous,\n"
+		"                       alternatives, rule, cause, candidates, side, fix,\n"
+		"                       decide, evidence (texts in English)\n"
 		"  --no-update          do not read this machine's new sshd log lines first\n"
-		"  --no-check           do not consult this server's files (sshwhy check) when the\n"
-		"                       logs leave the cause ambiguous\n"
-		"  --sshd PATH, --config FILE   the sshd binary and configuration check uses\n"), stdout);
-	fputs(_("The attempts come from the database. First, new lines of this machine's journal (or\n"
-		"auth.log) since follow last stopped are read, so a fresh attempt is not missed.\n"), stdout);
+		"  --no-check           do not consult this server's files (sshwhy check) when\n"
+		"                       the logs leave the cause ambiguous\n"
+		"  --sshd PATH, --config FILE\n"
+		"                       the sshd binary and configuration check uses\n"), stdout);
+	fputs(_("The attempts come from the database. First, new lines of this machine's\n"
+		"journal (or auth.log) since follow last stopped are read, so a fresh attempt\n"
+		"is not missed.\n"), stdout);
 }
 
 static int
@@ -333,7 +341,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			eo.config_path = optarg;
 			break;
 		case 'h':
-			help();
+			command_help(&cmd_explain);
 			return 0;
 		default:
 			return usage_error("explain", _("invalid option"));
