@@ -136,7 +136,8 @@ enum cause cause_from_string(const char *s);
 enum cause cause_from_any_case(const char *s);
 int cause_is_generic(enum cause c);
 
-/* Explanation template and fix for a cause (static strings). Templates may use
+/* Explanation template and fix for a cause (static strings, in the reader's
+ * language unless cause_texts_english()). Templates may use
  * {user} {addr} {port} {fp} {detail} {path}; see classify.c's expander. */
 const char *cause_explanation_template(enum cause c);
 const char *cause_fix(enum cause c);
@@ -170,6 +171,19 @@ struct cause_vars {
 	const char *detail;     /* {detail} */
 	const char *reason;     /* {reason} */
 };
+/* The verdicts' texts (templates, what decides, explain's notes and match
+ * reasons) are for people, in their language (gettext), unless machine output
+ * was asked for: --json keeps them in English, so a script sees the same
+ * JSON whatever LANG is. cause_tr() translates a string marked N_() (or
+ * passes it through in English mode). */
+void cause_texts_english(bool on);
+bool cause_texts_in_english(void);
+const char *cause_tr(const char *msgid) __attribute__((format_arg(1)));
+/* The outcome in words for people ("failed" -> 失敗), never the code. */
+const char *outcome_words(enum outcome o);
+/* "server side", "client side", "both sides", "network", "side unknown". */
+const char *fix_side_words(enum fix_side s);
+
 /* Expand a template (explain's texts; classify.c has its own expander for
  * the server's attempts). Caller frees; NULL on -ENOMEM. */
 char *cause_expand(const char *tmpl, const struct cause_vars *v);

@@ -102,8 +102,10 @@ int explain_run(struct store *st, const struct client_report *c, const struct ex
 		struct explain_result *ret);
 void explain_result_release(struct explain_result *r);
 
-/* Human text (the ambiguity first; -v adds the rule) and JSON ({client,
- * matches, ambiguous, alternatives, rule, cause, candidates, side, ...}). */
+/* Human text (the ambiguity first; -v adds the rule), in the reader's
+ * language, no line wider than width columns (0: unwrapped), and JSON
+ * ({client, matches, ambiguous, alternatives, rule, cause, candidates, side,
+ * ...}; its texts in English: cause_texts_english()). */
 int explain_render_text(struct buf *b, const struct client_report *c, const struct explain_result *r,
-			bool color, int verbose);
+			bool color, int verbose, size_t width);
 int explain_render_json(struct buf *b, const struct client_report *c, const struct explain_result *r);

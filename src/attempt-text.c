@@ -7,39 +7,41 @@
 #include "attempt-text.h"
 #include "attempt.h"
 #include "cause.h"
+#include "i18n.h"
 #include "util.h"
 #include "banned.h"
 
-/* What would decide between the candidates of a generic verdict. */
+/* What would decide between the candidates of a generic verdict (marked,
+ * translated by the caller). */
 static const char *
 decide_text(enum cause c, bool debug)
 {
 	switch (c) {
 	case CAUSE_KEY_OPTIONS_REFUSED:
-		return "The line before 'Refused by key options' (or LogLevel DEBUG1) names the option; sshwhy check --user USER shows the authorized_keys line.";
+		return N_("The line before 'Refused by key options' (or LogLevel DEBUG1) names the option; sshwhy check --user USER shows the authorized_keys line.");
 	case CAUSE_AUTHORIZED_KEYS_LINE_UNPARSABLE:
-		return "sshwhy check --user USER shows which authorized_keys line is malformed.";
+		return N_("sshwhy check --user USER shows which authorized_keys line is malformed.");
 	case CAUSE_AUTHORIZED_KEYS_MISSING:
-		return "sshwhy check --user USER tells whether the home directory, ~/.ssh or only the file is missing.";
+		return N_("sshwhy check --user USER tells whether the home directory, ~/.ssh or only the file is missing.");
 	case CAUSE_AUTHORIZED_KEYS_WRONG_LOCATION:
-		return "sshd -T | grep authorizedkeysfile shows where sshd looks; compare with where the key was installed.";
+		return N_("sshd -T | grep authorizedkeysfile shows where sshd looks; compare with where the key was installed.");
 	case CAUSE_PAM_ACCOUNT_REFUSED:
-		return "The pam_* lines of the account stack just before, or /etc/pam.d/sshd, name the module.";
+		return N_("The pam_* lines of the account stack just before, or /etc/pam.d/sshd, name the module.");
 	case CAUSE_PARTIAL_AUTH_INCOMPLETE:
-		return "sshd -T -C user=USER | grep authenticationmethods shows the required chain; the client log shows which method it could not do.";
+		return N_("sshd -T -C user=USER | grep authenticationmethods shows the required chain; the client log shows which method it could not do.");
 	case CAUSE_PUBKEY_REJECTED_NO_REASON:
-		return debug ? "DEBUG2 would show whether the authorized_keys lines parse; sshwhy check --user USER compares the fingerprint with authorized_keys."
-			     : "sshwhy check --user USER compares the fingerprint with authorized_keys; LogLevel DEBUG1 logs which files sshd read.";
+		return debug ? N_("DEBUG2 would show whether the authorized_keys lines parse; sshwhy check --user USER compares the fingerprint with authorized_keys.")
+			     : N_("sshwhy check --user USER compares the fingerprint with authorized_keys; LogLevel DEBUG1 logs which files sshd read.");
 	case CAUSE_KEY_ACCEPTED_NO_SIGNATURE:
-		return "Only the client log decides (sshwhy explain): it says why the private key could not be used.";
+		return N_("Only the client log decides (sshwhy explain): it says why the private key could not be used.");
 	case CAUSE_PASSWORD_FAILED:
-		return "A wrong password and a refused root password look the same; PermitRootLogin decides for root.";
+		return N_("A wrong password and a refused root password look the same; PermitRootLogin decides for root.");
 	case CAUSE_CONNECTION_ENDED_WITHOUT_CLOSE_LOG:
-		return "Later lines of this connection, if any; on Debian 12 a LoginGraceTime expiry logs nothing.";
+		return N_("Later lines of this connection, if any; on Debian 12 a LoginGraceTime expiry logs nothing.");
 	case CAUSE_NO_KEY_OFFERED:
-		return "The client log (sshwhy explain) shows whether a key was loaded and offered; sshd -T -C user=USER,addr=ADDR shows pubkeyauthentication.";
+		return N_("The client log (sshwhy explain) shows whether a key was loaded and offered; sshd -T -C user=USER,addr=ADDR shows pubkeyauthentication.");
 	case CAUSE_PREAUTH_CLOSE_NO_DETAIL:
-		return "At LogLevel INFO sshd logs neither the offered keys nor why they were refused: LogLevel VERBOSE, the client's ssh -vvv (sshwhy explain) or sshwhy check --user USER decides.";
+		return N_("At LogLevel INFO sshd logs neither the offered keys nor why they were refused: LogLevel VERBOSE, the client's ssh -vvv (sshwhy explain) or sshwhy check --user USER decides.");
 	default:
 		return NULL;
 	}
@@ -79,31 +81,31 @@ expand(const char *tmpl, const struct attempt *a)
 
 		if (*p == '{') {
 			if (startswith(p, "{user}")) {
-				val = a->user[0] ? a->user : "the user";
+				val = a->user[0] ? a->user : cause_tr(N_("the user"));
 				skip = 6;
 			} else if (startswith(p, "{addr}")) {
 				if (a->port)
-					snprintf(tmp, sizeof tmp, "%s port %u", a->addr, a->port), val = tmp;
+					snprintf(tmp, sizeof tmp, cause_tr(N_("%s port %u")), a->addr, a->port), val = tmp;
 				else
-					val = a->addr[0] ? a->addr : "the client";
+					val = a->addr[0] ? a->addr : cause_tr(N_("the client"));
 				skip = 6;
 			} else if (startswith(p, "{fp_with}")) {
 				if (fp[0])
-					snprintf(tmp, sizeof tmp, " with %s key %s", type, fp);
+					snprintf(tmp, sizeof tmp, cause_tr(N_(" with %s key %s")), type, fp);
 				else if (a->detail[0])
-					snprintf(tmp, sizeof tmp, " by %s", a->detail);
+					snprintf(tmp, sizeof tmp, cause_tr(N_(" by %s")), a->detail);
 				else
 					tmp[0] = '\0';
 				val = tmp;
 				skip = 9;
 			} else if (startswith(p, "{fp}")) {
-				val = fp[0] ? fp : "(fingerprint not logged)";
+				val = fp[0] ? fp : cause_tr(N_("(fingerprint not logged)"));
 				skip = 4;
 			} else if (startswith(p, "{detail}")) {
-				val = a->detail[0] ? a->detail : "(not logged)";
+				val = a->detail[0] ? a->detail : cause_tr(N_("(not logged)"));
 				skip = 8;
 			} else if (startswith(p, "{reason}")) {
-				val = a->reason[0] ? a->reason : "unknown error";
+				val = a->reason[0] ? a->reason : cause_tr(N_("unknown error"));
 				skip = 8;
 			}
 		}
@@ -143,7 +145,7 @@ attempt_fill_texts(struct attempt *a)
 			return -ENOMEM;
 	}
 	if (attempt_set_text(&a->explanation, expl) < 0 || attempt_set_text(&a->fix, fix) < 0 ||
-	    attempt_set_text(&a->decide, decide_text(a->cause, startswith(a->loglevel, "DEBUG"))) < 0)
+	    attempt_set_text(&a->decide, cause_tr(decide_text(a->cause, startswith(a->loglevel, "DEBUG")))) < 0)
 		return -ENOMEM;
 	return 0;
 }

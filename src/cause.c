@@ -3,13 +3,16 @@
  * template, the fix an admin applies (and its Windows-client form), what
  * decides between the candidates of a generic cause, and the explanation
  * when only the client's log testifies. Templates use {user} {addr} {fp}
- * {fp_with} {detail} {reason}; classify.c expands them. */
+ * {fp_with} {detail} {reason}; attempt-text.c and explain.c expand them.
+ * The texts are marked N_() and translated by the accessors (cause_tr():
+ * English when --json asked for machine output). */
 #include "config.h"
 
 #include <ctype.h>
 #include <stdbool.h>
 
 #include "cause.h"
+#include "i18n.h"
 #include "util.h"
 #include "banned.h"
 
@@ -34,276 +37,276 @@ struct cause_info {
 #define T(n, s, e, f) [CAUSE_##n] = { .side = SIDE_##s, .explanation = e, .fix = f }
 #define TX(n, s, e, f, ...) [CAUSE_##n] = { .side = SIDE_##s, .explanation = e, .fix = f, __VA_ARGS__ }
 static const struct cause_info cause_text[] = {
-	T(NONE, UNKNOWN, "Nothing is known about this connection yet.", NULL),
-	TX(ACCEPTED, SERVER, "{user} logged in from {addr}{fp_with}.", NULL,
-	   .witness = "{user} logged in{fp_with}."),
+	T(NONE, UNKNOWN, N_("Nothing is known about this connection yet."), NULL),
+	TX(ACCEPTED, SERVER, N_("{user} logged in from {addr}{fp_with}."), NULL,
+	   .witness = N_("{user} logged in{fp_with}.")),
 	T(STRICTMODES_DIR_PERMS, SERVER,
-	  "sshd ignored {user}'s authorized_keys because the directory {detail} is writable by group or others or has the wrong owner (StrictModes).",
-	  "chmod go-w {detail} and make sure it is owned by {user} or root; ~/.ssh should be 0700."),
+	  N_("sshd ignored {user}'s authorized_keys because the directory {detail} is writable by group or others or has the wrong owner (StrictModes)."),
+	  N_("chmod go-w {detail} and make sure it is owned by {user} or root; ~/.ssh should be 0700.")),
 	T(STRICTMODES_FILE_PERMS, SERVER,
-	  "sshd ignored {detail} because the file is writable by group or others or has the wrong owner (StrictModes).",
-	  "chmod 600 {detail} and chown it to {user}."),
+	  N_("sshd ignored {detail} because the file is writable by group or others or has the wrong owner (StrictModes)."),
+	  N_("chmod 600 {detail} and chown it to {user}.")),
 	T(SSH_DIR_NOT_A_DIRECTORY, SERVER,
-	  "sshd could not read {user}'s authorized keys: a component of the path {detail} is not a directory.",
-	  "Make ~/.ssh a directory (mode 0700) holding authorized_keys (mode 0600)."),
+	  N_("sshd could not read {user}'s authorized keys: a component of the path {detail} is not a directory."),
+	  N_("Make ~/.ssh a directory (mode 0700) holding authorized_keys (mode 0600).")),
 	T(AUTHORIZED_KEYS_UNREADABLE, SERVER,
-	  "sshd could not open {detail} as {user} ({reason}), so no key can match.",
-	  "Give {user} read access: chown {user} {detail}; chmod 600 {detail} (and check SELinux labels / NFS root-squash)."),
+	  N_("sshd could not open {detail} as {user} ({reason}), so no key can match."),
+	  N_("Give {user} read access: chown {user} {detail}; chmod 600 {detail} (and check SELinux labels / NFS root-squash).")),
 	T(FROM_RESTRICTION, SERVER,
-	  "The key is in authorized_keys but its from= option does not allow {addr} (required {detail}).",
-	  "Add {addr} (or its network) to the from=\"...\" option of that authorized_keys line, or connect from an allowed address."),
+	  N_("The key is in authorized_keys but its from= option does not allow {addr} (required {detail})."),
+	  N_("Add {addr} (or its network) to the from=\"...\" option of that authorized_keys line, or connect from an allowed address.")),
 	T(KEY_ALGORITHM_NOT_ACCEPTED, BOTH,
-	  "The server's PubkeyAcceptedAlgorithms does not include {detail}, so the key was refused before it was looked up.",
-	  "Add {detail} to PubkeyAcceptedAlgorithms in sshd_config, or give the client a key of an accepted type (ed25519)."),
+	  N_("The server's PubkeyAcceptedAlgorithms does not include {detail}, so the key was refused before it was looked up."),
+	  N_("Add {detail} to PubkeyAcceptedAlgorithms in sshd_config, or give the client a key of an accepted type (ed25519).")),
 	T(SSH_RSA_SHA1_REFUSED, BOTH,
-	  "The client signs with ssh-rsa (RSA/SHA-1), which OpenSSH 8.8+ refuses by default.",
-	  "Upgrade the client so it uses rsa-sha2-256/512, or switch it to an ed25519 key; only as a stopgap add PubkeyAcceptedAlgorithms +ssh-rsa."),
+	  N_("The client signs with ssh-rsa (RSA/SHA-1), which OpenSSH 8.8+ refuses by default."),
+	  N_("Upgrade the client so it uses rsa-sha2-256/512, or switch it to an ed25519 key; only as a stopgap add PubkeyAcceptedAlgorithms +ssh-rsa.")),
 	T(KEY_TYPE_UNSUPPORTED, SERVER,
-	  "The server does not support the key algorithm {detail} at all (e.g. DSA removed in OpenSSH 10.1).",
-	  "Give the client an ed25519 or RSA (>= 3072 bits) key."),
+	  N_("The server does not support the key algorithm {detail} at all (e.g. DSA removed in OpenSSH 10.1)."),
+	  N_("Give the client an ed25519 or RSA (>= 3072 bits) key.")),
 	T(RSA_KEY_TOO_SMALL, SERVER,
-	  "The RSA key is shorter than the server's RequiredRSASize.",
-	  "Generate a new key: ssh-keygen -t ed25519 (or RSA >= 3072 bits)."),
+	  N_("The RSA key is shorter than the server's RequiredRSASize."),
+	  N_("Generate a new key: ssh-keygen -t ed25519 (or RSA >= 3072 bits).")),
 	T(KEY_REVOKED, SERVER,
-	  "The key {fp} is listed in the server's RevokedKeys file {detail}.",
-	  "If the revocation is wrong, remove the key from {detail}; otherwise issue the user a new key."),
+	  N_("The key {fp} is listed in the server's RevokedKeys file {detail}."),
+	  N_("If the revocation is wrong, remove the key from {detail}; otherwise issue the user a new key.")),
 	T(REVOKED_KEYS_UNREADABLE, SERVER,
-	  "sshd could not read its RevokedKeys file {detail}, and then refuses every key.",
-	  "Fix the RevokedKeys file (path, permissions, format) or remove the RevokedKeys line."),
+	  N_("sshd could not read its RevokedKeys file {detail}, and then refuses every key."),
+	  N_("Fix the RevokedKeys file (path, permissions, format) or remove the RevokedKeys line.")),
 	T(CERT_EXPIRED, SERVER,
-	  "The user certificate has expired.",
-	  "Sign a new certificate (ssh-keygen -s CA -I ID -n {user} -V +52w key.pub)."),
+	  N_("The user certificate has expired."),
+	  N_("Sign a new certificate (ssh-keygen -s CA -I ID -n {user} -V +52w key.pub).")),
 	T(CERT_NOT_YET_VALID, SERVER,
-	  "The user certificate is not valid yet (check its validity window and the clocks).",
-	  "Fix the client or server clock, or re-sign the certificate with a validity that starts now."),
+	  N_("The user certificate is not valid yet (check its validity window and the clocks)."),
+	  N_("Fix the client or server clock, or re-sign the certificate with a validity that starts now.")),
 	T(CERT_PRINCIPAL_NOT_LISTED, SERVER,
-	  "The certificate does not name {user} among its principals.",
-	  "Re-sign the certificate with -n {user}, or list its principal in AuthorizedPrincipalsFile."),
+	  N_("The certificate does not name {user} among its principals."),
+	  N_("Re-sign the certificate with -n {user}, or list its principal in AuthorizedPrincipalsFile.")),
 	T(CERT_UNTRUSTED_CA, SERVER,
-	  "The certificate is signed by a CA that TrustedUserCAKeys does not list.",
-	  "Add the CA's public key to TrustedUserCAKeys, or have the certificate signed by a trusted CA."),
+	  N_("The certificate is signed by a CA that TrustedUserCAKeys does not list."),
+	  N_("Add the CA's public key to TrustedUserCAKeys, or have the certificate signed by a trusted CA.")),
 	T(CERT_INVALID, SERVER,
-	  "sshd refused the user certificate: {detail}.",
-	  "Inspect it with ssh-keygen -L -f cert.pub and re-sign it."),
+	  N_("sshd refused the user certificate: {detail}."),
+	  N_("Inspect it with ssh-keygen -L -f cert.pub and re-sign it.")),
 	T(CERT_SOURCE_RESTRICTION, SERVER,
-	  "The certificate's source-address option does not allow {addr}.",
-	  "Re-sign the certificate with a source-address that includes {addr}."),
+	  N_("The certificate's source-address option does not allow {addr}."),
+	  N_("Re-sign the certificate with a source-address that includes {addr}.")),
 	T(AUTHORIZED_KEYS_COMMAND_FAILED, SERVER,
-	  "The AuthorizedKeysCommand failed ({detail}), so no key could be authorised.",
-	  "Run the AuthorizedKeysCommand by hand as its AuthorizedKeysCommandUser and fix it (ownership/modes must be root-only)."),
+	  N_("The AuthorizedKeysCommand failed ({detail}), so no key could be authorised."),
+	  N_("Run the AuthorizedKeysCommand by hand as its AuthorizedKeysCommandUser and fix it (ownership/modes must be root-only).")),
 	T(AUTHORIZED_KEYS_BAD_OPTIONS, SERVER,
-	  "The matching authorized_keys line has options sshd cannot parse, so the key is ignored.",
-	  "Fix the options field of that line (quotes, commas); check it with sshwhy check --user USER or ssh-keygen -l -f."),
+	  N_("The matching authorized_keys line has options sshd cannot parse, so the key is ignored."),
+	  N_("Fix the options field of that line (quotes, commas); check it with sshwhy check --user USER or ssh-keygen -l -f.")),
 	T(FIDO_REQUIREMENT_NOT_MET, SERVER,
-	  "The FIDO key's signature lacked user presence or verification that the server requires ({detail}).",
-	  "Touch the security key when asked / enter its PIN, or relax no-touch-required / verify-required."),
+	  N_("The FIDO key's signature lacked user presence or verification that the server requires ({detail})."),
+	  N_("Touch the security key when asked / enter its PIN, or relax no-touch-required / verify-required.")),
 	T(TOO_MANY_AUTH_FAILURES, CLIENT,
-	  "The client offered more keys than MaxAuthTries allows and was disconnected; the right key may never have been tried.",
-	  "Have the client use only the right key (IdentitiesOnly yes + IdentityFile), or raise MaxAuthTries."),
+	  N_("The client offered more keys than MaxAuthTries allows and was disconnected; the right key may never have been tried."),
+	  N_("Have the client use only the right key (IdentitiesOnly yes + IdentityFile), or raise MaxAuthTries.")),
 	T(KEY_NOT_AUTHORIZED, SERVER,
-	  "The key {user} offered is not in their authorized_keys.",
-	  "Add the client's public key to ~{user}/.ssh/authorized_keys."),
+	  N_("The key {user} offered is not in their authorized_keys."),
+	  N_("Add the client's public key to ~{user}/.ssh/authorized_keys.")),
 	TX(AUTHORIZED_KEYS_MISSING, SERVER,
-	  "{user} has no authorized_keys file ({detail}).",
-	  "Create ~{user}/.ssh/authorized_keys (0600, owned by {user}) with the client's public key.",
-	   .decide = "sshwhy check --user {user} tells whether the home directory, ~/.ssh or only the file is missing."),
+	  N_("{user} has no authorized_keys file ({detail})."),
+	  N_("Create ~{user}/.ssh/authorized_keys (0600, owned by {user}) with the client's public key."),
+	   .decide = N_("sshwhy check --user {user} tells whether the home directory, ~/.ssh or only the file is missing.")),
 	TX(AUTHORIZED_KEYS_WRONG_LOCATION, SERVER,
-	  "sshd looks for keys in {detail}, not where the key was installed (AuthorizedKeysFile).",
-	  "Put the key where AuthorizedKeysFile points (sshd -T | grep authorizedkeysfile), or change AuthorizedKeysFile.",
-	   .decide = "sshd -T | grep authorizedkeysfile shows where sshd looks; compare with where the key was installed."),
+	  N_("sshd looks for keys in {detail}, not where the key was installed (AuthorizedKeysFile)."),
+	  N_("Put the key where AuthorizedKeysFile points (sshd -T | grep authorizedkeysfile), or change AuthorizedKeysFile."),
+	   .decide = N_("sshd -T | grep authorizedkeysfile shows where sshd looks; compare with where the key was installed.")),
 	T(AUTHORIZED_KEYS_LINE_BROKEN, SERVER,
-	  "The authorized_keys entry is broken across lines, so sshd cannot parse it.",
-	  "Put each key on exactly one line (re-paste it with ssh-copy-id)."),
+	  N_("The authorized_keys entry is broken across lines, so sshd cannot parse it."),
+	  N_("Put each key on exactly one line (re-paste it with ssh-copy-id).")),
 	T(AUTHORIZED_KEYS_KEY_CORRUPT, SERVER,
-	  "The key in authorized_keys is truncated or corrupt.",
-	  "Re-install the public key (ssh-copy-id) and compare fingerprints with ssh-keygen -lf."),
+	  N_("The key in authorized_keys is truncated or corrupt."),
+	  N_("Re-install the public key (ssh-copy-id) and compare fingerprints with ssh-keygen -lf.")),
 	T(AUTHORIZED_KEYS_CONTAINS_PRIVATE_KEY, SERVER,
-	  "authorized_keys contains a private key instead of the public one.",
-	  "Replace it with the .pub file's single line, and treat the pasted private key as compromised."),
+	  N_("authorized_keys contains a private key instead of the public one."),
+	  N_("Replace it with the .pub file's single line, and treat the pasted private key as compromised.")),
 	T(AUTHORIZED_KEYS_ENTRY_EXPIRED, SERVER,
-	  "The authorized_keys entry has an expiry-time that has passed.",
-	  "Update or remove the expiry-time option."),
+	  N_("The authorized_keys entry has an expiry-time that has passed."),
+	  N_("Update or remove the expiry-time option.")),
 	T(HOME_DIRECTORY_MISSING, SERVER,
-	  "{user}'s home directory does not exist, so there is no authorized_keys to read.",
-	  "Create or mount the home directory (NFS/autofs), or point AuthorizedKeysFile elsewhere."),
+	  N_("{user}'s home directory does not exist, so there is no authorized_keys to read."),
+	  N_("Create or mount the home directory (NFS/autofs), or point AuthorizedKeysFile elsewhere.")),
 	T(PUBKEY_AUTH_DISABLED, SERVER,
-	  "Public-key authentication is disabled for this connection (PubkeyAuthentication no, possibly in a Match block).",
-	  "Enable PubkeyAuthentication for this user/address (check Match blocks: sshd -T -C user={user},addr={addr})."),
+	  N_("Public-key authentication is disabled for this connection (PubkeyAuthentication no, possibly in a Match block)."),
+	  N_("Enable PubkeyAuthentication for this user/address (check Match blocks: sshd -T -C user={user},addr={addr}).")),
 	T(SECOND_FACTOR_MISSING, CLIENT,
-	  "The key was accepted but AuthenticationMethods requires another method that the client did not complete.",
-	  "Complete the second factor, or change AuthenticationMethods."),
+	  N_("The key was accepted but AuthenticationMethods requires another method that the client did not complete."),
+	  N_("Complete the second factor, or change AuthenticationMethods.")),
 	T(INVALID_USER, CLIENT,
-	  "The server has no account {user} (or refuses to admit it exists).",
-	  "Check the user name the client uses (ssh -l, User in ~/.ssh/config), or create the account."),
+	  N_("The server has no account {user} (or refuses to admit it exists)."),
+	  N_("Check the user name the client uses (ssh -l, User in ~/.ssh/config), or create the account.")),
 	T(NOT_IN_ALLOWUSERS, SERVER,
-	  "{user} is not listed in AllowUsers, so sshd refused the account before looking at keys.",
-	  "Add {user} to AllowUsers in sshd_config (or its Match block) and reload sshd."),
+	  N_("{user} is not listed in AllowUsers, so sshd refused the account before looking at keys."),
+	  N_("Add {user} to AllowUsers in sshd_config (or its Match block) and reload sshd.")),
 	T(IN_DENYUSERS, SERVER,
-	  "{user} is listed in DenyUsers.",
-	  "Remove {user} from DenyUsers if the access is intended."),
+	  N_("{user} is listed in DenyUsers."),
+	  N_("Remove {user} from DenyUsers if the access is intended.")),
 	T(NOT_IN_ALLOWGROUPS, SERVER,
-	  "None of {user}'s groups is listed in AllowGroups.",
-	  "Add {user} to an allowed group (usermod -aG GROUP {user}) or extend AllowGroups."),
+	  N_("None of {user}'s groups is listed in AllowGroups."),
+	  N_("Add {user} to an allowed group (usermod -aG GROUP {user}) or extend AllowGroups.")),
 	T(IN_DENYGROUPS, SERVER,
-	  "One of {user}'s groups is listed in DenyGroups.",
-	  "Remove the group from DenyGroups or {user} from that group."),
+	  N_("One of {user}'s groups is listed in DenyGroups."),
+	  N_("Remove the group from DenyGroups or {user} from that group.")),
 	T(NOT_IN_ANY_GROUP, SERVER,
-	  "{user} has no group sshd could resolve, so AllowGroups/DenyGroups refused the account.",
-	  "Fix the account's group membership (getent group)."),
+	  N_("{user} has no group sshd could resolve, so AllowGroups/DenyGroups refused the account."),
+	  N_("Fix the account's group membership (getent group).")),
 	T(SHELL_MISSING, SERVER,
-	  "{user}'s login shell {detail} does not exist.",
-	  "Install the shell or change it: usermod -s /bin/bash {user}."),
+	  N_("{user}'s login shell {detail} does not exist."),
+	  N_("Install the shell or change it: usermod -s /bin/bash {user}.")),
 	T(SHELL_NOT_EXECUTABLE, SERVER,
-	  "{user}'s login shell {detail} is not executable.",
-	  "chmod 755 the shell or set a valid one: usermod -s /bin/bash {user}."),
+	  N_("{user}'s login shell {detail} is not executable."),
+	  N_("chmod 755 the shell or set a valid one: usermod -s /bin/bash {user}.")),
 	T(SHELL_NOLOGIN, SERVER,
-	  "{user} authenticated but the account's shell refuses logins (nologin).",
-	  "Give {user} a real shell (usermod -s /bin/bash {user}) if interactive access is intended."),
+	  N_("{user} authenticated but the account's shell refuses logins (nologin)."),
+	  N_("Give {user} a real shell (usermod -s /bin/bash {user}) if interactive access is intended.")),
 	T(SHELL_EXEC_FAILED, SERVER,
-	  "{user} authenticated but the login shell could not be started ({detail}).",
-	  "Set a valid shell: usermod -s /bin/bash {user}."),
+	  N_("{user} authenticated but the login shell could not be started ({detail})."),
+	  N_("Set a valid shell: usermod -s /bin/bash {user}.")),
 	T(ACCOUNT_LOCKED, SERVER,
-	  "{user}'s account is locked (password field starts with '!'), and with UsePAM no sshd refuses locked accounts even for keys.",
-	  "Unlock it (usermod -U {user}) or set a '*' password instead of '!', or use UsePAM yes."),
+	  N_("{user}'s account is locked (password field starts with '!'), and with UsePAM no sshd refuses locked accounts even for keys."),
+	  N_("Unlock it (usermod -U {user}) or set a '*' password instead of '!', or use UsePAM yes.")),
 	T(ACCOUNT_EXPIRED, SERVER,
-	  "{user}'s account has expired.",
-	  "Extend it: chage -E -1 {user} (or a new date)."),
+	  N_("{user}'s account has expired."),
+	  N_("Extend it: chage -E -1 {user} (or a new date).")),
 	T(PASSWORD_EXPIRED, SERVER,
-	  "{user}'s password has expired; the login was accepted but a password change is forced before a session.",
-	  "Set a new password (passwd {user}) or clear the expiry (chage -d $(date +%F) {user})."),
+	  N_("{user}'s password has expired; the login was accepted but a password change is forced before a session."),
+	  N_("Set a new password (passwd {user}) or clear the expiry (chage -d $(date +%F) {user}).")),
 	TX(PAM_ACCOUNT_REFUSED, SERVER,
-	  "The key or password was accepted, but the PAM account stack refused {user} (expiry, pam_access, nologin, SSSD/HBAC).",
-	  "Check the pam_* account lines around this time and /etc/pam.d/sshd's account stack.",
-	   .decide = "The pam_* lines of the account stack just before, or /etc/pam.d/sshd, name the module."),
+	  N_("The key or password was accepted, but the PAM account stack refused {user} (expiry, pam_access, nologin, SSSD/HBAC)."),
+	  N_("Check the pam_* account lines around this time and /etc/pam.d/sshd's account stack."),
+	   .decide = N_("The pam_* lines of the account stack just before, or /etc/pam.d/sshd, name the module.")),
 	T(PAM_ACCESS_DENIED, SERVER,
-	  "pam_access denied {user} from {addr} (access.conf).",
-	  "Allow {user} from {addr} in /etc/security/access.conf."),
+	  N_("pam_access denied {user} from {addr} (access.conf)."),
+	  N_("Allow {user} from {addr} in /etc/security/access.conf.")),
 	T(NOLOGIN_FILE, SERVER,
-	  "/etc/nologin exists, so only root may log in.",
-	  "Remove /etc/nologin once maintenance is over."),
+	  N_("/etc/nologin exists, so only root may log in."),
+	  N_("Remove /etc/nologin once maintenance is over.")),
 	T(ROOT_LOGIN_REFUSED, SERVER,
-	  "root authenticated but PermitRootLogin forbids this method.",
-	  "Log in as a normal user and use sudo, or set PermitRootLogin prohibit-password for key logins."),
+	  N_("root authenticated but PermitRootLogin forbids this method."),
+	  N_("Log in as a normal user and use sudo, or set PermitRootLogin prohibit-password for key logins.")),
 	T(ROOT_PASSWORD_NOT_PERMITTED, SERVER,
-	  "A root password login was tried but PermitRootLogin does not allow passwords.",
-	  "Use a key for root (PermitRootLogin prohibit-password) or log in as a normal user."),
+	  N_("A root password login was tried but PermitRootLogin does not allow passwords."),
+	  N_("Use a key for root (PermitRootLogin prohibit-password) or log in as a normal user.")),
 	T(CHROOT_BAD_OWNERSHIP, SERVER,
-	  "{user} authenticated, but the ChrootDirectory path ({detail}) is not root-owned and root-only writable, so sshd killed the session.",
-	  "chown root:root every component of the ChrootDirectory path and chmod 755 it."),
+	  N_("{user} authenticated, but the ChrootDirectory path ({detail}) is not root-owned and root-only writable, so sshd killed the session."),
+	  N_("chown root:root every component of the ChrootDirectory path and chmod 755 it.")),
 	T(REFUSED_BY_ADMIN, SERVER,
-	  "The connection was refused by RefuseConnection in sshd_config.",
-	  "Check Match blocks with RefuseConnection yes."),
+	  N_("The connection was refused by RefuseConnection in sshd_config."),
+	  N_("Check Match blocks with RefuseConnection yes.")),
 	T(KEX_NO_MATCH, BOTH,
-	  "Client and server share no key exchange algorithm.",
-	  "Align KexAlgorithms: update the old side, or add a common algorithm to the server's KexAlgorithms."),
+	  N_("Client and server share no key exchange algorithm."),
+	  N_("Align KexAlgorithms: update the old side, or add a common algorithm to the server's KexAlgorithms.")),
 	T(HOSTKEY_ALG_NO_MATCH, BOTH,
-	  "Client and server share no host key algorithm.",
-	  "Add a modern host key type (ssh-ed25519, rsa-sha2-512) to the server's HostKeyAlgorithms / HostKey."),
+	  N_("Client and server share no host key algorithm."),
+	  N_("Add a modern host key type (ssh-ed25519, rsa-sha2-512) to the server's HostKeyAlgorithms / HostKey.")),
 	T(CIPHER_NO_MATCH, BOTH,
-	  "Client and server share no cipher.",
-	  "Align Ciphers on both sides (sshd -T | grep ciphers)."),
+	  N_("Client and server share no cipher."),
+	  N_("Align Ciphers on both sides (sshd -T | grep ciphers).")),
 	T(MAC_NO_MATCH, BOTH,
-	  "Client and server share no MAC algorithm.",
-	  "Align MACs on both sides (sshd -T | grep macs)."),
+	  N_("Client and server share no MAC algorithm."),
+	  N_("Align MACs on both sides (sshd -T | grep macs).")),
 	T(COMPRESSION_NO_MATCH, BOTH,
-	  "Client and server share no compression method.",
-	  "Align Compression settings."),
+	  N_("Client and server share no compression method."),
+	  N_("Align Compression settings.")),
 	T(BANNER_EXCHANGE_FAILED, SERVER,
-	  "The peer closed or sent garbage before the SSH identification exchange (scanner, health check, or non-SSH client).",
+	  N_("The peer closed or sent garbage before the SSH identification exchange (scanner, health check, or non-SSH client)."),
 	  NULL),
 	T(PROTOCOL_ERROR, SERVER,
-	  "The connection failed with an SSH protocol error ({detail}).",
+	  N_("The connection failed with an SSH protocol error ({detail})."),
 	  NULL),
 	TX(LOGIN_GRACE_TIMEOUT, SERVER,
-	  "The client did not finish authenticating within LoginGraceTime.",
-	  "Find out what the client waits for (passphrase prompt, FIDO touch, network), or raise LoginGraceTime.",
-	   .witness = "The server closed the connection after accepting the key {fp} for {user}, before the login completed: most often LoginGraceTime expired while the client was still signing (a slow passphrase or FIDO prompt); an account PAM refuses (expired, locked) ends the same way."),
+	  N_("The client did not finish authenticating within LoginGraceTime."),
+	  N_("Find out what the client waits for (passphrase prompt, FIDO touch, network), or raise LoginGraceTime."),
+	   .witness = N_("The server closed the connection after accepting the key {fp} for {user}, before the login completed: most often LoginGraceTime expired while the client was still signing (a slow passphrase or FIDO prompt); an account PAM refuses (expired, locked) ends the same way.")),
 	T(PER_SOURCE_PENALTY, SERVER,
-	  "sshd's PerSourcePenalties dropped this connection from {addr} before authentication ({detail}), because of earlier failures from that address.",
-	  "Wait for the penalty to expire, fix the client's failing logins, or exempt the address with PerSourcePenaltyExemptList."),
+	  N_("sshd's PerSourcePenalties dropped this connection from {addr} before authentication ({detail}), because of earlier failures from that address."),
+	  N_("Wait for the penalty to expire, fix the client's failing logins, or exempt the address with PerSourcePenaltyExemptList.")),
 	T(MAXSTARTUPS_DROP, SERVER,
-	  "sshd dropped the connection because too many unauthenticated connections were pending (MaxStartups).",
-	  "Raise MaxStartups or find what opens so many connections."),
+	  N_("sshd dropped the connection because too many unauthenticated connections were pending (MaxStartups)."),
+	  N_("Raise MaxStartups or find what opens so many connections.")),
 	T(NO_AUTH_ATTEMPTED, CLIENT,
-	  "The client connected and never tried to authenticate (not an SSH client, or it gave up first).",
+	  N_("The client connected and never tried to authenticate (not an SSH client, or it gave up first)."),
 	  NULL),
 	T(DIFFERENT_SERVER, NETWORK,
-	  "The client reached another machine: the host key it saw ({detail}) is not one of this server's host keys.",
-	  "Check the address and port the client connects to (DNS, NAT, port forwarding, a tunnel), and the known_hosts entry; compare with ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub."),
+	  N_("The client reached another machine: the host key it saw ({detail}) is not one of this server's host keys."),
+	  N_("Check the address and port the client connects to (DNS, NAT, port forwarding, a tunnel), and the known_hosts entry; compare with ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub.")),
 	T(CLIENT_HOST_KEY_VERIFICATION_FAILED, CLIENT,
-	  "The client refused this server's host key (known_hosts has another key for it), so it never tried to log in.",
-	  "If this server's host key really changed, the client removes the old entry: ssh-keygen -R HOST; otherwise find out what the client connects to."),
+	  N_("The client refused this server's host key (known_hosts has another key for it), so it never tried to log in."),
+	  N_("If this server's host key really changed, the client removes the old entry: ssh-keygen -R HOST; otherwise find out what the client connects to.")),
 	T(SERVER_NOT_REACHED, NETWORK,
-	  "The client never reached sshd (connection refused or timed out), so the server has nothing to show.",
-	  "Check the address, the port, firewalls and that sshd listens there (ss -ltnp)."),
+	  N_("The client never reached sshd (connection refused or timed out), so the server has nothing to show."),
+	  N_("Check the address, the port, firewalls and that sshd listens there (ss -ltnp).")),
 	TX(CLIENT_KEY_BAD_PERMISSIONS, CLIENT,
-	  "The client ignored its private key {detail} because the file is readable by others, so the server never got a signature.",
-	  "On the client: chmod 600 {detail}.",
-	   .fix_windows = "On the client: let only the user read {detail}: in the file's Properties, Security tab, remove every other user and group (Advanced: disable inheritance), or icacls \"{detail}\" /inheritance:r /grant:r \"%USERNAME%\":R."),
+	  N_("The client ignored its private key {detail} because the file is readable by others, so the server never got a signature."),
+	  N_("On the client: chmod 600 {detail}."),
+	   .fix_windows = N_("On the client: let only the user read {detail}: in the file's Properties, Security tab, remove every other user and group (Advanced: disable inheritance), or icacls \"{detail}\" /inheritance:r /grant:r \"%USERNAME%\":R.")),
 	T(CLIENT_IDENTITY_FILE_MISSING, CLIENT,
-	  "The client's identity file {detail} does not exist, so it had no key to offer.",
-	  "On the client: fix the -i / IdentityFile path."),
+	  N_("The client's identity file {detail} does not exist, so it had no key to offer."),
+	  N_("On the client: fix the -i / IdentityFile path.")),
 	T(CLIENT_WRONG_PASSPHRASE, CLIENT,
-	  "The client could not decrypt its private key {detail} (wrong passphrase), so it could not sign with it.",
-	  "On the client: use the right passphrase (ssh-keygen -y -f KEY to test it)."),
+	  N_("The client could not decrypt its private key {detail} (wrong passphrase), so it could not sign with it."),
+	  N_("On the client: use the right passphrase (ssh-keygen -y -f KEY to test it).")),
 	T(CLIENT_KEY_ENCRYPTED_NO_PROMPT, CLIENT,
-	  "The client's key {detail} is passphrase-protected and the client could not ask for the passphrase (BatchMode, no terminal), so it could not sign with it.",
-	  "On the client: load the key into ssh-agent, or use an unencrypted deploy key for automation."),
+	  N_("The client's key {detail} is passphrase-protected and the client could not ask for the passphrase (BatchMode, no terminal), so it could not sign with it."),
+	  N_("On the client: load the key into ssh-agent, or use an unencrypted deploy key for automation.")),
 	T(CLIENT_NO_MUTUAL_SIGNATURE_ALGORITHM, CLIENT,
-	  "The client and server share no signature algorithm for this key type, so the client did not offer it.",
-	  "Upgrade the client or use an ed25519 key."),
+	  N_("The client and server share no signature algorithm for this key type, so the client did not offer it."),
+	  N_("Upgrade the client or use an ed25519 key.")),
 	T(CLIENT_HAS_NO_KEY, CLIENT,
-	  "The client had no key to offer.",
-	  "Give the client the right key (-i / IdentityFile)."),
+	  N_("The client had no key to offer."),
+	  N_("Give the client the right key (-i / IdentityFile).")),
 	TX(PREAUTH_CLOSE_NO_DETAIL, SERVER,
-	  "The client gave up while authenticating as {user}; at this LogLevel sshd does not log which keys were offered or why they were refused.",
-	  "Set LogLevel VERBOSE in sshd_config (or a Match block), get the client's ssh -vvv output (sshwhy explain), or run sshwhy check --user {user}.",
-	   .decide = "At LogLevel INFO sshd logs neither the offered keys nor why they were refused: LogLevel VERBOSE, the client's ssh -vvv (sshwhy explain) or sshwhy check --user {user} decides."),
+	  N_("The client gave up while authenticating as {user}; at this LogLevel sshd does not log which keys were offered or why they were refused."),
+	  N_("Set LogLevel VERBOSE in sshd_config (or a Match block), get the client's ssh -vvv output (sshwhy explain), or run sshwhy check --user {user}."),
+	   .decide = N_("At LogLevel INFO sshd logs neither the offered keys nor why they were refused: LogLevel VERBOSE, the client's ssh -vvv (sshwhy explain) or sshwhy check --user {user} decides.")),
 	TX(PUBKEY_REJECTED_NO_REASON, SERVER,
-	  "sshd refused the key {fp} for {user} without logging a reason: most often it is not in authorized_keys.",
-	  "Compare {fp} with ssh-keygen -lf ~{user}/.ssh/authorized_keys (sshwhy check --user {user}); LogLevel DEBUG1 would log the reason.",
-	   .decide = "sshwhy check --user {user} compares the fingerprint with authorized_keys; LogLevel DEBUG1 logs which files sshd read.",
-	   .witness = "The server refused the key {fp} the client offered for {user} (it answered with the methods that can continue, without accepting the key): most often the key is not in the user's authorized_keys."),
+	  N_("sshd refused the key {fp} for {user} without logging a reason: most often it is not in authorized_keys."),
+	  N_("Compare {fp} with ssh-keygen -lf ~{user}/.ssh/authorized_keys (sshwhy check --user {user}); LogLevel DEBUG1 would log the reason."),
+	   .decide = N_("sshwhy check --user {user} compares the fingerprint with authorized_keys; LogLevel DEBUG1 logs which files sshd read."),
+	   .witness = N_("The server refused the key {fp} the client offered for {user} (it answered with the methods that can continue, without accepting the key): most often the key is not in the user's authorized_keys.")),
 	TX(KEY_ACCEPTED_NO_SIGNATURE, CLIENT,
-	  "sshd accepted the key {fp} for {user}, but the client never sent the signature (it could not use the private key).",
-	  "On the client: check the passphrase / agent / private key file (ssh -vvv shows why).",
-	   .decide = "Only the client log decides (sshwhy explain): it says why the private key could not be used.",
-	   .witness = "The server accepted the key {fp} for {user} (the client saw it say so), then the login did not complete: the client sent no valid signature, or the server refused the account after it."),
+	  N_("sshd accepted the key {fp} for {user}, but the client never sent the signature (it could not use the private key)."),
+	  N_("On the client: check the passphrase / agent / private key file (ssh -vvv shows why)."),
+	   .decide = N_("Only the client log decides (sshwhy explain): it says why the private key could not be used."),
+	   .witness = N_("The server accepted the key {fp} for {user} (the client saw it say so), then the login did not complete: the client sent no valid signature, or the server refused the account after it.")),
 	TX(NO_KEY_OFFERED, SERVER,
-	  "The client connected as {user} but offered no key sshd logged.",
-	  "Check the client's keys and IdentityFile (ssh -vvv), and that the client tries publickey.",
-	   .decide = "The client log (sshwhy explain) shows whether a key was loaded and offered; sshd -T -C user={user},addr={addr} shows pubkeyauthentication."),
+	  N_("The client connected as {user} but offered no key sshd logged."),
+	  N_("Check the client's keys and IdentityFile (ssh -vvv), and that the client tries publickey."),
+	   .decide = N_("The client log (sshwhy explain) shows whether a key was loaded and offered; sshd -T -C user={user},addr={addr} shows pubkeyauthentication.")),
 	TX(KEY_OPTIONS_REFUSED, SERVER,
-	  "The key matched an authorized_keys line, but that line's options refused this login.",
-	  "Check the options (from=, expiry-time=, no-... ) of the matching authorized_keys line.",
-	   .decide = "The line before 'Refused by key options' (or LogLevel DEBUG1) names the option; sshwhy check --user {user} shows the authorized_keys line."),
+	  N_("The key matched an authorized_keys line, but that line's options refused this login."),
+	  N_("Check the options (from=, expiry-time=, no-... ) of the matching authorized_keys line."),
+	   .decide = N_("The line before 'Refused by key options' (or LogLevel DEBUG1) names the option; sshwhy check --user {user} shows the authorized_keys line.")),
 	TX(PASSWORD_FAILED, SERVER,
-	  "A password login for {user} failed.",
-	  "Check the password; if it was right, see PAM lines and PermitRootLogin.",
-	   .decide = "A wrong password and a refused account look the same to the client; the server's log for that time (sshwhy ingest) or PermitRootLogin for root decides.",
-	   .witness = "The server refused the password the client sent for {user}."),
+	  N_("A password login for {user} failed."),
+	  N_("Check the password; if it was right, see PAM lines and PermitRootLogin."),
+	   .decide = N_("A wrong password and a refused account look the same to the client; the server's log for that time (sshwhy ingest) or PermitRootLogin for root decides."),
+	   .witness = N_("The server refused the password the client sent for {user}.")),
 	TX(PARTIAL_AUTH_INCOMPLETE, SERVER,
-	  "{user} passed one authentication step but not the next one that AuthenticationMethods requires.",
-	  "Complete the second method (e.g. password or keyboard-interactive), or change AuthenticationMethods.",
-	   .decide = "sshd -T -C user={user} | grep authenticationmethods shows the required chain; the client log shows which method it could not do."),
+	  N_("{user} passed one authentication step but not the next one that AuthenticationMethods requires."),
+	  N_("Complete the second method (e.g. password or keyboard-interactive), or change AuthenticationMethods."),
+	   .decide = N_("sshd -T -C user={user} | grep authenticationmethods shows the required chain; the client log shows which method it could not do.")),
 	TX(AUTHORIZED_KEYS_LINE_UNPARSABLE, SERVER,
-	  "sshd could not parse a line of the authorized_keys file (see the debug lines).",
-	  "Fix the line: one key per line, type + base64 + optional comment.",
-	   .decide = "sshwhy check --user {user} shows which authorized_keys line is malformed."),
+	  N_("sshd could not parse a line of the authorized_keys file (see the debug lines)."),
+	  N_("Fix the line: one key per line, type + base64 + optional comment."),
+	   .decide = N_("sshwhy check --user {user} shows which authorized_keys line is malformed.")),
 	TX(CONNECTION_ENDED_WITHOUT_CLOSE_LOG, SERVER,
-	  "The connection left no closing line; it may still be in progress, have timed out silently (LoginGraceTime logs nothing on Debian 12), or the log was cut.",
-	  "Look for later lines; a LoginGraceTime expiry is the usual cause when nothing follows.",
-	   .decide = "Later lines of this connection, if any; on Debian 12 a LoginGraceTime expiry logs nothing."),
+	  N_("The connection left no closing line; it may still be in progress, have timed out silently (LoginGraceTime logs nothing on Debian 12), or the log was cut."),
+	  N_("Look for later lines; a LoginGraceTime expiry is the usual cause when nothing follows."),
+	   .decide = N_("Later lines of this connection, if any; on Debian 12 a LoginGraceTime expiry logs nothing.")),
 	TX(NO_SERVER_TRACE, UNKNOWN,
-	  "The server logged nothing for this connection at its LogLevel.",
-	  "Raise LogLevel to VERBOSE.",
-	   .witness = "The client's log does not show why the login failed, and no attempt of this connection is in the database to tell."),
+	  N_("The server logged nothing for this connection at its LogLevel."),
+	  N_("Raise LogLevel to VERBOSE."),
+	   .witness = N_("The client's log does not show why the login failed, and no attempt of this connection is in the database to tell.")),
 	T(SESSION_ENDED_ABNORMALLY, SERVER,
-	  "{user} logged in but the session ended abnormally ({detail}).",
+	  N_("{user} logged in but the session ended abnormally ({detail})."),
 	  NULL),
 	T(SESSION_END_START_MISSING, SERVER,
-	  "A session of {user} from {addr} ended here; its login is not in the log read (an earlier file or before the log began).",
-	  "Ingest the older log (sshwhy ingest FILE) and the end joins its login."),
+	  N_("A session of {user} from {addr} ended here; its login is not in the log read (an earlier file or before the log began)."),
+	  N_("Ingest the older log (sshwhy ingest FILE) and the end joins its login.")),
 };
 #undef T
 #undef TX
@@ -380,8 +383,8 @@ const char *
 cause_explanation_template(enum cause c)
 {
 	if ((int)c < 0 || c >= _CAUSE_MAX || !cause_text[c].explanation)
-		return "No explanation is available.";
-	return cause_text[c].explanation;
+		return cause_tr(N_("No explanation is available."));
+	return cause_tr(cause_text[c].explanation);
 }
 
 const char *
@@ -389,7 +392,7 @@ cause_fix(enum cause c)
 {
 	if ((int)c < 0 || c >= _CAUSE_MAX)
 		return NULL;
-	return cause_text[c].fix;
+	return cause_tr(cause_text[c].fix);
 }
 
 const char *
@@ -397,7 +400,7 @@ cause_fix_for(enum cause c, bool windows)
 {
 	if ((int)c < 0 || c >= _CAUSE_MAX)
 		return NULL;
-	return windows && cause_text[c].fix_windows ? cause_text[c].fix_windows : cause_text[c].fix;
+	return cause_tr(windows && cause_text[c].fix_windows ? cause_text[c].fix_windows : cause_text[c].fix);
 }
 
 const char *
@@ -405,7 +408,7 @@ cause_witness_template(enum cause c)
 {
 	if ((int)c < 0 || c >= _CAUSE_MAX || !cause_text[c].witness)
 		return cause_explanation_template(c);
-	return cause_text[c].witness;
+	return cause_tr(cause_text[c].witness);
 }
 
 const char *
@@ -413,7 +416,7 @@ cause_decide(enum cause c)
 {
 	if ((int)c < 0 || c >= _CAUSE_MAX)
 		return NULL;
-	return cause_text[c].decide;
+	return cause_tr(cause_text[c].decide);
 }
 
 enum fix_side
@@ -422,6 +425,54 @@ cause_side(enum cause c)
 	if ((int)c < 0 || c >= _CAUSE_MAX)
 		return SIDE_UNKNOWN;
 	return cause_text[c].side;
+}
+
+static bool texts_english;
+
+void
+cause_texts_english(bool on)
+{
+	texts_english = on;
+}
+
+bool
+cause_texts_in_english(void)
+{
+	return texts_english;
+}
+
+const char *
+cause_tr(const char *msgid)
+{
+	return !msgid || !*msgid || texts_english ? msgid : gettext(msgid);
+}
+
+const char *
+outcome_words(enum outcome o)
+{
+	static const char *const t[] = {
+		[OUTCOME_OPEN] = N_("open"),
+		[OUTCOME_ACCEPTED] = N_("accepted"),
+		[OUTCOME_SESSION_REFUSED] = N_("session refused"),
+		[OUTCOME_FAILED] = N_("failed"),
+		[OUTCOME_REFUSED] = N_("refused"),
+		[OUTCOME_ABORTED] = N_("aborted"),
+		[OUTCOME_TIMEOUT] = N_("timed out"),
+		[OUTCOME_DROPPED] = N_("dropped"),
+	};
+
+	return (unsigned)o < ELEMENTSOF(t) ? cause_tr(t[o]) : "?";
+}
+
+const char *
+fix_side_words(enum fix_side s)
+{
+	static const char *const t[] = {
+		[SIDE_UNKNOWN] = N_("side unknown"), [SIDE_SERVER] = N_("server side"),
+		[SIDE_CLIENT] = N_("client side"), [SIDE_BOTH] = N_("both sides"), [SIDE_NETWORK] = N_("network"),
+	};
+
+	return cause_tr((unsigned)s < ELEMENTSOF(t) ? t[s] : t[SIDE_UNKNOWN]);
 }
 
 const char *

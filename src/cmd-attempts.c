@@ -125,6 +125,7 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 		}
 		case ARG_JSON:
 			json = true;
+			cause_texts_english(true);     /* JSON: texts in English whatever LANG */
 			break;
 		case ARG_UTC:
 			utc = true;

@@ -7,11 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cause.h"
 #include "client-parse.h"
 #include "command.h"
 #include "explain-server.h"
 #include "explain.h"
 #include "follow.h"
+#include "i18n.h"
 #include "log.h"
 #include "render.h"
 #include "store.h"
@@ -186,12 +188,13 @@ explain_server_paste(const char *data, size_t len, bool json, const char *what)
 	if (r == -E2BIG || r == 0)
 		return r;
 	if (r < 0)
-		return log_error_errno(r, "cannot read the sshd lines of '%s'%s%s", what, err ? ": " : "", err ? err : "");
+		return log_error_errno(r, _("cannot read the sshd lines of '%s'%s%s"), what, err ? ": " : "",
+				       err ? err : "");
 	/* on stderr: stdout is the verdicts (or JSON) */
-	log_info("'%s' holds sshd's own lines, not a client's: %zu read on their own (nothing stored)%s; "
-		 "to match them with the rest of their connection, store the log with 'sshwhy ingest' and "
-		 "explain the partner's ssh -vvv output", what, ss.sshd_lines,
-		 ss.bare ? "; lines without a header have no time or process: times shown are now" : "");
+	log_info(_("'%s' holds sshd's own lines, not a client's: %zu read on their own (nothing stored)%s; "
+		   "to match them with the rest of their connection, store the log with 'sshwhy ingest' and "
+		   "explain the partner's ssh -vvv output"), what, ss.sshd_lines,
+		 ss.bare ? _("; lines without a header have no time or process: times shown are now") : "");
 	return r;
 }
 
@@ -201,24 +204,25 @@ input_refused(enum input_kind k, const char *what)
 {
 	switch (k) {
 	case INPUT_EMPTY:
-		log_error("'%s' is empty: give the output of ssh -vvv USER@HOST (or the partner's .pub key)", what);
+		log_error(_("'%s' is empty: give the output of ssh -vvv USER@HOST (or the partner's .pub key)"), what);
 		break;
 	case INPUT_BINARY:
-		log_error("'%s' is binary data: it does not look like ssh client output (give ssh -vvv USER@HOST's output as text)",
+		log_error(_("'%s' is binary data: it does not look like ssh client output (give ssh -vvv "
+			    "USER@HOST's output as text)"),
 			  what);
 		break;
 	case INPUT_PRIVATE_KEY:
-		log_error("'%s' holds a PRIVATE key: not read further, not shown, not stored; the partner "
-			  "should treat it as exposed (make a new key) and send the .pub file or ssh -vvv output "
-			  "instead", what);
+		log_error(_("'%s' holds a PRIVATE key: not read further, not shown, not stored; the partner "
+			    "should treat it as exposed (make a new key) and send the .pub file or ssh -vvv output "
+			    "instead"), what);
 		break;
 	case INPUT_SERVER_LOG:
-		log_error("'%s' is sshd's log (server lines), not a client's: store it with 'sshwhy ingest "
-			  "FILE' and explain the partner's ssh -vvv output against it", what);
+		log_error(_("'%s' is sshd's log (server lines), not a client's: store it with 'sshwhy ingest "
+			    "FILE' and explain the partner's ssh -vvv output against it"), what);
 		break;
 	case INPUT_KNOWN_HOSTS:
-		log_error("'%s' is a known_hosts file (the client's list of server host keys): give the "
-			  "output of ssh -vvv USER@HOST, or the partner's own .pub key", what);
+		log_error(_("'%s' is a known_hosts file (the client's list of server host keys): give the "
+			    "output of ssh -vvv USER@HOST, or the partner's own .pub key"), what);
 		break;
 	default:
 		return 0;
@@ -229,27 +233,35 @@ input_refused(enum input_kind k, const char *what)
 static void
 help(void)
 {
-	printf("Options:\n"
-	       "  FILE | -             a pasted ssh -v/-vv/-vvv log (CRLF, UTF-16, prose around it: fine)\n"
-	       "  --key FILE           the partner's public key (.pub, authorized_keys line, ssh-keygen -l)\n"
-	       "  --fingerprint FP     the partner's key fingerprint (repeatable)\n"
-	       "  --user U             the login name, when the log does not show it\n"
-	       "  --around TIME        when the partner tried (e.g. '2026-11-22 10:02:17', '2026-11-22 10:02', '-1h');\n"
-	       "                       as precise as written: to the second the nearest attempt wins, to the\n"
-	       "                       minute attempts within 2 minutes of it tie (said as ambiguous)\n"
-	       "  --window N           the furthest an attempt may be from --around: minutes, or 90s, 5m, 2h\n"
-	       "                       (default 30m)\n"
-	       "  --from ADDR          the partner's public address (attempts from elsewhere are not theirs)\n"
-	       "  --host-keys DIR      the server's ssh_host_*_key.pub, for attempts of every host (default:\n"
-	       "                       this machine's, as sshd -T lists them, for its own attempts)\n"
-	       "  --json               one JSON object: client, matches, ambiguous, alternatives, rule,\n"
-	       "                       cause, candidates, side, fix, decide, evidence\n"
-	       "  --no-update          do not read this machine's new sshd log lines first\n"
-	       "  --no-check           do not consult this server's files (sshwhy check) when the\n"
-	       "                       logs leave the cause ambiguous\n"
-	       "  --sshd PATH, --config FILE   the sshd binary and configuration check uses\n"
-	       "The attempts come from the database. First, new lines of this machine's journal (or\n"
-	       "auth.log) since follow last stopped are read, so a fresh attempt is not missed.\n");
+	fputs(_("Options:\n"
+		"  FILE | -             a pasted ssh -v/-vv/-vvv log (CRLF, UTF-16, prose\n"
+		"                       around it: fine)\n"
+		"  --key FILE           the partner's public key (.pub, authorized_keys line,\n"
+		"                       ssh-keygen -l)\n"
+		"  --fingerprint FP     the partner's key fingerprint (repeatable)\n"
+		"  --user U             the login name, when the log does not show it\n"), stdout);
+	fputs(_("  --around TIME        when the partner tried (e.g. '2026-11-22 10:02:17',\n"
+		"                       '2026-11-22 10:02', '-1h'); as precise as written: to\n"
+		"                       the second the nearest attempt wins, to the minute\n"
+		"                       attempts within 2 minutes of it tie (said as ambiguous)\n"
+		"  --window N           the furthest an attempt may be from --around: minutes,\n"
+		"                       or 90s, 5m, 2h (default 30m)\n"
+		"  --from ADDR          the partner's public address (attempts from elsewhere\n"
+		"                       are not theirs)\n"), stdout);
+	fputs(_("  --host-keys DIR      the server's ssh_host_*_key.pub, for attempts of every\n"
+		"                       host (default: this machine's, as sshd -T lists them,\n"
+		"                       for its own attempts)\n"
+		"  --json               one JSON object: client, matches, ambiguous,\n"
+		"                       alternatives, rule, cause, candidates, side, fix,\n"
+		"                       decide, evidence (texts in English)\n"
+		"  --no-update          do not read this machine's new sshd log lines first\n"
+		"  --no-check           do not consult this server's files (sshwhy check) when\n"
+		"                       the logs leave the cause ambiguous\n"
+		"  --sshd PATH, --config FILE\n"
+		"                       the sshd binary and configuration check uses\n"), stdout);
+	fputs(_("The attempts come from the database. First, new lines of this machine's\n"
+		"journal (or auth.log) since follow last stopped are read, so a fresh attempt\n"
+		"is not missed.\n"), stdout);
 }
 
 static int
@@ -270,7 +282,7 @@ run(int argc, char **argv, const struct global_opts *g)
 	int ch, r;
 
 	if (!c)
-		return log_error_errno(-ENOMEM, "out of memory");
+		return log_error_errno(-ENOMEM, _("out of memory"));
 	while ((ch = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (ch) {
 		case 'k':
@@ -278,7 +290,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			break;
 		case 'F':
 			if (n_fps == ELEMENTSOF(fps))
-				return usage_error("explain", "too many --fingerprint");
+				return usage_error("explain", _("too many --fingerprint"));
 			fps[n_fps++] = optarg;
 			break;
 		case 'u':
@@ -286,7 +298,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			break;
 		case 'a':
 			if (parse_timespec(optarg, now_usec(), &eo.around_us) < 0)
-				return usage_error("explain", "invalid --around '%s'", optarg);
+				return usage_error("explain", _("invalid --around '%s'"), optarg);
 			eo.around_precision_us = around_precision(optarg);
 			break;
 		case 'w': {
@@ -302,7 +314,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			strlcpy_n(num, sizeof num, optarg, l);
 			if (l >= sizeof num || safe_atou(num, &minutes) < 0 || minutes == 0 ||
 			    (int64_t)minutes * unit > 7 * 24 * 3600)
-				return usage_error("explain", "invalid --window '%s'", optarg);
+				return usage_error("explain", _("invalid --window '%s'"), optarg);
 			eo.window_us = (int64_t)minutes * unit * USEC_PER_SEC;
 			break;
 		}
@@ -314,6 +326,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			break;
 		case 'J':
 			json = true;
+			cause_texts_english(true);     /* JSON is for machines: the same under any LANG */
 			break;
 		case 'N':
 			update = false;
@@ -328,16 +341,16 @@ run(int argc, char **argv, const struct global_opts *g)
 			eo.config_path = optarg;
 			break;
 		case 'h':
-			help();
+			command_help(&cmd_explain);
 			return 0;
 		default:
-			return usage_error("explain", "invalid option");
+			return usage_error("explain", _("invalid option"));
 		}
 	}
 	if (optind + 1 < argc)
-		return usage_error("explain", "one client log at a time");
+		return usage_error("explain", _("one client log at a time"));
 	if (optind == argc && !keyfile && !n_fps)
-		return usage_error("explain", "give a client log (FILE or -), --key or --fingerprint");
+		return usage_error("explain", _("give a client log (FILE or -), --key or --fingerprint"));
 
 	if (optind < argc) {
 		_cleanup_(freep) char *data = NULL;
@@ -346,12 +359,12 @@ run(int argc, char **argv, const struct global_opts *g)
 
 		r = read_full(argv[optind], INPUT_MAX, &data, &len);
 		if (r < 0)
-			return log_error_errno(r, "cannot read '%s': %s", safe ? safe : "?",
-					       r == -EFBIG ? "larger than 16 MiB" : strerror(-r));
+			return log_error_errno(r, _("cannot read '%s': %s"), safe ? safe : "?",
+					       r == -EFBIG ? _("larger than 16 MiB") : strerror(-r));
 		/* client_parse() skips a private key block and copies none of it */
 		r = client_parse(data, len, c);
 		if (r < 0)
-			return log_error_errno(r, "cannot parse '%s': %s", safe ? safe : "?", strerror(-r));
+			return log_error_errno(r, _("cannot parse '%s': %s"), safe ? safe : "?", strerror(-r));
 		if (input_kind(c) == INPUT_SERVER_LOG || (r == 0 && c->input_kind != CIK_PRIVATE_KEY &&
 							  c->input_kind != CIK_BINARY)) {
 			/* sshd's own lines (with or without their header): a few are
@@ -366,7 +379,7 @@ run(int argc, char **argv, const struct global_opts *g)
 		if (input_refused(input_kind(c), safe ? safe : "?") < 0)
 			return -EINVAL;
 		if (r == 0 && raw_tcp_session(data, len, c) <= 0 && client_parse_keys(data, len, c) <= 0) {
-			log_error("'%s' does not look like ssh client output (ssh -v) nor public keys",
+			log_error(_("'%s' does not look like ssh client output (ssh -v) nor public keys"),
 				  safe ? safe : "?");
 			return -EINVAL;
 		}
@@ -378,7 +391,7 @@ run(int argc, char **argv, const struct global_opts *g)
 
 		r = read_full(keyfile, INPUT_MAX, &data, &len);
 		if (r < 0)
-			return log_error_errno(r, "cannot read '%s': %s", safe ? safe : "?", strerror(-r));
+			return log_error_errno(r, _("cannot read '%s': %s"), safe ? safe : "?", strerror(-r));
 		{
 			/* what the file is, from a scratch report: keys go into c below */
 			_cleanup_(freep) struct client_report *k = calloc(1, sizeof *k);
@@ -387,25 +400,25 @@ run(int argc, char **argv, const struct global_opts *g)
 				return log_oom();
 			r = client_parse(data, len, k);
 			if (r < 0)
-				return log_error_errno(r, "cannot parse '%s'", safe ? safe : "?");
+				return log_error_errno(r, _("cannot parse '%s'"), safe ? safe : "?");
 			if (input_refused(input_kind(k), safe ? safe : "?") < 0)
 				return -EINVAL;
 		}
 		if (client_parse_keys(data, len, c) <= 0) {
-			log_error("no public key or fingerprint in '%s'", safe ? safe : "?");
+			log_error(_("no public key or fingerprint in '%s'"), safe ? safe : "?");
 			return -EINVAL;
 		}
 	}
 	for (size_t i = 0; i < n_fps; i++)
 		if (client_parse_keys(fps[i], strlen(fps[i]), c) <= 0)
-			return usage_error("explain", "invalid --fingerprint '%s'", fps[i]);
+			return usage_error("explain", _("invalid --fingerprint '%s'"), fps[i]);
 	if (user)
 		strlcpy_n(c->user, sizeof c->user, user, strlen(user));
 
 	if (update) {
 		r = follow_update_default(g->db_path);
 		if (r < 0)
-			log_warning("cannot read this machine's new sshd log lines first (%s), ignoring",
+			log_warning(_("cannot read this machine's new sshd log lines first (%s), ignoring"),
 				    strerror(-r));
 	}
 	r = command_open_store(g, STORE_READONLY, &st);
@@ -413,21 +426,22 @@ run(int argc, char **argv, const struct global_opts *g)
 		return r;
 	r = explain_run(st, c, &eo, &res);
 	if (r < 0)
-		return log_error_errno(r, "cannot explain: %s", strerror(-r));
+		return log_error_errno(r, _("cannot explain: %s"), strerror(-r));
 	render_opts_from_env(&ro, STDOUT_FILENO);
 	buf_init(&out);
-	r = json ? explain_render_json(&out, c, &res) : explain_render_text(&out, c, &res, ro.color, g->verbose);
+	r = json ? explain_render_json(&out, c, &res)
+		 : explain_render_text(&out, c, &res, ro.color, g->verbose, ro.width > 0 ? (size_t)ro.width : 0);
 	if (r >= 0 && out.len && fwrite(out.data, 1, out.len, stdout) != out.len)
 		r = -EIO;
 	buf_release(&out);
 	explain_result_release(&res);
-	return r < 0 ? log_error_errno(r, "cannot print: %s", strerror(-r)) : 0;
+	return r < 0 ? log_error_errno(r, _("cannot print: %s"), strerror(-r)) : 0;
 }
 
 const struct command cmd_explain = {
 	.name = "explain",
 	.synopsis = "explain [OPTIONS] CLIENT-LOG | --key FILE | --fingerprint FP",
-	.summary = "match a partner's ssh -v output or key to this server's attempts and say why",
+	.summary = N_("match a partner's ssh -v output or key to this server's attempts and say why"),
 	.run = run,
 	.help = help,
 };

@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <unistd.h>
 
+#include "cause.h"
 #include "command.h"
 #include "follow.h"
 #include "log.h"
@@ -131,6 +132,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			break;
 		case 'J':
 			fl.json = true;
+			cause_texts_english(true);     /* JSON: texts in English whatever LANG */
 			break;
 		case 's':
 			if (parse_timespec(optarg, now_usec(), &fc.source.since_us) < 0)

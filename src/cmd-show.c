@@ -6,6 +6,7 @@
 
 #include "attempt-text.h"
 #include "attempt.h"
+#include "cause.h"
 #include "command.h"
 #include "log.h"
 #include "options.h"
@@ -56,6 +57,7 @@ show_run(int argc, char **argv, const struct global_opts *g)
 		switch (c) {
 		case ARG_JSON:
 			json = true;
+			cause_texts_english(true);     /* JSON: texts in English whatever LANG */
 			break;
 		case ARG_UTC:
 			utc = true;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cause.h"
 #include "command.h"
 #include "filter-opts.h"
 #include "i18n.h"
@@ -165,6 +166,7 @@ stats_run(int argc, char **argv, const struct global_opts *g)
 		switch (c) {
 		case ARG_JSON:
 			json = true;
+			cause_texts_english(true);     /* JSON: the meanings in English whatever LANG */
 			break;
 		case ARG_SVG:
 			if (!*optarg)

@@ -19,6 +19,7 @@
 #include "client-parse.h"
 #include "explain-int.h"
 #include "explain.h"
+#include "i18n.h"
 #include "render.h"
 #include "server-check.h"
 #include "sshd-config.h"
@@ -149,8 +150,8 @@ hostkey_check(const struct explain_options *o, const char *fp, const char *host,
 		r = hostkey_dir(o->host_keys_dir, fp, &hk);
 		where = o->host_keys_dir;
 	} else if (host && !host_is_local(o, host)) {
-		snprintf(note, notesz, "host key not checked for %s: its keys are not on this machine "
-			 "(give them with --host-keys DIR)", host);
+		snprintf(note, notesz, cause_tr(N_("host key not checked for %s: its keys are not on this machine "
+						   "(give them with --host-keys DIR)")), host);
 		return -1;
 	} else {
 		_cleanup_(sshd_config_freep) struct sshd_config *cfg = NULL;
@@ -168,22 +169,23 @@ hostkey_check(const struct explain_options *o, const char *fp, const char *host,
 			snprintf(path, sizeof path, "%s.pub", keys[i]);
 			hostkey_file(path, fp, &hk);
 		}
-		where = "sshd -T's HostKey files";
+		where = cause_tr(N_("sshd -T's HostKey files"));
 		if (n == 0) {
-			snprintf(fallback, sizeof fallback, " (sshd -T could not run%s%.200s%s: read "
-				 "/etc/ssh/ssh_host_*_key.pub instead)", cfg && cfg->why_fallback ? ": " : "",
-				 cfg && cfg->why_fallback ? cfg->why_fallback : "",
-				 "");
+			snprintf(fallback, sizeof fallback, cause_tr(N_(" (sshd -T could not run%s%.200s: read "
+									"/etc/ssh/ssh_host_*_key.pub instead)")),
+				 cfg && cfg->why_fallback ? ": " : "", cfg && cfg->why_fallback ? cfg->why_fallback : "");
 			r = hostkey_dir("/etc/ssh", fp, &hk);
 			where = "/etc/ssh";
 		}
 	}
 	if (r < 0 || hk.n == 0) {
-		snprintf(note, notesz, "host key not checked: no host key readable in %s%s", where, fallback);
+		snprintf(note, notesz, cause_tr(N_("host key not checked: no host key readable in %s%s")), where,
+			 fallback);
 		return -1;
 	}
-	snprintf(note, notesz, "%s %s one of the server's %u host keys (%s)%s", fp, hk.found ? "is" : "is NOT",
-		 hk.n, where, fallback);
+	snprintf(note, notesz, hk.found ? cause_tr(N_("%s is one of the server's %u host keys (%s)%s"))
+				       : cause_tr(N_("%s is NOT one of the server's %u host keys (%s)%s")),
+		 fp, hk.n, where, fallback);
 	return hk.found;
 }
 
@@ -203,6 +205,25 @@ add_evidence(struct explain_result *r, const char *what, const char *value)
 	return 0;
 }
 
+/* A client key's state for people; the code itself in English mode (JSON). */
+static const char *
+key_state_words(enum client_key_state s)
+{
+	static const char *const t[] = {
+		[CKEY_LISTED] = N_("listed, not offered"),
+		[CKEY_NOT_LOADED] = N_("could not be loaded"),
+		[CKEY_SKIPPED] = N_("skipped by the client"),
+		[CKEY_OFFERED] = N_("offered, no answer seen"),
+		[CKEY_REJECTED] = N_("refused by the server"),
+		[CKEY_ACCEPTED] = N_("accepted by the server"),
+		[CKEY_USED] = N_("used to log in"),
+	};
+
+	if (cause_texts_in_english() || (unsigned)s >= ELEMENTSOF(t) || !t[s])
+		return client_key_state_to_string(s);
+	return gettext(t[s]);
+}
+
 static int
 client_evidence(struct explain_result *r, const struct client_report *c)
 {
@@ -211,31 +232,31 @@ client_evidence(struct explain_result *r, const struct client_report *c)
 
 	if (c->user[0] || c->host[0]) {
 		snprintf(t, sizeof t, "%s@%s", c->user, c->host[0] ? c->host : c->addr);
-		e |= add_evidence(r, "target: ", t);
+		e |= add_evidence(r, cause_tr(N_("target: ")), t);
 	}
 	if (c->hostkey_fp[0]) {
 		snprintf(t, sizeof t, "%s %s", c->hostkey_type, c->hostkey_fp);
-		e |= add_evidence(r, "server host key: ", t);
+		e |= add_evidence(r, cause_tr(N_("server host key: ")), t);
 	}
 	for (size_t i = 0; i < c->n_keys; i++) {
 		const struct client_key *k = &c->keys[i];
 
 		snprintf(t, sizeof t, "%.400s %s %s: %s", k->source, k->type,
-			 k->fingerprint[0] ? k->fingerprint : "(fingerprint not printed)",
-			 client_key_state_to_string(k->state));
-		e |= add_evidence(r, "key ", t);
+			 k->fingerprint[0] ? k->fingerprint : cause_tr(N_("(fingerprint not printed)")),
+			 key_state_words(k->state));
+		e |= add_evidence(r, cause_tr(N_("key ")), t);
 		if (k->problem != CKP_NONE) {
 			snprintf(t, sizeof t, "%s%s%.600s", client_key_problem_to_string(k->problem),
 				 k->problem_text[0] ? ": " : "", k->problem_text);
-			e |= add_evidence(r, "  problem: ", t);
+			e |= add_evidence(r, cause_tr(N_("  problem: ")), t);
 		}
 	}
 	if (c->methods[0])
-		e |= add_evidence(r, "methods the server allows: ", c->methods);
+		e |= add_evidence(r, cause_tr(N_("methods the server allows: ")), c->methods);
 	if (c->session_text[0])
-		e |= add_evidence(r, "the session said: ", c->session_text);
+		e |= add_evidence(r, cause_tr(N_("the session said: ")), c->session_text);
 	if (c->result_text[0])
-		e |= add_evidence(r, "result: ", c->result_text);
+		e |= add_evidence(r, cause_tr(N_("result: ")), c->result_text);
 	return e ? -ENOMEM : 0;
 }
 
@@ -296,10 +317,14 @@ apply_server_facts(struct explain_result *r, const struct client_report *c, cons
 
 		for (size_t i = 0; i < rep->n; i++)
 			n += rep->items[i].status == CHECK_PROBLEM;
-		if (asprintf(&r->facts_note, "sshwhy check on this server found %s%s (files as they are now; "
-			     "run sshwhy check --user for details)",
-			     n ? "problems, but none of the candidates" : "nothing that would block this login",
-			     n ? "" : ": the cause may have been fixed since, or lies on the client side") < 0) {
+		r->facts_note = strdup(n ? cause_tr(N_("sshwhy check on this server found problems, but none of the "
+						       "candidates (files as they are now; run sshwhy check --user "
+						       "for details)"))
+					 : cause_tr(N_("sshwhy check on this server found nothing that would block this "
+						       "login: the cause may have been fixed since, or lies on the "
+						       "client side (files as they are now; run sshwhy check --user "
+						       "for details)")));
+		if (!r->facts_note) {
 			r->facts_note = NULL;
 			return -ENOMEM;
 		}
@@ -308,7 +333,8 @@ apply_server_facts(struct explain_result *r, const struct client_report *c, cons
 	r->log_cause = r->cause;
 	r->cause = hit->cause;
 	r->n_candidates = 0;
-	if (asprintf(&r->facts_note, "the logs alone say %s; this server's files, as they are now, show: %s",
+	if (asprintf(&r->facts_note, cause_tr(N_("the logs alone say %s; this server's files, as they are now, "
+						 "show: %s")),
 		     cause_to_string(r->log_cause), hit->text) < 0) {
 		r->facts_note = NULL;
 		return -ENOMEM;
@@ -387,24 +413,26 @@ verdict_texts(struct explain_result *r, const struct client_report *c, const str
 {
 	char addr[ADDR_MAX + 16], fp_with[FP_MAX + KEYTYPE_MAX + 32], method[64];
 	const char *type, *fp = verdict_key(r, c, top, &type);
-	const char *user = c->user[0] ? c->user : top && top->user[0] ? top->user : "the user";
+	const char *user = c->user[0] ? c->user : top && top->user[0] ? top->user : cause_tr(N_("the user"));
 	const char *tmpl, *decide = cause_is_generic(r->cause) ? cause_decide(r->cause) : NULL;
 	struct cause_vars v;
 
 	if (top && top->port)
-		snprintf(addr, sizeof addr, "%s port %u", top->addr, top->port);
+		snprintf(addr, sizeof addr, cause_tr(N_("%s port %u")), top->addr, top->port);
 	else
-		snprintf(addr, sizeof addr, "%s", top && top->addr[0] ? top->addr : "the client");
+		snprintf(addr, sizeof addr, "%s", top && top->addr[0] ? top->addr : cause_tr(N_("the client")));
 	login_method(c, top, method, sizeof method);
-	if (fp)
-		snprintf(fp_with, sizeof fp_with, " with %s%skey %s", type, *type ? " " : "", fp);
+	if (fp && *type)
+		snprintf(fp_with, sizeof fp_with, cause_tr(N_(" with %s key %s")), type, fp);
+	else if (fp)
+		snprintf(fp_with, sizeof fp_with, cause_tr(N_(" with key %s")), fp);
 	else if (method[0])
-		snprintf(fp_with, sizeof fp_with, " by %s", method);
+		snprintf(fp_with, sizeof fp_with, cause_tr(N_(" by %s")), method);
 	else
 		fp_with[0] = '\0';
-	v = (struct cause_vars){ .user = user, .addr = addr, .fp = fp ? fp : "(fingerprint not shown)",
-				 .fp_with = fp_with, .detail = detail[0] ? detail : "(not shown)",
-				 .reason = top && top->reason[0] ? top->reason : "unknown error" };
+	v = (struct cause_vars){ .user = user, .addr = addr, .fp = fp ? fp : cause_tr(N_("(fingerprint not shown)")),
+				 .fp_with = fp_with, .detail = detail[0] ? detail : cause_tr(N_("(not shown)")),
+				 .reason = top && top->reason[0] ? top->reason : cause_tr(N_("unknown error")) };
 	tmpl = top ? cause_explanation_template(r->cause) : cause_witness_template(r->cause);
 	r->explanation = cause_expand(tmpl, &v);
 	if (!r->explanation)
@@ -548,18 +576,22 @@ database_note(struct store *st, struct explain_result *r)
 		return e;
 	buf_init(&t);
 	if (sum.attempts == 0)
-		e = buf_puts(&t, "no attempt of this connection in the database: it holds no attempts at all "
-			     "(ingest the server's logs: sshwhy ingest, or sshwhy follow)");
+		e = buf_puts(&t, cause_tr(N_("no attempt of this connection in the database: it holds no attempts "
+					     "at all (ingest the server's logs: sshwhy ingest, or sshwhy follow)")));
 	else {
 		format_iso8601(sum.first_us, false, 0, a, sizeof a);
 		format_iso8601(sum.last_us, false, 0, b, sizeof b);
-		e = buf_printf(&t, "no attempt of this connection in the database (it holds %lld attempts from %s "
-			       "to %s; its newest and oldest come from host%s ", (long long)sum.attempts, a, b,
-			       sum.n_hosts > 1 ? "s" : "");
+		e = buf_printf(&t, sum.n_hosts > 1 ? cause_tr(N_("no attempt of this connection in the database "
+								 "(it holds %lld attempts from %s to %s; its "
+								 "newest and oldest come from hosts "))
+						   : cause_tr(N_("no attempt of this connection in the database "
+								 "(it holds %lld attempts from %s to %s; its "
+								 "newest and oldest come from host ")),
+			       (long long)sum.attempts, a, b);
 		for (size_t i = 0; i < sum.n_hosts && e >= 0; i++)
 			e = buf_printf(&t, "%s%s", i ? ", " : "", sum.hosts[i]);
 		if (e >= 0)
-			e = buf_puts(&t, sum.more_hosts ? " and others)" : ")");
+			e = buf_puts(&t, sum.more_hosts ? cause_tr(N_(" and others)")) : ")");
 	}
 	if (e < 0) {
 		buf_release(&t);
@@ -629,9 +661,10 @@ explain_run(struct store *st, const struct client_report *c, const struct explai
 	if (!top && !o->host_keys_dir && c->hostkey_fp[0] && (rc = local_host_is_the_server(st, o)) <= 0) {
 		if (rc < 0)
 			return rc;
-		snprintf(r->hostkey_note, sizeof r->hostkey_note, "host key not checked: no attempt of this "
-			 "connection tells which server it reached, and the database holds no attempt of this "
-			 "machine (give the server's keys with --host-keys DIR)");
+		snprintf(r->hostkey_note, sizeof r->hostkey_note, "%s",
+			 cause_tr(N_("host key not checked: no attempt of this connection tells which server it "
+				     "reached, and the database holds no attempt of this machine (give the server's "
+				     "keys with --host-keys DIR)")));
 		r->hostkey = -1;
 	} else
 		r->hostkey = hostkey_for(&hc, c, o, top ? top->host : NULL, r->hostkey_note,
@@ -643,8 +676,9 @@ explain_run(struct store *st, const struct client_report *c, const struct explai
 		 * reached; its host keys must have changed since. */
 		size_t l = strlen(r->hostkey_note);
 
-		snprintf(r->hostkey_note + l, sizeof r->hostkey_note - l, "; but the matched attempt shows "
-			 "the client's own key: the server's host keys may have changed since");
+		snprintf(r->hostkey_note + l, sizeof r->hostkey_note - l, "%s",
+			 cause_tr(N_("; but the matched attempt shows the client's own key: the server's host keys "
+				     "may have changed since")));
 		r->hostkey = -1;
 	}
 	explain_rules_run(c, top, r->hostkey, &v);
@@ -683,20 +717,26 @@ explain_run(struct store *st, const struct client_report *c, const struct explai
 		r->decide = NULL;
 	} else if (r->ambiguous) {
 		free(r->decide);
-		rc = asprintf(&r->decide, "%zu attempts fit %s equally well, with different causes: %s, --from "
-			      "(their address), their key (--key), or LogLevel VERBOSE on the server (it logs "
-			      "each connection's keys and ports) would decide.", r->n_tied,
-			      r->timed ? "the client's log and the time given" : "what was given (no time)",
-			      r->timed ? "a tighter --around (the partner's exact time)"
-				       : "--around (when the partner tried)");
+		rc = asprintf(&r->decide,
+			      r->timed ? cause_tr(N_("%zu attempts fit the client's log and the time given equally "
+						     "well, with different causes: a tighter --around (the "
+						     "partner's exact time), --from (their address), their key "
+						     "(--key), or LogLevel VERBOSE on the server (it logs each "
+						     "connection's keys and ports) would decide."))
+				       : cause_tr(N_("%zu attempts fit what was given (no time) equally well, with "
+						     "different causes: --around (when the partner tried), --from "
+						     "(their address), their key (--key), or LogLevel VERBOSE on the "
+						     "server (it logs each connection's keys and ports) would "
+						     "decide.")),
+			      r->n_tied);
 	} else if (!top && !r->decide && cause_is_generic(r->cause)) {
-		r->decide = strdup("The client's log alone: ingest the server's logs for that time (sshwhy ingest, "
-				   "follow) and give --around and --from, or check that the client connects to "
-				   "this server (address, port, host key).");
+		r->decide = strdup(cause_tr(N_("The client's log alone: ingest the server's logs for that time "
+					       "(sshwhy ingest, follow) and give --around and --from, or check that "
+					       "the client connects to this server (address, port, host key).")));
 		rc = r->decide ? 0 : -ENOMEM;
 	} else if (cause_is_generic(r->cause) && !r->decide)
-		r->decide = strdup("sshwhy check on the server (authorized_keys, modes), or LogLevel "
-				   "VERBOSE/DEBUG1 in sshd_config, decides between the candidates.");
+		r->decide = strdup(cause_tr(N_("sshwhy check on the server (authorized_keys, modes), or LogLevel "
+					       "VERBOSE/DEBUG1 in sshd_config, decides between the candidates.")));
 	if (rc < 0) {
 		r->decide = NULL;
 		return -ENOMEM;

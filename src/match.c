@@ -13,9 +13,11 @@
 #include <stdlib.h>
 
 #include "attempt.h"
+#include "cause.h"
 #include "client-parse.h"
 #include "explain-int.h"
 #include "explain.h"
+#include "i18n.h"
 #include "store.h"
 #include "util.h"
 #include "banned.h"
@@ -203,7 +205,8 @@ gather(struct store *st, const struct client_report *c, const struct explain_opt
 	return 0;
 }
 
-/* Add points and a reason ("what" then an optional value). */
+/* Add points and a reason ("what", marked N_() and said in the reader's
+ * language, then an optional value from the logs). */
 static void
 reason(struct match_cand *m, int points, const char *what, const char *value)
 {
@@ -213,7 +216,7 @@ reason(struct match_cand *m, int points, const char *what, const char *value)
 	/* cut when full: the reasons are for people, the first ones weigh most
 	 * (the return value is looked at so -O3 knows the cut is meant) */
 	if (l < sizeof m->reasons - 1 &&
-	    snprintf(m->reasons + l, sizeof m->reasons - l, "%s%s%s%s", l ? "; " : "", what,
+	    snprintf(m->reasons + l, sizeof m->reasons - l, "%s%s%s%s", l ? "; " : "", cause_tr(what),
 		     value && *value ? " " : "", value ? value : "") >= (int)(sizeof m->reasons - l))
 		m->reasons[sizeof m->reasons - 1] = '\0';
 }
@@ -386,12 +389,12 @@ cause_contradicts(const struct client_report *c, const struct attempt *a)
 			    !fp_used(c, k->fingerprint) &&
 			    (a->keys[j].result == KEY_FOUND || a->keys[j].result == KEY_ACCEPTED ||
 			     a->keys[j].result == KEY_PARTIAL))
-				return "the server accepted the key the client saw refused";
+				return N_("the server accepted the key the client saw refused");
 	}
 	switch (a->cause) {
 	case CAUSE_TOO_MANY_AUTH_FAILURES:
 		if (c->result == CR_PERMISSION_DENIED || c->result == CR_AUTHENTICATED)
-			return "the server cut it off for too many failures, the client was not";
+			return N_("the server cut it off for too many failures, the client was not");
 		break;
 	case CAUSE_CERT_EXPIRED:
 	case CAUSE_CERT_NOT_YET_VALID:
@@ -400,16 +403,16 @@ cause_contradicts(const struct client_report *c, const struct attempt *a)
 	case CAUSE_CERT_INVALID:
 	case CAUSE_CERT_SOURCE_RESTRICTION:
 		if (typed && !cert)
-			return "a certificate was refused, the client offered none";
+			return N_("a certificate was refused, the client offered none");
 		break;
 	case CAUSE_SSH_RSA_SHA1_REFUSED:
 	case CAUSE_KEY_ALGORITHM_NOT_ACCEPTED:
 	case CAUSE_KEY_TYPE_UNSUPPORTED:
 	case CAUSE_RSA_KEY_TOO_SMALL:
 		if (typed && a->detail[0] && !type_match)
-			return "a key of another type was refused";
+			return N_("a key of another type was refused");
 		if (a->cause == CAUSE_SSH_RSA_SHA1_REFUSED && typed && !type_match)
-			return "an RSA key was refused, the client offered none";
+			return N_("an RSA key was refused, the client offered none");
 		break;
 	default:
 		break;
@@ -441,26 +444,26 @@ score(struct match_cand *m, const struct client_report *c, const struct explain_
 		if (a->start_us < lo - window_us(o) || a->start_us > hi + window_us(o)) {
 			snprintf(t, sizeof t, "%lld s", (long long)((a->start_us < lo ? lo - a->start_us
 										 : a->start_us - hi) / USEC_PER_SEC));
-			misfit(m, "outside the window: started that far from the time given:", t);
+			misfit(m, N_("outside the window: started that far from the time given:"), t);
 			return;
 		}
 	}
 	if (c->user[0] && a->user[0] && !streq(c->user, a->user)) {
-		misfit(m, "another user:", a->user);
+		misfit(m, N_("another user:"), a->user);
 		return;
 	}
 	if (o->from && *o->from && !from_matched) {
-		misfit(m, "another source address:", a->addr);
+		misfit(m, N_("another source address:"), a->addr);
 		return;
 	}
 	if (!match_address_consistent(c->addr[0] ? c->addr : c->host, a->addr)) {
-		misfit(m, "another address family than the client's target:", a->addr);
+		misfit(m, N_("another address family than the client's target:"), a->addr);
 		return;
 	}
 	/* Only VERBOSE logs the server port: a difference rules it out. */
 	if (c->port && a->server_port && c->port != a->server_port) {
 		snprintf(t, sizeof t, "%u", a->server_port);
-		misfit(m, "another server port:", t);
+		misfit(m, N_("another server port:"), t);
 		return;
 	}
 	/* nc, telnet: it got the banner and never spoke SSH, so the server
@@ -470,13 +473,13 @@ score(struct match_cand *m, const struct client_report *c, const struct explain_
 					 a->outcome != OUTCOME_OPEN) ||
 	     (a->cause != CAUSE_NO_AUTH_ATTEMPTED && a->cause != CAUSE_LOGIN_GRACE_TIMEOUT &&
 	      a->cause != CAUSE_CONNECTION_ENDED_WITHOUT_CLOSE_LOG && a->cause != CAUSE_BANNER_EXCHANGE_FAILED))) {
-		misfit(m, "the client never spoke SSH, this connection did:", cause_to_string(a->cause));
+		misfit(m, N_("the client never spoke SSH, this connection did:"), cause_to_string(a->cause));
 		return;
 	}
 	if (c->n_recognised && !result_consistent(c->result, a->outcome)) {
-		snprintf(t, sizeof t, "%s, the client %s", outcome_to_string(a->outcome),
+		snprintf(t, sizeof t, cause_tr(N_("%s, the client %s")), outcome_words(a->outcome),
 			 client_result_to_string(c->result));
-		misfit(m, "the two sides end differently:", t);
+		misfit(m, N_("the two sides end differently:"), t);
 		return;
 	}
 	if ((why = cause_contradicts(c, a))) {
@@ -485,38 +488,38 @@ score(struct match_cand *m, const struct client_report *c, const struct explain_
 	}
 	switch (keys_relation(c, a, &fp)) {
 	case 1:
-		reason(m, EV_SAME_KEY, "the same key on both sides:", fp);
+		reason(m, EV_SAME_KEY, N_("the same key on both sides:"), fp);
 		break;
 	case -1:
-		misfit(m, "the server saw keys the client did not offer:", a->keys[0].fingerprint);
+		misfit(m, N_("the server saw keys the client did not offer:"), a->keys[0].fingerprint);
 		return;
 	default:
 		if (a->n_keys == 0 && c->n_keys)
-			reason(m, 0, "no key in the server's lines (consistent)", NULL);
+			reason(m, 0, N_("no key in the server's lines (consistent)"), NULL);
 		break;
 	}
 	if (c->user[0] && a->user[0])
-		reason(m, EV_SAME_USER, "user", a->user);
+		reason(m, EV_SAME_USER, N_("user"), a->user);
 	if (from_matched)
-		reason(m, EV_FROM, "from", a->addr);
+		reason(m, EV_FROM, N_("from"), a->addr);
 	if (c->port && a->server_port) {
 		snprintf(t, sizeof t, "%u", a->server_port);
-		reason(m, EV_SERVER_PORT, "server port", t);
+		reason(m, EV_SERVER_PORT, N_("server port"), t);
 	}
 	if (c->result == CR_NEGOTIATION_FAILED &&
 	    (a->cause == CAUSE_KEX_NO_MATCH || a->cause == CAUSE_HOSTKEY_ALG_NO_MATCH ||
 	     a->cause == CAUSE_CIPHER_NO_MATCH || a->cause == CAUSE_MAC_NO_MATCH ||
 	     a->cause == CAUSE_COMPRESSION_NO_MATCH))
-		reason(m, EV_SAME_END, "both sides failed to agree on algorithms", NULL);
+		reason(m, EV_SAME_END, N_("both sides failed to agree on algorithms"), NULL);
 	else if (c->result == CR_BANNER_FAILED && a->outcome == OUTCOME_DROPPED)
-		reason(m, EV_SAME_END, "dropped before the banner on both sides", NULL);
+		reason(m, EV_SAME_END, N_("dropped before the banner on both sides"), NULL);
 	else if (c->result == CR_AUTHENTICATED && a->outcome == OUTCOME_ACCEPTED)
-		reason(m, EV_SAME_END, "both sides say accepted", NULL);
+		reason(m, EV_SAME_END, N_("both sides say accepted"), NULL);
 	if (o->around_us) {
 		snprintf(t, sizeof t, "%s%.1f s", a->start_us < o->around_us ? "-" : "+",
 			 (double)(a->start_us < o->around_us ? o->around_us - a->start_us
 							     : a->start_us - o->around_us) / USEC_PER_SEC);
-		reason(m, 0, "time given", t);
+		reason(m, 0, N_("time given"), t);
 	}
 }
 
