@@ -6,6 +6,7 @@
 
 #include <getopt.h>
 #include <stdarg.h>
+#include <unistd.h>
 
 #include "command.h"
 #include "i18n.h"
@@ -81,6 +82,19 @@ command_open_store(const struct global_opts *g, unsigned flags, struct store **r
 	int r;
 
 	r = store_open(g->db_path, flags, ret, &err);
+	if (r == -EPROTO && (flags & STORE_READONLY) && access(g->db_path, W_OK) == 0) {
+		/* an older schema (this sshwhy was just upgraded): migrate it in
+		 * place once, as ingest or follow would, then read */
+		struct store *rw = NULL;
+
+		free(err);
+		err = NULL;
+		log_info(_("upgrading database '%s' to this version's schema"), g->db_path);
+		r = store_open(g->db_path, 0, &rw, &err);
+		store_free(rw);
+		if (r >= 0)
+			r = store_open(g->db_path, flags, ret, &err);
+	}
 	if (r == -ENOENT && (flags & STORE_READONLY)) {
 		log_error(_("no database at '%s' (run 'sshwhy ingest' first)"), g->db_path);
 		return r;

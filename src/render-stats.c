@@ -146,7 +146,13 @@ cause_meaning(enum cause c, char *out, size_t n)
 			tl = end ? (size_t)(end - t) + 1 : 1;
 			w = "...";
 		}
-		if (w) {
+		if (w && !*w && k > 0 && out[k - 1] == ' ' && t[tl] == ' ' &&
+		    (k < 2 || (unsigned char)out[k - 2] >= 0x80) && (unsigned char)t[tl + 1] >= 0x80) {
+			/* "鍵 {fp} を": between two Japanese words the spaces that set
+			 * off the placeholder go with it */
+			k--;
+			t += tl + 1;
+		} else if (w) {
 			k += strlcpy_n(out + k, n - k, w, strlen(w));
 			t += tl;
 		} else if (!(*t == ' ' && k > 0 && out[k - 1] == ' ') && !(*t == '.' && k > 0 && out[k - 1] == ' '))
