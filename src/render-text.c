@@ -48,6 +48,7 @@ static const char *const col_header[_COL_MAX] = {
 struct row {
 	char *cell[_COL_MAX];           /* owned, escaped; NULL = "-" */
 	enum outcome outcome;
+	char offset[8];                 /* of the time: "+01:00" */
 };
 
 struct table {
@@ -120,17 +121,24 @@ table_free(struct table *t)
 	return NULL;
 }
 
+/* "2026-11-22 02:24:41" in buf, and its offset from UTC ("+01:00"; UTC:
+ * "+00:00") in off (8 bytes). */
 static void
-format_time(int64_t us, bool utc, char *buf, size_t n)
+format_time(int64_t us, bool utc, char *buf, size_t n, char *off)
 {
 	time_t t = (time_t)(us >= 0 ? us / USEC_PER_SEC : (us - USEC_PER_SEC + 1) / USEC_PER_SEC);
 	struct tm tm;
+	long g;
 
+	off[0] = '\0';
 	if (utc ? !gmtime_r(&t, &tm) : !localtime_r(&t, &tm)) {
 		snprintf(buf, n, "@%lld", (long long)(us / USEC_PER_SEC));
 		return;
 	}
 	strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
+	g = utc ? 0 : tm.tm_gmtoff;
+	snprintf(off, 8, "%c%02d:%02d", g < 0 ? '-' : '+', (int)(labs(g) / 3600 % 100),
+		 (int)(labs(g) % 3600 / 60));
 }
 
 /* "addr:port", "[v6]:port", "addr" without a port; escaped. NULL if no address. */
@@ -182,7 +190,7 @@ table_add_attempt(struct table *t, const struct attempt *a)
 		t->rows = rows;
 		t->cap_rows = cap;
 	}
-	format_time(a->start_us, t->opts.utc, tb, sizeof tb);
+	format_time(a->start_us, t->opts.utc, tb, sizeof tb, row.offset);
 	if (asprintf(&row.cell[COL_ID], "%lld", (long long)a->id) < 0)
 		row.cell[COL_ID] = NULL, oom = true;
 	row.cell[COL_TIME] = strdup(tb);
@@ -323,11 +331,32 @@ int
 table_print(struct table *t, FILE *f)
 {
 	size_t natural[_COL_MAX] = { 0 }, w[_COL_MAX];
-	bool show[_COL_MAX], short_time = false;
+	bool show[_COL_MAX], short_time = false, one_offset = true;
+	const char *header[_COL_MAX];
+	char time_header[32];
 	size_t lastcol = 0;
 
+	/* The time zone once in the header ("TIME (+01:00)", "TIME (UTC)")
+	 * when every row has the same offset; else on each row. */
+	for (size_t i = 1; i < t->n_rows; i++)
+		one_offset &= streq(t->rows[i].offset, t->rows[0].offset);
+	if (t->n_rows && !one_offset)
+		for (size_t i = 0; i < t->n_rows; i++) {
+			char *cell = t->rows[i].cell[COL_TIME], *with = NULL;
+
+			if (cell && asprintf(&with, "%s%s", cell, t->rows[i].offset) >= 0) {
+				free(cell);
+				t->rows[i].cell[COL_TIME] = with;
+			}
+		}
+	if (t->n_rows && one_offset && t->rows[0].offset[0])
+		snprintf(time_header, sizeof time_header, "TIME (%s)",
+			 t->opts.utc ? "UTC" : t->rows[0].offset);
+	else
+		snprintf(time_header, sizeof time_header, "TIME");
 	for (size_t c = 0; c < _COL_MAX; c++) {
-		natural[c] = strlen(col_header[c]);
+		header[c] = c == COL_TIME ? time_header : col_header[c];
+		natural[c] = strlen(header[c]);
 		show[c] = c != COL_KEY;
 	}
 	for (size_t i = 0; i < t->n_rows; i++)
@@ -359,7 +388,7 @@ table_print(struct table *t, FILE *f)
 			continue;
 		if (c)
 			fputs("  ", f);
-		print_cell(f, col_header[c], w[c], c == COL_ID, c == lastcol,
+		print_cell(f, header[c], w[c], c == COL_ID, c == lastcol,
 			   t->opts.color ? ANSI_BOLD : NULL);
 	}
 	fputc('\n', f);
@@ -469,6 +498,22 @@ render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts
 	return ferror(f) ? -EIO : 0;
 }
 
+static enum render_color color_mode = RENDER_COLOR_AUTO;
+
+int
+render_set_color(const char *when)
+{
+	if (streq(when, "auto"))
+		color_mode = RENDER_COLOR_AUTO;
+	else if (streq(when, "always") || streq(when, "yes"))
+		color_mode = RENDER_COLOR_ALWAYS;
+	else if (streq(when, "never") || streq(when, "no"))
+		color_mode = RENDER_COLOR_NEVER;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 void
 render_opts_from_env(struct render_opts *o, int fd)
 {
@@ -477,7 +522,10 @@ render_opts_from_env(struct render_opts *o, int fd)
 	unsigned v;
 	bool tty = isatty(fd);
 
-	o->color = tty && (!nc || !*nc) && !(term && streq(term, "dumb"));
+	if (color_mode == RENDER_COLOR_AUTO)
+		o->color = tty && (!nc || !*nc) && !(term && streq(term, "dumb"));
+	else
+		o->color = color_mode == RENDER_COLOR_ALWAYS;
 	o->width = 0;
 	if (tty && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
 		o->width = ws.ws_col;
@@ -537,7 +585,7 @@ buf_put_wrapped(struct buf *b, const char *s, size_t *col, size_t width, size_t 
 int
 render_attempt_line(struct buf *b, const struct attempt *a, const struct render_opts *o)
 {
-	char tb[40], ep[96];
+	char tb[40], ep[96], off[8];
 	const char *fp = NULL, *cause = cause_to_string(a->cause);
 	size_t col = 0, width = o->width > 0 ? (size_t)o->width : 0;
 	int r = 0;
@@ -545,7 +593,8 @@ render_attempt_line(struct buf *b, const struct attempt *a, const struct render_
 	for (size_t i = 0; i < a->n_keys; i++)
 		if (a->keys[i].result == KEY_ACCEPTED || !fp)
 			fp = a->keys[i].fingerprint;
-	format_time(a->start_us, o->utc, tb, sizeof tb);
+	format_time(a->start_us, o->utc, tb, sizeof tb, off);
+	strncat(tb, off, sizeof tb - strlen(tb) - 1);
 	if (a->port)
 		snprintf(ep, sizeof ep, strchr(a->addr, ':') ? "[%s]:%u" : "%s:%u", a->addr, a->port);
 	else
@@ -557,8 +606,20 @@ render_attempt_line(struct buf *b, const struct attempt *a, const struct render_
 	r |= buf_put_escaped(b, a->user[0] ? a->user : "-", &col);
 	r |= buf_puts(b, " ");
 	r |= buf_put_escaped(b, ep, &col);
-	r |= buf_puts(b, " ");
-	col += 3;
+	col += 2;
+	/* the outcome and cause start a new line rather than pass the width */
+	{
+		size_t ow = strlen(outcome_to_string(a->outcome)) + 1 +
+			    (streq(cause, outcome_to_string(a->outcome)) ? 0 : 1 + strlen(cause));
+
+		if (width && col + 1 + ow > width) {
+			r |= buf_puts(b, "\n    ");
+			col = 4;
+		} else {
+			r |= buf_puts(b, " ");
+			col++;
+		}
+	}
 	if (o->color)
 		r |= buf_puts(b, outcome_color(a->outcome));
 	r |= buf_puts(b, outcome_to_string(a->outcome));
