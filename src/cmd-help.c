@@ -26,6 +26,7 @@ help_overview(void)
 	help_wrap("  --db PATH", 17, "database file (default: $SSHWHY_DB, /var/lib/sshwhy/sshwhy.db "
 		  "as root, else $XDG_STATE_HOME/sshwhy/sshwhy.db)");
 	help_wrap("  -v, --verbose", 17, "debug diagnostics");
+	help_wrap("  --color WHEN", 17, "auto (default), always, never; NO_COLOR also turns colour off");
 	help_wrap("  --version", 17, "print the version");
 	printf("\nRun 'sshwhy help COMMAND' for a command's options.\n");
 }
