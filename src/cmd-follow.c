@@ -135,7 +135,7 @@ on_start(const char *position, void *ud)
 			buf_puts(&b, "; ");
 		}
 		names_list(&b, f->idents, f->units && *f->units ? "sshd, sshd-session, sshd-auth" :
-			   "ssh.service; sshd, sshd-session, sshd-auth");
+			   "ssh.service or sshd.service; sshd, sshd-session, sshd-auth");
 		buf_puts(&b, ")");
 	}
 	if (position) {

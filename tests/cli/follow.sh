@@ -144,6 +144,26 @@ expect "--since: from that time" \
 expect "--since: every verdict since then" wait_lines "$T/since.out" 3
 stop
 
+# The journal: the matches and the cursor it resumes from.
+JR=/lib/systemd/systemd-journal-remote
+if [ -x "$JR" ]; then
+	mkdir "$T/jd"
+	"$JR" --output="$T/jd/x.journal" "$CORPUS/05-invalid-user/verbose/server.export" 2>/dev/null
+	name=j1
+	start j1 --db "$T/j.db" follow --directory "$T/jd"
+	expect "journal: says the matches, from the start" wait_for "$T/j1.err" \
+		"^sshwhy: follow: following the journal files in '$T/jd' \(ssh.service or sshd.service; sshd, sshd-session, sshd-auth\) from the start$"
+	expect "journal: the verdict" wait_for "$T/j1.out" "invalid-user"
+	stop
+	name=j2
+	start j2 --db "$T/j.db" follow --directory "$T/jd" --identifier sshd
+	expect "journal: a restart says its cursor" wait_for "$T/j2.err" \
+		"^sshwhy: follow: following the journal files in '$T/jd' \(sshd\) from cursor s=[0-9a-f]+;i=[0-9a-f]+;.* \(saved position\)$"
+	stop
+else
+	echo "skip journal start line: no $JR"
+fi
+
 # 5. A missing file: said once, waited for, read when it appears.
 name=missing
 start missing --db "$T/h.db" follow --file "$T/later.log"
