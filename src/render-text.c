@@ -413,12 +413,29 @@ table_print(struct table *t, FILE *f)
 	return ferror(f) ? -EIO : 0;
 }
 
-/* "label:      value\n" with value escaped. */
-static void
-detail_line(FILE *f, const char *label, const char *value, const char *suffix)
-{
-	_cleanup_(freep) char *e = value ? escape_str(value) : NULL;
+static int buf_put_wrapped(struct buf *b, const char *s, size_t *col, size_t width, size_t indent);
 
+/* "label:      value\n" with value escaped; on a terminal (width > 0) wrapped
+ * at word boundaries under the value's column. */
+static void
+detail_line(FILE *f, int width, const char *label, const char *value, const char *suffix)
+{
+	_cleanup_(freep) char *e = NULL;
+	struct buf b;
+	size_t col = 13;
+
+	if (width > 0 && value) {
+		buf_init(&b);
+		if (buf_printf(&b, "%-13s", label) >= 0 &&
+		    buf_put_wrapped(&b, value, &col, (size_t)width, 14) >= 0 &&
+		    (!suffix || buf_put_wrapped(&b, suffix + strspn(suffix, " "), &col, (size_t)width, 14) >= 0)) {
+			fprintf(f, "%s\n", b.data);
+			buf_release(&b);
+			return;
+		}
+		buf_release(&b);
+	}
+	e = value ? escape_str(value) : NULL;
 	fprintf(f, "%-13s %s%s\n", label, e ? e : "-", suffix ? suffix : "");
 }
 
@@ -428,8 +445,10 @@ render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts
 	const char *os = outcome_to_string(a->outcome), *cs = cause_to_string(a->cause);
 	const char *color = o->color ? outcome_color(a->outcome) : "";
 	const char *reset = o->color ? ANSI_RESET : "";
-	char t1[48], t2[48], num[64];
+	char t1[48], t2[48], num[64], times[160];
 	_cleanup_(freep) char *from = format_from(a);
+	struct buf cands;
+	int w = o->width;
 
 	os = os ? os : "?";
 	cs = cs ? cs : "?";
@@ -438,15 +457,16 @@ render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts
 
 	format_iso8601(a->start_us, o->utc, 6, t1, sizeof t1);
 	if (a->open)
-		fprintf(f, "%-13s %s .. (still open)\n", "time:", t1);
+		snprintf(times, sizeof times, "%s .. (still open)", t1);
 	else {
 		int64_t d = a->end_us - a->start_us;
 
 		format_iso8601(a->end_us, o->utc, 6, t2, sizeof t2);
-		fprintf(f, "%-13s %s .. %s (%lld.%03lld s)\n", "time:", t1, t2,
-			(long long)(d / USEC_PER_SEC), (long long)(llabs(d) % USEC_PER_SEC / 1000));
+		snprintf(times, sizeof times, "%s .. %s (%lld.%03lld s)", t1, t2,
+			 (long long)(d / USEC_PER_SEC), (long long)(llabs(d) % USEC_PER_SEC / 1000));
 	}
-	detail_line(f, "host:", a->host[0] ? a->host : NULL, NULL);
+	detail_line(f, w, "time:", times, NULL);
+	detail_line(f, w, "host:", a->host[0] ? a->host : NULL, NULL);
 	if (a->child_pid)
 		snprintf(num, sizeof num, "%u (user child %u)", a->pid, a->child_pid);
 	else
@@ -455,26 +475,27 @@ render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts
 	fprintf(f, "%-13s %s\n", "from:", from ? from : "-");
 	if (a->server_port)
 		fprintf(f, "%-13s %u\n", "server port:", a->server_port);
-	detail_line(f, "user:", a->user[0] ? a->user : NULL,
+	detail_line(f, w, "user:", a->user[0] ? a->user : NULL,
 		    a->user_valid == 0 ? " (invalid/refused account)" : NULL);
 	fprintf(f, "%-13s %s%s%s\n", "outcome:", color, os, reset);
 	fprintf(f, "%-13s %s%s\n", "cause:", cs,
 		cause_is_generic(a->cause) > 0 ? " (generic: the log cannot prove more)" : "");
 	if (a->explanation)
-		detail_line(f, "explanation:", a->explanation, NULL);
+		detail_line(f, w, "explanation:", a->explanation, NULL);
 	if (a->fix)
-		detail_line(f, "fix:", a->fix, NULL);
+		detail_line(f, w, "fix:", a->fix, NULL);
 	if (a->n_candidates) {
-		fprintf(f, "%-13s", "candidates:");
+		buf_init(&cands);
 		for (size_t i = 0; i < a->n_candidates && i < ATTEMPT_MAX_CANDIDATES; i++) {
 			const char *c = cause_to_string(a->candidates[i]);
 
-			fprintf(f, "%s%s", i ? ", " : " ", c ? c : "?");
+			buf_printf(&cands, "%s%s", i ? ", " : "", c ? c : "?");
 		}
-		fputc('\n', f);
+		detail_line(f, w, "candidates:", cands.data ? cands.data : "?", NULL);
+		buf_release(&cands);
 	}
 	if (a->decide)
-		detail_line(f, "decide:", a->decide, NULL);
+		detail_line(f, w, "decide:", a->decide, NULL);
 	for (size_t i = 0; i < a->n_keys && i < ATTEMPT_MAX_KEYS; i++) {
 		const struct attempt_key *k = &a->keys[i];
 		_cleanup_(freep) char *ty = escape_str(k->type);
@@ -485,7 +506,7 @@ render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts
 			res ? res : "?");
 	}
 	if (a->loglevel[0])
-		detail_line(f, "loglevel:", a->loglevel, " (inferred from the lines seen)");
+		detail_line(f, w, "loglevel:", a->loglevel, " (inferred from the lines seen)");
 	fprintf(f, "evidence (%zu line%s", a->n_evidence, a->n_evidence == 1 ? "" : "s");
 	if (a->n_evidence_dropped)
 		fprintf(f, ", %zu more not kept", a->n_evidence_dropped);

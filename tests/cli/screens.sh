@@ -71,6 +71,18 @@ expect "follow: local time with offset" grep -Eq "^2026-11-22 03:2[0-9]:[0-9]{2}
 TZ=Europe/Berlin timeout -s TERM 3 "$SSHWHY" --db "$T/g.db" follow --utc -n all --file "$CORPUS/05-invalid-user/verbose/auth.log" >"$T/o" 2>/dev/null
 expect "follow --utc" grep -Eq "^2026-11-22 02:2[0-9]:[0-9]{2}\+00:00 " "$T/o"
 
+# 80 columns: show wraps its texts (the evidence lines stay as logged), follow
+# its verdicts.
+DB2=$T/w.db
+TZ=UTC "$SSHWHY" --db "$DB2" ingest -q "$CORPUS/02-key-not-in-authorized-keys/info/auth.log"
+COLUMNS=80 "$SSHWHY" --db "$DB2" show 1 | sed '/^evidence/,$d' >"$T/o"
+w=$(awk '{ if (length > m) m = length } END { print m + 0 }' "$T/o")
+expect "show at COLUMNS=80 fits ($w)" test "$w" -le 80
+expect "show at COLUMNS=80: the explanation continues under its column" grep -q "^              [a-z]" "$T/o"
+COLUMNS=80 timeout -s TERM 3 "$SSHWHY" --db "$T/w2.db" follow -n all --file "$CORPUS/02-key-not-in-authorized-keys/verbose/auth.log" >"$T/o" 2>/dev/null
+w=$(awk '{ if (length > m) m = length } END { print m + 0 }' "$T/o")
+expect "follow at COLUMNS=80 fits ($w)" test "$w" -le 80 -a -s "$T/o"
+
 # The pager: on a terminal only, $PAGER, --no-pager, PAGER=cat/empty
 on_tty "$T/o" env PAGER="sed s/^/PAGED:/" "$SSHWHY" --db "$DB" attempts
 expect "attempts on a terminal: through \$PAGER" grep -q "^PAGED:.*ID.*TIME" "$T/o"
