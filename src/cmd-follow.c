@@ -230,8 +230,8 @@ on_caught_up(void *ud)
 		*slot = NULL;
 	}
 	if (f->n_backlog > n)
-		log_info("caught up: %llu attempts stored, the last %llu shown ('sshwhy attempts' lists "
-			 "them all); following", (unsigned long long)f->n_backlog, (unsigned long long)n);
+		log_info("caught up: %llu attempts stored, the last %llu shown",
+			 (unsigned long long)f->n_backlog, (unsigned long long)n);
 }
 
 static void

@@ -73,7 +73,7 @@ start first --db "$T/a.db" follow --file "$T/big.log"
 expect "first start: says it reads from the start" \
 	wait_for "$T/first.err" "^sshwhy: follow: following '$T/big.log' from the start$"
 expect "first start: says it caught up" \
-	wait_for "$T/first.err" "^sshwhy: follow: caught up: [0-9]+ attempts stored, the last 10 shown"
+	wait_for "$T/first.err" "^sshwhy: follow: caught up: [0-9]+ attempts stored, the last 10 shown$"
 sleep 0.5
 printf '2026-11-02T00:00:00.100000+00:00 web01 sshd[999001]: Invalid user zed from 10.9.9.9 port 4242\n2026-11-02T00:00:00.200000+00:00 web01 sshd[999001]: Connection closed by invalid user zed 10.9.9.9 port 4242 [preauth]\n' >>"$T/big.log"
 expect "first start: a live verdict after the backlog" wait_for "$T/first.out" "10\.9\.9\.9:4242"
