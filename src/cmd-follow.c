@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <unistd.h>
 
+#include "attempt.h"
 #include "command.h"
 #include "follow.h"
 #include "log.h"
@@ -82,6 +83,13 @@ help(void)
 		  "does. SIGTERM/SIGINT: commit and exit; SIGHUP: reopen the source.");
 }
 
+/* A verdict of the backlog, rendered, with its time for the order shown. */
+struct shown {
+	int64_t start_us;
+	uint64_t seq;
+	char *text;                     /* owned; NULL: empty slot */
+};
+
 struct follow {
 	struct render_opts ro;
 	bool json;
@@ -92,7 +100,7 @@ struct follow {
 	bool quiet_backlog;
 	unsigned n_lines;               /* UINT_MAX: all */
 	bool lines_given;               /* -n given */
-	char **ring;                    /* n_lines entries */
+	struct shown *ring;             /* n_lines entries */
 	uint64_t n_backlog;             /* verdicts of the backlog */
 	/* for the start line */
 	const char *file, *directory;
@@ -203,9 +211,23 @@ on_verdict(const struct attempt *a, void *ud)
 		buf_release(&one);
 		return r;
 	}
-	free(f->ring[(f->n_backlog - 1) % f->n_lines]);
-	f->ring[(f->n_backlog - 1) % f->n_lines] = one.data;   /* NUL-terminated, owned */
+	{
+		struct shown *slot = &f->ring[(f->n_backlog - 1) % f->n_lines];
+
+		free(slot->text);
+		*slot = (struct shown){ a->start_us, f->n_backlog, one.data };  /* NUL-terminated */
+	}
 	return 0;
+}
+
+static int
+shown_cmp(const void *x, const void *y)
+{
+	const struct shown *a = x, *b = y;
+
+	if (a->start_us != b->start_us)
+		return a->start_us < b->start_us ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
 /* The backlog is read: queue its last verdicts (printed after the next
@@ -214,20 +236,19 @@ static void
 on_caught_up(void *ud)
 {
 	struct follow *f = ud;
-	uint64_t n, first;
+	uint64_t n;
 
 	if (!f->quiet_backlog)
 		return;
 	f->quiet_backlog = false;
 	n = f->n_backlog < f->n_lines ? f->n_backlog : f->n_lines;
-	first = f->n_backlog - n;
-	for (uint64_t i = first; i < f->n_backlog; i++) {
-		char **slot = &f->ring[i % f->n_lines];
-
-		if (*slot)
-			buf_puts(&f->out, *slot);
-		free(*slot);
-		*slot = NULL;
+	/* the last n completed, shown oldest first as journalctl does */
+	qsort(f->ring, n, sizeof *f->ring, shown_cmp);
+	for (uint64_t i = 0; i < n; i++) {
+		if (f->ring[i].text)
+			buf_puts(&f->out, f->ring[i].text);
+		free(f->ring[i].text);
+		f->ring[i].text = NULL;
 	}
 	if (f->n_backlog > n)
 		log_info("caught up: %llu attempts stored, the last %llu shown",
@@ -422,7 +443,7 @@ run(int argc, char **argv, const struct global_opts *g)
 	buf_release(&fl.out);
 	if (fl.ring)
 		for (unsigned i = 0; i < n_lines; i++)
-			free(fl.ring[i]);
+			free(fl.ring[i].text);
 	free(fl.ring);
 	return r;
 }

@@ -111,6 +111,8 @@ sleep 0.5
 stop
 expect "-n 3 --json: three JSON objects" \
 	python3 -c 'import json,sys; l=open(sys.argv[1]).read().splitlines(); assert len(l) == 3, len(l); [json.loads(x) for x in l]' "$T/three.out"
+expect "-n 3: oldest first, as journalctl" \
+	python3 -c 'import json,sys; s=[json.loads(x)["start"] for x in open(sys.argv[1])]; assert s == sorted(s), s' "$T/three.out"
 name=all
 start all --db "$T/c.db" follow -n all --file "$T/big.log"
 expect "-n all: says it reads from the start" wait_for "$T/all.err" "from the start"
