@@ -47,8 +47,8 @@ static const struct option_help options[] = {
 	{ { "json", no_argument, NULL, 'J' }, NULL,
 	  "one JSON object per attempt (as 'attempts --json'), flushed", 0 },
 	{ { "lines", required_argument, NULL, 'n' }, "N",
-	  "the backlog is read into the database silently (progress on a terminal); then the "
-	  "last N of its verdicts are printed (default 10; 'all': every one)", 'n' },
+	  "first start: the backlog goes to the database silently (progress on a terminal), "
+	  "then its last N verdicts are printed, oldest first (default 10; 'all': every one)", 'n' },
 	{ { "catch-up-output", no_argument, NULL, ARG_CATCH_UP_OUTPUT }, NULL,
 	  "print every verdict of the backlog (as -n all)", 0 },
 	{ { "since", required_argument, NULL, 's' }, "TIME",
