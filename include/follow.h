@@ -5,12 +5,15 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "source.h"
 
 struct attempt;
+struct missed_report;
 struct progress_report;
 struct store;
+struct store_prune_stats;
 
 struct follow_config {
 	struct store *store;            /* open; borrowed */
@@ -33,6 +36,20 @@ struct follow_config {
 	 * asked. */
 	void (*warning)(const char *msg, void *userdata);
 	void *userdata;
+	/* Called once before the first line is read, with the saved position
+	 * the read resumes from (NULL: none, a first start, which begins as
+	 * source.since_us / source.at_end say); NULL: not asked. */
+	void (*start)(const char *position, void *userdata);
+	/* Called once when the backlog is read and what its end expired is
+	 * stored (the verdicts after it are live); NULL: not asked. */
+	void (*caught_up)(void *userdata);
+	/* > 0: retention, applied once a day between batches
+	 * (retention_prune_if_due()); pruned() is told what went. */
+	int64_t keep_us;
+	void (*pruned)(const struct store_prune_stats *s, void *userdata);
+	/* Not NULL: every line not read as an sshd event is reported there
+	 * (missed.h); the caller sets its input label and prints the summary. */
+	struct missed_report *missed;
 };
 
 /* Run until SIGTERM/SIGINT (returns 0, everything committed) or a failure

@@ -34,6 +34,14 @@ int render_attempt_line(struct buf *b, const struct attempt *a, const struct ren
 /* Detailed multi-line view (sshwhy show). */
 int render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts *o);
 
-/* Fill opts from the environment: color if isatty(fd) and NO_COLOR unset, width
- * from TIOCGWINSZ / $COLUMNS. */
+/* --color=WHEN: auto (the default: colour on a terminal, unless NO_COLOR is
+ * set or TERM=dumb), always, never. The choice is the process's: the global
+ * option and each command's set it through render_set_color(). */
+enum render_color { RENDER_COLOR_AUTO, RENDER_COLOR_ALWAYS, RENDER_COLOR_NEVER };
+/* "auto", "always", "never" (also "yes"/"no") -> 0 and the mode set; else
+ * -EINVAL and nothing changed. */
+int render_set_color(const char *when);
+
+/* Fill opts from the environment: color per --color (auto: isatty(fd),
+ * NO_COLOR unset, TERM not dumb), width from TIOCGWINSZ / $COLUMNS. */
 void render_opts_from_env(struct render_opts *o, int fd);

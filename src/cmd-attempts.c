@@ -14,6 +14,7 @@
 #include "filter-opts.h"
 #include "log.h"
 #include "options.h"
+#include "pager.h"
 #include "render.h"
 #include "store.h"
 #include "timespec.h"
@@ -27,6 +28,8 @@ enum {
 	ARG_LIMIT = FILTER_OPT_END,
 	ARG_JSON,
 	ARG_UTC,
+	ARG_COLOR,
+	ARG_NO_PAGER,
 	ARG_HELP,
 	ARG_ACTIVE,
 };
@@ -36,7 +39,12 @@ static const struct option_help options[] = {
 	{ { "limit", required_argument, NULL, ARG_LIMIT }, "N",
 	  "the newest N attempts (0 = all); default: all, except 50 for the table on a terminal", 0 },
 	{ { "json", no_argument, NULL, ARG_JSON }, NULL, "one JSON object per line", 0 },
-	{ { "utc", no_argument, NULL, ARG_UTC }, NULL, "print times in UTC", 0 },
+	{ { "utc", no_argument, NULL, ARG_UTC }, NULL,
+	  "print times in UTC (default: local; the offset is in the TIME header)", 0 },
+	{ { "color", required_argument, NULL, ARG_COLOR }, "WHEN",
+	  "auto (default: on a terminal, unless NO_COLOR is set), always, never", 0 },
+	{ { "no-pager", no_argument, NULL, ARG_NO_PAGER }, NULL,
+	  "on a terminal, do not page the table through $PAGER (default: less -FRSX)", 0 },
 	{ { "help", no_argument, NULL, ARG_HELP }, NULL, "show this help", 0 },
 	{ { "active", no_argument, NULL, ARG_ACTIVE }, NULL,
 	  "only sessions still open: who is logged in now, per the log, on every host", 0 },
@@ -99,7 +107,7 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 	_cleanup_(store_freep) struct store *st = NULL;
 	_cleanup_(table_freep) struct table *table = NULL;
 	struct ctx ctx = { 0 };
-	bool json = false, utc = false, have_limit = false;
+	bool json = false, utc = false, have_limit = false, pager = true;
 	int64_t now = now_usec();
 	int c, r;
 
@@ -132,6 +140,13 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 			break;
 		case ARG_ACTIVE:
 			f.active = true;
+			break;
+		case ARG_COLOR:
+			if (render_set_color(optarg) < 0)
+				return usage_error("attempts", "invalid --color '%s' (auto, always, never)", optarg);
+			break;
+		case ARG_NO_PAGER:
+			pager = false;
 			break;
 		case ARG_HELP:
 			command_help(&cmd_attempts);
@@ -175,7 +190,13 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 			log_info("no attempts match");
 			return 0;
 		}
+		/* measured for the terminal above; paged from here */
+		if (pager)
+			(void)pager_open();
 		r = table_print(table, stdout);
+		if (r < 0 && errno == EPIPE)
+			r = 0;          /* the reader quit the pager */
+		pager_close();
 		if (r < 0)
 			return log_error_errno(r, "cannot write output");
 		if (!have_limit && f.limit && ctx.rows == f.limit)

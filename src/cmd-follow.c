@@ -4,15 +4,19 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include "cause.h"
+#include "attempt.h"
 #include "command.h"
 #include "follow.h"
 #include "log.h"
+#include "missed.h"
 #include "options.h"
 #include "progress.h"
 #include "render.h"
+#include "retention.h"
 #include "source.h"
 #include "store.h"
 #include "timespec.h"
@@ -20,6 +24,17 @@
 #include "banned.h"
 
 #define MAX_NAMES 32
+
+enum {
+	ARG_NO_CATCH_UP = 0x100,
+	ARG_CATCH_UP_OUTPUT,
+	ARG_KEEP,
+	ARG_COLOR,
+};
+
+/* Verdicts printed after a catch-up when no -n is given (journalctl's 10). */
+#define DEFAULT_LINES 10
+#define MAX_LINES 100000
 
 /* Each option next to its help line. */
 static const struct option_help options[] = {
@@ -32,9 +47,14 @@ static const struct option_help options[] = {
 	{ { "journal", no_argument, NULL, 'j' }, NULL, "follow the local journal", 0 },
 	{ { "json", no_argument, NULL, 'J' }, NULL,
 	  "one JSON object per attempt (as 'attempts --json'), flushed", 0 },
+	{ { "lines", required_argument, NULL, 'n' }, "N",
+	  "first start: the backlog goes to the database silently (progress on a terminal), "
+	  "then its last N verdicts are printed, oldest first (default 10; 'all': every one)", 'n' },
+	{ { "catch-up-output", no_argument, NULL, ARG_CATCH_UP_OUTPUT }, NULL,
+	  "print every verdict of the backlog (as -n all)", 0 },
 	{ { "since", required_argument, NULL, 's' }, "TIME",
 	  "first start: begin at TIME instead of the beginning", 0 },
-	{ { "no-catch-up", no_argument, NULL, 'n' }, NULL, "first start: begin at the end", 0 },
+	{ { "no-catch-up", no_argument, NULL, ARG_NO_CATCH_UP }, NULL, "first start: begin at the end", 0 },
 	{ { "unit", required_argument, NULL, 'u' }, "UNIT",
 	  "journal: match _SYSTEMD_UNIT=UNIT (repeatable)", 0 },
 	{ { "identifier", required_argument, NULL, 'i' }, "ID",
@@ -42,7 +62,15 @@ static const struct option_help options[] = {
 	{ { "login-grace-time", required_argument, NULL, 'g' }, "S",
 	  "sshd's LoginGraceTime (default 120): an unauthenticated connection silent for S+10 s "
 	  "is finalised as login-grace-timeout", 0 },
-	{ { "utc", no_argument, NULL, 'U' }, NULL, "print times in UTC", 0 },
+	{ { "keep", required_argument, NULL, ARG_KEEP }, "DURATION",
+	  "once a day, delete finished attempts older than DURATION (90d, 12w; as 'sshwhy prune "
+	  "--older-than')", 0 },
+	{ { "verbose", no_argument, NULL, 'v' }, NULL,
+	  "print every line not read as an sshd event on stderr (FILE:LINE: reason: text), and "
+	  "their count by reason at exit", 'v' },
+	{ { "utc", no_argument, NULL, 'U' }, NULL, "print times in UTC (default: local, with offset)", 0 },
+	{ { "color", required_argument, NULL, ARG_COLOR }, "WHEN",
+	  "auto (default: on a terminal, unless NO_COLOR is set), always, never", 0 },
 	{ { "help", no_argument, NULL, 'h' }, NULL, "show this help", 'h' },
 };
 
@@ -52,15 +80,100 @@ help(void)
 	printf("Options:\n");
 	options_print(options, ELEMENTSOF(options));
 	help_wrap("", 0, "A restart continues where the last run stopped (the position is stored with "
-		  "the attempts). SIGTERM/SIGINT: commit and exit; SIGHUP: reopen the source.");
+		  "the attempts) and prints every verdict since then, as journalctl --cursor-file "
+		  "does. SIGTERM/SIGINT: commit and exit; SIGHUP: reopen the source.");
 }
+
+/* A verdict of the backlog, rendered, with its time for the order shown. */
+struct shown {
+	int64_t start_us;
+	uint64_t seq;
+	char *text;                     /* owned; NULL: empty slot */
+};
 
 struct follow {
 	struct render_opts ro;
 	bool json;
 	struct buf out;                 /* verdicts waiting for their commit */
 	struct progress progress;
+	/* The backlog of a first start: its verdicts go to the ring (the last
+	 * n_lines of them), printed when caught up. */
+	bool quiet_backlog;
+	unsigned n_lines;               /* UINT_MAX: all */
+	bool lines_given;               /* -n given */
+	struct shown *ring;             /* n_lines entries */
+	uint64_t n_backlog;             /* verdicts of the backlog */
+	/* for the start line */
+	const char *file, *directory;
+	char *const *units, *const *idents;
+	int64_t since_us;
+	bool at_end;
 };
+
+/* "ssh.service, sshd-session": the names given, else the default matches. */
+static void
+names_list(struct buf *b, char *const *v, const char *fallback)
+{
+	if (!v || !*v) {
+		buf_puts(b, fallback);
+		return;
+	}
+	for (size_t i = 0; v[i]; i++)
+		buf_printf(b, "%s%s", i ? ", " : "", v[i]);
+}
+
+/* Say once what is followed and from where: the saved position a restart
+ * resumes from, or where a first start begins. */
+static void
+on_start(const char *position, void *ud)
+{
+	struct follow *f = ud;
+	struct buf b;
+	_cleanup_(freep) char *safe = NULL;
+
+	buf_init(&b);
+	if (f->file)
+		buf_printf(&b, "'%s'", f->file);
+	else {
+		buf_puts(&b, "the journal");
+		if (f->directory)
+			buf_printf(&b, " files in '%s'", f->directory);
+		buf_puts(&b, " (");
+		if (f->units && *f->units) {
+			names_list(&b, f->units, "");
+			buf_puts(&b, "; ");
+		}
+		names_list(&b, f->idents, f->units && *f->units ? "sshd, sshd-session, sshd-auth" :
+			   "ssh.service or sshd.service; sshd, sshd-session, sshd-auth");
+		buf_puts(&b, ")");
+	}
+	if (position) {
+		const char *off = strstr(position, " off=");
+
+		if (f->file && off)
+			buf_printf(&b, " from byte %llu (saved position)", strtoull(off + 5, NULL, 10));
+		else if (f->file)
+			buf_puts(&b, " from the saved position");
+		else
+			buf_printf(&b, " from cursor %s (saved position)", position);
+	} else if (f->since_us) {
+		char t[64];
+
+		format_iso8601(f->since_us, f->ro.utc, 0, t, sizeof t);
+		buf_printf(&b, " from %s (--since)", t);
+	} else if (f->at_end)
+		buf_puts(&b, " from the end (--no-catch-up)");
+	else
+		buf_puts(&b, " from the start");
+	safe = b.data ? escape_terminal_dup(b.data, b.len) : NULL;
+	log_info("following %s", safe ? safe : "?");
+	buf_release(&b);
+	/* A first start prints only the end of its backlog (from --since: all
+	 * of it, unless -n is given); a restart prints every verdict since its
+	 * saved position (none was printed yet). */
+	f->quiet_backlog = !position && !f->at_end && f->n_lines != UINT_MAX &&
+			   (!f->since_us || f->lines_given);
+}
 
 static void
 on_warning(const char *msg, void *ud)
@@ -81,10 +194,74 @@ static int
 on_verdict(const struct attempt *a, void *ud)
 {
 	struct follow *f = ud;
+	struct buf one;
+	int r;
 
-	if (f->json)
-		return render_attempt_json(&f->out, a);
-	return render_attempt_line(&f->out, a, &f->ro);
+	if (!f->quiet_backlog) {
+		if (f->json)
+			return render_attempt_json(&f->out, a);
+		return render_attempt_line(&f->out, a, &f->ro);
+	}
+	/* the backlog: keep the last n_lines, oldest overwritten */
+	f->n_backlog++;
+	if (f->n_lines == 0)
+		return 0;
+	buf_init(&one);
+	r = f->json ? render_attempt_json(&one, a) : render_attempt_line(&one, a, &f->ro);
+	if (r < 0) {
+		buf_release(&one);
+		return r;
+	}
+	{
+		struct shown *slot = &f->ring[(f->n_backlog - 1) % f->n_lines];
+
+		free(slot->text);
+		*slot = (struct shown){ a->start_us, f->n_backlog, one.data };  /* NUL-terminated */
+	}
+	return 0;
+}
+
+static int
+shown_cmp(const void *x, const void *y)
+{
+	const struct shown *a = x, *b = y;
+
+	if (a->start_us != b->start_us)
+		return a->start_us < b->start_us ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* The backlog is read: queue its last verdicts (printed after the next
+ * commit, oldest first) and print the live ones from now on. */
+static void
+on_caught_up(void *ud)
+{
+	struct follow *f = ud;
+	uint64_t n;
+
+	if (!f->quiet_backlog)
+		return;
+	f->quiet_backlog = false;
+	n = f->n_backlog < f->n_lines ? f->n_backlog : f->n_lines;
+	/* the last n completed, shown oldest first as journalctl does */
+	qsort(f->ring, n, sizeof *f->ring, shown_cmp);
+	for (uint64_t i = 0; i < n; i++) {
+		if (f->ring[i].text)
+			buf_puts(&f->out, f->ring[i].text);
+		free(f->ring[i].text);
+		f->ring[i].text = NULL;
+	}
+	if (f->n_backlog > n)
+		log_info("caught up: %llu attempts stored, the last %llu shown",
+			 (unsigned long long)f->n_backlog, (unsigned long long)n);
+}
+
+static void
+on_pruned(const struct store_prune_stats *s, void *ud)
+{
+	(void)ud;
+	log_info("--keep: deleted %lld attempts and %lld unattached lines past the retention period",
+		 (long long)s->attempts, (long long)s->orphans);
 }
 
 /* Print what the last commit made durable. */
@@ -112,13 +289,15 @@ run(int argc, char **argv, const struct global_opts *g)
 	const char *file = NULL, *directory = NULL;
 	char *units[MAX_NAMES + 1] = { 0 }, *idents[MAX_NAMES + 1] = { 0 };
 	size_t n_units = 0, n_idents = 0;
-	bool journal = false, catch_up = true;
-	unsigned login_grace = 120;
+	bool journal = false, catch_up = true, verbose = g->verbose > 0;
+	unsigned login_grace = 120, n_lines = DEFAULT_LINES;
+	struct missed_report missed = { .out = stderr };
+	int64_t keep_us = 0;
 	struct option longopts[ELEMENTSOF(options) + 1];
 	int c, r;
 
 	options_getopt(options, ELEMENTSOF(options), longopts);
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":n:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			file = optarg;
@@ -138,8 +317,31 @@ run(int argc, char **argv, const struct global_opts *g)
 			if (parse_timespec(optarg, now_usec(), &fc.source.since_us) < 0)
 				return usage_error("follow", "invalid --since '%s'", optarg);
 			break;
-		case 'n':
+		case ARG_NO_CATCH_UP:
 			catch_up = false;
+			break;
+		case 'n':
+			fl.lines_given = true;
+			if (streq(optarg, "all"))
+				n_lines = UINT_MAX;
+			else if (safe_atou(optarg, &n_lines) < 0 || n_lines > MAX_LINES)
+				return usage_error("follow", "invalid --lines '%s' (a number up to %u, or 'all')",
+						   optarg, MAX_LINES);
+			break;
+		case ARG_CATCH_UP_OUTPUT:
+			fl.lines_given = true;
+			n_lines = UINT_MAX;
+			break;
+		case ARG_KEEP:
+			if (retention_parse_duration(optarg, &keep_us) < 0)
+				return usage_error("follow", "invalid --keep '%s' (90d, 12w, 36h)", optarg);
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case ARG_COLOR:
+			if (render_set_color(optarg) < 0)
+				return usage_error("follow", "invalid --color '%s' (auto, always, never)", optarg);
 			break;
 		case 'u':
 			if (n_units == MAX_NAMES)
@@ -189,16 +391,22 @@ run(int argc, char **argv, const struct global_opts *g)
 		render_opts_from_env(&fl.ro, STDOUT_FILENO);
 		fl.ro.utc = utc;
 	}
-	/* Say once what is followed: a mistyped path waits (as tail -F does),
-	 * but not in silence. */
+	/* A mistyped path waits (as tail -F does), but not in silence; what
+	 * is followed, and from where, is said by on_start(). */
 	if (file && access(file, F_OK) < 0 && errno == ENOENT)
 		log_warning("'%s' does not exist (yet); waiting for it to appear", file);
-	if (file)
-		log_info("following '%s'", file);
-	else if (directory)
-		log_info("following the journal files in '%s'", directory);
-	else
-		log_info("following the journal");
+	fl.n_lines = n_lines;
+	if (n_lines != UINT_MAX && n_lines > 0) {
+		fl.ring = calloc(n_lines, sizeof *fl.ring);
+		if (!fl.ring)
+			return log_oom();
+	}
+	fl.file = file;
+	fl.directory = directory;
+	fl.units = fc.source.units;
+	fl.idents = fc.source.identifiers;
+	fl.since_us = fc.source.since_us;
+	fl.at_end = fc.source.at_end;
 	r = command_open_store(g, STORE_CREATE, &fc.store);
 	if (r < 0)
 		return r;
@@ -211,6 +419,17 @@ run(int argc, char **argv, const struct global_opts *g)
 	fc.flush = flush_out;
 	fc.progress = on_progress;
 	fc.warning = on_warning;
+	fc.start = on_start;
+	fc.caught_up = on_caught_up;
+	fc.keep_us = keep_us;
+	fc.pruned = on_pruned;
+	if (verbose) {
+		_cleanup_(freep) char *label = escape_terminal_dup(file ? file : directory ? directory : "journal",
+								 strlen(file ? file : directory ? directory : "journal"));
+
+		missed.input = label ? TAKE_PTR(label) : NULL;
+		fc.missed = &missed;
+	}
 	fl.progress = (struct progress){ .enabled = isatty(STDERR_FILENO), .final_note = ", following" };
 	fc.userdata = &fl;
 	r = follow_run(&fc, &err);
@@ -218,14 +437,22 @@ run(int argc, char **argv, const struct global_opts *g)
 		log_error("%s", err);
 	else if (r < 0)
 		log_error_errno(r, "follow failed");
+	if (fc.missed) {
+		missed_report_print_summary(&missed, stderr);
+		free((char *)missed.input);
+	}
 	store_free(fc.store);
 	buf_release(&fl.out);
+	if (fl.ring)
+		for (unsigned i = 0; i < n_lines; i++)
+			free(fl.ring[i].text);
+	free(fl.ring);
 	return r;
 }
 
 const struct command cmd_follow = {
 	.name = "follow",
-	.synopsis = "follow [--file PATH | --directory DIR | --journal] [--json] [--since T | --no-catch-up]",
+	.synopsis = "follow [--file PATH | --directory DIR | --journal] [--json] [-n N] [--since T | --no-catch-up]",
 	.summary = "follow the journal or auth.log and explain each connection as it completes",
 	.run = run,
 	.help = help,

@@ -30,6 +30,7 @@ help_overview(void)
 	help_wrap("  --db PATH", 17, _("database file (default: $SSHWHY_DB, /var/lib/sshwhy/sshwhy.db "
 				     "as root, else $XDG_STATE_HOME/sshwhy/sshwhy.db)"));
 	help_wrap("  -v, --verbose", 17, _("debug diagnostics"));
+	help_wrap("  --color WHEN", 17, _("auto (default), always, never; NO_COLOR also turns colour off"));
 	help_wrap("  --version", 17, _("print the version"));
 	printf("\n");
 	help_wrap("", 0, _("Run 'sshwhy help COMMAND' for a command's options."));

@@ -157,7 +157,13 @@ ingest_one(struct ingest *in, struct store *st, const char *db, struct source *s
 		return 0;
 	/* The source words its read errors; anything else came from storing. */
 	if (err) {
-		log_error("'%s': %s", label, err);
+		size_t n = strlen(label);
+
+		/* some sources name the input themselves */
+		if (err[0] == '\'' && strncmp(err + 1, label, n) == 0 && err[n + 1] == '\'')
+			log_error("%s", err);
+		else
+			log_error("'%s': %s", label, err);
 		return -EIO;
 	}
 	log_error("cannot store the attempts read from '%s' in database '%s': %s; the batch being "
@@ -329,6 +335,21 @@ run(int argc, char **argv, const struct global_opts *g)
 		ingest_get_stats(in, &after);
 		if (after.lines == before.lines)
 			log_warning("'%s' is empty, nothing to ingest", inputs[i].path);
+		else if (r >= 0 && after.sshd_lines == before.sshd_lines) {
+			uint64_t n = after.lines - before.lines;
+
+			/* Not a wrong line here and there: no line of a log format
+			 * we read (a key, a letter) is a failure; a log of other
+			 * programs only, a note. */
+			if (after.malformed - before.malformed == n) {
+				log_error("'%s': no sshd line in its %llu %s; expected sshd's syslog lines "
+					  "(auth.log, secure), journalctl -o export or -o json output, or a "
+					  "Win32-OpenSSH sshd.log", safe ? safe : "?", (unsigned long long)n, lines(n));
+				failures++;
+			} else
+				log_warning("'%s': no sshd line in its %llu %s (other programs' only)",
+					    safe ? safe : "?", (unsigned long long)n, lines(n));
+		}
 		source_free(src);
 	}
 	if (store_failed) {

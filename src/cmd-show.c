@@ -10,6 +10,7 @@
 #include "command.h"
 #include "log.h"
 #include "options.h"
+#include "pager.h"
 #include "render.h"
 #include "store.h"
 #include "util.h"
@@ -18,13 +19,20 @@
 enum {
 	ARG_JSON = 0x100,
 	ARG_UTC,
+	ARG_COLOR,
+	ARG_NO_PAGER,
 	ARG_HELP,
 };
 
 /* Each option next to its help line. */
 static const struct option_help options[] = {
 	{ { "json", no_argument, NULL, ARG_JSON }, NULL, "one JSON object (the fields of 'attempts --json')", 0 },
-	{ { "utc", no_argument, NULL, ARG_UTC }, NULL, "print times in UTC", 0 },
+	{ { "utc", no_argument, NULL, ARG_UTC }, NULL,
+	  "print times in UTC (default: local, with the offset)", 0 },
+	{ { "color", required_argument, NULL, ARG_COLOR }, "WHEN",
+	  "auto (default: on a terminal, unless NO_COLOR is set), always, never", 0 },
+	{ { "no-pager", no_argument, NULL, ARG_NO_PAGER }, NULL,
+	  "on a terminal, do not page through $PAGER (default: less -FRSX)", 0 },
 	{ { "help", no_argument, NULL, ARG_HELP }, NULL, "show this help", 0 },
 };
 
@@ -45,7 +53,7 @@ show_run(int argc, char **argv, const struct global_opts *g)
 	_cleanup_(store_freep) struct store *st = NULL;
 	_cleanup_(attempt_freep) struct attempt *a = NULL;
 	struct render_opts ro = { 0 };
-	bool json = false, utc = false;
+	bool json = false, utc = false, pager = true;
 	int64_t id;
 	int c, r;
 
@@ -61,6 +69,13 @@ show_run(int argc, char **argv, const struct global_opts *g)
 			break;
 		case ARG_UTC:
 			utc = true;
+			break;
+		case ARG_COLOR:
+			if (render_set_color(optarg) < 0)
+				return usage_error("show", "invalid --color '%s' (auto, always, never)", optarg);
+			break;
+		case ARG_NO_PAGER:
+			pager = false;
 			break;
 		case ARG_HELP:
 			command_help(&cmd_show);
@@ -105,7 +120,12 @@ show_run(int argc, char **argv, const struct global_opts *g)
 	}
 	render_opts_from_env(&ro, STDOUT_FILENO);
 	ro.utc = utc;
+	if (pager)
+		(void)pager_open();
 	r = render_attempt_detail(stdout, a, &ro);
+	if (r < 0 && errno == EPIPE)
+		r = 0;          /* the reader quit the pager */
+	pager_close();
 	if (r < 0)
 		return log_error_errno(r, "cannot write output");
 	return 0;
@@ -113,7 +133,7 @@ show_run(int argc, char **argv, const struct global_opts *g)
 
 const struct command cmd_show = {
 	.name = "show",
-	.synopsis = "show [--json] [--utc] ID",
+	.synopsis = "show [--json] [--utc] [--no-pager] ID",
 	.summary = "show one attempt with its evidence, cause and fix",
 	.run = show_run,
 	.help = show_help,

@@ -15,6 +15,7 @@
 #include "follow.h"
 #include "ingest.h"
 #include "progress.h"
+#include "retention.h"
 #include "source.h"
 #include "store.h"
 #include "util.h"
@@ -24,6 +25,7 @@
 #define WAKE_US (50 * 1000)                     /* expiry tick; also bounds journal latency (journald
                                                 * signals writes to readers only every ~250 ms) */
 #define CLOSE_GRACE_US (300 * 1000)             /* trailing lines after a close, live */
+#define RETENTION_CHECK_US (INT64_C(60) * 1000000)  /* ask the store whether a prune is due */
 
 /* The failure that stops the engine, worded for the caller to log, in
  * *reterr (the first one only; left NULL without memory). Returns r. */
@@ -109,11 +111,13 @@ follow_run(const struct follow_config *c, char **reterr)
 	sigset_t mask;
 	uint64_t since_checkpoint = 0, n_read = 0, warned_malformed = 0;
 	bool caught_up = false;
-	int64_t t_start = now_usec();
+	int64_t t_start = now_usec(), next_retention = 0, announce_at = 0;
 	int r;
 
 	io.verdict = c->verdict;
 	io.userdata = c->userdata;
+	io.missed = c->missed;
+	so.deliver_missed = c->missed != NULL;
 
 	/* Signals arrive through a signalfd, between batches, never mid-write. */
 	sigemptyset(&mask);
@@ -132,6 +136,8 @@ follow_run(const struct follow_config *c, char **reterr)
 		goto out;
 	}
 	fo.position = position;
+	if (c->start)
+		c->start(position, c->userdata);
 	r = ingest_new(st, &io, &in, &err);
 	if (r < 0) {
 		fail(reterr, r, "cannot start: %s", err ? err : strerror(-r));
@@ -197,6 +203,7 @@ follow_run(const struct follow_config *c, char **reterr)
 			caught_up = true;
 			ingest_set_follow(in);
 			report_progress(c, src, t_start, true);
+			announce_at = now_usec() + CLOSE_GRACE_US;
 		}
 		{
 			/* Corrupt journal entries or files, lines without a parsable
@@ -232,12 +239,32 @@ follow_run(const struct follow_config *c, char **reterr)
 			store_failed(st, c->db_path, r, reterr);
 			goto out;
 		}
+		/* The backlog ends with what its end expired: connections whose
+		 * last line is older than the grace periods, and (a close grace
+		 * later) those closed in its last lines. */
+		if (announce_at && now >= announce_at) {
+			announce_at = 0;
+			if (c->caught_up)
+				c->caught_up(c->userdata);
+		}
 		r = c->flush(c->userdata);
 		if (r < 0) {
 			fail_errno(reterr, r, "cannot write to standard output");
 			break;
 		}
 		since_checkpoint = 0;
+		/* Retention between batches, outside any transaction of ours,
+		 * once the backlog is in (its report says what it stored). */
+		if (c->keep_us > 0 && caught_up && !announce_at && now >= next_retention) {
+			struct store_prune_stats ps;
+
+			next_retention = now + RETENTION_CHECK_US;
+			r = retention_prune_if_due(st, c->keep_us, now, &ps);
+			if (r < 0)
+				warn(c, "cannot apply --keep (prune): %s, ignoring", store_last_error(st));
+			else if (r > 0 && c->pruned)
+				c->pruned(&ps, c->userdata);
+		}
 
 		pfd[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = source_get_fd(src), .events = POLLIN };
@@ -270,6 +297,8 @@ follow_run(const struct follow_config *c, char **reterr)
 out:
 	if (in && r >= 0)
 		r = ingest_checkpoint(in, kind, key, src ? source_get_position(src) : NULL);
+	if (r >= 0 && announce_at && c->caught_up)
+		c->caught_up(c->userdata);
 	if (r >= 0)
 		c->flush(c->userdata);
 	source_free(src);

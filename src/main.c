@@ -11,6 +11,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "options.h"
+#include "render.h"
 #include "store.h"
 #include "util.h"
 #include "banned.h"
@@ -87,6 +88,7 @@ main(int argc, char **argv)
 	static const struct option options[] = {
 		{ "db",      required_argument, NULL, 'd' },  /* database file */
 		{ "verbose", no_argument,       NULL, 'v' },  /* debug diagnostics */
+		{ "color",   required_argument, NULL, 'C' },  /* auto, always, never (render.h) */
 		{ "version", no_argument,       NULL, 'V' },
 		{ "help",    no_argument,       NULL, 'h' },
 		{ 0 }
@@ -111,6 +113,12 @@ main(int argc, char **argv)
 		case 'v':
 			g.verbose++;
 			log_max_level = LOG_DEBUG;
+			break;
+		case 'C':
+			if (render_set_color(optarg) < 0) {
+				usage_error(/* cmd= */ NULL, "invalid --color '%s' (auto, always, never)", optarg);
+				return EXIT_USAGE_ERROR;
+			}
 			break;
 		case 'V':
 			printf("sshwhy %s\n", PACKAGE_VERSION);

@@ -50,6 +50,7 @@ static const char *const col_header[_COL_MAX] = {
 struct row {
 	char *cell[_COL_MAX];           /* owned, escaped; NULL = "-" */
 	enum outcome outcome;
+	char offset[8];                 /* of the time: "+01:00" */
 };
 
 struct table {
@@ -122,17 +123,24 @@ table_free(struct table *t)
 	return NULL;
 }
 
+/* "2026-11-22 02:24:41" in buf, and its offset from UTC ("+01:00"; UTC:
+ * "+00:00") in off (8 bytes). */
 static void
-format_time(int64_t us, bool utc, char *buf, size_t n)
+format_time(int64_t us, bool utc, char *buf, size_t n, char *off)
 {
 	time_t t = (time_t)(us >= 0 ? us / USEC_PER_SEC : (us - USEC_PER_SEC + 1) / USEC_PER_SEC);
 	struct tm tm;
+	long g;
 
+	off[0] = '\0';
 	if (utc ? !gmtime_r(&t, &tm) : !localtime_r(&t, &tm)) {
 		snprintf(buf, n, "@%lld", (long long)(us / USEC_PER_SEC));
 		return;
 	}
 	strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
+	g = utc ? 0 : tm.tm_gmtoff;
+	snprintf(off, 8, "%c%02d:%02d", g < 0 ? '-' : '+', (int)(labs(g) / 3600 % 100),
+		 (int)(labs(g) % 3600 / 60));
 }
 
 /* "addr:port", "[v6]:port", "addr" without a port; escaped. NULL if no address. */
@@ -219,7 +227,7 @@ table_add_attempt(struct table *t, const struct attempt *a)
 		t->rows = rows;
 		t->cap_rows = cap;
 	}
-	format_time(a->start_us, t->opts.utc, tb, sizeof tb);
+	format_time(a->start_us, t->opts.utc, tb, sizeof tb, row.offset);
 	if (asprintf(&row.cell[COL_ID], "%lld", (long long)a->id) < 0)
 		row.cell[COL_ID] = NULL, oom = true;
 	row.cell[COL_TIME] = strdup(tb);
@@ -362,11 +370,32 @@ int
 table_print(struct table *t, FILE *f)
 {
 	size_t natural[_COL_MAX] = { 0 }, w[_COL_MAX];
-	bool show[_COL_MAX], short_time = false;
+	bool show[_COL_MAX], short_time = false, one_offset = true;
+	const char *header[_COL_MAX];
+	char time_header[32];
 	size_t lastcol = 0;
 
+	/* The time zone once in the header ("TIME (+01:00)", "TIME (UTC)")
+	 * when every row has the same offset; else on each row. */
+	for (size_t i = 1; i < t->n_rows; i++)
+		one_offset &= streq(t->rows[i].offset, t->rows[0].offset);
+	if (t->n_rows && !one_offset)
+		for (size_t i = 0; i < t->n_rows; i++) {
+			char *cell = t->rows[i].cell[COL_TIME], *with = NULL;
+
+			if (cell && asprintf(&with, "%s%s", cell, t->rows[i].offset) >= 0) {
+				free(cell);
+				t->rows[i].cell[COL_TIME] = with;
+			}
+		}
+	if (t->n_rows && one_offset && t->rows[0].offset[0])
+		snprintf(time_header, sizeof time_header, "TIME (%s)",
+			 t->opts.utc ? "UTC" : t->rows[0].offset);
+	else
+		snprintf(time_header, sizeof time_header, "TIME");
 	for (size_t c = 0; c < _COL_MAX; c++) {
-		natural[c] = strlen(col_header[c]);
+		header[c] = c == COL_TIME ? time_header : col_header[c];
+		natural[c] = strlen(header[c]);
 		show[c] = c != COL_KEY && c != COL_SESSION;
 	}
 	for (size_t i = 0; i < t->n_rows; i++)
@@ -398,7 +427,7 @@ table_print(struct table *t, FILE *f)
 			continue;
 		if (c)
 			fputs("  ", f);
-		print_cell(f, col_header[c], w[c], c == COL_ID, c == lastcol,
+		print_cell(f, header[c], w[c], c == COL_ID, c == lastcol,
 			   t->opts.color ? ANSI_BOLD : NULL);
 	}
 	fputc('\n', f);
@@ -423,12 +452,29 @@ table_print(struct table *t, FILE *f)
 	return ferror(f) ? -EIO : 0;
 }
 
-/* "label:      value\n" with value escaped. */
-static void
-detail_line(FILE *f, const char *label, const char *value, const char *suffix)
-{
-	_cleanup_(freep) char *e = value ? escape_str(value) : NULL;
+static int buf_put_wrapped(struct buf *b, const char *s, size_t *col, size_t width, size_t indent);
 
+/* "label:      value\n" with value escaped; on a terminal (width > 0) wrapped
+ * at word boundaries under the value's column. */
+static void
+detail_line(FILE *f, int width, const char *label, const char *value, const char *suffix)
+{
+	_cleanup_(freep) char *e = NULL;
+	struct buf b;
+	size_t col = 13;
+
+	if (width > 0 && value) {
+		buf_init(&b);
+		if (buf_printf(&b, "%-13s", label) >= 0 &&
+		    buf_put_wrapped(&b, value, &col, (size_t)width, 14) >= 0 &&
+		    (!suffix || buf_put_wrapped(&b, suffix + strspn(suffix, " "), &col, (size_t)width, 14) >= 0)) {
+			fprintf(f, "%s\n", b.data);
+			buf_release(&b);
+			return;
+		}
+		buf_release(&b);
+	}
+	e = value ? escape_str(value) : NULL;
 	fprintf(f, "%-13s %s%s\n", label, e ? e : "-", suffix ? suffix : "");
 }
 
@@ -438,8 +484,10 @@ render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts
 	const char *os = outcome_to_string(a->outcome), *cs = cause_to_string(a->cause);
 	const char *color = o->color ? outcome_color(a->outcome) : "";
 	const char *reset = o->color ? ANSI_RESET : "";
-	char t1[48], t2[48], num[64];
+	char t1[48], t2[48], num[64], times[160];
 	_cleanup_(freep) char *from = format_from(a);
+	struct buf cands;
+	int w = o->width;
 
 	os = os ? os : "?";
 	cs = cs ? cs : "?";
@@ -448,14 +496,15 @@ render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts
 
 	format_iso8601(a->start_us, o->utc, 6, t1, sizeof t1);
 	if (a->open)
-		fprintf(f, "%-13s %s .. (still open)\n", "time:", t1);
+		snprintf(times, sizeof times, "%s .. (still open)", t1);
 	else {
 		int64_t d = a->end_us - a->start_us;
 
 		format_iso8601(a->end_us, o->utc, 6, t2, sizeof t2);
-		fprintf(f, "%-13s %s .. %s (%lld.%03lld s)\n", "time:", t1, t2,
-			(long long)(d / USEC_PER_SEC), (long long)(llabs(d) % USEC_PER_SEC / 1000));
+		snprintf(times, sizeof times, "%s .. %s (%lld.%03lld s)", t1, t2,
+			 (long long)(d / USEC_PER_SEC), (long long)(llabs(d) % USEC_PER_SEC / 1000));
 	}
+	detail_line(f, w, "time:", times, NULL);
 	if (a->outcome == OUTCOME_ACCEPTED || a->outcome == OUTCOME_SESSION_REFUSED) {
 		_cleanup_(freep) char *st = session_text(a);
 
@@ -464,7 +513,7 @@ render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts
 		fprintf(f, "%-13s %s%s%s%s\n", "session:", st ? st : "?",
 			a->open ? " (" : "", a->open ? num : "", a->open ? " so far, to its last line)" : "");
 	}
-	detail_line(f, "host:", a->host[0] ? a->host : NULL, NULL);
+	detail_line(f, w, "host:", a->host[0] ? a->host : NULL, NULL);
 	if (a->child_pid)
 		snprintf(num, sizeof num, "%u (user child %u)", a->pid, a->child_pid);
 	else
@@ -473,26 +522,27 @@ render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts
 	fprintf(f, "%-13s %s\n", "from:", from ? from : "-");
 	if (a->server_port)
 		fprintf(f, "%-13s %u\n", "server port:", a->server_port);
-	detail_line(f, "user:", a->user[0] ? a->user : NULL,
+	detail_line(f, w, "user:", a->user[0] ? a->user : NULL,
 		    a->user_valid == 0 ? " (invalid/refused account)" : NULL);
 	fprintf(f, "%-13s %s%s%s\n", "outcome:", color, os, reset);
 	fprintf(f, "%-13s %s%s\n", "cause:", cs,
 		cause_is_generic(a->cause) > 0 ? " (generic: the log cannot prove more)" : "");
 	if (a->explanation)
-		detail_line(f, "explanation:", a->explanation, NULL);
+		detail_line(f, w, "explanation:", a->explanation, NULL);
 	if (a->fix)
-		detail_line(f, "fix:", a->fix, NULL);
+		detail_line(f, w, "fix:", a->fix, NULL);
 	if (a->n_candidates) {
-		fprintf(f, "%-13s", "candidates:");
+		buf_init(&cands);
 		for (size_t i = 0; i < a->n_candidates && i < ATTEMPT_MAX_CANDIDATES; i++) {
 			const char *c = cause_to_string(a->candidates[i]);
 
-			fprintf(f, "%s%s", i ? ", " : " ", c ? c : "?");
+			buf_printf(&cands, "%s%s", i ? ", " : "", c ? c : "?");
 		}
-		fputc('\n', f);
+		detail_line(f, w, "candidates:", cands.data ? cands.data : "?", NULL);
+		buf_release(&cands);
 	}
 	if (a->decide)
-		detail_line(f, "decide:", a->decide, NULL);
+		detail_line(f, w, "decide:", a->decide, NULL);
 	for (size_t i = 0; i < a->n_keys && i < ATTEMPT_MAX_KEYS; i++) {
 		const struct attempt_key *k = &a->keys[i];
 		_cleanup_(freep) char *ty = escape_str(k->type);
@@ -503,7 +553,7 @@ render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts
 			res ? res : "?");
 	}
 	if (a->loglevel[0])
-		detail_line(f, "loglevel:", a->loglevel, " (inferred from the lines seen)");
+		detail_line(f, w, "loglevel:", a->loglevel, " (inferred from the lines seen)");
 	fprintf(f, "evidence (%zu line%s", a->n_evidence, a->n_evidence == 1 ? "" : "s");
 	if (a->n_evidence_dropped)
 		fprintf(f, ", %zu more not kept", a->n_evidence_dropped);
@@ -516,6 +566,22 @@ render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts
 	return ferror(f) ? -EIO : 0;
 }
 
+static enum render_color color_mode = RENDER_COLOR_AUTO;
+
+int
+render_set_color(const char *when)
+{
+	if (streq(when, "auto"))
+		color_mode = RENDER_COLOR_AUTO;
+	else if (streq(when, "always") || streq(when, "yes"))
+		color_mode = RENDER_COLOR_ALWAYS;
+	else if (streq(when, "never") || streq(when, "no"))
+		color_mode = RENDER_COLOR_NEVER;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 void
 render_opts_from_env(struct render_opts *o, int fd)
 {
@@ -524,7 +590,10 @@ render_opts_from_env(struct render_opts *o, int fd)
 	unsigned v;
 	bool tty = isatty(fd);
 
-	o->color = tty && (!nc || !*nc) && !(term && streq(term, "dumb"));
+	if (color_mode == RENDER_COLOR_AUTO)
+		o->color = tty && (!nc || !*nc) && !(term && streq(term, "dumb"));
+	else
+		o->color = color_mode == RENDER_COLOR_ALWAYS;
 	o->width = 0;
 	if (tty && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
 		o->width = ws.ws_col;
@@ -584,7 +653,7 @@ buf_put_wrapped(struct buf *b, const char *s, size_t *col, size_t width, size_t 
 int
 render_attempt_line(struct buf *b, const struct attempt *a, const struct render_opts *o)
 {
-	char tb[40], ep[96];
+	char tb[40], ep[96], off[8];
 	const char *fp = NULL, *cause = cause_to_string(a->cause);
 	size_t col = 0, width = o->width > 0 ? (size_t)o->width : 0;
 	int r = 0;
@@ -592,7 +661,8 @@ render_attempt_line(struct buf *b, const struct attempt *a, const struct render_
 	for (size_t i = 0; i < a->n_keys; i++)
 		if (a->keys[i].result == KEY_ACCEPTED || !fp)
 			fp = a->keys[i].fingerprint;
-	format_time(a->start_us, o->utc, tb, sizeof tb);
+	format_time(a->start_us, o->utc, tb, sizeof tb, off);
+	strncat(tb, off, sizeof tb - strlen(tb) - 1);
 	if (a->port)
 		snprintf(ep, sizeof ep, strchr(a->addr, ':') ? "[%s]:%u" : "%s:%u", a->addr, a->port);
 	else
@@ -604,8 +674,20 @@ render_attempt_line(struct buf *b, const struct attempt *a, const struct render_
 	r |= buf_put_escaped(b, a->user[0] ? a->user : "-", &col);
 	r |= buf_puts(b, " ");
 	r |= buf_put_escaped(b, ep, &col);
-	r |= buf_puts(b, " ");
-	col += 3;
+	col += 2;
+	/* the outcome and cause start a new line rather than pass the width */
+	{
+		size_t ow = strlen(outcome_to_string(a->outcome)) + 1 +
+			    (streq(cause, outcome_to_string(a->outcome)) ? 0 : 1 + strlen(cause));
+
+		if (width && col + 1 + ow > width) {
+			r |= buf_puts(b, "\n    ");
+			col = 4;
+		} else {
+			r |= buf_puts(b, " ");
+			col++;
+		}
+	}
 	if (o->color)
 		r |= buf_puts(b, outcome_color(a->outcome));
 	r |= buf_puts(b, outcome_to_string(a->outcome));
