@@ -11,6 +11,7 @@
 #include "cause.h"
 #include "render.h"
 #include "util.h"
+#include "width.h"
 #include "banned.h"
 
 #define ANSI_RED "\033[31m"
@@ -60,33 +61,30 @@ struct table {
 	size_t cap_rows;
 };
 
-/* Display columns of an escaped (valid UTF-8, no controls) string: one per
- * code point. East Asian wide characters count one; good enough for the
- * sshd vis-encoded names we print. */
+/* Display columns of an escaped (valid UTF-8, no controls) string: East
+ * Asian wide characters (Japanese) count two (width.h). */
 static size_t
-text_width(const char *s)
+str_width(const char *s)
 {
-	size_t w = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			w++;
-	return w;
+	return text_width(s, strlen(s));
 }
 
-/* Byte length of the first `cols` code points of s. */
+/* Byte length of the longest prefix of s that fits `cols` columns. */
 static size_t
 prefix_bytes(const char *s, size_t cols)
 {
 	size_t i = 0, w = 0;
 
 	while (s[i]) {
-		if (((unsigned char)s[i] & 0xc0) != 0x80) {
-			if (w == cols)
-				break;
-			w++;
-		}
-		i++;
+		size_t n = 1, cw;
+
+		while (((unsigned char)s[i + n] & 0xc0) == 0x80)
+			n++;
+		cw = text_width(s + i, n);
+		if (w + cw > cols)
+			break;
+		w += cw;
+		i += n;
 	}
 	return i;
 }
@@ -339,7 +337,7 @@ one_year(const struct table *t)
 static int
 print_cell(FILE *f, const char *s, size_t w, bool right, bool last, const char *color)
 {
-	size_t sw = text_width(s);
+	size_t sw = str_width(s);
 
 	if (sw > w) {
 		/* cut to w-1 columns and mark it */
@@ -402,7 +400,7 @@ table_print(struct table *t, FILE *f)
 		for (size_t c = 0; c < _COL_MAX; c++) {
 			const char *s = t->rows[i].cell[c];
 
-			natural[c] = MAX(natural[c], s ? text_width(s) : 1);
+			natural[c] = MAX(natural[c], s ? str_width(s) : 1);
 			if ((c == COL_KEY || c == COL_SESSION) && s)
 				show[c] = true;
 		}
@@ -612,40 +610,43 @@ buf_put_escaped(struct buf *b, const char *s, size_t *col)
 	int r = escape_terminal_buf(b, s, strlen(s));
 
 	if (r >= 0)
-		*col += text_width(b->data + start);
+		*col += str_width(b->data + start);
 	return r;
 }
 
-/* Append s escaped, word by word: a word that would pass `width` starts a
- * new line indented by `indent` (width 0: one line). Words are not cut. */
+/* Append s escaped, unit by unit (a word, or one wide character: Japanese
+ * breaks between any two): a unit that would pass `width` starts a new line
+ * indented by `indent` (width 0: one line). A word wider than a line is cut
+ * there. A space is kept only where the text had one. */
 static int
 buf_put_wrapped(struct buf *b, const char *s, size_t *col, size_t width, size_t indent)
 {
 	_cleanup_(freep) char *e = escape_terminal_dup(s, strlen(s));
+	bool space = true;      /* the caller's text before this one */
 	int r = 0;
 
 	if (!e)
 		return -ENOMEM;
-	for (char *p = e; *p;) {
-		size_t n = strcspn(p, " ");
-		char save = p[n];
-		size_t w;
+	for (const char *p = e; *p;) {
+		size_t w, n;
 
-		p[n] = '\0';
-		w = text_width(p);
-		if (width && *col > indent && *col + 1 + w > width) {
+		if (*p == ' ') {
+			space = true;
+			p++;
+			continue;
+		}
+		n = text_wrap_unit(p, width > indent ? width - indent : SIZE_MAX, &w);
+		if (width && *col > indent && *col + (space ? 1 : 0) + w > width) {
 			r |= buf_printf(b, "\n%*s", (int)indent, "");
 			*col = indent;
-		} else {
+		} else if (space) {
 			r |= buf_puts(b, " ");
 			(*col)++;
 		}
-		r |= buf_puts(b, p);
+		r |= buf_append(b, p, n);
 		*col += w;
-		p[n] = save;
 		p += n;
-		while (*p == ' ')
-			p++;
+		space = false;
 	}
 	return r;
 }
