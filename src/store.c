@@ -1175,6 +1175,26 @@ load_keys(struct store *s, struct attempt *a)
 	return rc == SQLITE_DONE ? 0 : store_errno(s->db, rc);
 }
 
+/* Steps st to its end, calling row(s, st, ud) for each row; stops at the
+ * first negative return. Resets st. Returns the rows handled or negative
+ * errno (the statement's, mapped, when stepping failed). */
+static int
+step_rows(struct store *s, sqlite3_stmt *st, int (*row)(struct store *s, sqlite3_stmt *st, void *ud), void *ud)
+{
+	int rc, r = 0, n = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r = row(s, st, ud);
+		if (r < 0)
+			break;
+		n++;
+	}
+	if (r >= 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		r = store_errno(s->db, rc);
+	reset_stmt(st);
+	return r < 0 ? r : n;
+}
+
 /* Build an attempt from the current row of st (columns ATTEMPT_COLS). */
 static int
 row_to_attempt(struct store *s, sqlite3_stmt *st, struct attempt **ret)
@@ -1265,27 +1285,36 @@ row_to_attempt(struct store *s, sqlite3_stmt *st, struct attempt **ret)
 	return 0;
 }
 
+/* store_load_open() and store_query() hand each row to their caller's
+ * callback as an attempt; the open ones keep theirs (the callback owns it). */
+struct attempt_cb {
+	int (*cb_own)(struct attempt *a, void *ud);             /* takes the attempt */
+	int (*cb_borrow)(const struct attempt *a, void *ud);    /* borrows it */
+	void *ud;
+};
+
+static int
+row_to_cb(struct store *s, sqlite3_stmt *st, void *ud)
+{
+	struct attempt_cb *c = ud;
+	struct attempt *a = NULL;
+	int r = row_to_attempt(s, st, &a);
+
+	if (r < 0)
+		return r;
+	if (c->cb_own)
+		return c->cb_own(a, c->ud);
+	r = c->cb_borrow(a, c->ud);
+	attempt_free(a);
+	return r;
+}
+
 int
 store_load_open(struct store *s, int (*cb)(struct attempt *a, void *ud), void *ud)
 {
-	sqlite3_stmt *st = s->st[ST_LOAD_OPEN];
-	int rc, r = 0, n = 0;
+	struct attempt_cb c = { .cb_own = cb, .ud = ud };
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct attempt *a = NULL;
-
-		r = row_to_attempt(s, st, &a);
-		if (r < 0)
-			break;
-		r = cb(a, ud);
-		if (r < 0)
-			break;
-		n++;
-	}
-	if (r >= 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		r = store_errno(s->db, rc);
-	reset_stmt(st);
-	return r < 0 ? r : n;
+	return step_rows(s, s->st[ST_LOAD_OPEN], row_to_cb, &c);
 }
 
 int
@@ -1552,29 +1581,13 @@ int
 store_query(struct store *s, const struct attempt_filter *f,
 	    int (*cb)(const struct attempt *a, void *ud), void *ud)
 {
+	struct attempt_cb c = { .cb_borrow = cb, .ud = ud };
 	struct query_texts t;
 	sqlite3_stmt *st;
-	int rc, r, n = 0;
+	int r;
 
 	r = query_bind(s, f, f->limit > 0 ? QM_NEWEST : QM_ALL, &t, &st);
-	if (r < 0)
-		return r;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct attempt *a = NULL;
-
-		r = row_to_attempt(s, st, &a);
-		if (r < 0)
-			break;
-		r = cb(a, ud);
-		attempt_free(a);
-		if (r < 0)
-			break;
-		n++;
-	}
-	if (r >= 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		r = store_errno(s->db, rc);
-	reset_stmt(st);
-	return r < 0 ? r : n;
+	return r < 0 ? r : step_rows(s, st, row_to_cb, &c);
 }
 
 static const char *
@@ -1637,60 +1650,65 @@ cause_value(const char *s)
 	return cause_from_string(s);
 }
 
+struct brief_cb {
+	int (*cb)(const struct attempt_brief *b, void *ud);
+	void *ud;
+	struct code_cache outcomes, causes;
+};
+
+static int
+row_to_brief(struct store *s, sqlite3_stmt *st, void *ud)
+{
+	struct brief_cb *c = ud;
+	struct attempt_brief b = {
+		.start_us = sqlite3_column_int64(st, 0),
+		.host = col_text(st, 1),
+		.user = col_text(st, 2),
+		.addr = col_text(st, 3),
+		.outcome = code_lookup(&c->outcomes, col_text(st, 4), outcome_name, outcome_value),
+		.cause = code_lookup(&c->causes, col_text(st, 5), cause_name, cause_value),
+	};
+
+	return c->cb(&b, c->ud);
+}
+
 int
 store_scan_brief(struct store *s, const struct attempt_filter *f,
 		 int (*cb)(const struct attempt_brief *b, void *ud), void *ud)
 {
-	struct code_cache outcomes = { 0 }, causes = { 0 };
+	struct brief_cb c = { .cb = cb, .ud = ud };
 	struct query_texts t;
 	sqlite3_stmt *st;
-	int rc, r, n = 0;
+	int r;
 
 	r = query_bind(s, f, QM_BRIEF, &t, &st);
-	if (r < 0)
-		return r;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct attempt_brief b = {
-			.start_us = sqlite3_column_int64(st, 0),
-			.host = col_text(st, 1),
-			.user = col_text(st, 2),
-			.addr = col_text(st, 3),
-			.outcome = code_lookup(&outcomes, col_text(st, 4), outcome_name, outcome_value),
-			.cause = code_lookup(&causes, col_text(st, 5), cause_name, cause_value),
-		};
+	return r < 0 ? r : step_rows(s, st, row_to_brief, &c);
+}
 
-		r = cb(&b, ud);
-		if (r < 0)
-			break;
-		n++;
-	}
-	if (r >= 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		r = store_errno(s->db, rc);
-	reset_stmt(st);
-	return r < 0 ? r : n;
+struct key_cb {
+	int (*cb)(const char *user, const char *fingerprint, int outcome, void *ud);
+	void *ud;
+};
+
+static int
+row_to_key(struct store *s, sqlite3_stmt *st, void *ud)
+{
+	struct key_cb *c = ud;
+
+	return c->cb(col_text(st, 0), col_text(st, 1), outcome_from_string(col_text(st, 2)), c->ud);
 }
 
 int
 store_scan_keys(struct store *s, const struct attempt_filter *f,
 		int (*cb)(const char *user, const char *fingerprint, int outcome, void *ud), void *ud)
 {
+	struct key_cb c = { .cb = cb, .ud = ud };
 	struct query_texts t;
 	sqlite3_stmt *st;
-	int rc, r, n = 0;
+	int r;
 
 	r = query_bind(s, f, QM_KEYS, &t, &st);
-	if (r < 0)
-		return r;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r = cb(col_text(st, 0), col_text(st, 1), outcome_from_string(col_text(st, 2)), ud);
-		if (r < 0)
-			break;
-		n++;
-	}
-	if (r >= 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		r = store_errno(s->db, rc);
-	reset_stmt(st);
-	return r < 0 ? r : n;
+	return r < 0 ? r : step_rows(s, st, row_to_key, &c);
 }
 
 int
