@@ -11,6 +11,7 @@
 #include "attempt.h"
 #include "cause.h"
 #include "command.h"
+#include "i18n.h"
 #include "filter-opts.h"
 #include "log.h"
 #include "options.h"
@@ -37,30 +38,31 @@ enum {
 /* Each option next to its help line. */
 static const struct option_help options[] = {
 	{ { "limit", required_argument, NULL, ARG_LIMIT }, "N",
-	  "the newest N attempts (0 = all); default: all, except 50 for the table on a terminal", 0 },
-	{ { "json", no_argument, NULL, ARG_JSON }, NULL, "one JSON object per line", 0 },
+	  N_("the newest N attempts (0 = all); default: all, except 50 for the table on a terminal"), 0 },
+	{ { "json", no_argument, NULL, ARG_JSON }, NULL, N_("one JSON object per line"), 0 },
 	{ { "utc", no_argument, NULL, ARG_UTC }, NULL,
-	  "print times in UTC (default: local; the offset is in the TIME header)", 0 },
+	  N_("print times in UTC (default: local; the offset is in the TIME header)"), 0 },
 	{ { "color", required_argument, NULL, ARG_COLOR }, "WHEN",
-	  "auto (default: on a terminal, unless NO_COLOR is set), always, never", 0 },
+	  N_("auto (default: on a terminal, unless NO_COLOR is set), always, never"), 0 },
 	{ { "no-pager", no_argument, NULL, ARG_NO_PAGER }, NULL,
-	  "on a terminal, do not page the table through $PAGER (default: less -FRSX)", 0 },
-	{ { "help", no_argument, NULL, ARG_HELP }, NULL, "show this help", 0 },
+	  N_("on a terminal, do not page the table through $PAGER (default: less -FRSX)"), 0 },
+	{ { "help", no_argument, NULL, ARG_HELP }, NULL, N_("show this help"), 0 },
 	{ { "active", no_argument, NULL, ARG_ACTIVE }, NULL,
-	  "only sessions still open: who is logged in now, per the log, on every host", 0 },
+	  N_("only sessions still open: who is logged in now, per the log, on every host"), 0 },
 };
 
 static void
 attempts_help(void)
 {
-	printf("Attempts print oldest first: the newest is the last line.\n\nFilters (they combine with AND):\n");
+	fputs(_("Attempts print oldest first: the newest is the last line.\n\nFilters (they combine with AND):\n"),
+	      stdout);
 	options_print(filter_options, N_FILTER_OPTIONS);
-	printf("\nOutput:\n");
+	fputs(_("\nOutput:\n"), stdout);
 	options_print(options, ELEMENTSOF(options));
 	printf("\n");
-	help_wrap("", 0, "TIME: 2026-11-22, 2026-11-22T02:24:41, 2026-11-22 02:24:41+01:00, now, today, "
+	help_wrap("", 0, _("TIME: 2026-11-22, 2026-11-22T02:24:41, 2026-11-22 02:24:41+01:00, now, today, "
 		  "yesterday, -2h, -30m, -3d, '2 hours ago', '3 days ago', @1763778281.\n"
-		  "Dates and times without an offset are local time. Filters combine with AND.");
+		  "Dates and times without an offset are local time. Filters combine with AND."));
 }
 
 struct ctx {
@@ -209,7 +211,7 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 const struct command cmd_attempts = {
 	.name = "attempts",
 	.synopsis = "attempts [--user U] [--from ADDR|CIDR] [--since T] [--until T] [--json] ...",
-	.summary = "list stored login attempts, filtered",
+	.summary = N_("list stored login attempts, filtered"),
 	.run = attempts_run,
 	.help = attempts_help,
 };

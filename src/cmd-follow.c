@@ -10,6 +10,7 @@
 #include "cause.h"
 #include "attempt.h"
 #include "command.h"
+#include "i18n.h"
 #include "follow.h"
 #include "log.h"
 #include "missed.h"
@@ -39,49 +40,49 @@ enum {
 /* Each option next to its help line. */
 static const struct option_help options[] = {
 	{ { NULL, 0, NULL, 0 }, "(nothing)",
-	  "the journal if this machine has one, else /var/log/auth.log or /var/log/secure", 0 },
+	  N_("the journal if this machine has one, else /var/log/auth.log or /var/log/secure"), 0 },
 	{ { "file", required_argument, NULL, 'f' }, "PATH",
-	  "follow a syslog file (rotation-proof, like tail -F)", 0 },
+	  N_("follow a syslog file (rotation-proof, like tail -F)"), 0 },
 	{ { "directory", required_argument, NULL, 'D' }, "DIR",
-	  "follow the journal files in DIR (systemd-journal-remote)", 0 },
-	{ { "journal", no_argument, NULL, 'j' }, NULL, "follow the local journal", 0 },
+	  N_("follow the journal files in DIR (systemd-journal-remote)"), 0 },
+	{ { "journal", no_argument, NULL, 'j' }, NULL, N_("follow the local journal"), 0 },
 	{ { "json", no_argument, NULL, 'J' }, NULL,
-	  "one JSON object per attempt (as 'attempts --json'), flushed", 0 },
+	  N_("one JSON object per attempt (as 'attempts --json'), flushed"), 0 },
 	{ { "lines", required_argument, NULL, 'n' }, "N",
-	  "first start: the backlog goes to the database silently (progress on a terminal), "
-	  "then its last N verdicts are printed, oldest first (default 10; 'all': every one)", 'n' },
+	  N_("first start: the backlog goes to the database silently (progress on a terminal), "
+	  "then its last N verdicts are printed, oldest first (default 10; 'all': every one)"), 'n' },
 	{ { "catch-up-output", no_argument, NULL, ARG_CATCH_UP_OUTPUT }, NULL,
-	  "print every verdict of the backlog (as -n all)", 0 },
+	  N_("print every verdict of the backlog (as -n all)"), 0 },
 	{ { "since", required_argument, NULL, 's' }, "TIME",
-	  "first start: begin at TIME instead of the beginning", 0 },
-	{ { "no-catch-up", no_argument, NULL, ARG_NO_CATCH_UP }, NULL, "first start: begin at the end", 0 },
+	  N_("first start: begin at TIME instead of the beginning"), 0 },
+	{ { "no-catch-up", no_argument, NULL, ARG_NO_CATCH_UP }, NULL, N_("first start: begin at the end"), 0 },
 	{ { "unit", required_argument, NULL, 'u' }, "UNIT",
-	  "journal: match _SYSTEMD_UNIT=UNIT (repeatable)", 0 },
+	  N_("journal: match _SYSTEMD_UNIT=UNIT (repeatable)"), 0 },
 	{ { "identifier", required_argument, NULL, 'i' }, "ID",
-	  "journal: match SYSLOG_IDENTIFIER=ID (repeatable)", 0 },
+	  N_("journal: match SYSLOG_IDENTIFIER=ID (repeatable)"), 0 },
 	{ { "login-grace-time", required_argument, NULL, 'g' }, "S",
-	  "sshd's LoginGraceTime (default 120): an unauthenticated connection silent for S+10 s "
-	  "is finalised as login-grace-timeout", 0 },
+	  N_("sshd's LoginGraceTime (default 120): an unauthenticated connection silent for S+10 s "
+	  "is finalised as login-grace-timeout"), 0 },
 	{ { "keep", required_argument, NULL, ARG_KEEP }, "DURATION",
-	  "once a day, delete finished attempts older than DURATION (90d, 12w; as 'sshwhy prune "
-	  "--older-than')", 0 },
+	  N_("once a day, delete finished attempts older than DURATION (90d, 12w; as 'sshwhy prune "
+	  "--older-than')"), 0 },
 	{ { "verbose", no_argument, NULL, 'v' }, NULL,
-	  "print every line not read as an sshd event on stderr (FILE:LINE: reason: text), and "
-	  "their count by reason at exit", 'v' },
-	{ { "utc", no_argument, NULL, 'U' }, NULL, "print times in UTC (default: local, with offset)", 0 },
+	  N_("print every line not read as an sshd event on stderr (FILE:LINE: reason: text), and "
+	  "their count by reason at exit"), 'v' },
+	{ { "utc", no_argument, NULL, 'U' }, NULL, N_("print times in UTC (default: local, with offset)"), 0 },
 	{ { "color", required_argument, NULL, ARG_COLOR }, "WHEN",
-	  "auto (default: on a terminal, unless NO_COLOR is set), always, never", 0 },
-	{ { "help", no_argument, NULL, 'h' }, NULL, "show this help", 'h' },
+	  N_("auto (default: on a terminal, unless NO_COLOR is set), always, never"), 0 },
+	{ { "help", no_argument, NULL, 'h' }, NULL, N_("show this help"), 'h' },
 };
 
 static void
 help(void)
 {
-	printf("Options:\n");
+	fputs(_("Options:\n"), stdout);
 	options_print(options, ELEMENTSOF(options));
-	help_wrap("", 0, "A restart continues where the last run stopped (the position is stored with "
+	help_wrap("", 0, _("A restart continues where the last run stopped (the position is stored with "
 		  "the attempts) and prints every verdict since then, as journalctl --cursor-file "
-		  "does. SIGTERM/SIGINT: commit and exit; SIGHUP: reopen the source.");
+		  "does. SIGTERM/SIGINT: commit and exit; SIGHUP: reopen the source."));
 }
 
 /* A verdict of the backlog, rendered, with its time for the order shown. */
@@ -453,7 +454,7 @@ run(int argc, char **argv, const struct global_opts *g)
 const struct command cmd_follow = {
 	.name = "follow",
 	.synopsis = "follow [--file PATH | --directory DIR | --journal] [--json] [-n N] [--since T | --no-catch-up]",
-	.summary = "follow the journal or auth.log and explain each connection as it completes",
+	.summary = N_("follow the journal or auth.log and explain each connection as it completes"),
 	.run = run,
 	.help = help,
 };

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "i18n.h"
 #include "event.h"
 #include "ingest.h"
 #include "log.h"
@@ -20,36 +21,36 @@
 /* Each option next to its help line. */
 static const struct option_help options[] = {
 	{ { NULL, 0, NULL, 0 }, "(nothing)",
-	  "the journal if this machine has one, else /var/log/auth.log or /var/log/secure", 0 },
+	  N_("the journal if this machine has one, else /var/log/auth.log or /var/log/secure"), 0 },
 	{ { NULL, 0, NULL, 0 }, "FILE...",
-	  "syslog text (auth.log, secure; .gz too), journalctl -o export or -o json output; '-' "
+	  N_("syslog text (auth.log, secure; .gz too), journalctl -o export or -o json output; '-' "
 	  "reads standard input. Files are read oldest first, by their first line (auth.log.2.gz, "
-	  "auth.log.1, auth.log), standard input last.", 0 },
+	  "auth.log.1, auth.log), standard input last."), 0 },
 	{ { "journal", no_argument, NULL, 'j' }, NULL,
-	  "read the local journal (ssh entries only), then stop", 0 },
+	  N_("read the local journal (ssh entries only), then stop"), 0 },
 	{ { "directory", required_argument, NULL, 'D' }, "DIR",
-	  "with --journal: read the journal files in DIR (journal-remote)", 0 },
+	  N_("with --journal: read the journal files in DIR (journal-remote)"), 0 },
 	{ { "file", required_argument, NULL, 'f' }, "FILE",
-	  "with --journal: read this journal file (repeatable)", 0 },
+	  N_("with --journal: read this journal file (repeatable)"), 0 },
 	{ { "year", required_argument, NULL, 'y' }, "N",
-	  "year of traditional \"Nov 22\" timestamps (default: from the file's mtime: the latest "
-	  "year that does not put a line after the mtime + 1 day)", 0 },
-	{ { "no-progress", no_argument, NULL, 'P' }, NULL, "no progress line on a terminal", 0 },
-	{ { "quiet", no_argument, NULL, 'q' }, NULL, "no summary", 'q' },
+	  N_("year of traditional \"Nov 22\" timestamps (default: from the file's mtime: the latest "
+	  "year that does not put a line after the mtime + 1 day)"), 0 },
+	{ { "no-progress", no_argument, NULL, 'P' }, NULL, N_("no progress line on a terminal"), 0 },
+	{ { "quiet", no_argument, NULL, 'q' }, NULL, N_("no summary"), 'q' },
 	{ { "print-unrecognised", optional_argument, NULL, 'U' }, "[=all]",
-	  "print every line not read as an sshd event (FILE:LINE: reason: text) and count them by "
-	  "reason; =all also prints other programs' lines", 0 },
+	  N_("print every line not read as an sshd event (FILE:LINE: reason: text) and count them by "
+	  "reason; =all also prints other programs' lines"), 0 },
 	{ { "host", required_argument, NULL, 'H' }, "HOST",
-	  "the host of Win32-OpenSSH log files (default: the file's name)", 0 },
-	{ { "help", no_argument, NULL, 'h' }, NULL, "show this help", 'h' },
+	  N_("the host of Win32-OpenSSH log files (default: the file's name)"), 0 },
+	{ { "help", no_argument, NULL, 'h' }, NULL, N_("show this help"), 'h' },
 };
 
 static void
 help(void)
 {
-	printf("Options:\n");
+	fputs(_("Options:\n"), stdout);
 	options_print(options, ELEMENTSOF(options));
-	help_wrap("", 0, "Re-ingesting a file, or an overlapping one, adds nothing twice.");
+	help_wrap("", 0, _("Re-ingesting a file, or an overlapping one, adds nothing twice."));
 }
 
 /* Rotation rank: auth.log.N[.gz] -> N, else 0. Higher ranks are older. */
@@ -381,7 +382,7 @@ run(int argc, char **argv, const struct global_opts *g)
 const struct command cmd_ingest = {
 	.name = "ingest",
 	.synopsis = "ingest [OPTIONS] FILE... | --journal [--directory DIR | --file FILE]",
-	.summary = "read sshd logs once and store the attempts",
+	.summary = N_("read sshd logs once and store the attempts"),
 	.run = run,
 	.help = help,
 };

@@ -8,6 +8,7 @@
 #include "attempt.h"
 #include "cause.h"
 #include "command.h"
+#include "i18n.h"
 #include "log.h"
 #include "options.h"
 #include "pager.h"
@@ -26,23 +27,23 @@ enum {
 
 /* Each option next to its help line. */
 static const struct option_help options[] = {
-	{ { "json", no_argument, NULL, ARG_JSON }, NULL, "one JSON object (the fields of 'attempts --json')", 0 },
+	{ { "json", no_argument, NULL, ARG_JSON }, NULL, N_("one JSON object (the fields of 'attempts --json')"), 0 },
 	{ { "utc", no_argument, NULL, ARG_UTC }, NULL,
-	  "print times in UTC (default: local, with the offset)", 0 },
+	  N_("print times in UTC (default: local, with the offset)"), 0 },
 	{ { "color", required_argument, NULL, ARG_COLOR }, "WHEN",
-	  "auto (default: on a terminal, unless NO_COLOR is set), always, never", 0 },
+	  N_("auto (default: on a terminal, unless NO_COLOR is set), always, never"), 0 },
 	{ { "no-pager", no_argument, NULL, ARG_NO_PAGER }, NULL,
-	  "on a terminal, do not page through $PAGER (default: less -FRSX)", 0 },
-	{ { "help", no_argument, NULL, ARG_HELP }, NULL, "show this help", 0 },
+	  N_("on a terminal, do not page through $PAGER (default: less -FRSX)"), 0 },
+	{ { "help", no_argument, NULL, ARG_HELP }, NULL, N_("show this help"), 0 },
 };
 
 static void
 show_help(void)
 {
-	help_wrap("", 0, "Times, client, user, outcome, cause and why, the fix, the candidates a generic "
+	help_wrap("", 0, _("Times, client, user, outcome, cause and why, the fix, the candidates a generic "
 		  "cause stands for, keys, and the log lines the attempt was built from. ID is the "
-		  "first column of 'sshwhy attempts'.");
-	printf("\nOptions:\n");
+		  "first column of 'sshwhy attempts'."));
+	fputs(_("\nOptions:\n"), stdout);
 	options_print(options, ELEMENTSOF(options));
 }
 
@@ -134,7 +135,7 @@ show_run(int argc, char **argv, const struct global_opts *g)
 const struct command cmd_show = {
 	.name = "show",
 	.synopsis = "show [--json] [--utc] [--no-pager] ID",
-	.summary = "show one attempt with its evidence, cause and fix",
+	.summary = N_("show one attempt with its evidence, cause and fix"),
 	.run = show_run,
 	.help = show_help,
 };
