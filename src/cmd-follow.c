@@ -244,8 +244,10 @@ on_caught_up(void *ud)
 		return;
 	f->quiet_backlog = false;
 	n = f->n_backlog < f->n_lines ? f->n_backlog : f->n_lines;
-	/* the last n completed, shown oldest first as journalctl does */
-	qsort(f->ring, n, sizeof *f->ring, shown_cmp);
+	/* the last n completed, shown oldest first as journalctl does (-n 0:
+	 * no ring at all, and qsort() must not be handed its NULL) */
+	if (n > 0)
+		qsort(f->ring, n, sizeof *f->ring, shown_cmp);
 	for (uint64_t i = 0; i < n; i++) {
 		if (f->ring[i].text)
 			buf_puts(&f->out, f->ring[i].text);

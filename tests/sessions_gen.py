@@ -26,6 +26,12 @@ import tempfile
 SSHWHY, GEN = sys.argv[1], sys.argv[2]
 N_LINES = int(sys.argv[3]) if len(sys.argv) > 3 else 500000
 RSS_LIMIT_MIB = 256
+
+
+def sanitized(binary):
+    """True when binary is built with AddressSanitizer (it calls __asan_init)."""
+    with open(binary, "rb") as f:
+        return b"__asan_init" in f.read()
 FP = "SHA256:" + "Q" * 43
 failures = []
 
@@ -186,8 +192,13 @@ def many_open(tmp, n=100000):
             rss.append(int(p.stderr.strip().splitlines()[-1]) / 1024.0)
         print("100k sessions open at once, %d command(s): peak RSS %s MiB"
               % (len(runs), ", ".join("%.1f" % r for r in rss)))
-        for r in rss:
-            check(r < RSS_LIMIT_MIB, "many: peak RSS %.1f MiB over %d MiB" % (r, RSS_LIMIT_MIB))
+        if sanitized(SSHWHY):
+            # ASan's redzones and quarantine multiply a heap of 100k small
+            # connections: the bound is checked on the normal build's run
+            print("peak RSS not bounded here: %s is built with AddressSanitizer" % SSHWHY)
+        else:
+            for r in rss:
+                check(r < RSS_LIMIT_MIB, "many: peak RSS %.1f MiB over %d MiB" % (r, RSS_LIMIT_MIB))
         con = sqlite3.connect(db)
         row = con.execute("SELECT count(*), sum(outcome = 'accepted' AND cause = 'accepted' AND open = 0), "
                           "sum(end_us - start_us = ?) FROM attempts", (us(n + 36000 + 0.01),)).fetchone()
