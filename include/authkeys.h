@@ -1,7 +1,8 @@
 /* An authorized_keys file read line by line the way sshd reads it
  * (auth2-pubkey-file.c, auth-options.c, sshkey.c), keeping what sshd would
  * silently skip: every line becomes an entry with its key, options and, for
- * lines sshd cannot use, the reason in plain words. */
+ * lines sshd cannot use, the reason in plain words (in English and in the
+ * reader's language). */
 #pragma once
 
 #include <stdbool.h>
@@ -52,6 +53,8 @@ struct ak_entry {
 	char problem_text[256];         /* why sshd skips this line, sshd's words where it has any */
 	bool crlf;                      /* the line ended in CR LF (sshd tolerates it; noted) */
 	bool usable;                    /* problem == AKP_NONE */
+	char problem_l10n[640];         /* problem_text in the reader's language (i18n.h
+					 * l10n_snprintf()): for the screen; --json keeps the English */
 };
 
 #define AUTHKEYS_MAX_ENTRIES 16384       /* entries kept; later lines are only counted */

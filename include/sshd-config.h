@@ -34,6 +34,7 @@ struct sshd_config {
 	char version[128];      /* "OpenSSH_9.2p1 Debian-2+deb12u3" from the binary, "" unknown */
 	bool debian;            /* Debian/Ubuntu patched sshd: StrictModes tolerates a private group */
 	char *why_fallback;     /* owned; why sshd -T was not used (stderr line, errno text), NULL when it was */
+	char *why_fallback_l10n; /* owned; the same in the reader's language (for the screen), NULL with it */
 };
 
 /* Which connection to evaluate Match blocks for. Every field is validated

@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "authkeys.h"
+#include "i18n.h"
 #include "pattern.h"
 #include "sshkey.h"
 #include "util.h"
@@ -142,9 +143,19 @@ set_problem(struct ak_entry *e, enum ak_problem p, const char *fmt, ...)
 	e->problem = p;
 	e->usable = p == AKP_NONE;
 	va_start(ap, fmt);
-	(void)vsnprintf(e->problem_text, sizeof(e->problem_text), fmt, ap);
+	l10n_vsnprintf(e->problem_text, sizeof(e->problem_text), e->problem_l10n, sizeof(e->problem_l10n), fmt, ap);
 	va_end(ap);
 }
+
+/* set_problem() where some arguments are texts in both languages themselves:
+ * EN (a parenthesised argument list) for the English text, L10N for the
+ * reader's (i18n.h l10n_snprintf2()). */
+#define set_problem_nested(e, p, fmt, EN, L10N) do { \
+		(e)->problem = (p); \
+		(e)->usable = (p) == AKP_NONE; \
+		l10n_snprintf2((e)->problem_text, sizeof((e)->problem_text), (e)->problem_l10n, \
+			       sizeof((e)->problem_l10n), fmt, EN, L10N); \
+	} while (0)
 
 /* ---- base64 as sshd decodes it ---- */
 
@@ -267,8 +278,22 @@ struct kread {
 	char name[SSHKEY_NAME_MAX];     /* type inside the blob */
 	char fp[FP_MAX], type[KEYTYPE_MAX];
 	char why[384];                  /* what is wrong, for problem_text */
+	char why_l10n[768];             /* the same in the reader's language */
 	bool cert;
 };
+
+static void
+set_why(struct kread *kr, const char *fmt, ...) _printf_(2, 3);
+
+static void
+set_why(struct kread *kr, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	l10n_vsnprintf(kr->why, sizeof(kr->why), kr->why_l10n, sizeof(kr->why_l10n), fmt, ap);
+	va_end(ap);
+}
 
 static bool
 name_is_cert(const char *name)
@@ -289,7 +314,7 @@ read_blob(const char *t, size_t n, struct kread *kr)
 
 	if (n > BLOB_B64_MAX) {
 		kr->st = KR_INVALID;
-		snprintf(kr->why, sizeof(kr->why), "the key is %zu characters long, too long for any key", n);
+		set_why(kr, N_("the key is %zu characters long, too long for any key"), n);
 		return 0;
 	}
 	blob = malloc(n + 4);
@@ -309,7 +334,7 @@ read_blob(const char *t, size_t n, struct kread *kr)
 
 			kr->st = KR_BAD_B64;
 			quote(q, sizeof(q), t + i, 1);
-			snprintf(kr->why, sizeof(kr->why), "'%s' (character %zu of the key) is not base64", q, i + 1);
+			set_why(kr, N_("'%s' (character %zu of the key) is not base64"), q, i + 1);
 			if (r == -ENODATA && !*kr->name)
 				kr->name[0] = '\0';
 			return 0;
@@ -317,19 +342,19 @@ read_blob(const char *t, size_t n, struct kread *kr)
 		if (r == -ENODATA) {
 			kr->st = KR_TRUNCATED;
 			if (*kr->name)
-				snprintf(kr->why, sizeof(kr->why), "the base64 key is cut short (%zu characters; "
-					 "the %s key needs more)", n, kr->name);
+				set_why(kr, N_("the base64 key is cut short (%zu characters; "
+					 "the %s key needs more)"), n, kr->name);
 			else
-				snprintf(kr->why, sizeof(kr->why), "the base64 key is cut short (%zu characters)", n);
+				set_why(kr, N_("the base64 key is cut short (%zu characters)"), n);
 			return 0;
 		}
 		kr->st = KR_BAD_B64;
 		if (r == 0) {
-			snprintf(kr->why, sizeof(kr->why), "the base64 has lost its '=' padding: sshd's decoder "
-				 "refuses it");
+			set_why(kr, N_("the base64 has lost its '=' padding: sshd's decoder "
+				 "refuses it"));
 			(void)pubkey_fingerprint_blob(blob, (size_t)bl, kr->fp, kr->type);
 		} else
-			snprintf(kr->why, sizeof(kr->why), "the base64 does not decode to a key");
+			set_why(kr, N_("the base64 does not decode to a key"));
 		return 0;
 	}
 	r = sshkey_blob_check(blob, (size_t)bl, kr->name, &reason);
@@ -338,15 +363,15 @@ read_blob(const char *t, size_t n, struct kread *kr)
 	if (r == -ENODATA) {
 		kr->st = KR_TRUNCATED;
 		if (*kr->name)
-			snprintf(kr->why, sizeof(kr->why), "the base64 key is cut short: it decodes to an "
-				 "incomplete %s key", kr->name);
+			set_why(kr, N_("the base64 key is cut short: it decodes to an "
+				 "incomplete %s key"), kr->name);
 		else
-			snprintf(kr->why, sizeof(kr->why), "the base64 key is cut short");
+			set_why(kr, N_("the base64 key is cut short"));
 		return 0;
 	}
 	if (r == -EPROTONOSUPPORT && !*kr->name) {
 		kr->st = KR_INVALID;
-		snprintf(kr->why, sizeof(kr->why), "the base64 does not decode to a key");
+		set_why(kr, N_("the base64 does not decode to a key"));
 		return 0;
 	}
 	if (r == -EPROTONOSUPPORT) {
@@ -354,12 +379,12 @@ read_blob(const char *t, size_t n, struct kread *kr)
 
 		kr->st = KR_INVALID;
 		quote(q, sizeof(q), kr->name, strlen(kr->name));
-		snprintf(kr->why, sizeof(kr->why), "the base64 decodes to '%s', not a key type sshd knows", q);
+		set_why(kr, N_("the base64 decodes to '%s', not a key type sshd knows"), q);
 		return 0;
 	}
 	if (r < 0) {
 		kr->st = KR_INVALID;
-		snprintf(kr->why, sizeof(kr->why), "sshd cannot read the key: %s", reason ? reason : "malformed");
+		set_why(kr, N_("sshd cannot read the key: %s"), reason ? reason : "malformed");
 		return 0;
 	}
 	kr->cert = name_is_cert(kr->name);
@@ -393,7 +418,7 @@ key_read(const char *cp, struct kread *kr)
 	if (cp[space] == '\0' || *t == '\0') {
 		kr->st = KR_NO_BLOB;
 		kr->after = t;
-		snprintf(kr->why, sizeof(kr->why), "the key type is not followed by a key");
+		set_why(kr, N_("the key type is not followed by a key"));
 		return 0;
 	}
 	kr->blob = t;
@@ -409,7 +434,7 @@ key_read(const char *cp, struct kread *kr)
 
 		kr->st = KR_MISMATCH;
 		quote(w, sizeof(w), cp, space);
-		snprintf(kr->why, sizeof(kr->why), "the line says %s but the key is %s", w, kr->name);
+		set_why(kr, N_("the line says %s but the key is %s"), w, kr->name);
 	}
 	return 0;
 }
@@ -476,7 +501,7 @@ opt_dequote(const char **sp, const char **err)
 
 	*err = NULL;
 	if (*s != '"') {
-		*err = "missing start quote";
+		*err = N_("missing start quote");
 		return NULL;
 	}
 	s++;
@@ -484,7 +509,7 @@ opt_dequote(const char **sp, const char **err)
 		if (e[0] == '\\' && e[1] == '"')
 			e++;
 	if (*e == '\0') {
-		*err = "missing end quote";
+		*err = N_("missing end quote");
 		return NULL;
 	}
 	ret = malloc((size_t)(e - s) + 1);
@@ -573,7 +598,7 @@ handle_permit(const char **optsp, bool allow_bare_port, unsigned *np, const char
 	char *cp, *host, *s;
 
 	if (*np > SSH_AUTHOPT_PERMIT_MAX) {
-		*err = "too many permission directives";
+		*err = N_("too many permission directives");
 		return -EINVAL;
 	}
 	opt = opt_dequote(optsp, err);
@@ -607,11 +632,11 @@ handle_permit(const char **optsp, bool allow_bare_port, unsigned *np, const char
 		cp = s + 1;
 	}
 	if (!host || strlen(host) >= NI_MAXHOST) {
-		*err = "invalid permission hostname";
+		*err = N_("invalid permission hostname");
 		return -EINVAL;
 	}
 	if (!cp || (!streq(cp, "*") && a2port(cp) <= 0)) {
-		*err = "invalid permission port";
+		*err = N_("invalid permission port");
 		return -EINVAL;
 	}
 	(*np)++;
@@ -703,7 +728,7 @@ parse_options(const char *opts, struct ak_options *o, const char **err, const ch
 			}
 			if (parse_absolute_time(opt, &t) < 0 || t == 0) {
 				free(opt);
-				*err = "invalid expires time";
+				*err = N_("invalid expires time");
 				r = -EINVAL;
 				break;
 			}
@@ -715,7 +740,7 @@ parse_options(const char *opts, struct ak_options *o, const char **err, const ch
 			size_t l, i;
 
 			if (nenv > SSH_AUTHOPT_ENV_MAX) {
-				*err = "too many environment strings";
+				*err = N_("too many environment strings");
 				r = -EINVAL;
 				break;
 			}
@@ -728,7 +753,7 @@ parse_options(const char *opts, struct ak_options *o, const char **err, const ch
 			l = eq ? (size_t)(eq - opt) : 0;
 			if (!eq || !valid_env_name(opt, l)) {
 				free(opt);
-				*err = "invalid environment string";
+				*err = N_("invalid environment string");
 				r = -EINVAL;
 				break;
 			}
@@ -770,7 +795,7 @@ parse_options(const char *opts, struct ak_options *o, const char **err, const ch
 			if (strcasecmp(opt, "any") != 0 &&
 			    (end == opt || *end != '\0' || errno != 0 || v < 0 || v > SSH_TUNID_MAX)) {
 				free(opt);
-				*err = "invalid tun device";
+				*err = N_("invalid tun device");
 				r = -EINVAL;
 				break;
 			}
@@ -782,14 +807,14 @@ parse_options(const char *opts, struct ak_options *o, const char **err, const ch
 			break;
 		if (*opts != ',') {
 			*ret_at = opts;
-			*err = "unknown key option";
+			*err = N_("unknown key option");
 			r = -EINVAL;
 			break;
 		}
 		opts++;
 		if (*opts == '\0') {
 			*ret_at = opts;
-			*err = "unexpected end-of-options";
+			*err = N_("unexpected end-of-options");
 			r = -EINVAL;
 			break;
 		}
@@ -806,7 +831,7 @@ parse_options(const char *opts, struct ak_options *o, const char **err, const ch
 	if (r < 0)
 		ak_options_release(o);
 	if (r == -ENOMEM)
-		*err = "memory allocation failed";
+		*err = N_("memory allocation failed");
 	return r;
 }
 
@@ -1180,33 +1205,34 @@ read_block(enum block_kind kind, const struct line *first, size_t first_off, con
 	if (*kr.name)
 		strlcpy_n(e->keytype, sizeof(e->keytype), kr.name, strlen(kr.name));
 	{
-		char lines[48], key[FP_MAX + KEYTYPE_MAX + 48];
-
+		char lines[48], lines_l10n[96], key[FP_MAX + KEYTYPE_MAX + 48], key_l10n[FP_MAX + KEYTYPE_MAX + 96];
 		if (last_no > first_no)
-			snprintf(lines, sizeof(lines), "lines %u-%u", first_no, last_no);
+			l10n_snprintf(lines, sizeof(lines), lines_l10n, sizeof(lines_l10n), N_("lines %u-%u"),
+				      first_no, last_no);
 		else
-			snprintf(lines, sizeof(lines), "line %u", first_no);
-		key[0] = '\0';
+			l10n_snprintf(lines, sizeof(lines), lines_l10n, sizeof(lines_l10n), N_("line %u"), first_no);
+		key[0] = key_l10n[0] = '\0';
 		if (*kr.fp)
-			snprintf(key, sizeof(key), "; its public key is %s %s", kr.type, kr.fp);
+			l10n_snprintf(key, sizeof(key), key_l10n, sizeof(key_l10n), N_("; its public key is %s %s"),
+				      kr.type, kr.fp);
 		switch (kind) {
 		case BLOCK_RFC4716:
-			set_problem(e, AKP_UNKNOWN_KEY_TYPE, "an RFC 4716 public key block (\"---- BEGIN SSH2 PUBLIC KEY "
-				    "----\", %s), a format sshd does not read in authorized_keys: convert it with "
-				    "ssh-keygen -i -f FILE%s", lines, *kr.fp ? key : "");
+			set_problem_nested(e, AKP_UNKNOWN_KEY_TYPE, N_("an RFC 4716 public key block (\"---- BEGIN SSH2 "
+					   "PUBLIC KEY ----\", %s), a format sshd does not read in authorized_keys: "
+					   "convert it with ssh-keygen -i -f FILE%s"), (lines, key), (lines_l10n, key_l10n));
 			break;
 		case BLOCK_PEM_PUBLIC:
-			set_problem(e, AKP_UNKNOWN_KEY_TYPE, "a PEM public key (\"-----BEGIN ... PUBLIC KEY-----\", %s), "
-				    "a format sshd does not read in authorized_keys: convert it with "
-				    "ssh-keygen -i -m PKCS8 -f FILE", lines);
+			set_problem_nested(e, AKP_UNKNOWN_KEY_TYPE, N_("a PEM public key (\"-----BEGIN ... PUBLIC "
+					   "KEY-----\", %s), a format sshd does not read in authorized_keys: convert it "
+					   "with ssh-keygen -i -m PKCS8 -f FILE"), (lines), (lines_l10n));
 			break;
 		case BLOCK_PUTTY:
-			set_problem(e, AKP_PRIVATE_KEY, "a PuTTY private key file (.ppk, %s), not an OpenSSH public "
-				    "key: sshd skips these lines%s", lines, key);
+			set_problem_nested(e, AKP_PRIVATE_KEY, N_("a PuTTY private key file (.ppk, %s), not an OpenSSH "
+					   "public key: sshd skips these lines%s"), (lines, key), (lines_l10n, key_l10n));
 			break;
 		default:
-			set_problem(e, AKP_PRIVATE_KEY, "a private key (%s), not a public key: sshd skips these "
-				    "lines%s", lines, key);
+			set_problem_nested(e, AKP_PRIVATE_KEY, N_("a private key (%s), not a public key: sshd skips "
+					   "these lines%s"), (lines, key), (lines_l10n, key_l10n));
 			break;
 		}
 	}
@@ -1222,20 +1248,21 @@ oom:
 /* A word of the line that is a key type in the wrong case or a signature
  * algorithm: a hint for the unknown-type text. */
 static void
-type_word_hint(const char *w, size_t n, char *out, size_t cap)
+type_word_hint(const char *w, size_t n, char *out, char *out_l10n, size_t cap)
 {
 	char low[SSHKEY_NAME_MAX];
 
-	out[0] = '\0';
+	out[0] = out_l10n[0] = '\0';
 	if (n == 0 || n >= sizeof(low))
 		return;
 	for (size_t i = 0; i < n; i++)
 		low[i] = (char)tolower((unsigned char)w[i]);
 	low[n] = '\0';
 	if (!strneq(low, w, n) && sshkey_type_known(low, n))
-		snprintf(out, cap, " (key type names are case sensitive: %.*s)", (int)MIN(n, (size_t)48), low);
+		l10n_snprintf(out, cap, out_l10n, cap, N_(" (key type names are case sensitive: %.*s)"),
+			      (int)MIN(n, (size_t)48), low);
 	else if (startswith(low, "rsa-sha2-"))
-		snprintf(out, cap, " (a signature algorithm: the key type is ssh-rsa)");
+		l10n_snprintf(out, cap, out_l10n, cap, N_(" (a signature algorithm: the key type is ssh-rsa)"));
 }
 
 /* Look for a readable key anywhere in the line: a key type word followed by
@@ -1285,7 +1312,7 @@ static int
 diagnose_no_type(const char *line, const char *cp2, struct ak_entry *e, bool bom)
 {
 	struct kread kr;
-	char w[QUOTE_MAX * 4 + 8], hint[96];
+	char w[QUOTE_MAX * 4 + 8], hint[192], hint_l10n[192];
 	bool bare = false;
 	const char *at = find_key(line, &kr, &bare);
 	size_t wl = strcspn(line, " \t");
@@ -1296,20 +1323,20 @@ diagnose_no_type(const char *line, const char *cp2, struct ak_entry *e, bool bom
 			return -ENOMEM;
 	}
 	if (bom) {
-		set_problem(e, AKP_UNKNOWN_KEY_TYPE, "the file starts with a UTF-8 byte order mark (EF BB BF, "
-			    "left by a Windows editor): sshd reads it as part of the first word and skips the line");
+		set_problem(e, AKP_UNKNOWN_KEY_TYPE, N_("the file starts with a UTF-8 byte order mark (EF BB BF, "
+			    "left by a Windows editor): sshd reads it as part of the first word and skips the line"));
 		return 0;
 	}
 	if (at && bare && at == line) {
-		set_problem(e, AKP_UNKNOWN_KEY_TYPE, "the key type word (%s) is missing before the key: sshd skips "
-			    "the line", kr.name);
+		set_problem(e, AKP_UNKNOWN_KEY_TYPE, N_("the key type word (%s) is missing before the key: sshd skips "
+			    "the line"), kr.name);
 		return 0;
 	}
 	if (at && bare) {
 		quote(w, sizeof(w), line, wl);
-		type_word_hint(line, wl, hint, sizeof(hint));
-		set_problem(e, AKP_UNKNOWN_KEY_TYPE, "'%s' is not a key type sshd knows%s; the key is %s: sshd "
-			    "skips the line", w, hint, kr.name);
+		type_word_hint(line, wl, hint, hint_l10n, sizeof(hint));
+		set_problem_nested(e, AKP_UNKNOWN_KEY_TYPE, N_("'%s' is not a key type sshd knows%s; the key is %s: "
+				   "sshd skips the line"), (w, hint, kr.name), (w, hint_l10n, kr.name));
 		return 0;
 	}
 	if (at && at > cp2) {
@@ -1321,15 +1348,15 @@ diagnose_no_type(const char *line, const char *cp2, struct ak_entry *e, bool bom
 			ol--;
 		quote(o, sizeof(o), line, ol);
 		quote(w, sizeof(w), cp2, strcspn(cp2, " \t"));
-		set_problem(e, AKP_BAD_OPTIONS, "a blank inside the options: they end at the first blank outside "
-			    "quotes, so sshd takes '%s' as the options, '%s' as the key type, and skips the line",
+		set_problem(e, AKP_BAD_OPTIONS, N_("a blank inside the options: they end at the first blank outside "
+			    "quotes, so sshd takes '%s' as the options, '%s' as the key type, and skips the line"),
 			    o, w);
 		return 0;
 	}
 	quote(w, sizeof(w), line, wl);
-	type_word_hint(line, wl, hint, sizeof(hint));
-	set_problem(e, AKP_UNKNOWN_KEY_TYPE, "'%s' is neither a key type nor an option list%s: sshd skips the "
-		    "line", w, hint);
+	type_word_hint(line, wl, hint, hint_l10n, sizeof(hint));
+	set_problem_nested(e, AKP_UNKNOWN_KEY_TYPE, N_("'%s' is neither a key type nor an option list%s: sshd skips "
+			   "the line"), (w, hint), (w, hint_l10n));
 	return 0;
 }
 
@@ -1363,8 +1390,8 @@ analyse_line(const char *line, bool bom, struct ak_entry *e, struct kread *ret_h
 			e->options_text = strndup(line, strlen(line));
 			if (!e->options_text)
 				return -ENOMEM;
-			set_problem(e, AKP_BAD_OPTIONS, "invalid key option string: a double quote is not closed, so "
-				    "sshd skips the line");
+			set_problem(e, AKP_BAD_OPTIONS, N_("invalid key option string: a double quote is not closed, so "
+				    "sshd skips the line"));
 			return 0;
 		}
 		while (is_blank(*cp2))
@@ -1388,7 +1415,8 @@ analyse_line(const char *line, bool bom, struct ak_entry *e, struct kread *ret_h
 			}
 			if (*k->after && dup_trimmed(k->after, strlen(k->after), &e->comment) < 0)
 				return -ENOMEM;
-			set_problem(e, kr_problem(k->st), "%s: sshd skips the line", k->why);
+			set_problem_nested(e, kr_problem(k->st), N_("%s: sshd skips the line"),
+					   (k->why), (k->why_l10n));
 			if (split_head(k)) {
 				*ret_head = *k;
 				*ret_is_head = true;
@@ -1417,15 +1445,18 @@ analyse_line(const char *line, bool bom, struct ak_entry *e, struct kread *ret_h
 		char q[QUOTE_MAX * 4 + 8];
 
 		quote(q, sizeof(q), at ? at : opts, at ? strcspn(at, " \t") : 0);
-		set_problem(e, AKP_BAD_OPTIONS, "bad key options: %s (at '%s')%s: sshd skips the line", err, q,
-			    bom ? "; the file starts with a UTF-8 byte order mark (EF BB BF), which sshd reads as "
-			    "part of the options" : "");
+		/* err: auth-options.c's words, marked N_() */
+		set_problem_nested(e, AKP_BAD_OPTIONS, bom ? N_("bad key options: %s (at '%s'); the file starts with "
+				   "a UTF-8 byte order mark (EF BB BF), which sshd reads as part of the options: sshd "
+				   "skips the line") : N_("bad key options: %s (at '%s'): sshd skips the line"),
+				   (err, q), (_(err), q));
 		return 0;
 	}
-	set_problem(e, AKP_NONE, "%s", "");
 	if (r1.cert)
-		snprintf(e->problem_text, sizeof(e->problem_text), "a certificate: sshd reads the line but never "
-			 "matches a certificate listed here (it wants the CA key, marked cert-authority)");
+		set_problem(e, AKP_NONE, N_("a certificate: sshd reads the line but never matches a certificate "
+			    "listed here (it wants the CA key, marked cert-authority)"));
+	else
+		set_problem(e, AKP_NONE, "%s", "");
 	return 0;
 }
 
@@ -1512,8 +1543,8 @@ authkeys_parse(const char *data, size_t len, struct authkeys **ret)
 					strlcpy_n(e.keytype, sizeof(e.keytype), head.word, head.word_len);
 				free(e.comment);
 				e.comment = TAKE_PTR(j.comment);
-				set_problem(&e, AKP_SPLIT_KEY, "the key is broken over lines %u-%u (a line break inside "
-					    "the base64): sshd reads each line on its own and skips them all", first,
+				set_problem(&e, AKP_SPLIT_KEY, N_("the key is broken over lines %u-%u (a line break inside "
+					    "the base64): sshd reads each line on its own and skips them all"), first,
 					    first + j.n_lines);
 				if ((r = entry_push(ak, &cap, &e)) < 0) {
 					buf_release(&j.b64);
@@ -1532,7 +1563,7 @@ authkeys_parse(const char *data, size_t len, struct authkeys **ret)
 					e.lineno = lineno;
 					e.crlf = c.crlf;
 					entry_key(&e, &j.kr);
-					set_problem(&e, AKP_CONTINUATION, "the rest of the key broken at line %u", first);
+					set_problem(&e, AKP_CONTINUATION, N_("the rest of the key broken at line %u"), first);
 					if ((r = entry_push(ak, &cap, &e)) < 0) {
 						buf_release(&j.b64);
 						return r;
@@ -1545,10 +1576,11 @@ authkeys_parse(const char *data, size_t len, struct authkeys **ret)
 			free(j.comment);
 		}
 		if (l.nul && !e.usable) {
-			size_t n = strlen(e.problem_text);
+			size_t n = strlen(e.problem_text), m = strlen(e.problem_l10n);
 
-			snprintf(e.problem_text + n, sizeof(e.problem_text) - n, " (a NUL byte ends the line "
-				 "for sshd at byte %zu)", l.n + 1);
+			l10n_snprintf(e.problem_text + n, sizeof(e.problem_text) - n, e.problem_l10n + m,
+				      sizeof(e.problem_l10n) - m, N_(" (a NUL byte ends the line for sshd at byte %zu)"),
+				      l.n + 1);
 		}
 		if ((r = entry_push(ak, &cap, &e)) < 0)
 			return r;

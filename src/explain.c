@@ -173,7 +173,8 @@ hostkey_check(const struct explain_options *o, const char *fp, const char *host,
 		if (n == 0) {
 			snprintf(fallback, sizeof fallback, cause_tr(N_(" (sshd -T could not run%s%.200s: read "
 									"/etc/ssh/ssh_host_*_key.pub instead)")),
-				 cfg && cfg->why_fallback ? ": " : "", cfg && cfg->why_fallback ? cfg->why_fallback : "");
+				 cfg && cfg->why_fallback ? ": " : "", !cfg || !cfg->why_fallback ? ""
+				 : cause_texts_in_english() ? cfg->why_fallback : cfg->why_fallback_l10n);
 			r = hostkey_dir("/etc/ssh", fp, &hk);
 			where = "/etc/ssh";
 		}

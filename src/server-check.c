@@ -152,10 +152,7 @@ l10n_format(struct l10n_text *t, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(t->en, sizeof t->en, fmt, ap);
-	va_end(ap);
-	va_start(ap, fmt);
-	vsnprintf(t->l10n, sizeof t->l10n, _(fmt), ap);
+	l10n_vsnprintf(t->en, sizeof t->en, t->l10n, sizeof t->l10n, fmt, ap);
 	va_end(ap);
 }
 
@@ -170,6 +167,36 @@ item_l10n(struct ctx *c, struct check_item *it, const struct l10n_text *text, co
 		c->oom = true;
 	if (fix && it->fix && !streq(fix->en, fix->l10n) && !(it->fix_l10n = strdup(fix->l10n)))
 		c->oom = true;
+}
+
+/* Sets it's text in the reader's language anew from _(fmt), for a text whose
+ * arguments are texts in two languages themselves (item_add() gave it their
+ * English): the same format, the arguments in the reader's language. */
+static void
+item_text_l10n(struct ctx *c, struct check_item *it, const char *fmt, ...) _printf_(3, 4);
+
+static void
+item_text_l10n(struct ctx *c, struct check_item *it, const char *fmt, ...)
+{
+	char *t = NULL;
+	va_list ap;
+	int n;
+
+	if (!it)
+		return;
+	va_start(ap, fmt);
+	n = vasprintf(&t, _(fmt), ap);
+	va_end(ap);
+	if (n < 0) {
+		c->oom = true;
+		return;
+	}
+	free(it->text_l10n);
+	it->text_l10n = NULL;
+	if (streq(t, it->text))
+		free(t);
+	else
+		it->text_l10n = t;
 }
 
 static void
@@ -397,16 +424,22 @@ check_config(struct ctx *c)
 			evidence_add(c, it, "%s", c->cfg->version);
 		break;
 	case SSHD_CONFIG_FILE:
+		/* why_fallback is set whenever sshd -T was not used */
 		it = item_add(c, CHECK_WARNING, "config", CAUSE_NONE, config_fallback_fix(c->cfg),
 			      N_("configuration read from '%s' by sshwhy, not by sshd (%s): Match blocks are evaluated "
 			      "by sshwhy, values not set are OpenSSH defaults and may differ from this sshd's"),
-			      c->cfg->config_path, c->cfg->why_fallback ? c->cfg->why_fallback : "sshd -T not used");
+			      c->cfg->config_path, c->cfg->why_fallback ? c->cfg->why_fallback : "");
+		item_text_l10n(c, it, N_("configuration read from '%s' by sshwhy, not by sshd (%s): Match blocks "
+			       "are evaluated by sshwhy, values not set are OpenSSH defaults and may differ from this "
+			       "sshd's"), c->cfg->config_path, c->cfg->why_fallback_l10n ? c->cfg->why_fallback_l10n : "");
 		break;
 	default:
 		it = item_add(c, CHECK_WARNING, "config", CAUSE_NONE,
 			      N_("run as root, or give --config FILE"),
 			      N_("no configuration could be read (%s): judging with OpenSSH defaults only"),
-			      c->cfg->why_fallback ? c->cfg->why_fallback : "unreadable");
+			      c->cfg->why_fallback ? c->cfg->why_fallback : "");
+		item_text_l10n(c, it, N_("no configuration could be read (%s): judging with OpenSSH defaults only"),
+			       c->cfg->why_fallback_l10n ? c->cfg->why_fallback_l10n : "");
 		break;
 	}
 	(void)it;
@@ -1094,6 +1127,8 @@ check_keys_file(struct ctx *c, const char *path, bool configured)
 			      ak_problem_fix(e->problem), 
 			      mine ? N_("%s line %u holds the partner's key, but sshd skips it: %s")
 				   : N_("%s line %u is skipped by sshd: %s"), path, e->lineno, e->problem_text);
+		item_text_l10n(c, it, mine ? N_("%s line %u holds the partner's key, but sshd skips it: %s")
+				      : N_("%s line %u is skipped by sshd: %s"), path, e->lineno, e->problem_l10n);
 		entry_line(c, it, e);
 	}
 	(void)n_broken;

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "pattern.h"
 #include "sshd-config.h"
 #include "util.h"
@@ -930,31 +931,52 @@ struct conn {
 	unsigned lport;
 };
 
+/* Problems sshd would reject, "; "-separated, in English and in the
+ * reader's language (i18n.h l10n_snprintf()). */
+struct notes {
+	struct buf en, l10n;
+};
+
 struct pass {
 	const struct conn *conn;        /* NULL: sshd's startup pass (no connection) */
 	struct optset *set;
-	struct buf *notes;              /* problems sshd would reject, "; "-separated */
+	struct notes *notes;
 	unsigned n_files;
 	size_t n_bytes;
 };
 
-static void _printf_(2, 3)
-pass_note(struct pass *p, const char *fmt, ...)
+static void
+notes_release(struct notes *n)
 {
-	char msg[1024];
+	buf_release(&n->en);
+	buf_release(&n->l10n);
+}
+
+/* Best effort: a note lost to ENOMEM only loses detail. */
+static void
+notes_add(struct notes *n, const char *en, const char *l10n)
+{
+	if (n->en.len > 2048 || (n->en.data && strstr(n->en.data, en)))
+		return;
+	if (n->en.len) {
+		buf_puts(&n->en, "; ");
+		buf_puts(&n->l10n, "; ");
+	}
+	buf_puts(&n->en, en);
+	buf_puts(&n->l10n, l10n);
+}
+
+/* A note from fmt (marked N_()), in both languages. */
+static void _printf_(2, 3)
+notes_printf(struct notes *n, const char *fmt, ...)
+{
+	char msg[1024], msg_l10n[2048];
 	va_list ap;
 
-	/* Best effort: a note lost to ENOMEM only loses detail. */
-	if (p->notes->len > 2048)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	l10n_vsnprintf(msg, sizeof msg, msg_l10n, sizeof msg_l10n, fmt, ap);
 	va_end(ap);
-	if (p->notes->data && strstr(p->notes->data, msg))
-		return;
-	if (p->notes->len)
-		buf_puts(p->notes, "; ");
-	buf_puts(p->notes, msg);
+	notes_add(n, msg, msg_l10n);
 }
 
 /* servconf.c match_cfg_line_group(): any of the user's groups matches the
@@ -1195,7 +1217,7 @@ process_include(struct pass *p, const char *file, char **av, size_t ac, int dept
 			return -ENOMEM;
 		}
 		if (r != 0 && r != GLOB_NOMATCH)
-			pass_note(p, "%s: Include '%s' glob failed", file, pattern);
+			notes_printf(p->notes, N_("%s: Include '%s' glob failed"), file, pattern);
 		for (size_t k = 0; r == 0 && k < g.gl_pathc; k++) {
 			bool oactive = *active;
 			unsigned child = (flags & INC_MATCH_ONLY) ? INC_MATCH_ONLY :
@@ -1248,7 +1270,7 @@ process_line(struct pass *p, const char *file, char *line, int depth, unsigned *
 
 	r = argv_split(rest, &av, &ac);
 	if (r == -EINVAL) {
-		pass_note(p, "%s: invalid quotes after '%s', ignored", file, kwstart);
+		notes_printf(p->notes, N_("%s: invalid quotes after '%s', ignored"), file, kwstart);
 		return 0;
 	}
 	if (r < 0)
@@ -1258,7 +1280,7 @@ process_line(struct pass *p, const char *file, char *line, int depth, unsigned *
 		int m = match_line((*flags & INC_NEVERMATCH) ? NULL : p->conn, av, ac);
 
 		if (m < 0)
-			pass_note(p, "%s: bad Match condition '%s'", file, rest);
+			notes_printf(p->notes, N_("%s: bad Match condition '%s'"), file, rest);
 		*active = !(*flags & INC_NEVERMATCH) && m > 0;
 		*flags &= ~INC_MATCH_ONLY;
 		argv_free(av, ac);
@@ -1266,7 +1288,7 @@ process_line(struct pass *p, const char *file, char *line, int depth, unsigned *
 	}
 	if (!kw) {
 		/* sshd: "Bad configuration option", fatal at the end of the file */
-		pass_note(p, "%s: unknown keyword '%.64s', ignored", file, kwstart);
+		notes_printf(p->notes, N_("%s: unknown keyword '%.64s', ignored"), file, kwstart);
 		r = 0;
 	} else if (kw->kind == KW_INCLUDE)
 		r = process_include(p, file, av, ac, depth, *flags, active);
@@ -1286,19 +1308,24 @@ parse_file(struct pass *p, const char *path, int depth, unsigned flags, bool *ac
 	int r;
 
 	if (depth > CONFIG_MAX_DEPTH) {
-		pass_note(p, "%s: too many recursive includes", path);
+		notes_printf(p->notes, N_("%s: too many recursive includes"), path);
 		return -ELOOP;
 	}
 	if (p->n_files >= CONFIG_MAX_FILES || p->n_bytes >= CONFIG_MAX_TOTAL) {
-		pass_note(p, "more than %d files or %d MiB included, the rest ignored", CONFIG_MAX_FILES,
+		notes_printf(p->notes, N_("more than %d files or %d MiB included, the rest ignored"), CONFIG_MAX_FILES,
 			  CONFIG_MAX_TOTAL / (1024 * 1024));
 		return -E2BIG;
 	}
 	p->n_files++;
 	r = read_full(path, CONFIG_FILE_MAX, &data, &len);
 	if (r < 0) {
-		if (depth > 0)
-			pass_note(p, "cannot read included '%s': %s", path, strerror(-r));
+		if (depth > 0) {
+			char msg[1024], msg_l10n[2048];
+
+			l10n_snprintf2(msg, sizeof msg, msg_l10n, sizeof msg_l10n, N_("cannot read included '%s': %s"),
+				       (path, strerror_en(-r)), (path, strerror(-r)));
+			notes_add(p->notes, msg, msg_l10n);
+		}
 		return r;
 	}
 	p->n_bytes += len;
@@ -1404,7 +1431,7 @@ config_first_port(const struct optset *global)
 
 /* The startup pass alone (Match blocks skipped except "Match all"). */
 static int
-read_global(const char *path, struct optset *ret, struct buf *notes)
+read_global(const char *path, struct optset *ret, struct notes *notes)
 {
 	struct pass p = { .conn = NULL, .set = ret, .notes = notes };
 	bool active = true;
@@ -1489,7 +1516,7 @@ fill_defaults(struct optset *set)
  * filled). Returns 0, negative errno when the main file cannot be read
  * (-ENOMEM included). */
 static int
-read_config_file(const char *config_path, const struct conn *conn0, struct optset *ret, struct buf *notes)
+read_config_file(const char *config_path, const struct conn *conn0, struct optset *ret, struct notes *notes)
 {
 	struct optset global = { 0 }, match = { 0 };
 	struct conn conn = *conn0;
@@ -1575,10 +1602,10 @@ run_sshd_t(const struct sshd_config *c, const struct conn *conn, unsigned lport,
  * separation directory: %s", _PATH_PRIVSEP_CHROOT_DIR) */
 #define PRIVSEP_MISSING "Missing privilege separation directory: "
 
-/* Runs sshd -T -C. Returns 1 done (ret filled), 0 it failed (*why set),
+/* Runs sshd -T -C. Returns 1 done (ret filled), 0 it failed (why said),
  * -ENOMEM. */
 static int
-load_sshd_t(const struct sshd_config *c, const struct conn *conn, struct optset *ret, char **why)
+load_sshd_t(const struct sshd_config *c, const struct conn *conn, struct optset *ret, struct notes *why)
 {
 	_cleanup_(freep) char *line = NULL;
 	struct run_result rr;
@@ -1592,14 +1619,13 @@ load_sshd_t(const struct sshd_config *c, const struct conn *conn, struct optset 
 	if (r == 0 && !conn->lport && rr.status != 0 && rr.err.data &&
 	    strstr(rr.err.data, "'lport' not in connection test specification")) {
 		struct optset global = { 0 };
-		struct buf notes;
+		struct notes notes = { 0 };
 		unsigned lport;
 
-		buf_init(&notes);
 		r = read_global(c->config_path, &global, &notes);
 		lport = r == 0 ? config_first_port(&global) : 22;
 		optset_release(&global);
-		buf_release(&notes);
+		notes_release(&notes);
 		run_result_release(&rr);
 		if (r == -ENOMEM)
 			return r;
@@ -1607,8 +1633,14 @@ load_sshd_t(const struct sshd_config *c, const struct conn *conn, struct optset 
 	}
 	if (r == -ENOMEM)
 		return r;
-	if (r < 0)
-		return asprintf(why, "cannot run %s: %s", c->sshd_path, strerror(-r)) < 0 ? -ENOMEM : 0;
+	if (r < 0) {
+		char msg[1024], msg_l10n[2048];
+
+		l10n_snprintf2(msg, sizeof msg, msg_l10n, sizeof msg_l10n, N_("cannot run %s: %s"),
+			       (c->sshd_path, strerror_en(-r)), (c->sshd_path, strerror(-r)));
+		notes_add(why, msg, msg_l10n);
+		return why->en.data && why->l10n.data ? 0 : -ENOMEM;
+	}
 
 	if (rr.status == 0 && !rr.timed_out && rr.out.len > 0) {
 		r = parse_sshd_t_output(rr.out.data, rr.out.len, ret);
@@ -1622,21 +1654,23 @@ load_sshd_t(const struct sshd_config *c, const struct conn *conn, struct optset 
 			return -ENOMEM;
 		}
 	}
+	/* sshd's stderr line is quoted as it is, in both */
 	if (rr.timed_out)
-		r = asprintf(why, "%s -T did not finish within %d s", c->sshd_path, SSHD_RUN_TIMEOUT_MS / 1000);
+		notes_printf(why, N_("%s -T did not finish within %d s"), c->sshd_path, SSHD_RUN_TIMEOUT_MS / 1000);
 	else if (rr.status == 127)
-		r = asprintf(why, "cannot execute %s", c->sshd_path);
+		notes_printf(why, N_("cannot execute %s"), c->sshd_path);
 	else if (line && (dir = strstr(line, PRIVSEP_MISSING)))
 		/* sshd.c: a fresh machine whose ssh.service never started has no
 		 * /run/sshd (RuntimeDirectory=sshd): say how to make it */
-		r = asprintf(why, "%s -T exited with status %d: %s (ssh.service creates it when it starts; "
-			     "'install -d -m 0755 %s' or 'systemctl start ssh', then check again)",
-			     c->sshd_path, rr.status, line, dir + strlen(PRIVSEP_MISSING));
+		notes_printf(why, N_("%s -T exited with status %d: %s (ssh.service creates it when it starts; "
+			 "'install -d -m 0755 %s' or 'systemctl start ssh', then check again)"),
+			 c->sshd_path, rr.status, line, dir + strlen(PRIVSEP_MISSING));
+	else if (line && *line)
+		notes_printf(why, N_("%s -T exited with status %d: %s"), c->sshd_path, rr.status, line);
 	else
-		r = asprintf(why, "%s -T exited with status %d%s%s", c->sshd_path, rr.status,
-			     line && *line ? ": " : "", line ? line : "");
+		notes_printf(why, N_("%s -T exited with status %d"), c->sshd_path, rr.status);
 	run_result_release(&rr);
-	return r < 0 ? -ENOMEM : 0;
+	return why->en.data && why->l10n.data ? 0 : -ENOMEM;
 }
 
 int
@@ -1644,10 +1678,9 @@ sshd_config_load(const char *sshd_path, const char *config_path, const struct ss
 		 struct sshd_config **ret)
 {
 	_cleanup_(sshd_config_freep) struct sshd_config *c = NULL;
-	_cleanup_(freep) char *why = NULL;
+	struct notes why = { 0 }, notes = { 0 };        /* why sshd -T was not used; the file's notes */
 	struct optset set = { 0 };
 	struct conn conn = { 0 };
-	struct buf notes;
 	int r;
 
 	r = spec_valid(spec);
@@ -1679,11 +1712,14 @@ sshd_config_load(const char *sshd_path, const char *config_path, const struct ss
 		detect_version(c);
 	}
 
-	if (!c->sshd_path[0])
-		r = asprintf(&why, "no executable sshd at %s", sshd_path) < 0 ? -ENOMEM : 0;
-	else if (geteuid() != 0)
-		r = (why = strdup("not root: sshd -T must read the host keys")) ? 0 : -ENOMEM;
-	else {
+	if (!c->sshd_path[0]) {
+		notes_printf(&why, N_("no executable sshd at %s"), sshd_path);
+		r = 0;
+	} else if (geteuid() != 0) {
+		/* server-check.c knows this one by its English start */
+		notes_printf(&why, N_("not root: sshd -T must read the host keys"));
+		r = 0;
+	} else {
 		r = load_sshd_t(c, &conn, &set, &why);
 		if (r > 0) {
 			c->source = SSHD_CONFIG_SSHD_T;
@@ -1693,43 +1729,41 @@ sshd_config_load(const char *sshd_path, const char *config_path, const struct ss
 			return 0;
 		}
 	}
-	if (r < 0)
-		return r;
 	optset_release(&set);
-
-	buf_init(&notes);
-	r = read_config_file(config_path, &conn, &set, &notes);
+	if (r >= 0)
+		r = read_config_file(config_path, &conn, &set, &notes);
 	if (r == -ENOMEM) {
-		buf_release(&notes);
+		notes_release(&why);
+		notes_release(&notes);
 		return r;
 	}
 	if (r < 0) {
-		/* nothing readable: defaults only */
-		buf_clear(&notes);
-		buf_printf(&notes, "cannot read '%s': %s", config_path, strerror(-r));
+		/* nothing readable: defaults only, and the file's notes go */
+		char msg[1024], msg_l10n[2048];
+
+		l10n_snprintf2(msg, sizeof msg, msg_l10n, sizeof msg_l10n, N_("cannot read '%s': %s"),
+			       (config_path, strerror_en(-r)), (config_path, strerror(-r)));
+		notes_release(&notes);
+		notes = (struct notes){ 0 };
+		notes_add(&notes, msg, msg_l10n);
 		r = fill_defaults(&set);
-		if (r < 0) {
-			buf_release(&notes);
-			optset_release(&set);
-			return r;
-		}
 		c->source = SSHD_CONFIG_DEFAULTS;
 	} else
 		c->source = SSHD_CONFIG_FILE;
 	c->entries = set.e;
 	c->n = set.n;
-	if (notes.len) {
-		char *w = NULL;
-
-		if (asprintf(&w, "%s; %s", why ? why : "", notes.data) < 0) {
-			buf_release(&notes);
-			return -ENOMEM;
-		}
-		free(why);
-		why = w;
-	}
-	buf_release(&notes);
-	c->why_fallback = TAKE_PTR(why);
+	set = (struct optset){ 0 };
+	/* why sshd -T was not used, then the file's notes */
+	if (notes.en.data)
+		notes_add(&why, notes.en.data, notes.l10n.data ? notes.l10n.data : notes.en.data);
+	notes_release(&notes);
+	c->why_fallback = TAKE_PTR(why.en.data);
+	c->why_fallback_l10n = TAKE_PTR(why.l10n.data);
+	notes_release(&why);
+	if (r < 0)
+		return r;
+	if (!c->why_fallback || !c->why_fallback_l10n)
+		return -ENOMEM;
 	*ret = TAKE_PTR(c);
 	return 0;
 }
@@ -1745,6 +1779,7 @@ sshd_config_free(struct sshd_config *c)
 	}
 	free(c->entries);
 	free(c->why_fallback);
+	free(c->why_fallback_l10n);
 	free(c);
 	return NULL;
 }
