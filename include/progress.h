@@ -9,7 +9,7 @@
 
 struct progress_report {
 	const char *label;              /* what is read (a path: escaped when drawn) */
-	const char *unit;               /* "lines", "entries" */
+	const char *unit;               /* N_("lines"), N_("entries"): translated when drawn */
 	uint64_t count;                 /* units read so far */
 	uint64_t bytes_done;            /* with bytes_total: the share read */
 	uint64_t bytes_total;           /* 0: unknown (no share, no ETA) */
@@ -21,7 +21,7 @@ struct progress {
 	bool enabled;                   /* draw at all (stderr is a terminal, no --no-progress) */
 	bool drawn;                     /* a line is on the screen, not ended yet */
 	int64_t last_us;                /* when it was drawn last */
-	const char *final_note;         /* appended to the final line (", following"), or NULL */
+	const char *final_note;         /* appended to the final line (N_(", following")), or NULL */
 };
 
 /* Draw r on stderr: at most four times a second, and the final line only if

@@ -21,3 +21,19 @@ int text_fit(struct buf *b, const char *s, size_t max, size_t pad, bool utf8);
  * a space or a wide character, cut to at most max columns (at least one
  * character). Its width in *ret_w. */
 size_t text_wrap_unit(const char *s, size_t max, size_t *ret_w);
+
+/* Appends s (escaped already: no controls) to b, wrapped to width columns
+ * unit by unit (text_wrap_unit(): a word, or one wide character, Japanese
+ * breaking between any two): a unit that would pass width starts a new line,
+ * "\n" and indent spaces. *col is the column b's last line ends at, updated.
+ * width 0: one line. Spaces are kept only where s has them (none at column
+ * 0). Returns 0 or -ENOMEM. */
+int text_wrap(struct buf *b, const char *s, size_t *col, size_t width, size_t indent);
+
+/* Appends s (escaped already) to b, wrapped at width columns for text shown
+ * as it is, such as a log line: a word that does not fit goes to the next
+ * line, one wider than a line is broken where the line is full, and every
+ * byte of s is kept in order except a space a line break takes the place of.
+ * Further lines start with indent spaces; col is where b's line is. Returns
+ * 0 or -ENOMEM. */
+int text_wrap_hard(struct buf *b, const char *s, size_t col, size_t width, size_t indent);

@@ -128,7 +128,7 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 			uint64_t v;
 
 			if (safe_atou64(optarg, &v) < 0 || v > INT64_MAX)
-				return usage_error("attempts", "invalid number '%s' for --limit", optarg);
+				return usage_error("attempts", _("invalid number '%s' for --limit"), optarg);
 			f.limit = (int64_t)v;
 			have_limit = true;
 			break;
@@ -145,7 +145,7 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 			break;
 		case ARG_COLOR:
 			if (render_set_color(optarg) < 0)
-				return usage_error("attempts", "invalid --color '%s' (auto, always, never)", optarg);
+				return usage_error("attempts", _("invalid --color '%s' (auto, always, never)"), optarg);
 			break;
 		case ARG_NO_PAGER:
 			pager = false;
@@ -158,7 +158,7 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 		}
 	}
 	if (optind < argc)
-		return usage_error("attempts", "unexpected argument '%s'", argv[optind]);
+		return usage_error("attempts", _("unexpected argument '%s'"), argv[optind]);
 	r = filter_check("attempts", &f);
 	if (r < 0)
 		return r;
@@ -183,13 +183,13 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 	buf_release(&ctx.out);
 	if (r < 0) {
 		if (r == -EIO && json)
-			return log_error_errno(r, "cannot write output");
-		log_error("cannot query the database: %s", store_last_error(st));
+			return log_error_errno(r, _("cannot write output"));
+		log_error(_("cannot query the database: %s"), store_last_error(st));
 		return r;
 	}
 	if (table) {
 		if (ctx.rows == 0) {
-			log_info("no attempts match");
+			log_info(_("no attempts match"));
 			return 0;
 		}
 		/* measured for the terminal above; paged from here */
@@ -200,9 +200,9 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 			r = 0;          /* the reader quit the pager */
 		pager_close();
 		if (r < 0)
-			return log_error_errno(r, "cannot write output");
+			return log_error_errno(r, _("cannot write output"));
 		if (!have_limit && f.limit && ctx.rows == f.limit)
-			log_info("showing the newest %lld attempts; --limit 0 shows all",
+			log_info(_("showing the newest %lld attempts; --limit 0 shows all"),
 				 (long long)f.limit);
 	}
 	return 0;

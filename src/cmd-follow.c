@@ -21,6 +21,7 @@
 #include "source.h"
 #include "store.h"
 #include "timespec.h"
+#include "width.h"
 #include "util.h"
 #include "banned.h"
 
@@ -123,6 +124,29 @@ names_list(struct buf *b, char *const *v, const char *fallback)
 		buf_printf(b, "%s%s", i ? ", " : "", v[i]);
 }
 
+/* log_info() of text (escaped) wrapped to width columns (0: one line),
+ * each line with "sshwhy: follow: " in front: a path wider than a line
+ * is broken, not cut. */
+static void
+log_wrapped(int width, const char *text)
+{
+	size_t lead = strlen(program_name) + 2 + (log_command ? strlen(log_command) + 2 : 0);
+	struct buf b;
+
+	buf_init(&b);
+	if (width > 0 && (size_t)width > lead + 20 &&
+	    text_wrap_hard(&b, text, 0, (size_t)width - lead, 0) >= 0 && b.data) {
+		for (char *p = b.data, *nl; p; p = nl ? nl + 1 : NULL) {
+			nl = strchr(p, '\n');
+			if (nl)
+				*nl = '\0';
+			log_info("%s", p);
+		}
+	} else
+		log_info("%s", text);
+	buf_release(&b);
+}
+
 /* Say once what is followed and from where: the saved position a restart
  * resumes from, or where a first start begins. */
 static void
@@ -134,40 +158,41 @@ on_start(const char *position, void *ud)
 
 	buf_init(&b);
 	if (f->file)
-		buf_printf(&b, "'%s'", f->file);
+		buf_printf(&b, _("following '%s'"), f->file);
 	else {
-		buf_puts(&b, "the journal");
 		if (f->directory)
-			buf_printf(&b, " files in '%s'", f->directory);
+			buf_printf(&b, _("following the journal files in '%s'"), f->directory);
+		else
+			buf_puts(&b, _("following the journal"));
 		buf_puts(&b, " (");
 		if (f->units && *f->units) {
 			names_list(&b, f->units, "");
 			buf_puts(&b, "; ");
 		}
 		names_list(&b, f->idents, f->units && *f->units ? "sshd, sshd-session, sshd-auth" :
-			   "ssh.service or sshd.service; sshd, sshd-session, sshd-auth");
+			   _("ssh.service or sshd.service; sshd, sshd-session, sshd-auth"));
 		buf_puts(&b, ")");
 	}
 	if (position) {
 		const char *off = strstr(position, " off=");
 
 		if (f->file && off)
-			buf_printf(&b, " from byte %llu (saved position)", strtoull(off + 5, NULL, 10));
+			buf_printf(&b, _(" from byte %llu (saved position)"), strtoull(off + 5, NULL, 10));
 		else if (f->file)
-			buf_puts(&b, " from the saved position");
+			buf_puts(&b, _(" from the saved position"));
 		else
-			buf_printf(&b, " from cursor %s (saved position)", position);
+			buf_printf(&b, _(" from cursor %s (saved position)"), position);
 	} else if (f->since_us) {
 		char t[64];
 
 		format_iso8601(f->since_us, f->ro.utc, 0, t, sizeof t);
-		buf_printf(&b, " from %s (--since)", t);
+		buf_printf(&b, _(" from %s (--since)"), t);
 	} else if (f->at_end)
-		buf_puts(&b, " from the end (--no-catch-up)");
+		buf_puts(&b, _(" from the end (--no-catch-up)"));
 	else
-		buf_puts(&b, " from the start");
+		buf_puts(&b, _(" from the start"));
 	safe = b.data ? escape_terminal_dup(b.data, b.len) : NULL;
-	log_info("following %s", safe ? safe : "?");
+	log_wrapped(f->ro.width, safe ? safe : "?");
 	buf_release(&b);
 	/* A first start prints only the end of its backlog (from --since: all
 	 * of it, unless -n is given); a restart prints every verdict since its
@@ -255,7 +280,7 @@ on_caught_up(void *ud)
 		f->ring[i].text = NULL;
 	}
 	if (f->n_backlog > n)
-		log_info("caught up: %llu attempts stored, the last %llu shown",
+		log_info(_("caught up: %llu attempts stored, the last %llu shown"),
 			 (unsigned long long)f->n_backlog, (unsigned long long)n);
 }
 
@@ -263,7 +288,7 @@ static void
 on_pruned(const struct store_prune_stats *s, void *ud)
 {
 	(void)ud;
-	log_info("--keep: deleted %lld attempts and %lld unattached lines past the retention period",
+	log_info(_("--keep: deleted %lld attempts and %lld unattached lines past the retention period"),
 		 (long long)s->attempts, (long long)s->orphans);
 }
 
@@ -318,7 +343,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			break;
 		case 's':
 			if (parse_timespec(optarg, now_usec(), &fc.source.since_us) < 0)
-				return usage_error("follow", "invalid --since '%s'", optarg);
+				return usage_error("follow", _("invalid --since '%s'"), optarg);
 			break;
 		case ARG_NO_CATCH_UP:
 			catch_up = false;
@@ -328,7 +353,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			if (streq(optarg, "all"))
 				n_lines = UINT_MAX;
 			else if (safe_atou(optarg, &n_lines) < 0 || n_lines > MAX_LINES)
-				return usage_error("follow", "invalid --lines '%s' (a number up to %u, or 'all')",
+				return usage_error("follow", _("invalid --lines '%s' (a number up to %u, or 'all')"),
 						   optarg, MAX_LINES);
 			break;
 		case ARG_CATCH_UP_OUTPUT:
@@ -337,28 +362,28 @@ run(int argc, char **argv, const struct global_opts *g)
 			break;
 		case ARG_KEEP:
 			if (retention_parse_duration(optarg, &keep_us) < 0)
-				return usage_error("follow", "invalid --keep '%s' (90d, 12w, 36h)", optarg);
+				return usage_error("follow", _("invalid --keep '%s' (90d, 12w, 36h)"), optarg);
 			break;
 		case 'v':
 			verbose = true;
 			break;
 		case ARG_COLOR:
 			if (render_set_color(optarg) < 0)
-				return usage_error("follow", "invalid --color '%s' (auto, always, never)", optarg);
+				return usage_error("follow", _("invalid --color '%s' (auto, always, never)"), optarg);
 			break;
 		case 'u':
 			if (n_units == MAX_NAMES)
-				return usage_error("follow", "too many --unit");
+				return usage_error("follow", _("too many --unit"));
 			units[n_units++] = optarg;
 			break;
 		case 'i':
 			if (n_idents == MAX_NAMES)
-				return usage_error("follow", "too many --identifier");
+				return usage_error("follow", _("too many --identifier"));
 			idents[n_idents++] = optarg;
 			break;
 		case 'g':
 			if (safe_atou(optarg, &login_grace) < 0 || login_grace > 86400)
-				return usage_error("follow", "invalid --login-grace-time '%s'", optarg);
+				return usage_error("follow", _("invalid --login-grace-time '%s'"), optarg);
 			break;
 		case 'U':
 			fl.ro.utc = true;
@@ -371,16 +396,16 @@ run(int argc, char **argv, const struct global_opts *g)
 		}
 	}
 	if (optind < argc)
-		return usage_error("follow", "unexpected argument '%s'", argv[optind]);
+		return usage_error("follow", _("unexpected argument '%s'"), argv[optind]);
 	if (file && journal)
-		return usage_error("follow", "--file and --journal/--directory cannot be combined");
+		return usage_error("follow", _("--file and --journal/--directory cannot be combined"));
 	if (!file && !journal) {
 		r = source_default(&file);
 		if (r > 0)
 			journal = true;
 		else if (r < 0) {
-			log_error("no journal and no /var/log/auth.log or /var/log/secure here; "
-				  "give --file or --directory");
+			log_error(_("no journal and no /var/log/auth.log or /var/log/secure here; "
+				  "give --file or --directory"));
 			return -ENOENT;
 		}
 	}
@@ -397,7 +422,7 @@ run(int argc, char **argv, const struct global_opts *g)
 	/* A mistyped path waits (as tail -F does), but not in silence; what
 	 * is followed, and from where, is said by on_start(). */
 	if (file && access(file, F_OK) < 0 && errno == ENOENT)
-		log_warning("'%s' does not exist (yet); waiting for it to appear", file);
+		log_warning(_("'%s' does not exist (yet); waiting for it to appear"), file);
 	fl.n_lines = n_lines;
 	if (n_lines != UINT_MAX && n_lines > 0) {
 		fl.ring = calloc(n_lines, sizeof *fl.ring);
@@ -433,13 +458,13 @@ run(int argc, char **argv, const struct global_opts *g)
 		missed.input = label ? TAKE_PTR(label) : NULL;
 		fc.missed = &missed;
 	}
-	fl.progress = (struct progress){ .enabled = isatty(STDERR_FILENO), .final_note = ", following" };
+	fl.progress = (struct progress){ .enabled = isatty(STDERR_FILENO), .final_note = N_(", following") };
 	fc.userdata = &fl;
 	r = follow_run(&fc, &err);
 	if (r < 0 && err)
 		log_error("%s", err);
 	else if (r < 0)
-		log_error_errno(r, "follow failed");
+		log_error_errno(r, _("follow failed"));
 	if (fc.missed) {
 		missed_report_print_summary(&missed, stderr);
 		free((char *)missed.input);

@@ -12,6 +12,8 @@
 #include "log.h"
 #include "options.h"
 #include "progress.h"
+#include "render.h"
+#include "width.h"
 #include "missed.h"
 #include "source.h"
 #include "store.h"
@@ -118,29 +120,38 @@ first_line_time(const char *path, const struct source_options *so)
 	return t;
 }
 
-static const char *
-lines(uint64_t n)
-{
-	return n == 1 ? "line" : "lines";
-}
-
+/* One sentence, wrapped to the terminal (render_opts_from_env()'s width). */
 static void
 print_summary(const struct ingest_stats *s, unsigned inputs, double secs)
 {
-	printf("%llu %s read from %u input%s in %.2f s: %llu sshd %s (%llu unrecognised, kept), "
-	       "%llu new attempts, %llu updated, %llu already stored, %llu still open",
-	       (unsigned long long)s->lines, lines(s->lines), inputs, inputs == 1 ? "" : "s", secs,
-	       (unsigned long long)s->sshd_lines, lines(s->sshd_lines), (unsigned long long)s->unrecognised,
-	       (unsigned long long)s->attempts_new, (unsigned long long)s->attempts_updated,
-	       (unsigned long long)s->attempts_duplicate, (unsigned long long)s->open_at_end);
-	if (s->duplicate_lines)
-		printf(", %llu duplicate %s skipped", (unsigned long long)s->duplicate_lines,
-		       lines(s->duplicate_lines));
-	if (s->malformed)
-		printf(", %llu malformed %s skipped", (unsigned long long)s->malformed, lines(s->malformed));
-	if (s->truncated)
-		printf(", %llu overlong %s cut", (unsigned long long)s->truncated, lines(s->truncated));
-	printf("\n");
+	unsigned long long n = s->lines;
+	struct render_opts ro = { 0 };
+	struct buf b, out;
+	size_t col = 0;
+
+	buf_init(&b);
+	buf_init(&out);
+	buf_printf(&b, inputs == 1 ? ngettext("%llu line read from %u input in %.2f s", "%llu lines read from %u "
+					      "input in %.2f s", n)
+				   : ngettext("%llu line read from %u inputs in %.2f s", "%llu lines read from %u "
+					      "inputs in %.2f s", n), n, inputs, secs);
+	n = s->sshd_lines;
+	buf_printf(&b, ngettext(": %llu sshd line (%llu unrecognised, kept), ", ": %llu sshd lines (%llu "
+				"unrecognised, kept), ", n), n, (unsigned long long)s->unrecognised);
+	buf_printf(&b, _("%llu new attempts, %llu updated, %llu already stored, %llu still open"),
+		   (unsigned long long)s->attempts_new, (unsigned long long)s->attempts_updated,
+		   (unsigned long long)s->attempts_duplicate, (unsigned long long)s->open_at_end);
+	if ((n = s->duplicate_lines))
+		buf_printf(&b, ngettext(", %llu duplicate line skipped", ", %llu duplicate lines skipped", n), n);
+	if ((n = s->malformed))
+		buf_printf(&b, ngettext(", %llu malformed line skipped", ", %llu malformed lines skipped", n), n);
+	if ((n = s->truncated))
+		buf_printf(&b, ngettext(", %llu overlong line cut", ", %llu overlong lines cut", n), n);
+	render_opts_from_env(&ro, STDOUT_FILENO);
+	if (b.data && text_wrap(&out, b.data, &col, ro.width > 0 ? (size_t)ro.width : 0, 2) >= 0 && out.data)
+		printf("%s\n", out.data);
+	buf_release(&b);
+	buf_release(&out);
 }
 
 /* Read one input. Returns 0, -EIO for a damaged input (said; the next input
@@ -167,8 +178,8 @@ ingest_one(struct ingest *in, struct store *st, const char *db, struct source *s
 			log_error("'%s': %s", label, err);
 		return -EIO;
 	}
-	log_error("cannot store the attempts read from '%s' in database '%s': %s; the batch being "
-		  "written was rolled back, earlier commits are kept", label, db,
+	log_error(_("cannot store the attempts read from '%s' in database '%s': %s; the batch being "
+		  "written was rolled back, earlier commits are kept"), label, db,
 		  r == -ENOMEM ? strerror(-r) : store_last_error(st));
 	return r;
 }
@@ -220,7 +231,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			break;
 		case 'y':
 			if (safe_atou(optarg, &year) < 0 || year < 1970 || year > 9999)
-				return usage_error("ingest", "invalid --year '%s'", optarg);
+				return usage_error("ingest", _("invalid --year '%s'"), optarg);
 			so.year = (int)year;
 			break;
 		case 'P':
@@ -231,7 +242,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			break;
 		case 'U':
 			if (optarg && !streq(optarg, "all"))
-				return usage_error("ingest", "invalid --print-unrecognised '%s'", optarg);
+				return usage_error("ingest", _("invalid --print-unrecognised '%s'"), optarg);
 			report_missed = true;
 			missed.print_not_sshd = optarg != NULL;
 			so.deliver_missed = true;
@@ -255,7 +266,7 @@ run(int argc, char **argv, const struct global_opts *g)
 	if ((directory || n_jfiles) && !journal)
 		journal = true;
 	if (directory && n_jfiles)
-		return usage_error("ingest", "--directory and --file cannot be combined");
+		return usage_error("ingest", _("--directory and --file cannot be combined"));
 	if (!journal && n_inputs == 0) {
 		/* The embedded default: this machine's journal, else its syslog file. */
 		const char *path = NULL;
@@ -264,13 +275,13 @@ run(int argc, char **argv, const struct global_opts *g)
 		if (r > 0)
 			journal = true;
 		else if (r < 0) {
-			log_error("no journal and no /var/log/auth.log or /var/log/secure here; give FILE... or --journal");
+			log_error(_("no journal and no /var/log/auth.log or /var/log/secure here; give FILE... or --journal"));
 			return -ENOENT;
 		}
 		if (path)
 			inputs[n_inputs++] = (struct input){ path, 0, 0, INT64_MAX };
 		if (!quiet)
-			log_info("reading %s", journal ? "the system journal" : path);
+			log_info(_("reading %s"), journal ? _("the system journal") : path);
 	}
 	qsort(inputs, n_inputs, sizeof *inputs, input_cmp);
 
@@ -283,9 +294,9 @@ run(int argc, char **argv, const struct global_opts *g)
 	r = ingest_new(st, &io, &in, &err);
 	if (r < 0) {
 		if (err)
-			log_error("cannot start: %s", err);
+			log_error(_("cannot start: %s"), err);
 		else
-			log_error_errno(r, "cannot start");
+			log_error_errno(r, _("cannot start"));
 		store_free(st);
 		return r;
 	}
@@ -299,7 +310,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			if (jerr)
 				log_error("%s", jerr);
 			else
-				log_error_errno(r, "cannot open the journal");
+				log_error_errno(r, _("cannot open the journal"));
 			failures++;
 		} else {
 			missed.input = directory ? directory : "journal";
@@ -322,7 +333,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			if (serr)
 				log_error("%s", serr);
 			else
-				log_error_errno(r, "cannot open '%s'", inputs[i].path);
+				log_error_errno(r, _("cannot open '%s'"), inputs[i].path);
 			failures++;
 			continue;
 		}
@@ -335,7 +346,7 @@ run(int argc, char **argv, const struct global_opts *g)
 			store_failed = true;
 		ingest_get_stats(in, &after);
 		if (after.lines == before.lines)
-			log_warning("'%s' is empty, nothing to ingest", inputs[i].path);
+			log_warning(_("'%s' is empty, nothing to ingest"), inputs[i].path);
 		else if (r >= 0 && after.sshd_lines == before.sshd_lines) {
 			uint64_t n = after.lines - before.lines;
 
@@ -343,13 +354,17 @@ run(int argc, char **argv, const struct global_opts *g)
 			 * we read (a key, a letter) is a failure; a log of other
 			 * programs only, a note. */
 			if (after.malformed - before.malformed == n) {
-				log_error("'%s': no sshd line in its %llu %s; expected sshd's syslog lines "
-					  "(auth.log, secure), journalctl -o export or -o json output, or a "
-					  "Win32-OpenSSH sshd.log", safe ? safe : "?", (unsigned long long)n, lines(n));
+				log_error(ngettext("'%s': no sshd line in its %llu line; expected sshd's syslog lines "
+						   "(auth.log, secure), journalctl -o export or -o json output, or a "
+						   "Win32-OpenSSH sshd.log", "'%s': no sshd line in its %llu lines; "
+						   "expected sshd's syslog lines (auth.log, secure), journalctl -o export or "
+						   "-o json output, or a Win32-OpenSSH sshd.log", n),
+					  safe ? safe : "?", (unsigned long long)n);
 				failures++;
 			} else
-				log_warning("'%s': no sshd line in its %llu %s (other programs' only)",
-					    safe ? safe : "?", (unsigned long long)n, lines(n));
+				log_warning(ngettext("'%s': no sshd line in its %llu line (other programs' only)",
+						     "'%s': no sshd line in its %llu lines (other programs' only)", n),
+					    safe ? safe : "?", (unsigned long long)n);
 		}
 		source_free(src);
 	}
@@ -362,7 +377,7 @@ run(int argc, char **argv, const struct global_opts *g)
 	}
 	r = ingest_finish(in, &err);
 	if (r < 0) {
-		log_error("cannot store the last attempts in database '%s': %s", g->db_path,
+		log_error(_("cannot store the last attempts in database '%s': %s"), g->db_path,
 			  r == -ENOMEM ? strerror(-r) : store_last_error(st));
 		ingest_free(in);
 		store_free(st);

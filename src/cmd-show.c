@@ -73,7 +73,7 @@ show_run(int argc, char **argv, const struct global_opts *g)
 			break;
 		case ARG_COLOR:
 			if (render_set_color(optarg) < 0)
-				return usage_error("show", "invalid --color '%s' (auto, always, never)", optarg);
+				return usage_error("show", _("invalid --color '%s' (auto, always, never)"), optarg);
 			break;
 		case ARG_NO_PAGER:
 			pager = false;
@@ -86,21 +86,21 @@ show_run(int argc, char **argv, const struct global_opts *g)
 		}
 	}
 	if (optind >= argc)
-		return usage_error("show", "missing attempt ID");
+		return usage_error("show", _("missing attempt ID"));
 	if (optind + 1 < argc)
-		return usage_error("show", "unexpected argument '%s'", argv[optind + 1]);
+		return usage_error("show", _("unexpected argument '%s'"), argv[optind + 1]);
 	if (safe_atoi64(argv[optind], &id) < 0 || id <= 0)
-		return usage_error("show", "invalid attempt ID '%s'", argv[optind]);
+		return usage_error("show", _("invalid attempt ID '%s'"), argv[optind]);
 
 	r = command_open_store(g, STORE_READONLY, &st);
 	if (r < 0)
 		return r;
 	r = store_get(st, id, &a);
 	if (r < 0)
-		return log_error_errno(r, "cannot read attempt %lld: %s", (long long)id,
+		return log_error_errno(r, _("cannot read attempt %lld: %s"), (long long)id,
 				       store_last_error(st));
 	if (r == 0) {
-		log_error("no attempt with id %lld", (long long)id);
+		log_error(_("no attempt with id %lld"), (long long)id);
 		return -ENOENT;
 	}
 	r = attempt_fill_texts(a);
@@ -116,7 +116,7 @@ show_run(int argc, char **argv, const struct global_opts *g)
 			r = -EIO;
 		buf_release(&b);
 		if (r < 0)
-			return log_error_errno(r, "cannot write output");
+			return log_error_errno(r, _("cannot write output"));
 		return 0;
 	}
 	render_opts_from_env(&ro, STDOUT_FILENO);
@@ -128,7 +128,7 @@ show_run(int argc, char **argv, const struct global_opts *g)
 		r = 0;          /* the reader quit the pager */
 	pager_close();
 	if (r < 0)
-		return log_error_errno(r, "cannot write output");
+		return log_error_errno(r, _("cannot write output"));
 	return 0;
 }
 

@@ -170,21 +170,21 @@ stats_run(int argc, char **argv, const struct global_opts *g)
 			break;
 		case ARG_SVG:
 			if (!*optarg)
-				return usage_error("stats", "empty file name for --svg");
+				return usage_error("stats", _("empty file name for --svg"));
 			svg = optarg;
 			break;
 		case ARG_TOP:
 			if (safe_atou(optarg, &n) < 0 || n < 1 || n > 50)
-				return usage_error("stats", "invalid number '%s' for --top (1-50)", optarg);
+				return usage_error("stats", _("invalid number '%s' for --top (1-50)"), optarg);
 			v.top = n;
 			break;
 		case ARG_GROUP:
 			if (parse_group(optarg, &so) < 0)
-				return usage_error("stats", "invalid prefix lengths '%s' for --group (e.g. 24,64)", optarg);
+				return usage_error("stats", _("invalid prefix lengths '%s' for --group (e.g. 24,64)"), optarg);
 			break;
 		case ARG_WIDTH:
 			if (safe_atou(optarg, &width) < 0 || width < MIN_WIDTH || width > 1000)
-				return usage_error("stats", "invalid width '%s' (%d-1000)", optarg, MIN_WIDTH);
+				return usage_error("stats", _("invalid width '%s' (%d-1000)"), optarg, MIN_WIDTH);
 			break;
 		case ARG_ASCII:
 			ascii = true;
@@ -200,7 +200,7 @@ stats_run(int argc, char **argv, const struct global_opts *g)
 		}
 	}
 	if (optind < argc)
-		return usage_error("stats", "unexpected argument '%s'", argv[optind]);
+		return usage_error("stats", _("unexpected argument '%s'"), argv[optind]);
 	r = filter_check("stats", &f);
 	if (r < 0)
 		return r;
@@ -210,7 +210,7 @@ stats_run(int argc, char **argv, const struct global_opts *g)
 		return r;
 	r = stats_collect(st, &f, &so, &s);
 	if (r < 0)
-		return log_error_errno(r, "cannot query the database: %s", store_last_error(st));
+		return log_error_errno(r, _("cannot query the database: %s"), store_last_error(st));
 
 	render_opts_from_env(&ro, STDOUT_FILENO);
 	/* block characters only where the locale (main() set LC_CTYPE) says
@@ -232,10 +232,10 @@ stats_run(int argc, char **argv, const struct global_opts *g)
 		buf_clear(&out);
 		r = render_stats_svg(&out, s, &v);
 		if (r >= 0 && (r = write_file(svg, &out)) < 0)
-			log_error_errno(r, "cannot write '%s': %s", svg, strerror(-r));
+			log_error_errno(r, _("cannot write '%s': %s"), svg, strerror(-r));
 	}
 	if (r < 0 && r != -ENOMEM && !svg)
-		log_error_errno(r, "cannot write output: %s", strerror(-r));
+		log_error_errno(r, _("cannot write output: %s"), strerror(-r));
 	buf_release(&out);
 	buf_release(&filters);
 	stats_free(s);

@@ -30,6 +30,7 @@
 #include "event.h"
 #include "evidence.h"
 #include "facts.h"
+#include "i18n.h"         /* N_() */
 #include "util.h"
 #include "banned.h"
 
@@ -257,28 +258,29 @@ conn_table_free(struct conn_table *t)
 	return NULL;
 }
 
-/* How a session that is over ended (fixed texts: the client's own disconnect
- * reason is log text, shown with the evidence). */
+/* How a session that is over ended (fixed texts, stored in English and
+ * translated where shown, hence N_(): the client's own disconnect reason is
+ * log text, shown with the evidence). */
 static const char *
 session_end_text(const struct conn_facts *f)
 {
 	if (!f->closed && !f->ended)
 		return "";
 	if (facts_seen(f, EVENT_CONNECTION_RESET))
-		return "connection reset";
+		return N_("connection reset");
 	if (facts_seen(f, EVENT_TIMED_OUT))
-		return "timed out";
+		return N_("timed out");
 	if (facts_seen(f, EVENT_READ_ERROR))
-		return "read error";
+		return N_("read error");
 	if (facts_seen(f, EVENT_SESSION_FATAL))
-		return "fatal error";
+		return N_("fatal error");
 	if (facts_seen(f, EVENT_RECEIVED_DISCONNECT) || facts_seen(f, EVENT_DISCONNECTED))
-		return "client disconnected";
+		return N_("client disconnected");
 	if (facts_seen(f, EVENT_CONNECTION_CLOSED))
-		return "connection closed";
+		return N_("connection closed");
 	if (facts_seen(f, EVENT_PAM_SESSION_CLOSED))
-		return "session closed";
-	return f->ended ? "no end line" : "closed";
+		return N_("session closed");
+	return f->ended ? N_("no end line") : N_("closed");
 }
 
 /* classify_attempt() and the session's end. */

@@ -74,9 +74,9 @@ unknown_code(const char *cmd, const char *what, const char *arg, const char *con
 			break;
 	}
 	if (b.len)
-		r = usage_error(cmd, "unknown %s '%s', did you mean %s?", what, arg, b.data);
+		r = usage_error(cmd, _("unknown %s '%s', did you mean %s?"), what, arg, b.data);
 	else
-		r = usage_error(cmd, "unknown %s '%s'", what, arg);
+		r = usage_error(cmd, _("unknown %s '%s'"), what, arg);
 	buf_release(&b);
 	return r;
 }
@@ -131,7 +131,7 @@ filter_option(const char *cmd, int c, const char *arg, int64_t now, struct attem
 		return 1;
 	case OPT_FROM:
 		if (!valid_from(arg))
-			return usage_error(cmd, "invalid address or network '%s'", arg);
+			return usage_error(cmd, _("invalid address or network '%s'"), arg);
 		f->from = arg;
 		return 1;
 	case OPT_FINGERPRINT:
@@ -140,7 +140,7 @@ filter_option(const char *cmd, int c, const char *arg, int64_t now, struct attem
 	case OPT_SINCE:
 	case OPT_UNTIL:
 		if (parse_timespec(arg, now, &t) < 0)
-			return usage_error(cmd, "invalid time '%s' for --%s", arg, c == OPT_SINCE ? "since" : "until");
+			return usage_error(cmd, _("invalid time '%s' for --%s"), arg, c == OPT_SINCE ? "since" : "until");
 		/* 0 means "unbounded" in the filter; the epoch itself is 1 us later. */
 		if (t == 0)
 			t = c == OPT_SINCE ? 0 : 1;
@@ -171,7 +171,7 @@ int
 filter_check(const char *cmd, const struct attempt_filter *f)
 {
 	if (f->since_us && f->until_us && f->since_us >= f->until_us)
-		return usage_error(cmd, "--since is not before --until");
+		return usage_error(cmd, _("--since is not before --until"));
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 
 #include "event.h"
 #include "follow.h"
+#include "i18n.h"         /* N_() */
 #include "ingest.h"
 #include "progress.h"
 #include "retention.h"
@@ -89,7 +90,7 @@ report_progress(const struct follow_config *c, struct source *src, int64_t t0, b
 	source_get_stats(src, &ss);
 	rep = (struct progress_report){
 		.label = "catching up", .count = ss.lines, .elapsed_us = now_usec() - t0, .final = final,
-		.unit = source_get_format(src) == SOURCE_JOURNAL ? "entries" : "lines",
+		.unit = source_get_format(src) == SOURCE_JOURNAL ? N_("entries") : N_("lines"),
 	};
 	c->progress(&rep, c->userdata);
 }

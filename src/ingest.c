@@ -19,6 +19,7 @@
 #include "conn.h"
 #include "event.h"
 #include "evidence.h"
+#include "i18n.h"         /* N_() */
 #include "ingest.h"
 #include "missed.h"
 #include "prefetch.h"
@@ -610,7 +611,7 @@ report_progress(struct ingest *in, const struct prefetch *pf, struct source *src
 		prefetch_get_stats(pf, &ss);
 	else
 		source_get_stats(src, &ss);
-	rep = (struct progress_report){ .label = label, .unit = "lines", .count = ss.lines,
+	rep = (struct progress_report){ .label = label, .unit = N_("lines"), .count = ss.lines,
 					.bytes_done = ss.bytes_done, .bytes_total = ss.bytes_total,
 					.elapsed_us = now_usec() - t0, .final = final };
 	in->o.progress(&rep, in->o.userdata);

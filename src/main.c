@@ -116,7 +116,7 @@ main(int argc, char **argv)
 			break;
 		case 'C':
 			if (render_set_color(optarg) < 0) {
-				usage_error(/* cmd= */ NULL, "invalid --color '%s' (auto, always, never)", optarg);
+				usage_error(/* cmd= */ NULL, _("invalid --color '%s' (auto, always, never)"), optarg);
 				return EXIT_USAGE_ERROR;
 			}
 			break;

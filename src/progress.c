@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "i18n.h"
 #include "progress.h"
 #include "util.h"
 #include "banned.h"
@@ -46,13 +47,14 @@ progress_draw(struct progress *p, const struct progress_report *r)
 		if (frac > 0.01 && !r->final) {
 			double left = secs / frac - secs;
 
-			snprintf(eta, sizeof eta, ", ETA %d:%02d", (int)left / 60, (int)left % 60);
+			snprintf(eta, sizeof eta, _(", ETA %d:%02d"), (int)left / 60, (int)left % 60);
 		}
 	}
 	/* The label is a path the user gave; keep control bytes off the terminal. */
 	safe = escape_terminal_dup(r->label, strlen(r->label));
-	fprintf(stderr, "\r\033[K%s:%s %s %s, %s %s/s%s%s", safe ? safe : "?", where, count, r->unit,
-		rate, r->unit, eta, r->final && p->final_note ? p->final_note : "");
+	/* unit and final_note are N_() texts */
+	fprintf(stderr, "\r\033[K%s:%s %s %s, %s %s/s%s%s", safe ? safe : "?", where, count, _(r->unit),
+		rate, _(r->unit), eta, r->final && p->final_note ? _(p->final_note) : "");
 	if (r->final)
 		fputc('\n', stderr);
 	fflush(stderr);

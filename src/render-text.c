@@ -9,6 +9,7 @@
 
 #include "attempt.h"
 #include "cause.h"
+#include "i18n.h"
 #include "render.h"
 #include "util.h"
 #include "width.h"
@@ -37,15 +38,15 @@ enum column {
 };
 
 static const char *const col_header[_COL_MAX] = {
-	[COL_ID] = "ID",
-	[COL_TIME] = "TIME",
-	[COL_HOST] = "HOST",
-	[COL_USER] = "USER",
-	[COL_FROM] = "FROM",
-	[COL_OUTCOME] = "OUTCOME",
-	[COL_CAUSE] = "CAUSE",
-	[COL_SESSION] = "SESSION",
-	[COL_KEY] = "KEY",
+	[COL_ID] = N_("ID"),
+	[COL_TIME] = N_("TIME"),
+	[COL_HOST] = N_("HOST"),
+	[COL_USER] = N_("USER"),
+	[COL_FROM] = N_("FROM"),
+	[COL_OUTCOME] = N_("OUTCOME"),
+	[COL_CAUSE] = N_("CAUSE"),
+	[COL_SESSION] = N_("SESSION"),
+	[COL_KEY] = N_("KEY"),
 };
 
 struct row {
@@ -197,12 +198,13 @@ session_text(const struct attempt *a)
 
 	if (a->outcome != OUTCOME_ACCEPTED && a->outcome != OUTCOME_SESSION_REFUSED)
 		return NULL;
+	/* session_end is one of conn.c's N_() texts: translated here */
 	if (a->open)
-		return strdup("open");
+		return strdup(cause_tr(N_("open")));
 	if (a->cause == CAUSE_SESSION_END_START_MISSING)
-		return strdup(a->session_end[0] ? a->session_end : "ended");
+		return strdup(a->session_end[0] ? cause_tr(a->session_end) : cause_tr(N_("ended")));
 	format_duration(a->end_us - a->start_us, d, sizeof d);
-	if (asprintf(&s, "%s%s%s", d, a->session_end[0] ? ", " : "", a->session_end) < 0)
+	if (asprintf(&s, "%s%s%s", d, a->session_end[0] ? cause_tr(N_(", ")) : "", cause_tr(a->session_end)) < 0)
 		return NULL;
 	return s;
 }
@@ -387,13 +389,13 @@ table_print(struct table *t, FILE *f)
 			}
 		}
 	if (t->n_rows && one_offset && t->rows[0].offset[0])
-		snprintf(time_header, sizeof time_header, "TIME (%s)",
+		snprintf(time_header, sizeof time_header, _("TIME (%s)"),
 			 t->opts.utc ? "UTC" : t->rows[0].offset);
 	else
-		snprintf(time_header, sizeof time_header, "TIME");
+		snprintf(time_header, sizeof time_header, "%s", _("TIME"));
 	for (size_t c = 0; c < _COL_MAX; c++) {
-		header[c] = c == COL_TIME ? time_header : col_header[c];
-		natural[c] = strlen(header[c]);
+		header[c] = c == COL_TIME ? time_header : _(col_header[c]);
+		natural[c] = str_width(header[c]);
 		show[c] = c != COL_KEY && c != COL_SESSION;
 	}
 	for (size_t i = 0; i < t->n_rows; i++)
@@ -452,6 +454,17 @@ table_print(struct table *t, FILE *f)
 
 static int buf_put_wrapped(struct buf *b, const char *s, size_t *col, size_t width, size_t indent);
 
+/* label (in the reader's language) padded to 13 display columns. Returns
+ * the column it ends at. */
+static size_t
+put_label(FILE *f, const char *label)
+{
+	size_t w = text_width(label, strlen(label));
+
+	fprintf(f, "%s%*s", label, (int)(w < 13 ? 13 - w : 0), "");
+	return w < 13 ? 13 : w;
+}
+
 /* "label:      value\n" with value escaped; on a terminal (width > 0) wrapped
  * at word boundaries under the value's column. */
 static void
@@ -459,11 +472,11 @@ detail_line(FILE *f, int width, const char *label, const char *value, const char
 {
 	_cleanup_(freep) char *e = NULL;
 	struct buf b;
-	size_t col = 13;
+	size_t w = text_width(label, strlen(label)), col = w < 13 ? 13 : w;
 
 	if (width > 0 && value) {
 		buf_init(&b);
-		if (buf_printf(&b, "%-13s", label) >= 0 &&
+		if (buf_printf(&b, "%s%*s", label, (int)(col - w), "") >= 0 &&
 		    buf_put_wrapped(&b, value, &col, (size_t)width, 14) >= 0 &&
 		    (!suffix || buf_put_wrapped(&b, suffix + strspn(suffix, " "), &col, (size_t)width, 14) >= 0)) {
 			fprintf(f, "%s\n", b.data);
@@ -473,7 +486,24 @@ detail_line(FILE *f, int width, const char *label, const char *value, const char
 		buf_release(&b);
 	}
 	e = value ? escape_str(value) : NULL;
-	fprintf(f, "%-13s %s%s\n", label, e ? e : "-", suffix ? suffix : "");
+	put_label(f, label);
+	fprintf(f, " %s%s\n", e ? e : "-", suffix ? suffix : "");
+}
+
+/* An evidence line as logged (escaped), on a terminal broken at its width
+ * with the rest under it: every byte kept, none cut. */
+static void
+evidence_line(FILE *f, int width, const char *line)
+{
+	_cleanup_(freep) char *e = escape_str(line);
+	struct buf b;
+
+	buf_init(&b);
+	if (e && width > 0 && buf_puts(&b, "  ") >= 0 && text_wrap_hard(&b, e, 2, (size_t)width, 4) >= 0)
+		fprintf(f, "%s\n", b.data);
+	else
+		fprintf(f, "  %s\n", e ? e : "?");
+	buf_release(&b);
 }
 
 int
@@ -489,12 +519,13 @@ render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts
 
 	os = os ? os : "?";
 	cs = cs ? cs : "?";
-	fprintf(f, "%sattempt %lld%s  %s%s%s  %s\n", o->color ? ANSI_BOLD : "", (long long)a->id,
-		reset, color, os, reset, cs);
+	fprintf(f, "%s", o->color ? ANSI_BOLD : "");
+	fprintf(f, _("attempt %lld"), (long long)a->id);
+	fprintf(f, "%s  %s%s%s  %s\n", reset, color, os, reset, cs);
 
 	format_iso8601(a->start_us, o->utc, 6, t1, sizeof t1);
 	if (a->open)
-		snprintf(times, sizeof times, "%s .. (still open)", t1);
+		snprintf(times, sizeof times, _("%s .. (still open)"), t1);
 	else {
 		int64_t d = a->end_us - a->start_us;
 
@@ -502,33 +533,41 @@ render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts
 		snprintf(times, sizeof times, "%s .. %s (%lld.%03lld s)", t1, t2,
 			 (long long)(d / USEC_PER_SEC), (long long)(llabs(d) % USEC_PER_SEC / 1000));
 	}
-	detail_line(f, w, "time:", times, NULL);
+	detail_line(f, w, _("time:"), times, NULL);
 	if (a->outcome == OUTCOME_ACCEPTED || a->outcome == OUTCOME_SESSION_REFUSED) {
 		_cleanup_(freep) char *st = session_text(a);
 
-		if (a->open)
+		put_label(f, _("session:"));
+		fprintf(f, " %s", st ? st : "?");
+		if (a->open) {
 			format_duration(a->end_us - a->start_us, num, sizeof num);
-		fprintf(f, "%-13s %s%s%s%s\n", "session:", st ? st : "?",
-			a->open ? " (" : "", a->open ? num : "", a->open ? " so far, to its last line)" : "");
+			fprintf(f, _(" (%s so far, to its last line)"), num);
+		}
+		fputc('\n', f);
 	}
-	detail_line(f, w, "host:", a->host[0] ? a->host : NULL, NULL);
+	detail_line(f, w, _("host:"), a->host[0] ? a->host : NULL, NULL);
 	if (a->child_pid)
-		snprintf(num, sizeof num, "%u (user child %u)", a->pid, a->child_pid);
+		snprintf(num, sizeof num, _("%u (user child %u)"), a->pid, a->child_pid);
 	else
 		snprintf(num, sizeof num, "%u", a->pid);
-	fprintf(f, "%-13s %s\n", "pid:", num);
-	fprintf(f, "%-13s %s\n", "from:", from ? from : "-");
-	if (a->server_port)
-		fprintf(f, "%-13s %u\n", "server port:", a->server_port);
-	detail_line(f, w, "user:", a->user[0] ? a->user : NULL,
-		    a->user_valid == 0 ? " (invalid/refused account)" : NULL);
-	fprintf(f, "%-13s %s%s%s\n", "outcome:", color, os, reset);
-	fprintf(f, "%-13s %s%s\n", "cause:", cs,
-		cause_is_generic(a->cause) > 0 ? " (generic: the log cannot prove more)" : "");
+	put_label(f, _("pid:"));
+	fprintf(f, " %s\n", num);
+	put_label(f, _("from:"));
+	fprintf(f, " %s\n", from ? from : "-");
+	if (a->server_port) {
+		put_label(f, _("server port:"));
+		fprintf(f, " %u\n", a->server_port);
+	}
+	detail_line(f, w, _("user:"), a->user[0] ? a->user : NULL,
+		    a->user_valid == 0 ? _(" (invalid/refused account)") : NULL);
+	put_label(f, _("outcome:"));
+	fprintf(f, " %s%s%s\n", color, os, reset);
+	put_label(f, _("cause:"));
+	fprintf(f, " %s%s\n", cs, cause_is_generic(a->cause) > 0 ? _(" (generic: the log cannot prove more)") : "");
 	if (a->explanation)
-		detail_line(f, w, "explanation:", a->explanation, NULL);
+		detail_line(f, w, _("explanation:"), a->explanation, NULL);
 	if (a->fix)
-		detail_line(f, w, "fix:", a->fix, NULL);
+		detail_line(f, w, _("fix:"), a->fix, NULL);
 	if (a->n_candidates) {
 		buf_init(&cands);
 		for (size_t i = 0; i < a->n_candidates && i < ATTEMPT_MAX_CANDIDATES; i++) {
@@ -536,31 +575,30 @@ render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts
 
 			buf_printf(&cands, "%s%s", i ? ", " : "", c ? c : "?");
 		}
-		detail_line(f, w, "candidates:", cands.data ? cands.data : "?", NULL);
+		detail_line(f, w, _("candidates:"), cands.data ? cands.data : "?", NULL);
 		buf_release(&cands);
 	}
 	if (a->decide)
-		detail_line(f, w, "decide:", a->decide, NULL);
+		detail_line(f, w, _("decide:"), a->decide, NULL);
 	for (size_t i = 0; i < a->n_keys && i < ATTEMPT_MAX_KEYS; i++) {
 		const struct attempt_key *k = &a->keys[i];
-		_cleanup_(freep) char *ty = escape_str(k->type);
-		_cleanup_(freep) char *fp = escape_str(k->fingerprint);
 		const char *res = key_result_to_string(k->result);
+		char key[KEYTYPE_MAX + FP_MAX + 32];
 
-		fprintf(f, "%-13s %s %s %s\n", i ? "" : "keys:", ty ? ty : "?", fp ? fp : "?",
-			res ? res : "?");
+		snprintf(key, sizeof key, "%s %s %s", *k->type ? k->type : "?", *k->fingerprint ? k->fingerprint : "?",
+			 res ? res : "?");
+		detail_line(f, w, i ? "" : _("keys:"), key, NULL);
 	}
 	if (a->loglevel[0])
-		detail_line(f, w, "loglevel:", a->loglevel, " (inferred from the lines seen)");
-	fprintf(f, "evidence (%zu line%s", a->n_evidence, a->n_evidence == 1 ? "" : "s");
+		detail_line(f, w, _("loglevel:"), a->loglevel, _(" (inferred from the lines seen)"));
 	if (a->n_evidence_dropped)
-		fprintf(f, ", %zu more not kept", a->n_evidence_dropped);
-	fputs("):\n", f);
-	for (size_t i = 0; i < a->n_evidence; i++) {
-		_cleanup_(freep) char *e = escape_str(a->evidence[i]);
-
-		fprintf(f, "  %s\n", e ? e : "?");
-	}
+		fprintf(f, ngettext("evidence (%zu line, %zu more not kept):\n", "evidence (%zu lines, %zu more not "
+				    "kept):\n", a->n_evidence), a->n_evidence, a->n_evidence_dropped);
+	else
+		fprintf(f, ngettext("evidence (%zu line):\n", "evidence (%zu lines):\n", a->n_evidence),
+			a->n_evidence);
+	for (size_t i = 0; i < a->n_evidence; i++)
+		evidence_line(f, w, a->evidence[i]);
 	return ferror(f) ? -EIO : 0;
 }
 
@@ -622,33 +660,10 @@ static int
 buf_put_wrapped(struct buf *b, const char *s, size_t *col, size_t width, size_t indent)
 {
 	_cleanup_(freep) char *e = escape_terminal_dup(s, strlen(s));
-	bool space = true;      /* the caller's text before this one */
-	int r = 0;
 
 	if (!e)
 		return -ENOMEM;
-	for (const char *p = e; *p;) {
-		size_t w, n;
-
-		if (*p == ' ') {
-			space = true;
-			p++;
-			continue;
-		}
-		n = text_wrap_unit(p, width > indent ? width - indent : SIZE_MAX, &w);
-		if (width && *col > indent && *col + (space ? 1 : 0) + w > width) {
-			r |= buf_printf(b, "\n%*s", (int)indent, "");
-			*col = indent;
-		} else if (space) {
-			r |= buf_puts(b, " ");
-			(*col)++;
-		}
-		r |= buf_append(b, p, n);
-		*col += w;
-		p += n;
-		space = false;
-	}
-	return r;
+	return text_wrap(b, e, col, width, indent);
 }
 
 int

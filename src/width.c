@@ -120,3 +120,72 @@ text_wrap_unit(const char *s, size_t max, size_t *ret_w)
 	*ret_w = w;
 	return n;
 }
+
+int
+text_wrap(struct buf *b, const char *s, size_t *col, size_t width, size_t indent)
+{
+	bool space = true;      /* the caller's text before this one */
+	int r = 0;
+
+	for (const char *p = s; *p;) {
+		size_t w, n;
+
+		if (*p == ' ') {
+			space = true;
+			p++;
+			continue;
+		}
+		n = text_wrap_unit(p, width > indent ? width - indent : SIZE_MAX, &w);
+		if (width && *col > indent && *col + (space ? 1 : 0) + w > width) {
+			r |= buf_printf(b, "\n%*s", (int)indent, "");
+			*col = indent;
+		} else if (space && *col > 0) {
+			r |= buf_puts(b, " ");
+			(*col)++;
+		}
+		r |= buf_append(b, p, n);
+		*col += w;
+		p += n;
+		space = false;
+	}
+	return r < 0 ? -ENOMEM : 0;
+}
+
+int
+text_wrap_hard(struct buf *b, const char *s, size_t col, size_t width, size_t indent)
+{
+	size_t n = strlen(s);
+	int r = 0;
+
+	for (size_t i = 0; i < n;) {
+		size_t sp = strspn(s + i, " "), j = i + sp + strcspn(s + i + sp, " "), ww;
+
+		/* spaces, then a word: the word goes to the next line when it
+		 * does not fit on this one but fits there (the break takes the
+		 * place of one space), else it is broken where the line is full */
+		i += sp;
+		ww = text_width(s + i, j - i);
+		if (width && col > indent && col + sp + ww > width && indent + ww <= width) {
+			r |= buf_printf(b, "\n%*s", (int)indent, "");
+			col = indent;
+			sp = sp ? sp - 1 : 0;
+		}
+		for (; sp > 0; sp--, col++)
+			r |= buf_puts(b, " ");
+		while (i < j) {
+			uint32_t cp;
+			size_t len = (unsigned char)s[i] < 0x80 ? 1 : utf8_decode((const unsigned char *)s + i, j - i, &cp);
+			size_t w = len <= 1 ? 1 : cp_width(cp);
+
+			len = len ? len : 1;
+			if (width && col > indent && col + w > width) {
+				r |= buf_printf(b, "\n%*s", (int)indent, "");
+				col = indent;
+			}
+			r |= buf_append(b, s + i, len);
+			col += w;
+			i += len;
+		}
+	}
+	return r < 0 ? -ENOMEM : 0;
+}
