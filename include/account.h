@@ -74,3 +74,5 @@ int path_check(const char *file, const struct account *a, bool debian_private_gr
 
 /* Format one step like `namei -l`: "drwxr-x--- alice alice /home/alice". */
 void path_step_format(const struct path_step *s, char *out, size_t cap);
+/* The same with its words ("(missing)") in the reader's language. */
+void path_step_format_l10n(const struct path_step *s, char *out, size_t cap);

@@ -41,6 +41,9 @@ struct check_item {
 	size_t n_evidence;
 	char *text_l10n;        /* owned: text in the reader's language, NULL when the same */
 	char *fix_l10n;         /* owned: fix in the reader's language, NULL when the same */
+	char *evidence_l10n[CHECK_MAX_EVIDENCE];        /* owned: evidence[i] in the reader's language,
+							 * NULL when the same (the path and key lines'
+							 * words; file contents are never translated) */
 };
 
 struct check_request {

@@ -26,6 +26,7 @@
 
 #include "account-int.h"
 #include "account.h"
+#include "i18n.h"
 #include "util.h"
 #include "banned.h"
 
@@ -718,17 +719,30 @@ mode_string(mode_t m, char out[11])
 	out[10] = '\0';
 }
 
-void
-path_step_format(const struct path_step *s, char *out, size_t cap)
+static void
+step_format(const struct path_step *s, char *out, size_t cap, bool l10n)
 {
+	const char *word = s->verdict == PATH_MISSING ? N_("(missing)") : N_("(cannot stat)");
 	char mode[11];
 
 	if (!cap)
 		return;
 	if (!s->exists) {
-		snprintf(out, cap, "%s %s", s->verdict == PATH_MISSING ? "(missing)" : "(cannot stat)", s->path);
+		snprintf(out, cap, "%s %s", l10n ? _(word) : word, s->path);
 		return;
 	}
 	mode_string(s->mode, mode);
 	snprintf(out, cap, "%s %s %s %s", mode, s->owner, s->group, s->path);
+}
+
+void
+path_step_format(const struct path_step *s, char *out, size_t cap)
+{
+	step_format(s, out, cap, /* l10n= */ false);
+}
+
+void
+path_step_format_l10n(const struct path_step *s, char *out, size_t cap)
+{
+	step_format(s, out, cap, /* l10n= */ true);
 }

@@ -275,6 +275,7 @@ apply_server_facts(struct explain_result *r, const struct client_report *c, cons
 	const struct check_item *hit = NULL;
 	char host[256] = "";
 	const char *fp = NULL;
+	bool l10n;
 	int k;
 
 	if (o->local_host)
@@ -334,22 +335,25 @@ apply_server_facts(struct explain_result *r, const struct client_report *c, cons
 	r->log_cause = r->cause;
 	r->cause = hit->cause;
 	r->n_candidates = 0;
+	/* check keeps its texts in both languages: the one this output wants */
+	l10n = !cause_texts_in_english();
 	if (asprintf(&r->facts_note, cause_tr(N_("the logs alone say %s; this server's files, as they are now, "
 						 "show: %s")),
-		     cause_to_string(r->log_cause), hit->text) < 0) {
+		     cause_to_string(r->log_cause), l10n && hit->text_l10n ? hit->text_l10n : hit->text) < 0) {
 		r->facts_note = NULL;
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < hit->n_evidence && r->n_facts_evidence < ELEMENTSOF(r->facts_evidence); i++) {
-		r->facts_evidence[r->n_facts_evidence] = strdup(hit->evidence[i]);
+		r->facts_evidence[r->n_facts_evidence] = strdup(l10n && hit->evidence_l10n[i] ? hit->evidence_l10n[i]
+								: hit->evidence[i]);
 		if (!r->facts_evidence[r->n_facts_evidence])
 			return -ENOMEM;
 		r->n_facts_evidence++;
 	}
 	free(r->explanation);
 	free(r->fix);
-	r->explanation = strdup(hit->text);
-	r->fix = hit->fix ? strdup(hit->fix) : NULL;
+	r->explanation = strdup(l10n && hit->text_l10n ? hit->text_l10n : hit->text);
+	r->fix = hit->fix ? strdup(l10n && hit->fix_l10n ? hit->fix_l10n : hit->fix) : NULL;
 	if (!r->explanation || (hit->fix && !r->fix))
 		return -ENOMEM;
 	r->side = SIDE_SERVER;

@@ -151,7 +151,7 @@ render_check_text(struct buf *b, const struct check_report *r, bool color, bool 
 			k |= buf_printf(&head, _(" from %s"), r->from);
 		if (*r->key_fingerprint)
 			k |= buf_printf(&head, _(", key %s %s"), *r->key_type ? r->key_type : "", r->key_fingerprint);
-		k |= buf_printf(&head, _(" (configuration: %s)"), r->config_source);
+		k |= buf_printf(&head, _(" (configuration: %s)"), _(r->config_source));      /* an N_() code */
 	} else
 		k |= buf_puts(&head, _("lock-out check"));
 	if (k >= 0)
@@ -182,7 +182,8 @@ render_check_text(struct buf *b, const struct check_report *r, bool color, bool 
 		if (!details)
 			continue;
 		for (size_t j = 0; j < it->n_evidence; j++)
-			k |= put_line(b, "              | ", 16, it->evidence[j], width, "              | ", 16);
+			k |= put_line(b, "              | ", 16, it->evidence_l10n[j] ? it->evidence_l10n[j] : it->evidence[j],
+				      width, "              | ", 16);
 		if (it->fix && it->status != CHECK_OK && it->status != CHECK_INFO) {
 			char lead[64], cont[64];
 			size_t lw;

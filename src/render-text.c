@@ -283,8 +283,9 @@ total_width(const size_t *w, const bool *show)
 
 /* What gives way when the table is too wide, in this order: USER and HOST
  * (the one with more room first), then CAUSE and FROM (the full code is in
- * 'sshwhy show'; an IPv4 address keeps its 15 columns), then OUTCOME. A
- * stage starts when the one before has reached its minimums. */
+ * 'sshwhy show'; an IPv4 address keeps its 15 columns), then OUTCOME, then
+ * SESSION (show has it whole; in Japanese it is wide). A stage starts when
+ * the one before has reached its minimums. */
 static const struct {
 	enum column col[2];
 	size_t min[2];
@@ -292,6 +293,7 @@ static const struct {
 	{ { COL_USER, COL_HOST }, { MIN_SHRUNK, MIN_SHRUNK } },
 	{ { COL_CAUSE, COL_FROM }, { 12, 15 } },
 	{ { COL_OUTCOME, COL_OUTCOME }, { 7, 7 } },
+	{ { COL_SESSION, COL_SESSION }, { 8, 8 } },
 };
 
 /* Shrink columns (the first n_stages of shrink_stages) until the table fits
@@ -415,7 +417,12 @@ table_print(struct table *t, FILE *f)
 			short_time = true;
 			natural[COL_TIME] -= 5;
 		}
-		shrink_to_fit(w, natural, show, (size_t)t->opts.width, ELEMENTSOF(shrink_stages));
+		/* the session goes last, before anything is cut past its
+		 * minimum (sshwhy show has it too) */
+		if (!shrink_to_fit(w, natural, show, (size_t)t->opts.width, ELEMENTSOF(shrink_stages))) {
+			show[COL_SESSION] = false;
+			shrink_to_fit(w, natural, show, (size_t)t->opts.width, ELEMENTSOF(shrink_stages));
+		}
 	} else if (t->opts.width <= 0)
 		memcpy(w, natural, sizeof w);
 	for (size_t c = 0; c < _COL_MAX; c++)

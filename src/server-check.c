@@ -200,6 +200,28 @@ item_text_l10n(struct ctx *c, struct check_item *it, const char *fmt, ...)
 }
 
 static void
+evidence_vl10n(struct ctx *c, struct check_item *it, const char *fmt, va_list ap) _printf_(3, 0);
+
+/* evidence_l10n() with a va_list. */
+static void
+evidence_vl10n(struct ctx *c, struct check_item *it, const char *fmt, va_list ap)
+{
+	size_t i = it->n_evidence - 1;
+	char *t = NULL;
+
+	if (vasprintf(&t, _(fmt), ap) < 0) {
+		c->oom = true;
+		return;
+	}
+	free(it->evidence_l10n[i]);
+	it->evidence_l10n[i] = NULL;
+	if (streq(t, it->evidence[i]))
+		free(t);
+	else
+		it->evidence_l10n[i] = t;
+}
+
+static void
 evidence_add(struct ctx *c, struct check_item *it, const char *fmt, ...) _printf_(3, 4);
 
 static void
@@ -218,8 +240,13 @@ evidence_add(struct ctx *c, struct check_item *it, const char *fmt, ...)
 		if (startswith(last, "... "))
 			return;
 		free(last);
-		it->evidence[CHECK_MAX_EVIDENCE - 1] = strdup("... (more not shown)");
+		free(it->evidence_l10n[CHECK_MAX_EVIDENCE - 1]);
+		it->evidence[CHECK_MAX_EVIDENCE - 1] = strdup(N_("... (more not shown)"));
+		it->evidence_l10n[CHECK_MAX_EVIDENCE - 1] = NULL;
 		if (!it->evidence[CHECK_MAX_EVIDENCE - 1])
+			c->oom = true;
+		else if (_(it->evidence[CHECK_MAX_EVIDENCE - 1]) != it->evidence[CHECK_MAX_EVIDENCE - 1] &&
+			 !(it->evidence_l10n[CHECK_MAX_EVIDENCE - 1] = strdup(_("... (more not shown)"))))
 			c->oom = true;
 		return;
 	}
@@ -230,7 +257,31 @@ evidence_add(struct ctx *c, struct check_item *it, const char *fmt, ...)
 		c->oom = true;
 		return;
 	}
+	it->evidence_l10n[it->n_evidence] = NULL;
 	it->evidence[it->n_evidence++] = s;
+	/* fmt marked N_(): the same arguments in the reader's language */
+	if (_(fmt) != fmt) {
+		va_start(ap, fmt);
+		evidence_vl10n(c, it, fmt, ap);
+		va_end(ap);
+	}
+}
+
+/* The last evidence line anew in the reader's language from _(fmt), for a
+ * line whose arguments are words in two languages themselves. */
+static void
+evidence_l10n(struct ctx *c, struct check_item *it, const char *fmt, ...) _printf_(3, 4);
+
+static void
+evidence_l10n(struct ctx *c, struct check_item *it, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!it || it->n_evidence == 0 || startswith(it->evidence[it->n_evidence - 1], "... "))
+		return;
+	va_start(ap, fmt);
+	evidence_vl10n(c, it, fmt, ap);
+	va_end(ap);
 }
 
 /* "keyword value" as sshd -T prints it, for evidence. */
@@ -241,7 +292,7 @@ evidence_cfg(struct ctx *c, struct check_item *it, const char *key)
 	size_t n = sshd_config_get_all(c->cfg, key, v, ELEMENTSOF(v));
 
 	if (n == 0) {
-		evidence_add(c, it, "%s (not set)", key);
+		evidence_add(c, it, N_("%s (not set)"), key);
 		return;
 	}
 	for (size_t i = 0; i < n && i < ELEMENTSOF(v); i++)
@@ -280,6 +331,8 @@ check_report_free(struct check_report *r)
 		free(r->items[i].fix);
 		free(r->items[i].text_l10n);
 		free(r->items[i].fix_l10n);
+		for (size_t e = 0; e < r->items[i].n_evidence; e++)
+			free(r->items[i].evidence_l10n[e]);
 		for (size_t j = 0; j < r->items[i].n_evidence; j++)
 			free(r->items[i].evidence[j]);
 	}
@@ -555,7 +608,9 @@ check_account(struct ctx *c)
 	}
 	it = item_add(c, CHECK_OK, "account", CAUSE_NONE, NULL, N_("account %s exists (uid %u, groups %s)"),
 		      a->name, (unsigned)a->uid, gl);
-	evidence_add(c, it, "home %s, shell %s", a->home, *a->shell ? a->shell : "(empty: /bin/sh)");
+	evidence_add(c, it, N_("home %s, shell %s"), a->home, *a->shell ? a->shell : N_("(empty: /bin/sh)"));
+	if (!*a->shell)
+		evidence_l10n(c, it, N_("home %s, shell %s"), a->home, _("(empty: /bin/sh)"));
 
 	/* auth.c:allowed_user(): locked and expired only count without PAM; with
 	 * PAM the account stack decides (pam_unix refuses an expired account,
@@ -847,11 +902,16 @@ ak_problem_fix(enum ak_problem p)
 static void
 entry_line(struct ctx *c, struct check_item *it, const struct ak_entry *e)
 {
-	evidence_add(c, it, "line %u: %s %s%s%s%s%s%s", e->lineno, *e->type ? e->type : "?",
-		     *e->fingerprint ? e->fingerprint : "(no fingerprint)",
+	evidence_add(c, it, N_("line %u: %s %s%s%s%s%s%s"), e->lineno, *e->type ? e->type : "?",
+		     *e->fingerprint ? e->fingerprint : N_("(no fingerprint)"),
 		     e->comment ? " " : "", e->comment ? e->comment : "",
 		     e->options_text ? " [" : "", e->options_text ? e->options_text : "",
 		     e->options_text ? "]" : "");
+	if (!*e->fingerprint)
+		evidence_l10n(c, it, N_("line %u: %s %s%s%s%s%s%s"), e->lineno, *e->type ? e->type : "?",
+			      _("(no fingerprint)"), e->comment ? " " : "", e->comment ? e->comment : "",
+			      e->options_text ? " [" : "", e->options_text ? e->options_text : "",
+			      e->options_text ? "]" : "");
 }
 
 /* Which of an entry's options refused it (authkeys_entry_allows() == 0). */
@@ -1058,7 +1118,9 @@ check_keys_file(struct ctx *c, const char *path, bool configured)
 			char line[4200];
 
 			path_step_format(&steps[i], line, sizeof line);
-			evidence_add(c, it, "%s%s", line, &steps[i] == bad ? "   <- here" : "");
+			evidence_add(c, it, "%s%s", line, &steps[i] == bad ? N_("   <- here") : "");
+			path_step_format_l10n(&steps[i], line, sizeof line);
+			evidence_l10n(c, it, "%s%s", line, &steps[i] == bad ? _("   <- here") : "");
 		}
 		usable = st != CHECK_PROBLEM;
 		if (bad->verdict == PATH_MISSING || bad->verdict == PATH_NOT_DIRECTORY) {
@@ -1517,9 +1579,9 @@ check_certificate(struct ctx *c)
 		return;
 	it = item_add(c, CHECK_INFO, "certificate", CAUSE_NONE, NULL, N_("certificate %s, serial %llu, signed by %s %s"),
 		      ct->type, (unsigned long long)ct->serial, ct->ca_type, ct->ca_fingerprint);
-	evidence_add(c, it, "key id: %s", ct->key_id);
+	evidence_add(c, it, N_("key id: %s"), ct->key_id);
 	for (size_t i = 0; i < ct->n_principals; i++)
-		evidence_add(c, it, "principal: %s", ct->principals[i]);
+		evidence_add(c, it, N_("principal: %s"), ct->principals[i]);
 	if (!ct->user_cert) {
 		item_add(c, CHECK_PROBLEM, "certificate", CAUSE_CERT_INVALID, N_("sign a user certificate (ssh-keygen -s without -h)"),
 			 N_("this is a host certificate, not a user certificate"));
@@ -1608,9 +1670,9 @@ check_host_keys(struct ctx *c)
 
 		snprintf(p, sizeof p, "%s.pub", hk[i]);
 		if (read_keys_file(p, 64 * 1024, &ak) < 0)
-			evidence_add(c, it, "%s: cannot read", p);
+			evidence_add(c, it, N_("%s: cannot read"), p);
 		else if (ak->n == 0 || !ak->entries[0].usable)
-			evidence_add(c, it, "%s: not a public key", p);
+			evidence_add(c, it, N_("%s: not a public key"), p);
 		else
 			evidence_add(c, it, "%s %s (%s)", ak->entries[0].type, ak->entries[0].fingerprint, p);
 	}

@@ -54,10 +54,11 @@
 #define INC_NEVERMATCH 0x1u     /* Match lines never match (Include inside a Match that did not) */
 #define INC_MATCH_ONLY 0x2u     /* connection pass, before the first Match of this file */
 
+/* Codes in --json, translated where check shows them (N_()). */
 static const char *const source_names[_SSHD_CONFIG_SOURCE_MAX] = {
-	[SSHD_CONFIG_SSHD_T] = "sshd -T",
-	[SSHD_CONFIG_FILE] = "file",
-	[SSHD_CONFIG_DEFAULTS] = "defaults",
+	[SSHD_CONFIG_SSHD_T] = N_("sshd -T"),
+	[SSHD_CONFIG_FILE] = N_("file"),
+	[SSHD_CONFIG_DEFAULTS] = N_("defaults"),
 };
 
 const char *
