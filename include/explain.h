@@ -87,7 +87,7 @@ struct explain_result {
 	char *decide;           /* owned, may be NULL */
 	char detail[256];
 	int hostkey;            /* 1 one of the server's, 0 not, -1 not checked */
-	char hostkey_note[256];
+	char hostkey_note[768];         /* in the reader's language: Japanese takes three bytes a character */
 	char *client_evidence[EXPLAIN_MAX_EVIDENCE];    /* owned */
 	size_t n_client_evidence;
 	/* Server facts, when they were consulted: */

@@ -456,7 +456,7 @@ verdict_texts(struct explain_result *r, const struct client_report *c, const str
 struct hostkey_cache {
 	int ours;
 	bool have;
-	char note[384], note_other[384];
+	char note[768], note_other[768];
 };
 
 static int
