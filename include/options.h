@@ -28,7 +28,3 @@ void options_print(const struct option_help *options, size_t n);
  * HELP_WIDTH; '\n' breaks. Japanese wraps between characters. */
 void help_wrap(const char *lead, size_t indent, const char *text);
 
-/* text_wrap_unit() (width.h) with the punctuation that must not start a line
- * kept on the unit before it (Japanese kinsoku: 、。）」 and ASCII ),.:;!?),
- * and an opening bracket ( （「 kept with the unit after it. */
-size_t help_wrap_unit(const char *s, size_t max, size_t *ret_w);

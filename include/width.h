@@ -22,6 +22,11 @@ int text_fit(struct buf *b, const char *s, size_t max, size_t pad, bool utf8);
  * character). Its width in *ret_w. */
 size_t text_wrap_unit(const char *s, size_t max, size_t *ret_w);
 
+/* text_wrap_unit() with the punctuation that must not start a line kept on
+ * the unit before it (Japanese kinsoku: 、。）」 and ASCII ),.:;!?), and an
+ * opening bracket ( （「 kept with the unit after it. */
+size_t text_break_unit(const char *s, size_t max, size_t *ret_w);
+
 /* Appends s (escaped already: no controls) to b, wrapped to width columns
  * unit by unit (text_wrap_unit(): a word, or one wide character, Japanese
  * breaking between any two): a unit that would pass width starts a new line,

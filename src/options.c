@@ -25,65 +25,6 @@ options_getopt(const struct option_help *options, size_t n, struct option *ret)
 	ret[k] = (struct option){ 0 };
 }
 
-/* Characters a line must not start with. */
-static bool
-no_line_start(uint32_t cp)
-{
-	static const uint32_t closing[] = {
-		0x3001, 0x3002, 0xff0c, 0xff0e, 0xff09, 0x300d, 0x300f, 0x3011, 0x3009, 0x300b, 0x30fc,
-		0xff1a, 0xff1b, 0xff01, 0xff1f, 0x2026,
-	};
-
-	if (cp < 0x80)
-		return strchr("),.:;!?]", (int)cp) && cp;
-	for (size_t i = 0; i < ELEMENTSOF(closing); i++)
-		if (closing[i] == cp)
-			return true;
-	return false;
-}
-
-/* s[0..len) ends in an opening bracket, which must not end a line. */
-static bool
-ends_opening(const char *s, size_t len)
-{
-	static const char *const opening[] = { "(", "[", "\xef\xbc\x88", "\xe3\x80\x8c", "\xe3\x80\x8e",
-					       "\xe3\x80\x90" };   /* （「『【 */
-
-	for (size_t i = 0; i < ELEMENTSOF(opening); i++) {
-		size_t n = strlen(opening[i]);
-
-		if (len >= n && memcmp(s + len - n, opening[i], n) == 0)
-			return true;
-	}
-	return false;
-}
-
-size_t
-help_wrap_unit(const char *s, size_t max, size_t *ret_w)
-{
-	size_t len = text_wrap_unit(s, max, ret_w);
-
-	/* "(" and the character after it go together */
-	if (ends_opening(s, len) && s[len] && s[len] != ' ' && s[len] != '\n' && *ret_w < max) {
-		size_t w;
-
-		len += text_wrap_unit(s + len, max - *ret_w, &w);
-		*ret_w += w;
-	}
-	while (s[len] && s[len] != ' ' && s[len] != '\n') {
-		uint32_t cp = (unsigned char)s[len];
-		size_t n = 1;
-
-		if (cp >= 0x80)
-			n = utf8_decode((const unsigned char *)s + len, strlen(s + len), &cp);
-		if (n == 0 || !no_line_start(cp))
-			break;
-		*ret_w += text_width(s + len, n);
-		len += n;
-	}
-	return len;
-}
-
 void
 help_wrap(const char *lead, size_t indent, const char *text)
 {
@@ -108,7 +49,7 @@ help_wrap(const char *lead, size_t indent, const char *text)
 			p++;
 			continue;
 		}
-		len = help_wrap_unit(p, HELP_WIDTH > indent ? HELP_WIDTH - indent : 1, &w);
+		len = text_break_unit(p, HELP_WIDTH > indent ? HELP_WIDTH - indent : 1, &w);
 		len = MIN(len, strcspn(p, "\n"));
 		w = text_width(p, len);
 		if (col < indent) {

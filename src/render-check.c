@@ -97,7 +97,7 @@ put_wrapped(struct buf *b, const char *s, size_t *col, size_t width, const char 
 			p++;
 			continue;
 		}
-		len = help_wrap_unit(p, width > indent ? width - indent : SIZE_MAX, &w);
+		len = text_break_unit(p, width > indent ? width - indent : SIZE_MAX, &w);
 		if (width && *col > indent && *col + spaces + w > width) {
 			k |= buf_printf(b, "\n%s", cont);
 			*col = indent;
