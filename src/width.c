@@ -187,14 +187,19 @@ text_wrap(struct buf *b, const char *s, size_t *col, size_t width, size_t indent
 	int r = 0;
 
 	for (const char *p = s; *p;) {
-		size_t w, n;
+		size_t w, n, max;
 
 		if (*p == ' ') {
 			space = true;
 			p++;
 			continue;
 		}
-		n = text_wrap_unit(p, width > indent ? width - indent : SIZE_MAX, &w);
+		/* kinsoku: 。and ) stay on the line before, ( with what follows;
+		 * a unit that would not fit a line even so is cut plainly */
+		max = width > indent ? width - indent : SIZE_MAX;
+		n = text_break_unit(p, max, &w);
+		if (w > max)
+			n = text_wrap_unit(p, max, &w);
 		if (width && *col > indent && *col + (space ? 1 : 0) + w > width) {
 			r |= buf_printf(b, "\n%*s", (int)indent, "");
 			*col = indent;
