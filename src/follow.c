@@ -38,7 +38,7 @@ fail(char **reterr, int r, const char *fmt, ...)
 	if (*reterr)
 		return r;
 	va_start(ap, fmt);
-	if (vasprintf(reterr, fmt, ap) < 0)
+	if (vasprintf(reterr, _(fmt), ap) < 0)  /* xgettext: --keyword=fail:3 */
 		*reterr = NULL;
 	va_end(ap);
 	return r;
@@ -61,7 +61,7 @@ warn(const struct follow_config *c, const char *fmt, ...)
 	if (!c->warning)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vsnprintf(msg, sizeof msg, _(fmt), ap);        /* xgettext: --keyword=warn:2 */
 	va_end(ap);
 	c->warning(msg, c->userdata);
 }

@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 
+#include "i18n.h"
 #include "source-int.h"
 #include "util.h"
 #include "banned.h"
@@ -22,7 +23,7 @@ source_error(char **reterr, int r, const char *fmt, ...)
 	if (!reterr)
 		return r;
 	va_start(ap, fmt);
-	if (vasprintf(&m, fmt, ap) < 0)
+	if (vasprintf(&m, _(fmt), ap) < 0)     /* xgettext: --keyword=source_error:3 */
 		m = NULL;
 	va_end(ap);
 	free(*reterr);

@@ -22,6 +22,7 @@
 #include "attempt.h"
 #include "cause.h"
 #include "evidence.h"
+#include "i18n.h"
 #include "store-migrations.h"
 #include "store.h"
 #include "util.h"
@@ -273,7 +274,7 @@ set_reterr(char **reterr, const char *fmt, ...)
 	if (!reterr)
 		return;
 	va_start(ap, fmt);
-	if (vasprintf(&m, fmt, ap) < 0)
+	if (vasprintf(&m, _(fmt), ap) < 0)     /* xgettext: --keyword=set_reterr:2 */
 		m = NULL;
 	va_end(ap);
 	free(*reterr);

@@ -71,7 +71,9 @@ def main():
     check(sorted(listed) == sources, "po/POTFILES lists every src/*.c (missing: %s)" % sorted(set(sources) - set(listed)))
     with tempfile.TemporaryDirectory() as tmp:
         pot = os.path.join(tmp, "sshwhy.pot")
-        subprocess.run(["xgettext", "--keyword=_", "--keyword=N_", "--from-code=UTF-8", "-o", pot] +
+        # the keywords of po/meson.build
+        subprocess.run(["xgettext", "--keyword=_", "--keyword=N_", "--keyword=source_error:3",
+                        "--keyword=set_reterr:2", "--keyword=fail:3", "--keyword=warn:2", "--from-code=UTF-8", "-o", pot] +
                        [os.path.join(root, f) for f in listed], check=True)
         p = subprocess.run(["msgcmp", "--use-untranslated", po, pot], capture_output=True, text=True)
         check(p.returncode == 0, "po/ja.po has every marked message (run ninja sshwhy-update-po): %s" % p.stderr[:2000])
