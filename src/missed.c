@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "event.h"
+#include "i18n.h"
 #include "missed.h"
 #include "util.h"
 #include "banned.h"
@@ -83,8 +84,9 @@ missed_report_print_summary(const struct missed_report *m, FILE *f)
 
 	for (unsigned r = MISSED_UNKNOWN; r < _MISSED_REASON_MAX; r++)
 		total += m->count[r];
-	fprintf(f, "%llu line%s not read as sshd events: %llu unknown message, %llu malformed header, "
-		"%llu cut, %llu not sshd\n", (unsigned long long)total, total == 1 ? "" : "s",
+	fprintf(f, ngettext("%llu line not read as sshd events: %llu unknown message, %llu malformed header, "
+			    "%llu cut, %llu not sshd\n", "%llu lines not read as sshd events: %llu unknown message, "
+			    "%llu malformed header, %llu cut, %llu not sshd\n", total), (unsigned long long)total,
 		(unsigned long long)m->count[MISSED_UNKNOWN], (unsigned long long)m->count[MISSED_MALFORMED],
 		(unsigned long long)m->count[MISSED_CUT], (unsigned long long)m->count[MISSED_NOT_SSHD]);
 }
