@@ -1920,8 +1920,11 @@ lockout_user(struct ctx *c0, const struct check_request *rq, const char *name, b
 			      N_("%s has a login shell and no usable key (no password login stored): would be locked "
 			      "out too if they log in by password"), name);
 	for (size_t j = 0; j < ur->n; j++)
-		if (ur->items[j].status == CHECK_PROBLEM)
+		if (ur->items[j].status == CHECK_PROBLEM) {
 			evidence_add(c0, it, "%s", ur->items[j].text);
+			if (ur->items[j].text_l10n)
+				evidence_l10n(c0, it, "%s", ur->items[j].text_l10n);
+		}
 }
 
 int

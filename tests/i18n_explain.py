@@ -11,7 +11,8 @@ LANG=ja_JP.UTF-8 (the locale compiled into a private LOCPATH with localedef):
      takes two);
   2. `explain --json` is byte for byte what LANG=C prints (JSON is for
      machines: codes and English texts whatever the locale);
-  3. `show ID` explains the attempt in Japanese and `show --json` stays English;
+  3. `show ID` explains the attempt in Japanese, its labels too, within 80
+     columns (its evidence lines wrapped), and `show --json` stays English;
   4. `follow` prints its verdict lines in Japanese, and `follow --json` none;
      `attempts --json` and `stats --json` are LANG=C's too.
 
@@ -115,6 +116,15 @@ def show_case(sshwhy, env_ja, env_c, name, db, verdict):
     expl = ms[0]["attempt"].get("explanation")
     if expl:
         check(expl not in p.stdout.decode(), "%s: show %s: the explanation is not the English one" % (name, aid))
+    # its labels too (the codes after them stay)
+    out = p.stdout.decode()
+    head = out.split("証拠")[0]    # the evidence after it is log text
+    left = [l for l in ("attempt ", "time:", "host:", "from:", "user:", "outcome:", "cause:", "explanation:",
+                        "fix:", "decide:", "candidates:", "keys:", "loglevel:", "evidence (", "(inferred",
+                        "(generic:", "user child") if l in head]
+    check(not left and "証拠" in out, "%s: show %s: no English label left: %r" % (name, aid, left))
+    wide = [l for l in out.splitlines() if width(l) > 80]
+    check(not wide, "%s: show %s fits 80 columns, evidence too: %r" % (name, aid, wide[:1]))
     a, b = run([sshwhy, "--db", db, "show", "--json", aid], env_ja), run([sshwhy, "--db", db, "show", "--json", aid],
                                                                           env_c)
     check(a.stdout == b.stdout and a.returncode == 0, "%s: show --json under ja_JP.UTF-8 is LANG=C's" % name)
