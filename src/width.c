@@ -234,8 +234,16 @@ text_wrap_hard(struct buf *b, const char *s, size_t col, size_t width, size_t in
 			col = indent;
 			sp = sp ? sp - 1 : 0;
 		}
-		for (; sp > 0; sp--, col++)
+		for (; sp > 0; sp--) {
+			if (width && col + 1 > width) {
+				/* a space at the edge is where the line breaks */
+				r |= buf_printf(b, "\n%*s", (int)indent, "");
+				col = indent;
+				continue;
+			}
 			r |= buf_puts(b, " ");
+			col++;
+		}
 		while (i < j) {
 			uint32_t cp;
 			size_t len = (unsigned char)s[i] < 0x80 ? 1 : utf8_decode((const unsigned char *)s + i, j - i, &cp);
