@@ -14,7 +14,10 @@ LANG=ja_JP.UTF-8 (the locale compiled into a private LOCPATH with localedef):
   3. `show ID` explains the attempt in Japanese, its labels too, within 80
      columns (its evidence lines wrapped), and `show --json` stays English;
   4. `follow` prints its verdict lines in Japanese, and `follow --json` none;
-     `attempts --json` and `stats --json` are LANG=C's too.
+     `attempts --json` and `stats --json` are LANG=C's too;
+  5. as root, a capture made this machine's (its host name, user root):
+     explain consults check, and check's findings it shows (the facts, their
+     evidence, the fix) are Japanese too, its --json LANG=C's.
 
 usage: i18n_explain.py SSHWHY SOURCE_ROOT LOCALEDIR     exit 0 pass, 1 fail, 77 skip
 """
@@ -153,6 +156,26 @@ def follow_case(sshwhy, tmp, env_ja, name, folder, json_mode):
               (name, text.splitlines()[:1]))
 
 
+def facts_case(sshwhy, root, tmp, env_ja, env_c):
+    """explain with check's facts: the log's host is this machine, its user root."""
+    host = os.uname().nodename.split(".")[0]
+    base = os.path.join(root, "tests", "corpus", "02-key-not-in-authorized-keys", "verbose")
+    log, client, db = (os.path.join(tmp, n) for n in ("facts-auth.log", "facts-client.log", "facts.db"))
+    with open(os.path.join(base, "auth.log")) as f, open(log, "w") as g:
+        g.write(f.read().replace(" vm ", " %s " % host).replace("alice", "root"))
+    with open(os.path.join(base, "client.log")) as f, open(client, "w") as g:
+        g.write(f.read().replace("alice", "root"))
+    p = run([sshwhy, "--db", db, "ingest", "-q", log], env_c)
+    check(p.returncode == 0, "facts: ingest: %r" % p.stderr[:300])
+    argv = [sshwhy, "--db", db, "explain", client]
+    out = run(argv, dict(env_ja, COLUMNS="80")).stdout.decode()
+    left = [e for e in ("does not exist", "this server's files", "<- here", "(missing)", "found nothing",
+                        "found problems") if e in out]
+    check(JA.search(out) and not left, "facts: check's findings in explain are Japanese: %r" % left)
+    a, b = run(argv + ["--json"], env_ja), run(argv + ["--json"], env_c)
+    check(a.stdout == b.stdout and a.returncode == 0, "facts: explain --json under ja_JP.UTF-8 is LANG=C's")
+
+
 def main():
     sshwhy, root, localedir = sys.argv[1:4]
     if not shutil.which("localedef"):
@@ -191,6 +214,8 @@ def main():
         folder = capture_dirs(root, "02-key-not-in-authorized-keys", "info")[0][0]
         follow_case(sshwhy, tmp, env_ja, "02-key-not-in-authorized-keys", folder, False)
         follow_case(sshwhy, tmp, env_ja, "02-key-not-in-authorized-keys", folder, True)
+        if os.geteuid() == 0:
+            facts_case(sshwhy, root, tmp, env_ja, env_c)
         # --help in Japanese
         p = run([sshwhy, "explain", "--help"], env_ja)
         check("オプション" in p.stdout.decode(), "explain --help speaks Japanese")
