@@ -279,17 +279,24 @@ on_caught_up(void *ud)
 		free(f->ring[i].text);
 		f->ring[i].text = NULL;
 	}
-	if (f->n_backlog > n)
-		log_info(_("caught up: %llu attempts stored, the last %llu shown"),
+	if (f->n_backlog > n) {
+		char msg[256];
+
+		snprintf(msg, sizeof msg, _("caught up: %llu attempts stored, the last %llu shown"),
 			 (unsigned long long)f->n_backlog, (unsigned long long)n);
+		log_wrapped(f->ro.width, msg);
+	}
 }
 
 static void
 on_pruned(const struct store_prune_stats *s, void *ud)
 {
-	(void)ud;
-	log_info(_("--keep: deleted %lld attempts and %lld unattached lines past the retention period"),
-		 (long long)s->attempts, (long long)s->orphans);
+	struct follow *f = ud;
+	char msg[256];
+
+	snprintf(msg, sizeof msg, _("--keep: deleted %lld attempts and %lld unattached lines past the retention "
+				    "period"), (long long)s->attempts, (long long)s->orphans);
+	log_wrapped(f->ro.width, msg);
 }
 
 /* Print what the last commit made durable. */
