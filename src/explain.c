@@ -143,7 +143,7 @@ hostkey_check(const struct explain_options *o, const char *fp, const char *host,
 {
 	struct hostkeys hk = { 0 };
 	const char *where = NULL;
-	char fallback[320] = "";
+	char fallback[1024] = "";      /* Japanese: a reason of 200 characters is 600 bytes */
 	int r;
 
 	if (o->host_keys_dir) {
