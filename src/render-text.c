@@ -568,7 +568,11 @@ render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts
 	detail_line(f, w, _("user:"), a->user[0] ? a->user : NULL,
 		    a->user_valid == 0 ? _(" (invalid/refused account)") : NULL);
 	put_label(f, _("outcome:"));
-	fprintf(f, " %s%s%s\n", color, os, reset);
+	/* in words for people where they differ from the code: "失敗 (failed)" */
+	if (outcome_words(a->outcome) && !streq(outcome_words(a->outcome), os))
+		fprintf(f, " %s%s%s (%s)\n", color, outcome_words(a->outcome), reset, os);
+	else
+		fprintf(f, " %s%s%s\n", color, os, reset);
 	put_label(f, _("cause:"));
 	fprintf(f, " %s%s\n", cs, cause_is_generic(a->cause) > 0 ? _(" (generic: the log cannot prove more)") : "");
 	if (a->explanation)
