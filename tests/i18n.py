@@ -187,7 +187,8 @@ def check_reasons(sshwhy, root, tmp, env):
             check(not too_wide(out, 80), "%s fits 80 columns: %r" % (what, too_wide(out, 80)[:1]))
             rc, out, err = run(sshwhy, args + ["--json"], env, 80)
             check(not japanese(out) and "sshd skips the line" in out, "%s: --json stays English" % what)
-            if s == sshd:
+            if s == sshd and subprocess.run([sshd, "-T", "-f", args[args.index("--config") + 1]],
+                                            capture_output=True).returncode == 0:
                 check("effective configuration from '%s -T'" % sshd in out, "%s: read by the real sshd -T" % what)
             else:
                 check("unknown keyword 'UnknownKeyword'" in out, "%s: sshwhy's own reading notes" % what)
