@@ -53,7 +53,7 @@ struct client_key {
 	bool agent, explicit_file, certificate;
 	enum client_key_state state;
 	enum client_key_problem problem;
-	char problem_text[256]; /* the client's own words for the problem */
+	char problem_text[256]; /* the client's own words for the problem, or a text of sshwhy's marked N_() */
 	unsigned first_line;    /* 1-based line numbers in the input, for evidence */
 	unsigned problem_line;
 	/* Added by client-parse.c: */

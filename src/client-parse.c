@@ -18,6 +18,7 @@
 
 
 #include "client-parse.h"
+#include "i18n.h"         /* N_() */
 #include "sshkey.h"
 #include "util.h"
 #include "banned.h"
@@ -745,10 +746,10 @@ finish_attempt(struct parser *ps, unsigned lineno)
 			k->no_signature = true;
 			if (ps->bad_pass || ps->prompts > 0)
 				key_problem(k, CKP_WRONG_PASSPHRASE,
-					    "passphrase asked but the key was not used", lineno, !ps->bad_pass);
+					    N_("passphrase asked but the key was not used"), lineno, !ps->bad_pass);
 			else {
 				key_problem(k, CKP_ENCRYPTED_NO_PROMPT,
-					    "server accepted the key but the client sent no signature and asked no passphrase",
+					    N_("server accepted the key but the client sent no signature and asked no passphrase"),
 					    lineno, true);
 				if (k->problem == CKP_ENCRYPTED_NO_PROMPT)
 					ps->r->batch_mode = true;
@@ -757,15 +758,15 @@ finish_attempt(struct parser *ps, unsigned lineno)
 			k->state = CKEY_NOT_LOADED;
 			k->offered = false;
 			if (ps->bad_pass || ps->prompts > 0)
-				key_problem(k, CKP_WRONG_PASSPHRASE, "passphrase asked but the key was not loaded",
+				key_problem(k, CKP_WRONG_PASSPHRASE, N_("passphrase asked but the key was not loaded"),
 					    lineno, !ps->bad_pass);
 			else if (k->explicit_file) {
 				key_problem(k, CKP_ENCRYPTED_NO_PROMPT,
-					    "private key could not be loaded and no passphrase was asked", lineno, true);
+					    N_("private key could not be loaded and no passphrase was asked"), lineno, true);
 				if (k->problem == CKP_ENCRYPTED_NO_PROMPT)
 					ps->r->batch_mode = true;
 			} else
-				key_problem(k, CKP_MISSING, "default key file not loaded (probably absent)", lineno,
+				key_problem(k, CKP_MISSING, N_("default key file not loaded (probably absent)"), lineno,
 					    true);
 		}
 	}

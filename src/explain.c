@@ -248,7 +248,7 @@ client_evidence(struct explain_result *r, const struct client_report *c)
 		e |= add_evidence(r, cause_tr(N_("key ")), t);
 		if (k->problem != CKP_NONE) {
 			snprintf(t, sizeof t, "%s%s%.600s", client_key_problem_to_string(k->problem),
-				 k->problem_text[0] ? ": " : "", k->problem_text);
+				 k->problem_text[0] ? ": " : "", cause_tr(k->problem_text));   /* ssh's words, or N_() */
 			e |= add_evidence(r, cause_tr(N_("  problem: ")), t);
 		}
 	}
