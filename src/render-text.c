@@ -417,8 +417,8 @@ table_print(struct table *t, FILE *f)
 			short_time = true;
 			natural[COL_TIME] -= 5;
 		}
-		/* the session goes last, before anything is cut past its
-		 * minimum (sshwhy show has it too) */
+		/* still too wide with every column at its minimum: the
+		 * session goes (sshwhy show has it) */
 		if (!shrink_to_fit(w, natural, show, (size_t)t->opts.width, ELEMENTSOF(shrink_stages))) {
 			show[COL_SESSION] = false;
 			shrink_to_fit(w, natural, show, (size_t)t->opts.width, ELEMENTSOF(shrink_stages));
