@@ -17,8 +17,17 @@ struct render_opts {
 	bool utc;               /* print times in UTC instead of local */
 };
 
-/* One attempt as one JSON object + '\n'. */
+/* One attempt as one JSON object + '\n' (with "penalty": the one that
+ * dropped it, a->penalty, or null). */
 int render_attempt_json(struct buf *b, const struct attempt *a);
+
+/* One penalty as one JSON object + '\n', its "record" "penalty". */
+struct penalty;
+int render_penalty_json(struct buf *b, const struct penalty *p);
+/* The penalties on `from` after the attempts table: a title and aligned rows
+ * (ID, time, host, network, state, for how long, until, reason), escaped. */
+int render_penalties_text(FILE *f, const char *from, const struct penalty *p, size_t n,
+			  const struct render_opts *o);
 
 /* Table of attempts: collect rows, then print aligned. */
 struct table;

@@ -9,7 +9,9 @@
 
 #include "attempt.h"
 #include "cause.h"
+#include "i18n.h"
 #include "render.h"
+#include "store-penalty.h"
 #include "util.h"
 #include "width.h"
 #include "banned.h"
@@ -32,6 +34,7 @@ enum column {
 	COL_OUTCOME,
 	COL_CAUSE,
 	COL_SESSION,
+	COL_PENALTY,
 	COL_KEY,
 	_COL_MAX,
 };
@@ -45,6 +48,7 @@ static const char *const col_header[_COL_MAX] = {
 	[COL_OUTCOME] = "OUTCOME",
 	[COL_CAUSE] = "CAUSE",
 	[COL_SESSION] = "SESSION",
+	[COL_PENALTY] = "PENALTY",
 	[COL_KEY] = "KEY",
 };
 
@@ -242,6 +246,9 @@ table_add_attempt(struct table *t, const struct attempt *a)
 		oom |= !(row.cell[COL_KEY] = escape_str(k->fingerprint));
 	if (a->outcome == OUTCOME_ACCEPTED || a->outcome == OUTCOME_SESSION_REFUSED)
 		oom |= !(row.cell[COL_SESSION] = session_text(a));
+	/* the penalty that dropped it: its ID in the penalties listed below */
+	if (a->penalty && asprintf(&row.cell[COL_PENALTY], "#%lld", (long long)a->penalty->id) < 0)
+		row.cell[COL_PENALTY] = NULL, oom = true;
 	if (oom) {
 		for (size_t i = 0; i < _COL_MAX; i++)
 			free(row.cell[i]);
@@ -394,14 +401,14 @@ table_print(struct table *t, FILE *f)
 	for (size_t c = 0; c < _COL_MAX; c++) {
 		header[c] = c == COL_TIME ? time_header : col_header[c];
 		natural[c] = strlen(header[c]);
-		show[c] = c != COL_KEY && c != COL_SESSION;
+		show[c] = c != COL_KEY && c != COL_SESSION && c != COL_PENALTY;
 	}
 	for (size_t i = 0; i < t->n_rows; i++)
 		for (size_t c = 0; c < _COL_MAX; c++) {
 			const char *s = t->rows[i].cell[c];
 
 			natural[c] = MAX(natural[c], s ? str_width(s) : 1);
-			if ((c == COL_KEY || c == COL_SESSION) && s)
+			if ((c == COL_KEY || c == COL_SESSION || c == COL_PENALTY) && s)
 				show[c] = true;
 		}
 	if (t->opts.width > 0 && !shrink_to_fit(w, natural, show, (size_t)t->opts.width, 1)) {
@@ -476,6 +483,117 @@ detail_line(FILE *f, int width, const char *label, const char *value, const char
 	fprintf(f, "%-13s %s%s\n", label, e ? e : "-", suffix ? suffix : "");
 }
 
+/* "5s", "16s", "1m30s", "2.500s": a penalty's length as logged. */
+static void
+format_penalty_duration(int64_t ms, char *buf, size_t n)
+{
+	if (ms < 0)
+		snprintf(buf, n, "-");
+	else if (ms % 1000 && ms < 60000)
+		snprintf(buf, n, "%lld.%03llds", (long long)(ms / 1000), (long long)(ms % 1000));
+	else
+		format_duration(ms * 1000, buf, n);
+}
+
+/* One line about a penalty: "#2 activating 2026-08-21T10:15:01+00:00 for
+ * 16s (until ...): failed authentication (203.0.113.5/32, host web1)".
+ * Log text escaped. Caller frees. */
+static char *
+penalty_text(const struct penalty *p, bool utc)
+{
+	_cleanup_(freep) char *net = escape_str(p->network);
+	_cleanup_(freep) char *reason = escape_str(p->reason);
+	_cleanup_(freep) char *host = escape_str(p->host);
+	char t[48], until[48], d[32];
+	char *out = NULL;
+
+	if (!net || !reason || !host)
+		return NULL;
+	format_iso8601(p->time_us, utc, 0, t, sizeof t);
+	format_penalty_duration(p->duration_ms, d, sizeof d);
+	until[0] = '\0';
+	if (p->duration_ms >= 0)
+		format_iso8601(p->time_us + p->duration_ms * 1000, utc, 0, until, sizeof until);
+	if (asprintf(&out, _("#%lld %s %s for %s%s%s%s: %s (%s, host %s)"), (long long)p->id,
+		     penalty_state_to_string(p->state) ? penalty_state_to_string(p->state) : "?", t, d,
+		     until[0] ? _(" (until ") : "", until, until[0] ? ")" : "", reason, net, host) < 0)
+		return NULL;
+	return out;
+}
+
+int
+render_penalties_text(FILE *f, const char *from, const struct penalty *p, size_t n,
+		      const struct render_opts *o)
+{
+	enum { P_ID, P_TIME, P_HOST, P_NET, P_STATE, P_FOR, P_UNTIL, P_REASON, _P_MAX };
+	static const char *const header[_P_MAX] = {
+		"ID", "TIME", "HOST", "NETWORK", "STATE", "FOR", "UNTIL", "REASON",
+	};
+	_cleanup_(freep) char *efrom = escape_str(from ? from : "");
+	char **cell;
+	size_t w[_P_MAX];
+	int r = 0;
+
+	if (n == 0)
+		return 0;
+	cell = calloc(n * _P_MAX, sizeof *cell);
+	if (!cell || !efrom) {
+		free(cell);
+		return -ENOMEM;
+	}
+	for (size_t c = 0; c < _P_MAX; c++)
+		w[c] = strlen(header[c]);
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		char **row = cell + i * _P_MAX, t[64], off[8], d[32];
+		const char *st = penalty_state_to_string(p[i].state);
+
+		format_time(p[i].time_us, o->utc, t, sizeof t, off);
+		format_penalty_duration(p[i].duration_ms, d, sizeof d);
+		if (asprintf(&row[P_ID], "%lld", (long long)p[i].id) < 0)
+			row[P_ID] = NULL;
+		row[P_TIME] = strdup(t);
+		row[P_HOST] = escape_str(p[i].host);
+		row[P_NET] = escape_str(p[i].network);
+		row[P_STATE] = strdup(st ? st : "?");
+		row[P_FOR] = strdup(d);
+		if (p[i].duration_ms >= 0) {
+			format_time(p[i].time_us + p[i].duration_ms * 1000, o->utc, t, sizeof t, off);
+			row[P_UNTIL] = strdup(t);
+		} else
+			row[P_UNTIL] = strdup("-");
+		row[P_REASON] = escape_str(p[i].reason);
+		for (size_t c = 0; c < _P_MAX; c++) {
+			if (!row[c]) {
+				r = -ENOMEM;
+				break;
+			}
+			w[c] = MAX(w[c], str_width(row[c]));
+		}
+	}
+	if (r >= 0) {
+		fputc('\n', f);
+		fprintf(f, _("Penalties on %s (PerSourcePenalties):\n"), efrom);
+		for (size_t i = 0; i <= n; i++) {
+			char *const *row = i ? cell + (i - 1) * _P_MAX : NULL;
+
+			for (size_t c = 0; c < _P_MAX; c++) {
+				const char *s = row ? row[c] : header[c];
+
+				if (c)
+					fputs("  ", f);
+				print_cell(f, s, w[c], c == P_ID, c == _P_MAX - 1,
+					   !row && o->color ? ANSI_BOLD : NULL);
+			}
+			fputc('\n', f);
+		}
+		r = ferror(f) ? -EIO : 0;
+	}
+	for (size_t i = 0; i < n * _P_MAX; i++)
+		free(cell[i]);
+	free(cell);
+	return r;
+}
+
 int
 render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts *o)
 {
@@ -541,6 +659,11 @@ render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts
 	}
 	if (a->decide)
 		detail_line(f, w, "decide:", a->decide, NULL);
+	if (a->penalty) {
+		_cleanup_(freep) char *pt = penalty_text(a->penalty, o->utc);
+
+		detail_line(f, w, "penalty:", pt ? pt : "?", NULL);
+	}
 	for (size_t i = 0; i < a->n_keys && i < ATTEMPT_MAX_KEYS; i++) {
 		const struct attempt_key *k = &a->keys[i];
 		_cleanup_(freep) char *ty = escape_str(k->type);
