@@ -504,21 +504,24 @@ penalty_text(const struct penalty *p, bool utc)
 	_cleanup_(freep) char *net = escape_str(p->network);
 	_cleanup_(freep) char *reason = escape_str(p->reason);
 	_cleanup_(freep) char *host = escape_str(p->host);
+	const char *st = penalty_state_to_string(p->state);
 	char t[48], until[48], d[32];
 	char *out = NULL;
+	int r;
 
 	if (!net || !reason || !host)
 		return NULL;
+	st = st ? st : "?";
 	format_iso8601(p->time_us, utc, 0, t, sizeof t);
-	format_penalty_duration(p->duration_ms, d, sizeof d);
-	until[0] = '\0';
-	if (p->duration_ms >= 0)
+	if (p->duration_ms >= 0) {
+		format_penalty_duration(p->duration_ms, d, sizeof d);
 		format_iso8601(p->time_us + p->duration_ms * 1000, utc, 0, until, sizeof until);
-	if (asprintf(&out, _("#%lld %s %s for %s%s%s%s: %s (%s, host %s)"), (long long)p->id,
-		     penalty_state_to_string(p->state) ? penalty_state_to_string(p->state) : "?", t, d,
-		     until[0] ? _(" (until ") : "", until, until[0] ? ")" : "", reason, net, host) < 0)
-		return NULL;
-	return out;
+		r = asprintf(&out, _("#%lld %s %s for %s (until %s): %s (%s, host %s)"), (long long)p->id,
+			     st, t, d, until, reason, net, host);
+	} else
+		r = asprintf(&out, _("#%lld %s %s: %s (%s, host %s)"), (long long)p->id, st, t, reason, net,
+			     host);
+	return r < 0 ? NULL : out;
 }
 
 int
