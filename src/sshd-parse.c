@@ -1277,7 +1277,10 @@ post_process(const struct pattern *pat, struct auth_event *ev)
 		if (p) {
 			set_text(ev->method, sizeof ev->method, "penalty");
 			set_text(ev->reason, sizeof ev->reason, p);
-		} else
+		} else if (streq(ev->detail, "too many penalised addresses"))
+			/* srclimit_penalty_check_allow(): PerSourcePenalties table full, overflow deny-all */
+			set_text(ev->method, sizeof ev->method, "penalty");
+		else
 			set_text(ev->method, sizeof ev->method, "maxstartups");
 		break;
 	case POST_NONE:

@@ -51,6 +51,8 @@ LINES = [
     "2026-05-19T14:33:01.000000+00:00 db1 sshd[700]: drop connection #0 from [203.0.113.38]:50700 on [198.51.100.20]:22 penalty: exceeded LoginGraceTime",
     # a drop whose penalty was never logged (INFO before 10.1): names none
     "2026-05-19T14:34:00.000000+00:00 web1 sshd[900]: drop connection #0 from [192.0.2.77]:1234 on [198.51.100.10]:22 penalty: failed authentication",
+    # srclimit_penalty_check_allow(): the table is full and PerSourcePenalties overflow=deny-all
+    "2026-05-19T14:35:00.000000+00:00 web1 sshd[900]: drop connection #0 from [192.0.2.78]:1235 on [198.51.100.10]:22 too many penalised addresses",
 ]
 
 failures = 0
@@ -177,6 +179,11 @@ def main():
     o = json_lines(q)
     check(len(o) == 1 and o[0]["cause"] == "per-source-penalty" and o[0]["penalty"] is None,
           "a drop without a logged penalty names none", str(o))
+
+    q = run(sshwhy, db, "attempts", "--json", "--from", "192.0.2.78")
+    o = json_lines(q)
+    check(len(o) == 1 and o[0]["cause"] == "per-source-penalty" and o[0]["penalty"] is None,
+          "a drop for a full penalty table is PerSourcePenalties', not MaxStartups'", str(o))
 
     # show of a drop
     sid = drops[0]["id"]
