@@ -75,8 +75,7 @@ struct ctx {
 	struct buf out;
 	int64_t rows;
 	struct penalty drop;            /* the penalty that dropped the attempt at hand */
-	struct penalty *penalties;      /* owned: for the table, after the attempts */
-	size_t n_penalties;
+	struct penalty_table *penalties; /* the table's, after the attempts */
 };
 
 static int
@@ -117,20 +116,19 @@ static int
 on_penalty(const struct penalty *p, void *ud)
 {
 	struct ctx *c = ud;
-	struct penalty *v;
 	int r;
 
-	if (c->json) {
-		buf_clear(&c->out);
-		r = render_penalty_json(&c->out, p);
-		return r < 0 ? r : write_out(c);
-	}
-	v = realloc(c->penalties, (c->n_penalties + 1) * sizeof *v);
-	if (!v)
-		return -ENOMEM;
-	c->penalties = v;
-	v[c->n_penalties++] = *p;
-	return 0;
+	if (c->penalties)
+		return penalty_table_add(c->penalties, p);
+	buf_clear(&c->out);
+	r = render_penalty_json(&c->out, p);
+	return r < 0 ? r : write_out(c);
+}
+
+static inline void
+penalty_table_freep(struct penalty_table **t)
+{
+	penalty_table_free(*t);
 }
 
 static inline void
@@ -140,12 +138,12 @@ table_freep(struct table **t)
 }
 
 static int
-print_table(struct table *table, const struct ctx *ctx, const struct attempt_filter *f,
-	    const struct render_opts *ro, bool pager, bool have_limit)
+print_table(struct table *table, const struct ctx *ctx, const struct attempt_filter *f, bool pager,
+	    bool have_limit)
 {
 	int r = 0;
 
-	if (ctx->rows == 0 && ctx->n_penalties == 0) {
+	if (ctx->rows == 0 && penalty_table_rows(ctx->penalties) == 0) {
 		log_info("no attempts match");
 		return 0;
 	}
@@ -157,7 +155,7 @@ print_table(struct table *table, const struct ctx *ctx, const struct attempt_fil
 	else
 		printf("%s\n", _("No attempts match."));
 	if (r >= 0)
-		r = render_penalties_text(stdout, f->from, ctx->penalties, ctx->n_penalties, ro);
+		r = penalty_table_print(ctx->penalties, f->from, stdout);
 	if (r < 0 && errno == EPIPE)
 		r = 0;          /* the reader quit the pager */
 	pager_close();
@@ -177,6 +175,7 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 	struct render_opts ro = { 0 };
 	_cleanup_(store_freep) struct store *st = NULL;
 	_cleanup_(table_freep) struct table *table = NULL;
+	_cleanup_(penalty_table_freep) struct penalty_table *ptable = NULL;
 	struct ctx ctx = { 0 };
 	bool json = false, utc = false, have_limit = false, pager = true;
 	int64_t now = now_usec();
@@ -242,9 +241,12 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 		if (!have_limit && isatty(STDOUT_FILENO))
 			f.limit = TTY_DEFAULT_LIMIT;
 		r = table_new(&ro, &table);
+		if (r >= 0)
+			r = penalty_table_new(&ro, &ptable);
 		if (r < 0)
 			return log_oom();
 		ctx.table = table;
+		ctx.penalties = ptable;
 	}
 	ctx.json = json;
 	ctx.st = st;
@@ -255,15 +257,12 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 		r = store_penalties_query(st, &f, on_penalty, &ctx);
 	buf_release(&ctx.out);
 	if (r < 0) {
-		free(ctx.penalties);
 		if (r == -EIO && json)
 			return log_error_errno(r, "cannot write output");
 		log_error("cannot query the database: %s", store_last_error(st));
 		return r;
 	}
-	r = table ? print_table(table, &ctx, &f, &ro, pager, have_limit) : 0;
-	free(ctx.penalties);
-	return r;
+	return table ? print_table(table, &ctx, &f, pager, have_limit) : 0;
 }
 
 const struct command cmd_attempts = {

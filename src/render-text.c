@@ -524,77 +524,124 @@ penalty_text(const struct penalty *p, bool utc)
 	return r < 0 ? NULL : out;
 }
 
-int
-render_penalties_text(FILE *f, const char *from, const struct penalty *p, size_t n,
-		      const struct render_opts *o)
-{
-	enum { P_ID, P_TIME, P_HOST, P_NET, P_STATE, P_FOR, P_UNTIL, P_REASON, _P_MAX };
-	static const char *const header[_P_MAX] = {
-		"ID", "TIME", "HOST", "NETWORK", "STATE", "FOR", "UNTIL", "REASON",
-	};
-	_cleanup_(freep) char *efrom = escape_str(from ? from : "");
-	char **cell;
-	size_t w[_P_MAX];
-	int r = 0;
+enum { P_ID, P_TIME, P_HOST, P_NET, P_STATE, P_FOR, P_UNTIL, P_REASON, _P_MAX };
 
-	if (n == 0)
-		return 0;
-	cell = calloc(n * _P_MAX, sizeof *cell);
-	if (!cell || !efrom) {
-		free(cell);
+/* The penalties after the attempts table: rows of escaped cells, made as
+ * they come (a penalty is not kept), printed aligned. */
+struct penalty_table {
+	struct render_opts opts;
+	char **cell;                    /* owned: n_rows * _P_MAX, each owned */
+	size_t n_rows, cap_rows;
+	size_t w[_P_MAX];
+};
+
+static const char *const penalty_header[_P_MAX] = {
+	"ID", "TIME", "HOST", "NETWORK", "STATE", "FOR", "UNTIL", "REASON",
+};
+
+int
+penalty_table_new(const struct render_opts *o, struct penalty_table **ret)
+{
+	struct penalty_table *t = calloc(1, sizeof *t);
+
+	if (!t)
+		return -ENOMEM;
+	if (o)
+		t->opts = *o;
+	for (size_t c = 0; c < _P_MAX; c++)
+		t->w[c] = strlen(penalty_header[c]);
+	*ret = t;
+	return 0;
+}
+
+struct penalty_table *
+penalty_table_free(struct penalty_table *t)
+{
+	if (!t)
+		return NULL;
+	for (size_t i = 0; i < t->n_rows * _P_MAX; i++)
+		free(t->cell[i]);
+	free(t->cell);
+	free(t);
+	return NULL;
+}
+
+size_t
+penalty_table_rows(const struct penalty_table *t)
+{
+	return t ? t->n_rows : 0;
+}
+
+int
+penalty_table_add(struct penalty_table *t, const struct penalty *p)
+{
+	const char *st = penalty_state_to_string(p->state);
+	char *row[_P_MAX] = { NULL }, tb[64], off[8], d[32];
+	bool oom = false;
+
+	if (t->n_rows == t->cap_rows) {
+		size_t cap = t->cap_rows ? t->cap_rows * 2 : 16;
+		char **cell = realloc(t->cell, cap * _P_MAX * sizeof *cell);
+
+		if (!cell)
+			return -ENOMEM;
+		t->cell = cell;
+		t->cap_rows = cap;
+	}
+	format_time(p->time_us, t->opts.utc, tb, sizeof tb, off);
+	format_penalty_duration(p->duration_ms, d, sizeof d);
+	if (asprintf(&row[P_ID], "%lld", (long long)p->id) < 0)
+		row[P_ID] = NULL;
+	row[P_TIME] = strdup(tb);
+	row[P_HOST] = escape_str(p->host);
+	row[P_NET] = escape_str(p->network);
+	row[P_STATE] = strdup(st ? st : "?");
+	row[P_FOR] = strdup(d);
+	if (p->duration_ms >= 0) {
+		format_time(p->time_us + p->duration_ms * 1000, t->opts.utc, tb, sizeof tb, off);
+		row[P_UNTIL] = strdup(tb);
+	} else
+		row[P_UNTIL] = strdup("-");
+	row[P_REASON] = escape_str(p->reason);
+	for (size_t c = 0; c < _P_MAX; c++)
+		oom |= !row[c];
+	if (oom) {
+		for (size_t c = 0; c < _P_MAX; c++)
+			free(row[c]);
 		return -ENOMEM;
 	}
-	for (size_t c = 0; c < _P_MAX; c++)
-		w[c] = strlen(header[c]);
-	for (size_t i = 0; i < n && r >= 0; i++) {
-		char **row = cell + i * _P_MAX, t[64], off[8], d[32];
-		const char *st = penalty_state_to_string(p[i].state);
+	for (size_t c = 0; c < _P_MAX; c++) {
+		t->w[c] = MAX(t->w[c], str_width(row[c]));
+		t->cell[t->n_rows * _P_MAX + c] = row[c];
+	}
+	t->n_rows++;
+	return 0;
+}
 
-		format_time(p[i].time_us, o->utc, t, sizeof t, off);
-		format_penalty_duration(p[i].duration_ms, d, sizeof d);
-		if (asprintf(&row[P_ID], "%lld", (long long)p[i].id) < 0)
-			row[P_ID] = NULL;
-		row[P_TIME] = strdup(t);
-		row[P_HOST] = escape_str(p[i].host);
-		row[P_NET] = escape_str(p[i].network);
-		row[P_STATE] = strdup(st ? st : "?");
-		row[P_FOR] = strdup(d);
-		if (p[i].duration_ms >= 0) {
-			format_time(p[i].time_us + p[i].duration_ms * 1000, o->utc, t, sizeof t, off);
-			row[P_UNTIL] = strdup(t);
-		} else
-			row[P_UNTIL] = strdup("-");
-		row[P_REASON] = escape_str(p[i].reason);
+int
+penalty_table_print(struct penalty_table *t, const char *from, FILE *f)
+{
+	_cleanup_(freep) char *efrom = NULL;
+
+	if (!t || t->n_rows == 0)
+		return 0;
+	efrom = escape_str(from ? from : "");
+	if (!efrom)
+		return -ENOMEM;
+	fputc('\n', f);
+	fprintf(f, _("Penalties on %s (PerSourcePenalties):\n"), efrom);
+	for (size_t i = 0; i <= t->n_rows; i++) {
+		char *const *row = i ? t->cell + (i - 1) * _P_MAX : NULL;
+
 		for (size_t c = 0; c < _P_MAX; c++) {
-			if (!row[c]) {
-				r = -ENOMEM;
-				break;
-			}
-			w[c] = MAX(w[c], str_width(row[c]));
+			if (c)
+				fputs("  ", f);
+			print_cell(f, row ? row[c] : penalty_header[c], t->w[c], c == P_ID, c == _P_MAX - 1,
+				   !row && t->opts.color ? ANSI_BOLD : NULL);
 		}
-	}
-	if (r >= 0) {
 		fputc('\n', f);
-		fprintf(f, _("Penalties on %s (PerSourcePenalties):\n"), efrom);
-		for (size_t i = 0; i <= n; i++) {
-			char *const *row = i ? cell + (i - 1) * _P_MAX : NULL;
-
-			for (size_t c = 0; c < _P_MAX; c++) {
-				const char *s = row ? row[c] : header[c];
-
-				if (c)
-					fputs("  ", f);
-				print_cell(f, s, w[c], c == P_ID, c == _P_MAX - 1,
-					   !row && o->color ? ANSI_BOLD : NULL);
-			}
-			fputc('\n', f);
-		}
-		r = ferror(f) ? -EIO : 0;
 	}
-	for (size_t i = 0; i < n * _P_MAX; i++)
-		free(cell[i]);
-	free(cell);
-	return r;
+	return ferror(f) ? -EIO : 0;
 }
 
 int

@@ -2,10 +2,11 @@
  * filled from the listener's srclimit_penalise lines, and the two questions
  * asked of it: which penalties cover an address or network, and which one
  * dropped a connection. A network is kept as a range of 16-byte addresses
- * (IPv4 mapped into ::ffff:0:0/96) plus its prefix length; the prefix lengths
- * in use are few (one per family and PerSourceNetBlockSize), so every lookup
- * is one index seek on (bits, lo) per length, found by skipping through the
- * index. Statements are prepared on first use and kept with the store. */
+ * (IPv4 mapped into ::ffff:0:0/96) plus its prefix length. The prefix lengths
+ * in use are few (one per family and PerSourceNetBlockSize): each question is
+ * one statement that walks them (a recursive min() over the index) and seeks
+ * the index once per length, with the SQL function penalty_net() giving the
+ * range to seek. Statements are prepared on first use and kept with the store. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -50,8 +51,8 @@ penalty_state_from_string(const char *s)
 
 enum {
 	PS_PUT,
-	PS_BITS_NEXT,
-	PS_RANGE,
+	PS_QUERY,
+	PS_NEWEST,
 	PS_DROP,
 	PS_ORPHANS,
 	_PS_MAX,
@@ -60,26 +61,37 @@ enum {
 #define PENALTY_COLS \
 	"p.id, p.time_us, p.host, p.pid, p.network, p.lo, p.hi, p.bits, p.state, " \
 	"p.duration_ms, p.reason, coalesce(o.line, '')"
+/* The prefix lengths in use, ascending: min() on the index's first column
+ * is one seek each, so they are found without reading the table. */
+#define PENALTY_BITS \
+	"WITH RECURSIVE b(bits) AS (SELECT min(bits) FROM penalties UNION ALL " \
+	"SELECT (SELECT min(bits) FROM penalties WHERE bits > b.bits) FROM b WHERE b.bits IS NOT NULL) "
+/* ?1 the query's first address (16 bytes), ?2 its prefix length: per length
+ * b, the ranges whose first address lies in penalty_net(?1, ?2, b, 0/1) (a
+ * shorter prefix contains the query, so its range starts at the query masked
+ * to b; a longer one lies inside the query). ?3 host or NULL, [?4, ?5) time. */
+#define PENALTY_MATCH \
+	"SELECT " PENALTY_COLS " FROM b JOIN penalties AS p INDEXED BY penalties_net " \
+	"ON p.bits = b.bits AND p.lo >= penalty_net(?1, ?2, b.bits, 0) AND p.lo <= penalty_net(?1, ?2, b.bits, 1) " \
+	"LEFT JOIN orphans AS o ON o.hash = p.hash " \
+	"WHERE b.bits IS NOT NULL AND (?3 IS NULL OR p.host = ?3) AND p.time_us >= ?4 AND p.time_us < ?5"
 
 static const char *const ps_sql[_PS_MAX] = {
 	[PS_PUT] =
 		"INSERT INTO penalties (hash, time_us, host, pid, network, lo, hi, bits, state, "
 		"duration_ms, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
 		"ON CONFLICT(hash) DO NOTHING",
-	/* The next prefix length in use: min() on the index's first column is
-	 * one seek, so the lengths are found without reading the table. */
-	[PS_BITS_NEXT] = "SELECT min(bits) FROM penalties WHERE bits > ?1",
-	/* One prefix length: the ranges whose first address lies in [?2, ?3]
-	 * (containing ones: ?2 = ?3 = the query masked to that length). */
-	[PS_RANGE] =
-		"SELECT " PENALTY_COLS " FROM penalties AS p INDEXED BY penalties_net "
-		"LEFT JOIN orphans AS o ON o.hash = p.hash "
-		"WHERE p.bits = ?1 AND p.lo >= ?2 AND p.lo <= ?3 AND (?4 IS NULL OR p.host = ?4) "
-		"AND p.time_us >= ?5 AND p.time_us < ?6",
+	[PS_QUERY] = PENALTY_BITS PENALTY_MATCH " ORDER BY p.time_us, p.id",
+	/* --limit N: the newest N, oldest first */
+	[PS_NEWEST] =
+		PENALTY_BITS "SELECT * FROM (" PENALTY_MATCH " ORDER BY p.time_us DESC, p.id DESC LIMIT ?6) "
+		"ORDER BY 2, 1",
+	/* A drop's: ?1 its address, ?2 = 128, ?3 its host, [?4, ?5] the day before it. */
 	[PS_DROP] =
-		"SELECT " PENALTY_COLS " FROM penalties AS p INDEXED BY penalties_net "
+		PENALTY_BITS "SELECT " PENALTY_COLS " FROM b JOIN penalties AS p INDEXED BY penalties_net "
+		"ON p.bits = b.bits AND p.lo = penalty_net(?1, ?2, b.bits, 0) "
 		"LEFT JOIN orphans AS o ON o.hash = p.hash "
-		"WHERE p.bits = ?1 AND p.lo = ?2 AND p.host = ?3 AND p.time_us <= ?4 AND p.time_us >= ?5 "
+		"WHERE b.bits IS NOT NULL AND p.host = ?3 AND p.time_us >= ?4 AND p.time_us <= ?5 "
 		"AND p.state IN ('active', 'activating') ORDER BY p.time_us DESC, p.id DESC LIMIT 1",
 	/* tag: event-kinds: "penalty" */
 	[PS_ORPHANS] = "SELECT hash, time_us, host, pid, line FROM orphans WHERE kind = 'penalty' ORDER BY id",
@@ -90,10 +102,37 @@ struct penalty_cache {
 	int (*errnum)(sqlite3 *db, int rc);     /* the store's mapping to negative errno */
 	sqlite3_stmt *st[_PS_MAX];      /* prepared on first use */
 	struct sshd_parser *parser;     /* on the first orphan line to read again */
-	unsigned char bits[129];        /* prefix lengths in use, ascending */
-	unsigned n_bits;
-	bool bits_valid;
 };
+
+static void net_mask(const unsigned char a[16], unsigned bits, unsigned char out[16]);
+static void net_last(const unsigned char lo[16], unsigned bits, unsigned char hi[16]);
+
+/* penalty_net(addr, qbits, bits, last): the first (last = 0) or last address
+ * of the range to seek among penalties of prefix length bits for a query
+ * addr/qbits. NULL for malformed arguments. */
+static void
+sql_penalty_net(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	unsigned char out[16];
+	const void *a;
+	int qbits, bits;
+
+	(void)argc;
+	a = sqlite3_value_blob(argv[0]);
+	if (!a || sqlite3_value_bytes(argv[0]) != 16)
+		return;
+	qbits = sqlite3_value_int(argv[1]);
+	bits = sqlite3_value_int(argv[2]);
+	if (qbits < 0 || qbits > 128 || bits < 0 || bits > 128)
+		return;
+	if (bits < qbits)
+		net_mask(a, (unsigned)bits, out);       /* a shorter prefix: contains the query */
+	else if (sqlite3_value_int(argv[3]))
+		net_last(a, (unsigned)qbits, out);
+	else
+		memcpy(out, a, 16);
+	sqlite3_result_blob(ctx, out, 16, SQLITE_TRANSIENT);
+}
 
 struct penalty_cache *
 penalty_cache_new(sqlite3 *db, int (*errnum)(sqlite3 *db, int rc))
@@ -104,6 +143,11 @@ penalty_cache_new(sqlite3 *db, int (*errnum)(sqlite3 *db, int rc))
 		return NULL;
 	c->db = db;
 	c->errnum = errnum;
+	if (sqlite3_create_function(db, "penalty_net", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+				    NULL, sql_penalty_net, NULL, NULL) != SQLITE_OK) {
+		free(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -258,10 +302,7 @@ put(struct penalty_cache *c, const struct penalty *p, uint64_t hash)
 	r = step_done(c, st);
 	if (r < 0)
 		return r;
-	if (sqlite3_changes(c->db) == 0)
-		return 0;
-	c->bits_valid = false;
-	return 1;
+	return sqlite3_changes(c->db) > 0 ? 1 : 0;
 }
 
 /* An evidence line of the listener read again into a row. 1 = filled. */
@@ -335,40 +376,6 @@ penalty_cache_migrated(struct penalty_cache *c, const char *migration_name)
 	return r;
 }
 
-/* The prefix lengths in use, ascending (cached until the next insert). */
-static int
-load_bits(struct penalty_cache *c)
-{
-	struct penalty_cache *ps = c;
-	sqlite3_stmt *st;
-	int r, rc, last = -1;
-
-	r = stmt(c, PS_BITS_NEXT, &st);
-	if (r < 0)
-		return r;
-	if (ps->bits_valid)
-		return 0;
-	ps->n_bits = 0;
-	for (;;) {
-		sqlite3_reset(st);
-		sqlite3_bind_int(st, 1, last);
-		rc = sqlite3_step(st);
-		if (rc != SQLITE_ROW) {
-			sqlite3_reset(st);
-			return c->errnum(c->db, rc);
-		}
-		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
-			break;
-		last = sqlite3_column_int(st, 0);
-		if (last < 0 || last > 128 || ps->n_bits >= ELEMENTSOF(ps->bits))
-			break;
-		ps->bits[ps->n_bits++] = (unsigned char)last;
-	}
-	sqlite3_reset(st);
-	ps->bits_valid = true;
-	return 0;
-}
-
 static void
 copy_text_col(char *dst, size_t n, sqlite3_stmt *st, int col)
 {
@@ -408,129 +415,75 @@ row_to_penalty(sqlite3_stmt *st, struct penalty *p)
 	copy_text_col(p->line, sizeof p->line, st, 11);
 }
 
-struct found {
-	struct penalty *v;
-	size_t n, cap;
-};
-
-static int
-found_add(struct found *f, sqlite3_stmt *st)
+/* Bind the query part (?1..?5) of PS_QUERY/PS_NEWEST/PS_DROP. */
+static void
+bind_match(sqlite3_stmt *st, const unsigned char q[16], unsigned qbits, const char *host, int64_t from_us,
+	   int64_t until_us)
 {
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 16;
-		struct penalty *v = realloc(f->v, cap * sizeof *v);
-
-		if (!v)
-			return -ENOMEM;
-		f->v = v;
-		f->cap = cap;
-	}
-	row_to_penalty(st, &f->v[f->n++]);
-	return 0;
-}
-
-static int
-penalty_cmp(const void *x, const void *y)
-{
-	const struct penalty *a = x, *b = y;
-
-	if (a->time_us != b->time_us)
-		return a->time_us < b->time_us ? -1 : 1;
-	return (a->id > b->id) - (a->id < b->id);
+	sqlite3_bind_blob(st, 1, q, 16, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, (int)qbits);
+	if (host)
+		sqlite3_bind_text(st, 3, host, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, from_us);
+	sqlite3_bind_int64(st, 5, until_us);
 }
 
 int
 penalty_cache_query(struct penalty_cache *c, const struct attempt_filter *f,
-		      int (*cb)(const struct penalty *p, void *ud), void *ud)
+		    int (*cb)(const struct penalty *p, void *ud), void *ud)
 {
-	struct penalty_cache *ps = c;
-	struct found found = { 0 };
-	unsigned char q[16], qlo[16], qhi[16];
+	_cleanup_(freep) struct penalty *p = NULL;     /* 2 KiB: not on the stack of a callback chain */
+	unsigned char q[16];
 	unsigned qbits;
-	size_t first = 0;
-	sqlite3_stmt *st = NULL;
-	int r = 0, rc;
+	sqlite3_stmt *st;
+	int r, rc, n = 0;
 
 	if (!f->from || net_parse(f->from, q, &qbits) < 0)
 		return 0;
-	net_last(q, qbits, qhi);
-	r = load_bits(c);
+	p = malloc(sizeof *p);
+	if (!p)
+		return -ENOMEM;
+	r = stmt(c, f->limit > 0 ? PS_NEWEST : PS_QUERY, &st);
 	if (r < 0)
 		return r;
-	r = stmt(c, PS_RANGE, &st);
-	for (unsigned i = 0; i < ps->n_bits && r >= 0; i++) {
-		unsigned b = ps->bits[i];
-
-		/* shorter prefixes contain the query: their range starts at
-		 * the query masked to them; longer ones lie inside it */
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
-		if (b < qbits) {
-			net_mask(q, b, qlo);
-			sqlite3_bind_blob(st, 2, qlo, 16, SQLITE_TRANSIENT);
-			sqlite3_bind_blob(st, 3, qlo, 16, SQLITE_TRANSIENT);
-		} else {
-			sqlite3_bind_blob(st, 2, q, 16, SQLITE_STATIC);
-			sqlite3_bind_blob(st, 3, qhi, 16, SQLITE_STATIC);
+	bind_match(st, q, qbits, f->host, f->since_us ? f->since_us : INT64_MIN,
+		   f->until_us ? f->until_us : INT64_MAX);
+	if (f->limit > 0)
+		sqlite3_bind_int64(st, 6, f->limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_to_penalty(st, p);
+		r = cb(p, ud);
+		if (r < 0) {
+			sqlite3_reset(st);
+			return r;
 		}
-		sqlite3_bind_int(st, 1, (int)b);
-		if (f->host)
-			sqlite3_bind_text(st, 4, f->host, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 5, f->since_us ? f->since_us : INT64_MIN);
-		sqlite3_bind_int64(st, 6, f->until_us ? f->until_us : INT64_MAX);
-		while (r >= 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
-			r = found_add(&found, st);
-		if (r >= 0 && rc != SQLITE_DONE)
-			r = c->errnum(c->db, rc);
+		n++;
 	}
-	if (st)
-		sqlite3_reset(st);
-	if (r >= 0 && found.n > 1)
-		qsort(found.v, found.n, sizeof *found.v, penalty_cmp);
-	if (r >= 0 && f->limit > 0 && found.n > (size_t)f->limit)
-		first = found.n - (size_t)f->limit;
-	for (size_t i = first; i < found.n && r >= 0; i++)
-		r = cb(&found.v[i], ud);
-	free(found.v);
-	return r < 0 ? r : (int)(found.n - first);
+	r = rc == SQLITE_DONE ? n : c->errnum(c->db, rc);
+	sqlite3_reset(st);
+	return r;
 }
 
 int
 penalty_cache_of_drop(struct penalty_cache *c, const struct attempt *a, struct penalty *ret)
 {
-	struct penalty_cache *ps = c;
-	unsigned char addr[16], m[16];
+	unsigned char addr[16];
 	unsigned abits;
-	sqlite3_stmt *st = NULL;
-	bool found = false;
+	sqlite3_stmt *st;
 	int r, rc;
 
 	if (a->cause != CAUSE_PER_SOURCE_PENALTY || net_parse(a->addr, addr, &abits) < 0)
 		return 0;
-	r = load_bits(c);
+	r = stmt(c, PS_DROP, &st);
 	if (r < 0)
 		return r;
-	r = stmt(c, PS_DROP, &st);
-	for (unsigned i = 0; i < ps->n_bits && r >= 0; i++) {
-		sqlite3_reset(st);
-		net_mask(addr, ps->bits[i], m);
-		sqlite3_bind_int(st, 1, ps->bits[i]);
-		sqlite3_bind_blob(st, 2, m, 16, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, a->host, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, a->start_us);
-		sqlite3_bind_int64(st, 5, a->start_us - DROP_LOOKBACK_US);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			int64_t t = sqlite3_column_int64(st, 1), id = sqlite3_column_int64(st, 0);
-
-			if (!found || t > ret->time_us || (t == ret->time_us && id > ret->id)) {
-				row_to_penalty(st, ret);
-				found = true;
-			}
-		} else if (rc != SQLITE_DONE)
-			r = c->errnum(c->db, rc);
-	}
-	if (st)
-		sqlite3_reset(st);
-	return r < 0 ? r : found;
+	bind_match(st, addr, abits, a->host, a->start_us - DROP_LOOKBACK_US, a->start_us);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		row_to_penalty(st, ret);
+		r = 1;
+	} else
+		r = rc == SQLITE_DONE ? 0 : c->errnum(c->db, rc);
+	sqlite3_reset(st);
+	return r;
 }
