@@ -531,6 +531,7 @@ enum { P_ID, P_TIME, P_HOST, P_NET, P_STATE, P_FOR, P_UNTIL, P_REASON, _P_MAX };
 struct penalty_table {
 	struct render_opts opts;
 	char **cell;                    /* owned: n_rows * _P_MAX, each owned */
+	char (*offset)[8];              /* owned: each row's UTC offset ("+01:00") */
 	size_t n_rows, cap_rows;
 	size_t w[_P_MAX];
 };
@@ -562,6 +563,7 @@ penalty_table_free(struct penalty_table *t)
 	for (size_t i = 0; i < t->n_rows * _P_MAX; i++)
 		free(t->cell[i]);
 	free(t->cell);
+	free(t->offset);
 	free(t);
 	return NULL;
 }
@@ -582,13 +584,19 @@ penalty_table_add(struct penalty_table *t, const struct penalty *p)
 	if (t->n_rows == t->cap_rows) {
 		size_t cap = t->cap_rows ? t->cap_rows * 2 : 16;
 		char **cell = realloc(t->cell, cap * _P_MAX * sizeof *cell);
+		char (*offset)[8];
 
 		if (!cell)
 			return -ENOMEM;
 		t->cell = cell;
+		offset = realloc(t->offset, cap * sizeof *offset);
+		if (!offset)
+			return -ENOMEM;
+		t->offset = offset;
 		t->cap_rows = cap;
 	}
 	format_time(p->time_us, t->opts.utc, tb, sizeof tb, off);
+	memcpy(t->offset[t->n_rows], off, sizeof off);
 	format_penalty_duration(p->duration_ms, d, sizeof d);
 	if (asprintf(&row[P_ID], "%lld", (long long)p->id) < 0)
 		row[P_ID] = NULL;
@@ -598,7 +606,9 @@ penalty_table_add(struct penalty_table *t, const struct penalty *p)
 	row[P_STATE] = strdup(st ? st : "?");
 	row[P_FOR] = strdup(d);
 	if (p->duration_ms >= 0) {
-		format_time(p->time_us + p->duration_ms * 1000, t->opts.utc, tb, sizeof tb, off);
+		char uoff[8];
+
+		format_time(p->time_us + p->duration_ms * 1000, t->opts.utc, tb, sizeof tb, uoff);
 		row[P_UNTIL] = strdup(tb);
 	} else
 		row[P_UNTIL] = strdup("-");
@@ -622,21 +632,40 @@ int
 penalty_table_print(struct penalty_table *t, const char *from, FILE *f)
 {
 	_cleanup_(freep) char *efrom = NULL;
+	char time_header[32];
+	bool one_offset = true;
+	size_t tw;
 
 	if (!t || t->n_rows == 0)
 		return 0;
 	efrom = escape_str(from ? from : "");
 	if (!efrom)
 		return -ENOMEM;
+	/* the offset once in the header, as the attempts table does, or on
+	 * each row when the rows span a change of offset */
+	for (size_t i = 1; i < t->n_rows; i++)
+		one_offset &= streq(t->offset[i], t->offset[0]);
+	if (one_offset)
+		snprintf(time_header, sizeof time_header, "TIME (%s)", t->opts.utc ? "UTC" : t->offset[0]);
+	else
+		snprintf(time_header, sizeof time_header, "TIME");
+	tw = MAX(t->w[P_TIME] + (one_offset ? 0 : 6), strlen(time_header));
 	fputc('\n', f);
 	fprintf(f, _("Penalties on %s (PerSourcePenalties):\n"), efrom);
 	for (size_t i = 0; i <= t->n_rows; i++) {
 		char *const *row = i ? t->cell + (i - 1) * _P_MAX : NULL;
 
 		for (size_t c = 0; c < _P_MAX; c++) {
+			const char *cell = row ? row[c] : c == P_TIME ? time_header : penalty_header[c];
+			char with[64];
+
 			if (c)
 				fputs("  ", f);
-			print_cell(f, row ? row[c] : penalty_header[c], t->w[c], c == P_ID, c == _P_MAX - 1,
+			if (row && c == P_TIME && !one_offset) {
+				snprintf(with, sizeof with, "%s%s", cell, t->offset[i - 1]);
+				cell = with;
+			}
+			print_cell(f, cell, c == P_TIME ? tw : t->w[c], c == P_ID, c == _P_MAX - 1,
 				   !row && t->opts.color ? ANSI_BOLD : NULL);
 		}
 		fputc('\n', f);

@@ -144,6 +144,7 @@ def main():
     out = p.stdout
     check(p.returncode == 0 and "PENALTY" in out and "#%d" % web1_act in out and "#%d" % db1_act in out,
           "table: a PENALTY column names the penalty", out)
+    check("TIME (+00:00)" in out.split("Penalties on", 1)[-1], "table: the penalties' time zone in their header", out)
     check("Penalties on 203.0.113.38" in out and "activating" in out and "18s" in out and
           "failed authentication" in out and "exceeded LoginGraceTime" in out,
           "table: the penalties follow, with state, length and reason", out)
