@@ -9,6 +9,8 @@
 #include "cause.h"
 #include "event.h"
 
+struct penalty;
+
 #define ATTEMPT_MAX_KEYS 8             /* keys recorded per attempt; more are counted, not kept */
 #define ATTEMPT_MAX_EVIDENCE 64        /* evidence lines kept per attempt; more are counted */
 #define ATTEMPT_MAX_CANDIDATES 8
@@ -79,6 +81,8 @@ struct attempt {
 					 * dropped when a line is added */
 	size_t packed_len;
 	char session_end[32];           /* a session that ended: how ("client disconnected", ...); "" = open or none */
+	const struct penalty *penalty;  /* runtime only, borrowed: the penalty that dropped it
+					 * (store_penalty_of_drop()), set where it is shown; NULL = none */
 };
 
 struct evidence_chunk;

@@ -17,8 +17,22 @@ struct render_opts {
 	bool utc;               /* print times in UTC instead of local */
 };
 
-/* One attempt as one JSON object + '\n'. */
+/* One attempt as one JSON object + '\n' (with "penalty": the one that
+ * dropped it, a->penalty, or null). */
 int render_attempt_json(struct buf *b, const struct attempt *a);
+
+/* One penalty as one JSON object + '\n', its "record" "penalty". */
+struct penalty;
+int render_penalty_json(struct buf *b, const struct penalty *p);
+/* The penalties on `from` after the attempts table: a title and aligned rows
+ * (ID, time, host, network, state, for how long, until, reason), escaped.
+ * Rows are made as penalties are added; print shows nothing for none. */
+struct penalty_table;
+int penalty_table_new(const struct render_opts *o, struct penalty_table **ret);
+struct penalty_table *penalty_table_free(struct penalty_table *t);
+int penalty_table_add(struct penalty_table *t, const struct penalty *p);
+size_t penalty_table_rows(const struct penalty_table *t);
+int penalty_table_print(struct penalty_table *t, const char *from, FILE *f);
 
 /* Table of attempts: collect rows, then print aligned. */
 struct table;

@@ -101,6 +101,25 @@ int store_scan_keys(struct store *s, const struct attempt_filter *f,
 int store_count_orphans(struct store *s, const char *kind, const char *host, int64_t since_us,
 			int64_t until_us, int64_t *ret);
 
+/* PerSourcePenalties (table penalties; store-penalty.h has struct penalty).
+ * The writer's one hook, where orphan lines are stored (ingest.c): an orphan
+ * of kind "penalty" becomes a penalty row too, deduplicated on hash; other
+ * kinds: 0 at once. 1 stored, 0 nothing, or negative errno. */
+struct penalty;
+int store_penalty_put_orphan(struct store *s, int64_t time_us, const char *host, uint32_t pid,
+			     const char *kind, const char *line, uint64_t hash);
+/* Penalties whose range contains or overlaps f->from (an address or CIDR; a
+ * name gives none), on f->host, imposed in [f->since_us, f->until_us), oldest
+ * first; f->limit: the newest N. cb borrows p. Returns the count or negative
+ * errno. */
+int store_penalties_query(struct store *s, const struct attempt_filter *f,
+			  int (*cb)(const struct penalty *p, void *ud), void *ud);
+/* The penalty that dropped a (cause per-source-penalty): the newest active or
+ * activated penalty on a's host whose range contains a's address, imposed
+ * before the drop and at most a day before. 1 = found (*ret filled), 0 =
+ * none logged (penalty lines are VERBOSE before 10.1). */
+int store_penalty_of_drop(struct store *s, const struct attempt *a, struct penalty *ret);
+
 /* One attempt by id. 1 = found (*ret owned by caller), 0 = no such id. */
 int store_get(struct store *s, int64_t id, struct attempt **ret);
 

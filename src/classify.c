@@ -229,7 +229,10 @@ classify_unauthenticated(struct verdict *v, const struct attempt *a, const struc
 
 	if ((n = facts_note(f, EVENT_DROP_CONNECTION))) {
 		v->outcome = OUTCOME_DROPPED;
-		v->cause = contains(n->detail, "penalty") ? CAUSE_PER_SOURCE_PENALTY : CAUSE_MAXSTARTUPS_DROP;
+		/* srclimit.c: "penalty: REASON", or "too many penalised
+		 * addresses" when the full table denies every address */
+		v->cause = contains(n->detail, "penalty") || contains(n->detail, "penalised addresses") ?
+			   CAUSE_PER_SOURCE_PENALTY : CAUSE_MAXSTARTUPS_DROP;
 		v->detail = n->detail;
 		return;
 	}

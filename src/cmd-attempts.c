@@ -1,6 +1,8 @@
 /* sshwhy attempts: list stored attempts matching filters, as an aligned
  * table (newest last) or JSON lines. Glue only: options -> attempt_filter ->
- * store_query -> render. */
+ * store_query -> render. With --from, the PerSourcePenalties on that address
+ * or network follow (store_penalties_query), and each connection a penalty
+ * dropped names it (store_penalty_of_drop). */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -17,6 +19,7 @@
 #include "options.h"
 #include "pager.h"
 #include "render.h"
+#include "store-penalty.h"
 #include "store.h"
 #include "timespec.h"
 #include "util.h"
@@ -67,37 +70,101 @@ attempts_help(void)
 
 struct ctx {
 	bool json;
+	struct store *st;
 	struct table *table;
 	struct buf out;
 	int64_t rows;
+	struct penalty drop;            /* the penalty that dropped the attempt at hand */
+	struct penalty_table *penalties; /* the table's, after the attempts */
 };
+
+static int
+write_out(struct ctx *c)
+{
+	if (fwrite(c->out.data, 1, c->out.len, stdout) != c->out.len)
+		return -EIO;
+	return 0;
+}
 
 static int
 on_attempt(const struct attempt *a, void *ud)
 {
 	struct ctx *c = ud;
+	struct attempt *w = (struct attempt *)a;       /* the store's row, ours until we return */
 	int r;
 
 	c->rows++;
+	w->penalty = NULL;
+	if (a->cause == CAUSE_PER_SOURCE_PENALTY) {
+		r = store_penalty_of_drop(c->st, a, &c->drop);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			w->penalty = &c->drop;
+	}
 	if (c->table)
 		return table_add_attempt(c->table, a);
 	buf_clear(&c->out);
-	/* The store gives plain rows; the texts are made where they are shown
-	 * (a is the store's row, ours until we return). */
-	r = attempt_fill_texts((struct attempt *)a);
+	/* The store gives plain rows; the texts are made where they are shown. */
+	r = attempt_fill_texts(w);
 	if (r >= 0)
 		r = render_attempt_json(&c->out, a);
-	if (r < 0)
-		return r;
-	if (fwrite(c->out.data, 1, c->out.len, stdout) != c->out.len)
-		return -EIO;
-	return 0;
+	return r < 0 ? r : write_out(c);
+}
+
+static int
+on_penalty(const struct penalty *p, void *ud)
+{
+	struct ctx *c = ud;
+	int r;
+
+	if (c->penalties)
+		return penalty_table_add(c->penalties, p);
+	buf_clear(&c->out);
+	r = render_penalty_json(&c->out, p);
+	return r < 0 ? r : write_out(c);
+}
+
+static inline void
+penalty_table_freep(struct penalty_table **t)
+{
+	penalty_table_free(*t);
 }
 
 static inline void
 table_freep(struct table **t)
 {
 	table_free(*t);
+}
+
+static int
+print_table(struct table *table, const struct ctx *ctx, const struct attempt_filter *f, bool pager,
+	    bool have_limit)
+{
+	int r = 0;
+
+	if (ctx->rows == 0 && penalty_table_rows(ctx->penalties) == 0) {
+		log_info(_("no attempts match"));
+		return 0;
+	}
+	/* measured for the terminal above; paged from here */
+	if (pager)
+		(void)pager_open();
+	if (ctx->rows > 0)
+		r = table_print(table, stdout);
+	else
+		printf("%s\n", _("No attempts match."));
+	if (r >= 0)
+		r = penalty_table_print(ctx->penalties, f->from, stdout);
+	if (r < 0 && errno == EPIPE)
+		r = 0;          /* the reader quit the pager */
+	pager_close();
+	if (r < 0)
+		return log_error_errno(r, _("cannot write output"));
+	if (!have_limit && f->limit && ctx->rows == f->limit)
+		log_info(_("showing the newest %lld attempts; --limit 0 shows all"),
+			 (long long)f->limit);
+	return 0;
 }
 
 static int
@@ -108,6 +175,7 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 	struct render_opts ro = { 0 };
 	_cleanup_(store_freep) struct store *st = NULL;
 	_cleanup_(table_freep) struct table *table = NULL;
+	_cleanup_(penalty_table_freep) struct penalty_table *ptable = NULL;
 	struct ctx ctx = { 0 };
 	bool json = false, utc = false, have_limit = false, pager = true;
 	int64_t now = now_usec();
@@ -173,13 +241,20 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 		if (!have_limit && isatty(STDOUT_FILENO))
 			f.limit = TTY_DEFAULT_LIMIT;
 		r = table_new(&ro, &table);
+		if (r >= 0)
+			r = penalty_table_new(&ro, &ptable);
 		if (r < 0)
 			return log_oom();
 		ctx.table = table;
+		ctx.penalties = ptable;
 	}
 	ctx.json = json;
+	ctx.st = st;
 	buf_init(&ctx.out);
 	r = store_query(st, &f, on_attempt, &ctx);
+	/* the penalties on --from (none for a name), after the attempts */
+	if (r >= 0 && f.from && !f.active)
+		r = store_penalties_query(st, &f, on_penalty, &ctx);
 	buf_release(&ctx.out);
 	if (r < 0) {
 		if (r == -EIO && json)
@@ -187,25 +262,7 @@ attempts_run(int argc, char **argv, const struct global_opts *g)
 		log_error(_("cannot query the database: %s"), store_last_error(st));
 		return r;
 	}
-	if (table) {
-		if (ctx.rows == 0) {
-			log_info(_("no attempts match"));
-			return 0;
-		}
-		/* measured for the terminal above; paged from here */
-		if (pager)
-			(void)pager_open();
-		r = table_print(table, stdout);
-		if (r < 0 && errno == EPIPE)
-			r = 0;          /* the reader quit the pager */
-		pager_close();
-		if (r < 0)
-			return log_error_errno(r, _("cannot write output"));
-		if (!have_limit && f.limit && ctx.rows == f.limit)
-			log_info(_("showing the newest %lld attempts; --limit 0 shows all"),
-				 (long long)f.limit);
-	}
-	return 0;
+	return table ? print_table(table, &ctx, &f, pager, have_limit) : 0;
 }
 
 const struct command cmd_attempts = {

@@ -13,6 +13,7 @@
 #include "options.h"
 #include "pager.h"
 #include "render.h"
+#include "store-penalty.h"
 #include "store.h"
 #include "util.h"
 #include "banned.h"
@@ -53,6 +54,7 @@ show_run(int argc, char **argv, const struct global_opts *g)
 	struct option longopts[ELEMENTSOF(options) + 1];
 	_cleanup_(store_freep) struct store *st = NULL;
 	_cleanup_(attempt_freep) struct attempt *a = NULL;
+	struct penalty pen;
 	struct render_opts ro = { 0 };
 	bool json = false, utc = false, pager = true;
 	int64_t id;
@@ -104,8 +106,12 @@ show_run(int argc, char **argv, const struct global_opts *g)
 		return -ENOENT;
 	}
 	r = attempt_fill_texts(a);
+	if (r >= 0)
+		r = store_penalty_of_drop(st, a, &pen);        /* the penalty that dropped it */
 	if (r < 0)
 		return r;
+	if (r > 0)
+		a->penalty = &pen;
 
 	if (json) {
 		struct buf b;

@@ -26,6 +26,7 @@
 #include "progress.h"
 #include "source.h"
 #include "sshd-parse.h"
+#include "store-penalty.h"
 #include "store.h"
 #include "util.h"
 #include "banned.h"
@@ -474,6 +475,9 @@ store_orphan(struct ingest *in, int64_t time_us, const char *host, uint32_t pid,
 	if (r < 0)
 		return r;
 	r = store_put_orphan(in->st, time_us, host, pid, kind, line, hash);
+	/* the writer's one penalty hook: a "penalty" line also becomes a row */
+	if (r >= 0)
+		r = store_penalty_put_orphan(in->st, time_us, host, pid, kind, line, hash);
 	if (r < 0)
 		return r;
 	return txn_tick(in);

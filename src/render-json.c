@@ -7,6 +7,7 @@
 #include "cause.h"
 #include "json.h"
 #include "render.h"
+#include "store-penalty.h"
 #include "util.h"
 #include "banned.h"
 
@@ -35,6 +36,55 @@ json_uint_or_null(struct json *j, unsigned v)
 		json_uint(j, v);
 	else
 		json_null(j);
+}
+
+/* A penalty's members, into an open object. */
+static void
+json_penalty_members(struct json *j, const struct penalty *p)
+{
+	json_key(j, "id");
+	json_int(j, p->id);
+	json_key(j, "host");
+	json_string(j, p->host);
+	json_key(j, "pid");
+	json_uint(j, p->pid);
+	json_key(j, "time");
+	json_time(j, p->time_us);
+	json_key(j, "network");
+	json_string(j, p->network);
+	json_key(j, "state");
+	json_string(j, penalty_state_to_string(p->state));
+	json_key(j, "duration_ms");
+	if (p->duration_ms >= 0)
+		json_int(j, p->duration_ms);
+	else
+		json_null(j);
+	/* deferred: when it would have ended unless more failures follow */
+	json_key(j, "until");
+	if (p->duration_ms >= 0)
+		json_time(j, p->time_us + p->duration_ms * 1000);
+	else
+		json_null(j);
+	json_key(j, "reason");
+	json_string(j, p->reason);
+	json_key(j, "line");
+	json_string_or_null(j, p->line);
+}
+
+int
+render_penalty_json(struct buf *b, const struct penalty *p)
+{
+	struct json j;
+
+	json_init(&j, b);
+	json_begin_object(&j);
+	json_key(&j, "record");
+	json_string(&j, "penalty");
+	json_penalty_members(&j, p);
+	json_end_object(&j);
+	if (json_done(&j) < 0 || buf_append(b, "\n", 1) < 0)
+		return -ENOMEM;
+	return 0;
 }
 
 int
@@ -85,6 +135,13 @@ render_attempt_json(struct buf *b, const struct attempt *a)
 	json_string(&j, outcome_to_string(a->outcome));
 	json_key(&j, "cause");
 	json_string(&j, cause_to_string(a->cause));
+	json_key(&j, "penalty");
+	if (a->penalty) {
+		json_begin_object(&j);
+		json_penalty_members(&j, a->penalty);
+		json_end_object(&j);
+	} else
+		json_null(&j);
 	json_key(&j, "generic");
 	json_bool(&j, cause_is_generic(a->cause) > 0);
 	json_key(&j, "candidates");

@@ -11,6 +11,7 @@
 #include "cause.h"
 #include "i18n.h"
 #include "render.h"
+#include "store-penalty.h"
 #include "util.h"
 #include "width.h"
 #include "banned.h"
@@ -33,6 +34,7 @@ enum column {
 	COL_OUTCOME,
 	COL_CAUSE,
 	COL_SESSION,
+	COL_PENALTY,
 	COL_KEY,
 	_COL_MAX,
 };
@@ -46,6 +48,7 @@ static const char *const col_header[_COL_MAX] = {
 	[COL_OUTCOME] = N_("OUTCOME"),
 	[COL_CAUSE] = N_("CAUSE"),
 	[COL_SESSION] = N_("SESSION"),
+	[COL_PENALTY] = N_("PENALTY"),
 	[COL_KEY] = N_("KEY"),
 };
 
@@ -244,6 +247,9 @@ table_add_attempt(struct table *t, const struct attempt *a)
 		oom |= !(row.cell[COL_KEY] = escape_str(k->fingerprint));
 	if (a->outcome == OUTCOME_ACCEPTED || a->outcome == OUTCOME_SESSION_REFUSED)
 		oom |= !(row.cell[COL_SESSION] = session_text(a));
+	/* the penalty that dropped it: its ID in the penalties listed below */
+	if (a->penalty && asprintf(&row.cell[COL_PENALTY], "#%lld", (long long)a->penalty->id) < 0)
+		row.cell[COL_PENALTY] = NULL, oom = true;
 	if (oom) {
 		for (size_t i = 0; i < _COL_MAX; i++)
 			free(row.cell[i]);
@@ -398,14 +404,14 @@ table_print(struct table *t, FILE *f)
 	for (size_t c = 0; c < _COL_MAX; c++) {
 		header[c] = c == COL_TIME ? time_header : _(col_header[c]);
 		natural[c] = str_width(header[c]);
-		show[c] = c != COL_KEY && c != COL_SESSION;
+		show[c] = c != COL_KEY && c != COL_SESSION && c != COL_PENALTY;
 	}
 	for (size_t i = 0; i < t->n_rows; i++)
 		for (size_t c = 0; c < _COL_MAX; c++) {
 			const char *s = t->rows[i].cell[c];
 
 			natural[c] = MAX(natural[c], s ? str_width(s) : 1);
-			if ((c == COL_KEY || c == COL_SESSION) && s)
+			if ((c == COL_KEY || c == COL_SESSION || c == COL_PENALTY) && s)
 				show[c] = true;
 		}
 	if (t->opts.width > 0 && !shrink_to_fit(w, natural, show, (size_t)t->opts.width, 1)) {
@@ -513,6 +519,196 @@ evidence_line(FILE *f, int width, const char *line)
 	buf_release(&b);
 }
 
+/* "5s", "16s", "1m30s", "2.500s": a penalty's length as logged. */
+static void
+format_penalty_duration(int64_t ms, char *buf, size_t n)
+{
+	if (ms < 0)
+		snprintf(buf, n, "-");
+	else if (ms % 1000 && ms < 60000)
+		snprintf(buf, n, "%lld.%03llds", (long long)(ms / 1000), (long long)(ms % 1000));
+	else
+		format_duration(ms * 1000, buf, n);
+}
+
+/* One line about a penalty: "#2 activating 2026-08-21T10:15:01+00:00 for
+ * 16s (until ...): failed authentication (203.0.113.5/32, host web1)".
+ * Log text escaped. Caller frees. */
+static char *
+penalty_text(const struct penalty *p, bool utc)
+{
+	_cleanup_(freep) char *net = escape_str(p->network);
+	_cleanup_(freep) char *reason = escape_str(p->reason);
+	_cleanup_(freep) char *host = escape_str(p->host);
+	const char *st = penalty_state_to_string(p->state);
+	char t[48], until[48], d[32];
+	char *out = NULL;
+	int r;
+
+	if (!net || !reason || !host)
+		return NULL;
+	st = st ? st : "?";
+	format_iso8601(p->time_us, utc, 0, t, sizeof t);
+	if (p->duration_ms >= 0) {
+		format_penalty_duration(p->duration_ms, d, sizeof d);
+		format_iso8601(p->time_us + p->duration_ms * 1000, utc, 0, until, sizeof until);
+		r = asprintf(&out, _("#%lld %s %s for %s (until %s): %s (%s, host %s)"), (long long)p->id,
+			     st, t, d, until, reason, net, host);
+	} else
+		r = asprintf(&out, _("#%lld %s %s: %s (%s, host %s)"), (long long)p->id, st, t, reason, net,
+			     host);
+	return r < 0 ? NULL : out;
+}
+
+enum { P_ID, P_TIME, P_HOST, P_NET, P_STATE, P_FOR, P_UNTIL, P_REASON, _P_MAX };
+
+/* The penalties after the attempts table: rows of escaped cells, made as
+ * they come (a penalty is not kept), printed aligned. */
+struct penalty_table {
+	struct render_opts opts;
+	char **cell;                    /* owned: n_rows * _P_MAX, each owned */
+	char (*offset)[8];              /* owned: each row's UTC offset ("+01:00") */
+	size_t n_rows, cap_rows;
+	size_t w[_P_MAX];
+};
+
+static const char *const penalty_header[_P_MAX] = {
+	N_("ID"), N_("TIME"), N_("HOST"), N_("NETWORK"), N_("STATE"), N_("FOR"), N_("UNTIL"), N_("REASON"),
+};
+
+int
+penalty_table_new(const struct render_opts *o, struct penalty_table **ret)
+{
+	struct penalty_table *t = calloc(1, sizeof *t);
+
+	if (!t)
+		return -ENOMEM;
+	if (o)
+		t->opts = *o;
+	for (size_t c = 0; c < _P_MAX; c++)
+		t->w[c] = str_width(_(penalty_header[c]));
+	*ret = t;
+	return 0;
+}
+
+struct penalty_table *
+penalty_table_free(struct penalty_table *t)
+{
+	if (!t)
+		return NULL;
+	for (size_t i = 0; i < t->n_rows * _P_MAX; i++)
+		free(t->cell[i]);
+	free(t->cell);
+	free(t->offset);
+	free(t);
+	return NULL;
+}
+
+size_t
+penalty_table_rows(const struct penalty_table *t)
+{
+	return t ? t->n_rows : 0;
+}
+
+int
+penalty_table_add(struct penalty_table *t, const struct penalty *p)
+{
+	const char *st = penalty_state_to_string(p->state);
+	char *row[_P_MAX] = { NULL }, tb[64], off[8], d[32];
+	bool oom = false;
+
+	if (t->n_rows == t->cap_rows) {
+		size_t cap = t->cap_rows ? t->cap_rows * 2 : 16;
+		char **cell = realloc(t->cell, cap * _P_MAX * sizeof *cell);
+		char (*offset)[8];
+
+		if (!cell)
+			return -ENOMEM;
+		t->cell = cell;
+		offset = realloc(t->offset, cap * sizeof *offset);
+		if (!offset)
+			return -ENOMEM;
+		t->offset = offset;
+		t->cap_rows = cap;
+	}
+	format_time(p->time_us, t->opts.utc, tb, sizeof tb, off);
+	memcpy(t->offset[t->n_rows], off, sizeof off);
+	format_penalty_duration(p->duration_ms, d, sizeof d);
+	if (asprintf(&row[P_ID], "%lld", (long long)p->id) < 0)
+		row[P_ID] = NULL;
+	row[P_TIME] = strdup(tb);
+	row[P_HOST] = escape_str(p->host);
+	row[P_NET] = escape_str(p->network);
+	row[P_STATE] = strdup(st ? st : "?");
+	row[P_FOR] = strdup(d);
+	if (p->duration_ms >= 0) {
+		char uoff[8];
+
+		format_time(p->time_us + p->duration_ms * 1000, t->opts.utc, tb, sizeof tb, uoff);
+		row[P_UNTIL] = strdup(tb);
+	} else
+		row[P_UNTIL] = strdup("-");
+	row[P_REASON] = escape_str(p->reason);
+	for (size_t c = 0; c < _P_MAX; c++)
+		oom |= !row[c];
+	if (oom) {
+		for (size_t c = 0; c < _P_MAX; c++)
+			free(row[c]);
+		return -ENOMEM;
+	}
+	for (size_t c = 0; c < _P_MAX; c++) {
+		t->w[c] = MAX(t->w[c], str_width(row[c]));
+		t->cell[t->n_rows * _P_MAX + c] = row[c];
+	}
+	t->n_rows++;
+	return 0;
+}
+
+int
+penalty_table_print(struct penalty_table *t, const char *from, FILE *f)
+{
+	_cleanup_(freep) char *efrom = NULL;
+	char time_header[32];
+	bool one_offset = true;
+	size_t tw;
+
+	if (!t || t->n_rows == 0)
+		return 0;
+	efrom = escape_str(from ? from : "");
+	if (!efrom)
+		return -ENOMEM;
+	/* the offset once in the header, as the attempts table does, or on
+	 * each row when the rows span a change of offset */
+	for (size_t i = 1; i < t->n_rows; i++)
+		one_offset &= streq(t->offset[i], t->offset[0]);
+	if (one_offset)
+		snprintf(time_header, sizeof time_header, _("TIME (%s)"), t->opts.utc ? "UTC" : t->offset[0]);
+	else
+		snprintf(time_header, sizeof time_header, "%s", _("TIME"));
+	tw = MAX(t->w[P_TIME] + (one_offset ? 0 : 6), str_width(time_header));
+	fputc('\n', f);
+	fprintf(f, _("Penalties on %s (PerSourcePenalties):\n"), efrom);
+	for (size_t i = 0; i <= t->n_rows; i++) {
+		char *const *row = i ? t->cell + (i - 1) * _P_MAX : NULL;
+
+		for (size_t c = 0; c < _P_MAX; c++) {
+			const char *cell = row ? row[c] : c == P_TIME ? time_header : _(penalty_header[c]);
+			char with[64];
+
+			if (c)
+				fputs("  ", f);
+			if (row && c == P_TIME && !one_offset) {
+				snprintf(with, sizeof with, "%s%s", cell, t->offset[i - 1]);
+				cell = with;
+			}
+			print_cell(f, cell, c == P_TIME ? tw : t->w[c], c == P_ID, c == _P_MAX - 1,
+				   !row && t->opts.color ? ANSI_BOLD : NULL);
+		}
+		fputc('\n', f);
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
 int
 render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts *o)
 {
@@ -591,6 +787,11 @@ render_attempt_detail(FILE *f, const struct attempt *a, const struct render_opts
 	}
 	if (a->decide)
 		detail_line(f, w, _("decide:"), a->decide, NULL);
+	if (a->penalty) {
+		_cleanup_(freep) char *pt = penalty_text(a->penalty, o->utc);
+
+		detail_line(f, w, _("penalty:"), pt ? pt : "?", NULL);
+	}
 	for (size_t i = 0; i < a->n_keys && i < ATTEMPT_MAX_KEYS; i++) {
 		const struct attempt_key *k = &a->keys[i];
 		const char *res = key_result_to_string(k->result);

@@ -24,6 +24,7 @@
 #include "evidence.h"
 #include "i18n.h"
 #include "store-migrations.h"
+#include "store-penalty.h"
 #include "store.h"
 #include "util.h"
 #include "banned.h"
@@ -257,6 +258,7 @@ struct store {
 	sqlite3_stmt *query[_QM_MAX][_DRV_MAX]; /* prepared on first use */
 	struct buf evidence;                    /* scratch for joining evidence lines */
 	char last_error[256];                   /* the last failed statement's message */
+	struct penalty_cache *penalty;          /* owned: store-penalty.c's statements and parser */
 };
 
 static inline void
@@ -494,6 +496,8 @@ store_migrate(struct store *s, char **reterr)
 		if (m->version <= v)
 			continue;
 		r = exec_sql(s, m->sql);
+		if (r >= 0)
+			r = penalty_cache_migrated(s->penalty, m->name);
 		if (r < 0)
 			goto fail;
 		/* Each file ends with PRAGMA user_version = NNN (a PRAGMA cannot
@@ -710,6 +714,9 @@ store_open_timeout(const char *path, unsigned flags, int busy_timeout_ms,
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, busy_timeout_ms);
+	s->penalty = penalty_cache_new(s->db, store_errno);
+	if (!s->penalty)
+		return -ENOMEM;
 
 	/* SQLite reads the header lazily: this is where a file that is not a
 	 * database (SQLITE_NOTADB) or a locked one (SQLITE_BUSY) shows. */
@@ -828,6 +835,27 @@ store_open(const char *path, unsigned flags, struct store **ret, char **reterr)
 	return store_open_timeout(path, flags, STORE_BUSY_TIMEOUT_MS, ret, reterr);
 }
 
+/* PerSourcePenalties: store-penalty.c does the work, on this database. */
+int
+store_penalty_put_orphan(struct store *s, int64_t time_us, const char *host, uint32_t pid,
+			 const char *kind, const char *line, uint64_t hash)
+{
+	return penalty_cache_put_orphan(s->penalty, time_us, host, pid, kind, line, hash);
+}
+
+int
+store_penalties_query(struct store *s, const struct attempt_filter *f,
+		      int (*cb)(const struct penalty *p, void *ud), void *ud)
+{
+	return penalty_cache_query(s->penalty, f, cb, ud);
+}
+
+int
+store_penalty_of_drop(struct store *s, const struct attempt *a, struct penalty *ret)
+{
+	return penalty_cache_of_drop(s->penalty, a, ret);
+}
+
 int
 store_check_file(struct store *s)
 {
@@ -846,6 +874,7 @@ store_free(struct store *s)
 {
 	if (!s)
 		return NULL;
+	s->penalty = penalty_cache_free(s->penalty);     /* its statements before the close */
 	for (size_t i = 0; i < _ST_MAX; i++)
 		sqlite3_finalize(s->st[i]);
 	for (size_t d = 0; d < _QM_MAX; d++)
