@@ -23,6 +23,7 @@
 #include "cause.h"
 #include "evidence.h"
 #include "store-migrations.h"
+#include "store-summary.h"
 #include "store.h"
 #include "util.h"
 #include "banned.h"
@@ -886,7 +887,9 @@ store_begin(struct store *s)
 int
 store_commit(struct store *s)
 {
-	return step_done(s, s->st[ST_COMMIT]);
+	int r = summary_writer_flush(s->db);   /* stats' summaries: store-summary.h */
+
+	return r < 0 ? r : step_done(s, s->st[ST_COMMIT]);
 }
 
 int
