@@ -95,11 +95,71 @@ map_get(struct map *m, const void *key, size_t len, struct map_entry **ret)
 	return 1;
 }
 
+/* Minutes: keyed by the number itself, held in the slot (no allocation per
+ * minute: a year has 525,600). Open addressing, load factor at most 1/2;
+ * a slot with both counts 0 is free. */
+struct minute_map {
+	struct stats_minute *e;         /* owned */
+	size_t cap, n;
+};
+
 struct collect {
 	struct stats *s;
 	const struct stats_opts *o;
-	struct map users, sources, keys, minutes;
+	struct map users, sources, keys;
+	struct minute_map minutes;
 };
+
+static size_t
+minute_slot(int64_t minute, size_t cap)
+{
+	return (size_t)(((uint64_t)minute * UINT64_C(0x9e3779b97f4a7c15)) >> 17) & (cap - 1);
+}
+
+static int
+minute_grow(struct minute_map *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 1024;
+	struct stats_minute *e = calloc(cap, sizeof *e);
+
+	if (!e)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->cap; i++) {
+		size_t j;
+
+		if (!m->e[i].failed && !m->e[i].accepted)
+			continue;
+		for (j = minute_slot(m->e[i].minute, cap); e[j].failed || e[j].accepted; j = (j + 1) & (cap - 1))
+			;
+		e[j] = m->e[i];
+	}
+	free(m->e);
+	m->e = e;
+	m->cap = cap;
+	return 0;
+}
+
+/* Adds failed and accepted attempts (not both 0) to a minute. Returns 0/1
+ * (1 = the map is full: STATS_DISTINCT_MAX) or -ENOMEM. */
+static int
+count_minute(struct minute_map *m, int64_t minute, uint64_t failed, uint64_t accepted)
+{
+	size_t j;
+
+	if (2 * (m->n + 1) > m->cap && m->n < STATS_DISTINCT_MAX && minute_grow(m) < 0)
+		return -ENOMEM;
+	for (j = minute_slot(minute, m->cap); m->e[j].failed || m->e[j].accepted; j = (j + 1) & (m->cap - 1))
+		if (m->e[j].minute == minute) {
+			m->e[j].failed += failed;
+			m->e[j].accepted += accepted;
+			return 0;
+		}
+	if (m->n >= STATS_DISTINCT_MAX)
+		return 1;
+	m->e[j] = (struct stats_minute){ minute, failed, accepted };
+	m->n++;
+	return 0;
+}
 
 /* Adds failed and accepted attempts to key's entry of m; counts an overflow
  * once per attempt at most (the caller ORs the results). Returns 0/1 (1 =
@@ -186,7 +246,7 @@ on_row(const struct attempt_brief *b, void *ud)
 
 	/* floor division: times before 1970 stay in their own minute */
 	minute = b->start_us / 60000000 - (b->start_us % 60000000 < 0);
-	if ((r = count(&c->minutes, &minute, sizeof minute, accepted)) < 0)
+	if ((r = count_minute(&c->minutes, minute, !accepted, accepted)) < 0)
 		return r;
 	over |= r;
 	if (*b->user) {
@@ -278,7 +338,7 @@ sum_minute(void *ud, int64_t minute, uint64_t failed, uint64_t accepted)
 {
 	struct collect *c = ud;
 
-	return count_n(&c->minutes, &minute, sizeof minute, failed, accepted);
+	return count_minute(&c->minutes, minute, failed, accepted);
 }
 
 static void
@@ -348,22 +408,40 @@ map_to_items(struct map *m, int (*cmp)(const void *, const void *), struct stats
 	return 0;
 }
 
+/* The minutes in time order: placed by their number when they span little
+ * more than their count (a year of busy minutes: no sort), else sorted. */
 static int
-minutes_to_array(struct map *m, struct stats *s)
+minutes_to_array(struct minute_map *m, struct stats *s)
 {
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
 	size_t k = 0;
 
 	s->minutes = calloc(m->n ? m->n : 1, sizeof *s->minutes);
 	if (!s->minutes)
 		return -ENOMEM;
 	for (size_t i = 0; i < m->cap; i++)
-		if (m->e[i].key) {
-			memcpy(&s->minutes[k].minute, m->e[i].key, sizeof(int64_t));
-			s->minutes[k].failed = m->e[i].failed;
-			s->minutes[k].accepted = m->e[i].accepted;
-			k++;
+		if (m->e[i].failed || m->e[i].accepted) {
+			lo = MIN(lo, m->e[i].minute);
+			hi = MAX(hi, m->e[i].minute);
 		}
-	qsort(s->minutes, k, sizeof *s->minutes, cmp_minute);
+	if (m->n > 0 && (uint64_t)(hi - lo) < 4 * (uint64_t)m->n) {
+		size_t span = (size_t)(hi - lo) + 1;
+		_cleanup_(freep) uint32_t *at = calloc(span, sizeof *at);      /* index + 1 */
+
+		if (!at)
+			return -ENOMEM;
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->e[i].failed || m->e[i].accepted)
+				at[m->e[i].minute - lo] = (uint32_t)i + 1;
+		for (size_t t = 0; t < span; t++)
+			if (at[t])
+				s->minutes[k++] = m->e[at[t] - 1];
+	} else {
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->e[i].failed || m->e[i].accepted)
+				s->minutes[k++] = m->e[i];
+		qsort(s->minutes, k, sizeof *s->minutes, cmp_minute);
+	}
 	s->n_minutes = k;
 	return 0;
 }
@@ -374,7 +452,8 @@ collect_release(struct collect *c)
 	map_release(&c->users);
 	map_release(&c->sources);
 	map_release(&c->keys);
-	map_release(&c->minutes);
+	free(c->minutes.e);
+	c->minutes = (struct minute_map){ 0 };
 }
 
 /* From the summaries when the filter allows (store-summary.h); from the rows
