@@ -49,7 +49,7 @@ SELECT id, 0, 'ED25519', 'SHA256:partnerkey' || ((id / 10) % 50), 'accepted' FRO
 -- written behind sshwhy's back: mark their hours for the summaries, as
 -- sql/005-summary.sql asks of other writers
 INSERT INTO summary_dirty (lo, hi)
-	SELECT lo / 3600000000, hi / 3600000000 FROM (SELECT min(start_us) AS lo, max(start_us) AS hi FROM attempts) WHERE lo IS NOT NULL
+	SELECT lo / 3600000000, hi / 3600000000 FROM (SELECT (SELECT min(start_us) FROM attempts) AS lo, (SELECT max(start_us) FROM attempts) AS hi) WHERE lo IS NOT NULL
 	ON CONFLICT DO NOTHING;
 SQL
 	FRESH=1

@@ -35,6 +35,7 @@ CREATE TABLE summary_dirty (
 -- An existing database: all of it, one range (two seeks of attempts_start).
 INSERT INTO summary_dirty (lo, hi)
 	SELECT lo / 3600000000 - (lo % 3600000000 < 0), hi / 3600000000 - (hi % 3600000000 < 0)
-	FROM (SELECT min(start_us) AS lo, max(start_us) AS hi FROM attempts) WHERE lo IS NOT NULL;
+	FROM (SELECT (SELECT min(start_us) FROM attempts) AS lo, (SELECT max(start_us) FROM attempts) AS hi)
+	WHERE lo IS NOT NULL;
 
 PRAGMA user_version = 5;

@@ -95,10 +95,14 @@ map_get(struct map *m, const void *key, size_t len, struct map_entry **ret)
 	return 1;
 }
 
-/* Minutes: keyed by the number itself, held in the slot (no allocation per
- * minute: a year has 525,600). Open addressing, load factor at most 1/2;
- * a slot with both counts 0 is free. */
+/* Minutes: those that come in time order (the summaries' and a time range's
+ * rows do) appended to run; the others in a map keyed by the number itself,
+ * held in the slot (no allocation per minute: a year has 525,600). Open
+ * addressing, load factor at most 1/2; a slot with both counts 0 is free. A
+ * minute is in one of the two. */
 struct minute_map {
+	struct stats_minute *run;       /* owned; ascending */
+	size_t n_run, cap_run;
 	struct stats_minute *e;         /* owned */
 	size_t cap, n;
 };
@@ -144,9 +148,39 @@ minute_grow(struct minute_map *m)
 static int
 count_minute(struct minute_map *m, int64_t minute, uint64_t failed, uint64_t accepted)
 {
+	struct stats_minute *last = m->n_run ? &m->run[m->n_run - 1] : NULL;
 	size_t j;
 
-	if (2 * (m->n + 1) > m->cap && m->n < STATS_DISTINCT_MAX && minute_grow(m) < 0)
+	if (!last || minute > last->minute) {
+		if (m->n_run + m->n >= STATS_DISTINCT_MAX)
+			return 1;
+		if (m->n_run == m->cap_run) {
+			size_t cap = m->cap_run ? 2 * m->cap_run : 4096;
+			struct stats_minute *p = realloc(m->run, cap * sizeof *p);
+
+			if (!p)
+				return -ENOMEM;
+			m->run = p;
+			m->cap_run = cap;
+		}
+		m->run[m->n_run++] = (struct stats_minute){ minute, failed, accepted };
+		return 0;
+	}
+	/* out of order: in the run already? */
+	for (size_t lo = 0, hi = m->n_run; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->run[mid].minute == minute) {
+			m->run[mid].failed += failed;
+			m->run[mid].accepted += accepted;
+			return 0;
+		}
+		if (m->run[mid].minute < minute)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (2 * (m->n + 1) > m->cap && m->n + m->n_run < STATS_DISTINCT_MAX && minute_grow(m) < 0)
 		return -ENOMEM;
 	for (j = minute_slot(minute, m->cap); m->e[j].failed || m->e[j].accepted; j = (j + 1) & (m->cap - 1))
 		if (m->e[j].minute == minute) {
@@ -154,7 +188,7 @@ count_minute(struct minute_map *m, int64_t minute, uint64_t failed, uint64_t acc
 			m->e[j].accepted += accepted;
 			return 0;
 		}
-	if (m->n >= STATS_DISTINCT_MAX)
+	if (m->n + m->n_run >= STATS_DISTINCT_MAX)
 		return 1;
 	m->e[j] = (struct stats_minute){ minute, failed, accepted };
 	m->n++;
@@ -408,17 +442,14 @@ map_to_items(struct map *m, int (*cmp)(const void *, const void *), struct stats
 	return 0;
 }
 
-/* The minutes in time order: placed by their number when they span little
- * more than their count (a year of busy minutes: no sort), else sorted. */
+/* The map's minutes in time order into out: placed by their number when
+ * they span little more than their count, else sorted. Returns the count. */
 static int
-minutes_to_array(struct minute_map *m, struct stats *s)
+map_minutes_sorted(const struct minute_map *m, struct stats_minute *out, size_t *ret_n)
 {
 	int64_t lo = INT64_MAX, hi = INT64_MIN;
 	size_t k = 0;
 
-	s->minutes = calloc(m->n ? m->n : 1, sizeof *s->minutes);
-	if (!s->minutes)
-		return -ENOMEM;
 	for (size_t i = 0; i < m->cap; i++)
 		if (m->e[i].failed || m->e[i].accepted) {
 			lo = MIN(lo, m->e[i].minute);
@@ -435,13 +466,32 @@ minutes_to_array(struct minute_map *m, struct stats *s)
 				at[m->e[i].minute - lo] = (uint32_t)i + 1;
 		for (size_t t = 0; t < span; t++)
 			if (at[t])
-				s->minutes[k++] = m->e[at[t] - 1];
+				out[k++] = m->e[at[t] - 1];
 	} else {
 		for (size_t i = 0; i < m->cap; i++)
 			if (m->e[i].failed || m->e[i].accepted)
-				s->minutes[k++] = m->e[i];
-		qsort(s->minutes, k, sizeof *s->minutes, cmp_minute);
+				out[k++] = m->e[i];
+		qsort(out, k, sizeof *out, cmp_minute);
 	}
+	*ret_n = k;
+	return 0;
+}
+
+/* The run and the map merged, in time order (no minute is in both). */
+static int
+minutes_to_array(struct minute_map *m, struct stats *s)
+{
+	_cleanup_(freep) struct stats_minute *sorted = calloc(m->n ? m->n : 1, sizeof *sorted);
+	size_t n = 0, i = 0, j = 0, k = 0;
+
+	s->minutes = calloc(m->n + m->n_run ? m->n + m->n_run : 1, sizeof *s->minutes);
+	if (!s->minutes || !sorted || map_minutes_sorted(m, sorted, &n) < 0)
+		return -ENOMEM;
+	while (i < m->n_run || j < n)
+		if (j == n || (i < m->n_run && m->run[i].minute < sorted[j].minute))
+			s->minutes[k++] = m->run[i++];
+		else
+			s->minutes[k++] = sorted[j++];
 	s->n_minutes = k;
 	return 0;
 }
@@ -453,6 +503,7 @@ collect_release(struct collect *c)
 	map_release(&c->sources);
 	map_release(&c->keys);
 	free(c->minutes.e);
+	free(c->minutes.run);
 	c->minutes = (struct minute_map){ 0 };
 }
 

@@ -277,7 +277,7 @@ summary_writer_flush(sqlite3 *db)
  *     last - first
  *   then four dimensions: users, sources (addresses as logged), keys
  *     ("USER\0FP"), minutes (minutes since the bucket's start, a varint
- *     instead of a string); each: n_entries, then per entry: the key,
+ *     instead of a string, ascending); each: n_entries, then per entry: the key,
  *     n_pairs, then (class, attempts) pairs.
  * Open attempts are in the classes only (stats counts them nowhere else). */
 
@@ -483,6 +483,23 @@ put_str(struct buf *b, const char *s, size_t len)
 	return buf_append(b, "", 1);
 }
 
+static int64_t
+entry_minute(const struct entry *en)
+{
+	int64_t m;
+
+	memcpy(&m, en->key, sizeof m);
+	return m;
+}
+
+static int
+cmp_minute_entry(const void *pa, const void *pb)
+{
+	int64_t a = entry_minute(*(const struct entry *const *)pa), b = entry_minute(*(const struct entry *const *)pb);
+
+	return (a > b) - (a < b);
+}
+
 static int
 builder_pack(const struct builder *bl, struct buf *b)
 {
@@ -503,19 +520,24 @@ builder_pack(const struct builder *bl, struct buf *b)
 	}
 	for (size_t d = 0; d < _DIM_MAX && e >= 0; d++) {
 		const struct dim *dm = &bl->dims[d];
+		_cleanup_(freep) const struct entry **order = calloc(dm->n ? dm->n : 1, sizeof *order);
+		size_t n = 0;
 
-		e |= put_varint(b, dm->n);
-		for (size_t i = 0; i < dm->cap && e >= 0; i++) {
-			const struct entry *en = &dm->e[i];
+		if (!order)
+			return -ENOMEM;
+		for (size_t i = 0; i < dm->cap; i++)
+			if (dm->e[i].key)
+				order[n++] = &dm->e[i];
+		/* minutes in time order: a reader appends them */
+		if (d == DIM_MINUTE)
+			qsort(order, n, sizeof *order, cmp_minute_entry);
+		e |= put_varint(b, n);
+		for (size_t i = 0; i < n && e >= 0; i++) {
+			const struct entry *en = order[i];
 
-			if (!en->key)
-				continue;
-			if (d == DIM_MINUTE) {
-				int64_t m;
-
-				memcpy(&m, en->key, sizeof m);
-				e |= put_varint(b, (uint64_t)(m - bl->first_minute));
-			} else
+			if (d == DIM_MINUTE)
+				e |= put_varint(b, (uint64_t)(entry_minute(en) - bl->first_minute));
+			else
 				e |= put_str(b, en->key, en->key_len);
 			e |= put_varint(b, en->n_pairs);
 			for (uint32_t k = 0; k < en->n_pairs; k++) {
@@ -1263,7 +1285,8 @@ clamp_range(struct sconn *c, int64_t *t0, int64_t *t1)
 	_cleanup_(finalizep) sqlite3_stmt *st = NULL;
 	int rc, r;
 
-	r = conn_prepare(c, "SELECT min(start_us), max(start_us) FROM attempts", &st);
+	/* two subqueries: min() and max() in one SELECT would scan the table */
+	r = conn_prepare(c, "SELECT (SELECT min(start_us) FROM attempts), (SELECT max(start_us) FROM attempts)", &st);
 	if (r < 0)
 		return r;
 	rc = sqlite3_step(st);
