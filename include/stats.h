@@ -34,6 +34,16 @@ struct stats_minute {
 struct stats_opts {
 	unsigned v4_prefix;             /* group IPv4 sources by this prefix (1-32); 0 or 32 = per address */
 	unsigned v6_prefix;             /* the same for IPv6 (1-128) */
+	/* The database's path: with it, a filter of time, host, cause and
+	 * outcome is answered from the summaries (store-summary.h), made or
+	 * brought up to date first where the file is writable. NULL, or scan:
+	 * from the rows. */
+	const char *db_path;
+	bool scan;
+	/* While summaries are made (once after an upgrade or a big ingest):
+	 * attempts read so far; final at the end. May be NULL. */
+	void (*progress)(void *ud, uint64_t attempts, bool final);
+	void *progress_ud;
 };
 
 struct stats {

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <langinfo.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "filter-opts.h"
 #include "i18n.h"
 #include "log.h"
+#include "progress.h"
 #include "render-stats.h"
 #include "render.h"
 #include "stats.h"
@@ -133,12 +135,38 @@ write_file(const char *path, const struct buf *b)
 	return 0;
 }
 
+/* Making the summaries (once after an upgrade or a big ingest): a progress
+ * line on a terminal. */
+struct summary_progress {
+	struct progress p;
+	int64_t start_us;
+};
+
+static void
+summary_progress(void *ud, uint64_t attempts, bool final)
+{
+	struct summary_progress *sp = ud;
+	struct progress_report r = {
+		.label = _("making the stats summaries"),
+		.unit = _("attempts"),
+		.count = attempts,
+		.elapsed_us = now_usec() - sp->start_us,
+		.final = final,
+	};
+
+	progress_draw(&sp->p, &r);
+}
+
 static int
 stats_run(int argc, char **argv, const struct global_opts *g)
 {
 	struct option longopts[N_FILTER_OPTIONS + ELEMENTSOF(options) + 1];
 	struct attempt_filter f = { .outcome = -1, .cause = -1 };
-	struct stats_opts so = { 0 };
+	struct summary_progress sp = { .p.enabled = isatty(STDERR_FILENO), .start_us = now_usec() };
+	/* SSHWHY_STATS_SCAN=1: from the rows, not the summaries (the tests
+	 * compare the two) */
+	struct stats_opts so = { .db_path = g->db_path, .scan = getenv("SSHWHY_STATS_SCAN") != NULL,
+				 .progress = summary_progress, .progress_ud = &sp };
 	struct stats_view v = { .top = DEFAULT_TOP };
 	_cleanup_(store_freep) struct store *st = NULL;
 	struct stats *s = NULL;

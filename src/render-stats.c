@@ -115,54 +115,36 @@ put_padded_count(struct buf *b, uint64_t v, size_t cols)
 	return r;
 }
 
-/* A cause's explanation template, its placeholders as USER and ADDR (the
- * particulars, {detail} and the like, as "..."). */
+/* A cause's explanation template expanded (cause_expand) with its
+ * placeholders as USER and ADDR, the particulars ({detail}, {reason}) as
+ * "..." and a key's ({fp}, {fp_with}) as nothing; then the spaces an empty
+ * placeholder leaves are tidied. */
 static void
 cause_meaning(enum cause c, char *out, size_t n)
 {
-	static const struct {
-		const char *tag, *word;
-	} words[] = {
-		{ "{user}", "USER" }, { "{addr}", "ADDR" }, { "{fp_with}", "" }, { "{fp}", "" },
+	const struct cause_vars vars = {
+		.user = "USER", .addr = "ADDR", .fp = "", .fp_with = "", .detail = "...", .reason = "...",
 	};
 	const char *t = cause_explanation_template(c);
+	_cleanup_(freep) char *e = t ? cause_expand(t, &vars) : NULL;
 	size_t k = 0;
 
 	out[0] = '\0';
-	if (!t)
+	if (!e)
 		return;
-	while (*t && k + 1 < n) {
-		const char *w = NULL;
-		size_t tl = 0;
-
-		for (size_t i = 0; i < ELEMENTSOF(words) && !w; i++)
-			if (startswith(t, words[i].tag)) {
-				w = words[i].word;
-				tl = strlen(words[i].tag);
-			}
-		if (!w && *t == '{') {
-			const char *end = strchr(t, '}');
-
-			tl = end ? (size_t)(end - t) + 1 : 1;
-			w = "...";
-		}
-		if (w && !*w && k > 0 && out[k - 1] == ' ' && t[tl] == ' ' &&
-		    (k < 2 || (unsigned char)out[k - 2] >= 0x80) && (unsigned char)t[tl + 1] >= 0x80) {
-			/* "鍵 {fp} を": between two Japanese words the spaces that set
-			 * off the placeholder go with it */
-			k--;
-			t += tl + 1;
-		} else if (w) {
-			k += strlcpy_n(out + k, n - k, w, strlen(w));
-			t += tl;
-		} else if (!(*t == ' ' && k > 0 && out[k - 1] == ' ') && !(*t == '.' && k > 0 && out[k - 1] == ' '))
-			out[k++] = *t++;
-		else if (*t == '.')
-			out[k - 1] = *t++;      /* "key ." -> "key." */
+	for (const char *p = e; *p && k + 1 < n; p++) {
+		if (*p == ' ' && p[1] == ' ' && k > 0 && (unsigned char)out[k - 1] >= 0x80 &&
+		    (unsigned char)p[2] >= 0x80)
+			p++;            /* "鍵 {fp} を": between two Japanese words the spaces
+					 * that set off the empty placeholder go with it */
+		else if (*p == ' ' && k > 0 && out[k - 1] == ' ')
+			;               /* one space where a placeholder was empty */
+		else if (*p == '.' && p[1] != '.' && k > 0 && out[k - 1] == ' ')
+			out[k - 1] = '.';       /* "key ." -> "key." (not " ...") */
 		else
-			t++;                    /* one space where a placeholder was empty */
+			out[k++] = *p;
 	}
-	out[MIN(k, n - 1)] = '\0';
+	out[k] = '\0';
 }
 
 static void

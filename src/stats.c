@@ -9,6 +9,7 @@
 
 #include "attempt.h"
 #include "stats.h"
+#include "store-summary.h"
 #include "store.h"
 #include "util.h"
 #include "banned.h"
@@ -94,27 +95,126 @@ map_get(struct map *m, const void *key, size_t len, struct map_entry **ret)
 	return 1;
 }
 
-struct collect {
-	struct stats *s;
-	struct map users, sources, keys, minutes;
+/* Minutes: those that come in time order (the summaries' and a time range's
+ * rows do) appended to run; the others in a map keyed by the number itself,
+ * held in the slot (no allocation per minute: a year has 525,600). Open
+ * addressing, load factor at most 1/2; a slot with both counts 0 is free. A
+ * minute is in one of the two. */
+struct minute_map {
+	struct stats_minute *run;       /* owned; ascending */
+	size_t n_run, cap_run;
+	struct stats_minute *e;         /* owned */
+	size_t cap, n;
 };
 
-/* Adds one attempt's result to key's entry of m; counts an overflow once per
- * attempt at most (the caller ORs the results). Returns 0/1 (1 = overflow) or
- * -ENOMEM. */
+struct collect {
+	struct stats *s;
+	const struct stats_opts *o;
+	struct map users, sources, keys;
+	struct minute_map minutes;
+};
+
+static size_t
+minute_slot(int64_t minute, size_t cap)
+{
+	return (size_t)(((uint64_t)minute * UINT64_C(0x9e3779b97f4a7c15)) >> 17) & (cap - 1);
+}
+
 static int
-count(struct map *m, const void *key, size_t len, bool accepted)
+minute_grow(struct minute_map *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 1024;
+	struct stats_minute *e = calloc(cap, sizeof *e);
+
+	if (!e)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->cap; i++) {
+		size_t j;
+
+		if (!m->e[i].failed && !m->e[i].accepted)
+			continue;
+		for (j = minute_slot(m->e[i].minute, cap); e[j].failed || e[j].accepted; j = (j + 1) & (cap - 1))
+			;
+		e[j] = m->e[i];
+	}
+	free(m->e);
+	m->e = e;
+	m->cap = cap;
+	return 0;
+}
+
+/* Adds failed and accepted attempts (not both 0) to a minute. Returns 0/1
+ * (1 = the map is full: STATS_DISTINCT_MAX) or -ENOMEM. */
+static int
+count_minute(struct minute_map *m, int64_t minute, uint64_t failed, uint64_t accepted)
+{
+	struct stats_minute *last = m->n_run ? &m->run[m->n_run - 1] : NULL;
+	size_t j;
+
+	if (!last || minute > last->minute) {
+		if (m->n_run + m->n >= STATS_DISTINCT_MAX)
+			return 1;
+		if (m->n_run == m->cap_run) {
+			size_t cap = m->cap_run ? 2 * m->cap_run : 4096;
+			struct stats_minute *p = realloc(m->run, cap * sizeof *p);
+
+			if (!p)
+				return -ENOMEM;
+			m->run = p;
+			m->cap_run = cap;
+		}
+		m->run[m->n_run++] = (struct stats_minute){ minute, failed, accepted };
+		return 0;
+	}
+	/* out of order: in the run already? */
+	for (size_t lo = 0, hi = m->n_run; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->run[mid].minute == minute) {
+			m->run[mid].failed += failed;
+			m->run[mid].accepted += accepted;
+			return 0;
+		}
+		if (m->run[mid].minute < minute)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (2 * (m->n + 1) > m->cap && m->n + m->n_run < STATS_DISTINCT_MAX && minute_grow(m) < 0)
+		return -ENOMEM;
+	for (j = minute_slot(minute, m->cap); m->e[j].failed || m->e[j].accepted; j = (j + 1) & (m->cap - 1))
+		if (m->e[j].minute == minute) {
+			m->e[j].failed += failed;
+			m->e[j].accepted += accepted;
+			return 0;
+		}
+	if (m->n + m->n_run >= STATS_DISTINCT_MAX)
+		return 1;
+	m->e[j] = (struct stats_minute){ minute, failed, accepted };
+	m->n++;
+	return 0;
+}
+
+/* Adds failed and accepted attempts to key's entry of m; counts an overflow
+ * once per attempt at most (the caller ORs the results). Returns 0/1 (1 =
+ * overflow) or -ENOMEM. */
+static int
+count_n(struct map *m, const void *key, size_t len, uint64_t failed, uint64_t accepted)
 {
 	struct map_entry *e;
 	int r = map_get(m, key, len, &e);
 
 	if (r <= 0)
 		return r < 0 ? r : 1;
-	if (accepted)
-		e->accepted++;
-	else
-		e->failed++;
+	e->failed += failed;
+	e->accepted += accepted;
 	return 0;
+}
+
+static int
+count(struct map *m, const void *key, size_t len, bool accepted)
+{
+	return count_n(m, key, len, !accepted, accepted);
 }
 
 /* addr as the group it counts in: "192.0.2.0/24" for a prefix shorter than
@@ -141,6 +241,29 @@ source_key(const char *addr, const struct stats *s, char *buf, size_t n)
 	return buf;
 }
 
+/* n attempts of one outcome and cause, started in [first_us, last_us]: the
+ * totals. Open attempts are still in progress: counted, but neither failed
+ * nor accepted yet. */
+static void
+count_attempts(struct stats *s, int outcome, int cause, uint64_t n, int64_t first_us, int64_t last_us)
+{
+	s->total += n;
+	if (outcome >= 0 && outcome < _OUTCOME_MAX)
+		s->by_outcome[outcome] += n;
+	if (cause >= 0 && cause < _CAUSE_MAX)
+		s->by_cause[cause] += n;
+	if (s->first_us == 0 || first_us < s->first_us)
+		s->first_us = first_us;
+	if (last_us > s->last_us)
+		s->last_us = last_us;
+	if (outcome == OUTCOME_OPEN)
+		s->open += n;
+	else if (outcome == OUTCOME_ACCEPTED)
+		s->accepted += n;
+	else
+		s->failed += n;
+}
+
 static int
 on_row(const struct attempt_brief *b, void *ud)
 {
@@ -151,28 +274,13 @@ on_row(const struct attempt_brief *b, void *ud)
 	int64_t minute;
 	int over = 0, r;
 
-	s->total++;
-	if (b->outcome >= 0 && b->outcome < _OUTCOME_MAX)
-		s->by_outcome[b->outcome]++;
-	if (b->cause >= 0 && b->cause < _CAUSE_MAX)
-		s->by_cause[b->cause]++;
-	if (s->first_us == 0 || b->start_us < s->first_us)
-		s->first_us = b->start_us;
-	if (b->start_us > s->last_us)
-		s->last_us = b->start_us;
-	if (b->outcome == OUTCOME_OPEN) {
-		/* still in progress: counted, but neither failed nor accepted yet */
-		s->open++;
+	count_attempts(s, b->outcome, b->cause, 1, b->start_us, b->start_us);
+	if (b->outcome == OUTCOME_OPEN)
 		return 0;
-	}
-	if (accepted)
-		s->accepted++;
-	else
-		s->failed++;
 
 	/* floor division: times before 1970 stay in their own minute */
 	minute = b->start_us / 60000000 - (b->start_us % 60000000 < 0);
-	if ((r = count(&c->minutes, &minute, sizeof minute, accepted)) < 0)
+	if ((r = count_minute(&c->minutes, minute, !accepted, accepted)) < 0)
 		return r;
 	over |= r;
 	if (*b->user) {
@@ -192,25 +300,88 @@ on_row(const struct attempt_brief *b, void *ud)
 	return 0;
 }
 
-/* One key of one attempt: counted per user and fingerprint, as the
- * attempt's result (open attempts are not counted yet). */
+/* Keys counted per user and fingerprint, as their attempts' results. Returns
+ * 0, 1 (a cap: not counted) or -ENOMEM. */
 static int
-on_key(const char *user, const char *fp, int outcome, void *ud)
+count_key(struct collect *c, const char *user, const char *fp, uint64_t failed, uint64_t accepted)
 {
-	struct collect *c = ud;
 	char key[USER_MAX + FP_MAX + 2];
 	size_t ul = strlen(user), fl = strlen(fp);
-	int r;
 
-	if (outcome == OUTCOME_OPEN || ul >= USER_MAX || fl >= FP_MAX)
+	if (ul >= USER_MAX || fl >= FP_MAX)
 		return 0;
 	memcpy(key, user, ul);
 	key[ul] = '\0';
 	memcpy(key + ul + 1, fp, fl);
-	r = count(&c->keys, key, ul + 1 + fl, outcome == OUTCOME_ACCEPTED);
+	return count_n(&c->keys, key, ul + 1 + fl, failed, accepted);
+}
+
+/* One key of one attempt (open attempts are not counted yet). */
+static int
+on_key(const char *user, const char *fp, int outcome, void *ud)
+{
+	struct collect *c = ud;
+	int r;
+
+	if (outcome == OUTCOME_OPEN)
+		return 0;
+	r = count_key(c, user, fp, outcome != OUTCOME_ACCEPTED, outcome == OUTCOME_ACCEPTED);
 	if (r > 0)
 		c->s->n_overflow++;
 	return r < 0 ? r : 0;
+}
+
+/* The summaries' side (store-summary.h): the same counters, many attempts
+ * at a time. A cap hit returns 1: the caller counts from the rows instead,
+ * where the overflow is counted per attempt. */
+static int
+sum_attempts(void *ud, int outcome, int cause, uint64_t n, int64_t first_us, int64_t last_us)
+{
+	struct collect *c = ud;
+
+	count_attempts(c->s, outcome, cause, n, first_us, last_us);
+	return 0;
+}
+
+static int
+sum_user(void *ud, const char *user, size_t len, uint64_t failed, uint64_t accepted)
+{
+	struct collect *c = ud;
+
+	return count_n(&c->users, user, len, failed, accepted);
+}
+
+static int
+sum_source(void *ud, const char *addr, size_t len, uint64_t failed, uint64_t accepted)
+{
+	struct collect *c = ud;
+	char group[INET6_ADDRSTRLEN + 8];
+	const char *k = source_key(addr, c->s, group, sizeof group);
+
+	return count_n(&c->sources, k, k == addr ? len : strlen(k), failed, accepted);
+}
+
+static int
+sum_key(void *ud, const char *user, const char *fp, uint64_t failed, uint64_t accepted)
+{
+	return count_key(ud, user, fp, failed, accepted);
+}
+
+static int
+sum_minute(void *ud, int64_t minute, uint64_t failed, uint64_t accepted)
+{
+	struct collect *c = ud;
+
+	return count_minute(&c->minutes, minute, failed, accepted);
+}
+
+static void
+sum_progress(void *ud, uint64_t attempts, bool final)
+{
+	struct collect *c = ud;
+
+	if (c->o->progress)
+		c->o->progress(c->o->progress_ud, attempts, final);
 }
 
 static int
@@ -271,31 +442,103 @@ map_to_items(struct map *m, int (*cmp)(const void *, const void *), struct stats
 	return 0;
 }
 
+/* The map's minutes in time order into out: placed by their number when
+ * they span little more than their count, else sorted. Returns the count. */
 static int
-minutes_to_array(struct map *m, struct stats *s)
+map_minutes_sorted(const struct minute_map *m, struct stats_minute *out, size_t *ret_n)
 {
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
 	size_t k = 0;
 
-	s->minutes = calloc(m->n ? m->n : 1, sizeof *s->minutes);
-	if (!s->minutes)
-		return -ENOMEM;
 	for (size_t i = 0; i < m->cap; i++)
-		if (m->e[i].key) {
-			memcpy(&s->minutes[k].minute, m->e[i].key, sizeof(int64_t));
-			s->minutes[k].failed = m->e[i].failed;
-			s->minutes[k].accepted = m->e[i].accepted;
-			k++;
+		if (m->e[i].failed || m->e[i].accepted) {
+			lo = MIN(lo, m->e[i].minute);
+			hi = MAX(hi, m->e[i].minute);
 		}
-	qsort(s->minutes, k, sizeof *s->minutes, cmp_minute);
+	if (m->n > 0 && (uint64_t)(hi - lo) < 4 * (uint64_t)m->n) {
+		size_t span = (size_t)(hi - lo) + 1;
+		_cleanup_(freep) uint32_t *at = calloc(span, sizeof *at);      /* index + 1 */
+
+		if (!at)
+			return -ENOMEM;
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->e[i].failed || m->e[i].accepted)
+				at[m->e[i].minute - lo] = (uint32_t)i + 1;
+		for (size_t t = 0; t < span; t++)
+			if (at[t])
+				out[k++] = m->e[at[t] - 1];
+	} else {
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->e[i].failed || m->e[i].accepted)
+				out[k++] = m->e[i];
+		qsort(out, k, sizeof *out, cmp_minute);
+	}
+	*ret_n = k;
+	return 0;
+}
+
+/* The run and the map merged, in time order (no minute is in both). */
+static int
+minutes_to_array(struct minute_map *m, struct stats *s)
+{
+	_cleanup_(freep) struct stats_minute *sorted = calloc(m->n ? m->n : 1, sizeof *sorted);
+	size_t n = 0, i = 0, j = 0, k = 0;
+
+	s->minutes = calloc(m->n + m->n_run ? m->n + m->n_run : 1, sizeof *s->minutes);
+	if (!s->minutes || !sorted || map_minutes_sorted(m, sorted, &n) < 0)
+		return -ENOMEM;
+	while (i < m->n_run || j < n)
+		if (j == n || (i < m->n_run && m->run[i].minute < sorted[j].minute))
+			s->minutes[k++] = m->run[i++];
+		else
+			s->minutes[k++] = sorted[j++];
 	s->n_minutes = k;
 	return 0;
+}
+
+static void
+collect_release(struct collect *c)
+{
+	map_release(&c->users);
+	map_release(&c->sources);
+	map_release(&c->keys);
+	free(c->minutes.e);
+	free(c->minutes.run);
+	c->minutes = (struct minute_map){ 0 };
+}
+
+/* From the summaries when the filter allows (store-summary.h); from the rows
+ * when it does not, when the file has none (an older schema read-only) or a
+ * cap was hit. */
+static int
+collect_attempts(struct store *st, const struct attempt_filter *f, struct collect *c)
+{
+	const struct summary_sink sink = {
+		.attempts = sum_attempts, .user = sum_user, .source = sum_source, .key = sum_key,
+		.minute = sum_minute, .progress = sum_progress, .ud = c,
+	};
+	struct stats *s = c->s;
+	int r;
+
+	if (c->o->db_path && !c->o->scan && summary_serves(f)) {
+		r = summary_collect(c->o->db_path, f, &sink);
+		if (r >= 0 || r == -ENOMEM)
+			return r;
+		/* start again from the rows */
+		collect_release(c);
+		*s = (struct stats){ .v4_prefix = s->v4_prefix, .v6_prefix = s->v6_prefix, .penalties = -1 };
+	}
+	r = store_scan_brief(st, f, on_row, c);
+	if (r >= 0)
+		r = store_scan_keys(st, f, on_key, c);
+	return r;
 }
 
 int
 stats_collect(struct store *st, const struct attempt_filter *f, const struct stats_opts *o,
 	      struct stats **ret)
 {
-	struct collect c = { 0 };
+	struct collect c = { .o = o };
 	struct stats *s;
 	int r;
 
@@ -306,9 +549,7 @@ stats_collect(struct store *st, const struct attempt_filter *f, const struct sta
 	s->v6_prefix = o->v6_prefix;
 	s->penalties = -1;
 	c.s = s;
-	r = store_scan_brief(st, f, on_row, &c);
-	if (r >= 0)
-		r = store_scan_keys(st, f, on_key, &c);
+	r = collect_attempts(st, f, &c);
 	if (r >= 0)
 		r = map_to_items(&c.users, cmp_item, &s->users, &s->n_users);
 	if (r >= 0)
@@ -321,10 +562,7 @@ stats_collect(struct store *st, const struct attempt_filter *f, const struct sta
 	 * but time and host narrows the attempts. */
 	if (r >= 0 && !f->user && !f->from && !f->fingerprint && f->cause < 0 && f->outcome < 0)
 		r = store_count_orphans(st, "penalty", f->host, f->since_us, f->until_us, &s->penalties);
-	map_release(&c.users);
-	map_release(&c.sources);
-	map_release(&c.keys);
-	map_release(&c.minutes);
+	collect_release(&c);
 	if (r < 0) {
 		stats_free(s);
 		return r;

@@ -25,6 +25,7 @@
 #include "i18n.h"
 #include "store-migrations.h"
 #include "store-penalty.h"
+#include "store-summary.h"
 #include "store.h"
 #include "util.h"
 #include "banned.h"
@@ -916,7 +917,9 @@ store_begin(struct store *s)
 int
 store_commit(struct store *s)
 {
-	return step_done(s, s->st[ST_COMMIT]);
+	int r = summary_writer_flush(s->db);   /* stats' summaries: store-summary.h */
+
+	return r < 0 ? r : step_done(s, s->st[ST_COMMIT]);
 }
 
 int

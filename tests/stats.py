@@ -11,6 +11,7 @@ reaches the terminal raw; bad values are usage errors (exit 2); an empty
 database says "no attempts match".
 
 usage: stats.py SSHWHY GEN_AUTHLOG [SCHEMA]   (SCHEMA given: validate only, 77 without jsonschema)
+       stats.py SSHWHY GEN_AUTHLOG --summaries  (the summaries against the rows, see summaries())
 """
 import collections
 import datetime
@@ -118,7 +119,96 @@ def chart_columns(text):
     return rows
 
 
+def both_ways(sshwhy, db, label, filters):
+    """stats from the summaries (made or brought up to date on the way) and
+    stats from the rows (SSHWHY_STATS_SCAN=1) say the same, JSON and text."""
+    for filt in filters:
+        for fmt in (["--json", "--top", "50"], ["--width", "120", "--top", "50", "--utc"]):
+            # a range that ends now moves between the two runs: fix its end
+            until = [] if "--until" in filt or "--since" not in filt else ["--until", "2026-12-20"]
+            args = ["stats"] + fmt + list(filt) + until
+            a = run(sshwhy, db, *args, env={"LC_ALL": "C"}).stdout
+            b = run(sshwhy, db, *args, env={"LC_ALL": "C", "SSHWHY_STATS_SCAN": "1"}).stdout
+            check(a == b, "%s %s: the summaries say what the rows say" % (label, " ".join(args)))
+            if a != b:
+                import difflib
+                print("".join(list(difflib.unified_diff(b.decode().splitlines(True), a.decode().splitlines(True),
+                                                        "rows", "summaries"))[:40]))
+            if fmt[0] == "--json" and not filt:
+                check(json.loads(a)["attempts"] > 0, "%s: attempts to compare" % label)
+
+
+def summary_levels(db):
+    import sqlite3
+    c = sqlite3.connect(db)
+    try:
+        return dict(c.execute("SELECT level, count(*) FROM summary GROUP BY level").fetchall())
+    finally:
+        c.close()
+
+
+def summaries(sshwhy, gen):
+    """The summaries (sql/005-summary.sql, src/store-summary.c) against the
+    rows on a month of generated traffic, through every way the writer changes
+    attempts: ingest, open attempts stored then finished by the next input (as
+    follow does), an overlapping file (merges), a session's end read before
+    its start (joins), prune; and a database made before the summaries."""
+    filters = ([], ["--cause", "invalid-user"], ["--outcome", "failed"], ["--outcome", "open"], ["--host", "vm"],
+               ["--host", "elsewhere"], ["--since", "2026-11-03 05:17", "--until", "2026-11-25 13:42:07"],
+               ["--since", "2026-11-10"], ["--until", "2026-11-09 23:59:30"], ["--group", "24,64"],
+               ["--since", "2026-11-20 10:00", "--until", "2026-11-20 10:30", "--cause", "password-failed"])
+    with tempfile.TemporaryDirectory() as tmp:
+        # the generator's bursts fill a day or two: 40 days are ten
+        # stretches of traffic, four days apart (a 16-day bucket inside)
+        lines = []
+        for i in range(10):
+            start = datetime.datetime(2026, 10, 28, i, 17) + datetime.timedelta(days=4 * i)
+            out = subprocess.run([sys.executable, gen, "-n", "4000", "--seed", str(5 + i), "--format", "rfc3339",
+                                  "--verbose", "--host", "vm", "--start", start.isoformat(),
+                                  "--rate", "0.02", "--legit-rate", "0.01"], check=True, capture_output=True).stdout
+            lines += out.splitlines(True)
+        n = len(lines)
+        parts = {"a": lines[:n * 6 // 10], "b": lines[n * 6 // 10:], "c": lines[n // 2:]}
+        for k, v in parts.items():
+            with open(os.path.join(tmp, k + ".log"), "wb") as f:
+                f.writelines(v)
+        db = os.path.join(tmp, "s.db")
+        # the first 60%: its last connections stay open; stats makes the summaries
+        run(sshwhy, db, "ingest", os.path.join(tmp, "a.log"))
+        both_ways(sshwhy, db, "first part", filters)
+        # from 50%: overlaps the first part (merged), finishes its open attempts
+        run(sshwhy, db, "ingest", os.path.join(tmp, "c.log"))
+        both_ways(sshwhy, db, "overlap and open attempts finished", filters)
+        levels = summary_levels(db)
+        check(levels.get(0, 0) > 20 and levels.get(1, 0) > 10 and levels.get(2, 0) >= 1,
+              "summaries of hours, days and 16 days were made (%s)" % levels)
+        # prune: what the summaries held of the deleted attempts goes with them
+        age = (datetime.datetime.now(datetime.timezone.utc) -
+               datetime.datetime(2026, 11, 14, 7, 30, tzinfo=datetime.timezone.utc))
+        run(sshwhy, db, "prune", "--older-than", "%ds" % int(age.total_seconds()))
+        both_ways(sshwhy, db, "pruned", filters)
+
+        # a session's end read before its start: joined when the start comes
+        db2 = os.path.join(tmp, "s2.db")
+        run(sshwhy, db2, "ingest", os.path.join(tmp, "b.log"))
+        both_ways(sshwhy, db2, "the later part first", filters[:3])
+        run(sshwhy, db2, "ingest", os.path.join(tmp, "a.log"))
+        both_ways(sshwhy, db2, "then the earlier part", filters)
+
+        # a database made before the summaries (schema 2): marked whole by
+        # the migration, made at the first stats
+        import sqlite3
+        c = sqlite3.connect(db2)
+        c.executescript("DROP TABLE summary; DROP TABLE summary_dirty; PRAGMA user_version = 2;")
+        c.close()
+        both_ways(sshwhy, db2, "upgraded", filters[:2])
+    print("stats-summary: %d failures" % len(fails))
+    return 1 if fails else 0
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[3] == "--summaries":
+        return summaries(sys.argv[1], sys.argv[2])
     if len(sys.argv) == 4:
         return validate_schema(sys.argv[1], sys.argv[2], sys.argv[3])
     sshwhy, gen = sys.argv[1], sys.argv[2]
