@@ -26,6 +26,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "tools"))
+import olddb  # noqa: E402
+
 LINES = [
     # 9.8-10.2, "%d seconds", deferred (below PerSourcePenalties min)
     "2026-05-19T14:32:30.000000+00:00 web1 sshd-session[4312]: Connection closed by authenticating user alice 203.0.113.38 port 50611 [preauth]",
@@ -200,11 +203,8 @@ def main():
 
     # migration: a version-2 file (penalties stored only as orphans) is filled
     old = os.path.join(tmp, "old.db")
-    c = sqlite3.connect(db)
-    c.execute("VACUUM INTO ?", (old,))
-    c.close()
+    olddb.make_old(old, db, 2)
     c = sqlite3.connect(old)
-    c.executescript("DROP TRIGGER penalties_prune; DROP TABLE penalties; PRAGMA user_version = 2;")
     n_orph = c.execute("SELECT count(*) FROM orphans WHERE kind = 'penalty'").fetchone()[0]
     c.close()
     check(n_orph == 9, "the version-2 file keeps 9 penalty orphans", str(n_orph))
