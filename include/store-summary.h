@@ -3,7 +3,7 @@
  * cause; per user, source address, user + key, minute), so `sshwhy stats`
  * over a long range reads a few hundred summaries instead of millions of rows.
  *
- * Writers: every connection sshwhy opens watches its own writes to attempts
+ * Writers: the store's connection watches its own writes to attempts
  * (a pre-update hook, no trigger: a trigger would make each INSERT keep a
  * statement journal) and summary_writer_flush(), called by store_commit()
  * just before COMMIT, marks their hours dirty in the same transaction.
@@ -20,6 +20,10 @@
 #include <sqlite3.h>
 
 struct attempt_filter;
+
+/* Watches db's writes to attempts from now on (store_open() calls it on the
+ * connection it opens). 0 or -ENOMEM. */
+int summary_writer_attach(sqlite3 *db);
 
 /* Marks the hours that db's pending transaction changed dirty (store_commit()
  * calls it just before COMMIT). 0 or negative errno: the commit must fail

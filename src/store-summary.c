@@ -182,32 +182,18 @@ sql_writer(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_null(ctx);
 }
 
-/* Runs for every connection opened in this process (sqlite3_auto_extension):
- * the store's, and any other. */
-static int
-writer_attach(sqlite3 *db, const char **errmsg, const void *api)
+int
+summary_writer_attach(sqlite3 *db)
 {
 	struct writer *w = calloc(1, sizeof *w);
 
-	(void)errmsg;
-	(void)api;
 	if (!w)
-		return SQLITE_NOMEM;
+		return -ENOMEM;
 	if (sqlite3_create_function_v2(db, "summary_writer", 0, SQLITE_UTF8 | SQLITE_DIRECTONLY, w, sql_writer,
 				       NULL, NULL, writer_free) != SQLITE_OK)
-		return SQLITE_NOMEM;    /* sqlite3 called writer_free(w) */
+		return -ENOMEM; /* sqlite3 called writer_free(w) */
 	sqlite3_preupdate_hook(db, writer_preupdate, w);
-	return SQLITE_OK;
-}
-
-/* Before main(): an auto-extension has to be registered before the store
- * opens its connection. sqlite3_auto_extension() initialises SQLite, so the
- * setting store_open() makes before that is made here first. */
-__attribute__((constructor)) static void
-writer_register(void)
-{
-	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	(void)sqlite3_auto_extension((void (*)(void))writer_attach);
+	return 0;
 }
 
 /* The hours of the rows inserted (w->ids), added to w->hours. */

@@ -715,6 +715,9 @@ store_open_timeout(const char *path, unsigned flags, int busy_timeout_ms,
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, busy_timeout_ms);
+	r = summary_writer_attach(s->db);
+	if (r < 0)
+		return r;
 	s->penalty = penalty_cache_new(s->db, store_errno);
 	if (!s->penalty)
 		return -ENOMEM;
