@@ -33,7 +33,18 @@ uint_width(uint64_t v)
 	return w;
 }
 
-/* "YYYY-MM-DDTHH:MM:SS.uuuuuu+00:00" (32 bytes) for usec; the date part is cached per second. */
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+/* Within +-10^11 s (years -1200 to 5100) gmtime_r() never fails: the
+ * cached day is then a real one whose time of day can be rewritten. */
+#define CLOCK_DAY_MAX INT64_C(100000000000)
+
+/* "YYYY-MM-DDTHH:MM:SS.uuuuuu+00:00" (32 bytes) for usec. strftime() runs once
+ * a day: within the day of the last line only the time of day is written. */
 static size_t
 format_date(struct evidence_clock *c, int64_t usec, char *out)
 {
@@ -41,12 +52,25 @@ format_date(struct evidence_clock *c, int64_t usec, char *out)
 	int64_t frac = usec - sec * USEC_PER_SEC;
 
 	if (sec != c->sec) {
-		time_t tt = (time_t)sec;
-		struct tm tm;
+		int64_t day = floor_div(sec, 86400);
 
-		if (!gmtime_r(&tt, &tm))
-			memset(&tm, 0, sizeof tm);
-		c->date_len = strftime(c->date, sizeof c->date, "%Y-%m-%dT%H:%M:%S", &tm);
+		if (c->sec != INT64_MIN && day == floor_div(c->sec, 86400) && c->date_len >= 8 &&
+		    sec > -CLOCK_DAY_MAX && sec < CLOCK_DAY_MAX) {
+			/* the same day: only "HH:MM:SS" changes */
+			int64_t tod = sec - day * 86400;
+			char *o = c->date + c->date_len - 8;
+
+			put_uint(o, (uint64_t)(tod / 3600), 2);
+			put_uint(o + 3, (uint64_t)(tod / 60 % 60), 2);
+			put_uint(o + 6, (uint64_t)(tod % 60), 2);
+		} else {
+			time_t tt = (time_t)sec;
+			struct tm tm;
+
+			if (!gmtime_r(&tt, &tm))
+				memset(&tm, 0, sizeof tm);
+			c->date_len = strftime(c->date, sizeof c->date, "%Y-%m-%dT%H:%M:%S", &tm);
+		}
 		c->sec = sec;
 	}
 	memcpy(out, c->date, c->date_len);
@@ -54,6 +78,28 @@ format_date(struct evidence_clock *c, int64_t usec, char *out)
 	put_uint(out + c->date_len + 1, (uint64_t)frac, 6);
 	memcpy(out + c->date_len + 7, "+00:00", 6);
 	return c->date_len + 13;
+}
+
+/* Does s[0..n) hold a NUL, CR or LF? One pass, eight bytes at a time. */
+static bool
+needs_escape(const char *s, size_t n)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t v, cr, lf;
+
+		memcpy(&v, s + i, 8);
+		cr = v ^ (ones * '\r');
+		lf = v ^ (ones * '\n');
+		if (((v - ones) & ~v & highs) | ((cr - ones) & ~cr & highs) | ((lf - ones) & ~lf & highs))
+			return true;
+	}
+	for (; i < n; i++)
+		if (s[i] == '\0' || s[i] == '\r' || s[i] == '\n')
+			return true;
+	return false;
 }
 
 void
@@ -84,8 +130,7 @@ evidence_format(struct evidence_clock *c, char *out, size_t cap, const struct lo
 	}
 	out[o++] = ':';
 	out[o++] = ' ';
-	if (line->msg_len + 5 < cap - o && !memchr(line->msg, '\0', line->msg_len) &&
-	    !memchr(line->msg, '\n', line->msg_len) && !memchr(line->msg, '\r', line->msg_len)) {
+	if (line->msg_len + 5 < cap - o && !needs_escape(line->msg, line->msg_len)) {
 		/* nothing to escape (nearly always): one copy */
 		memcpy(out + o, line->msg, line->msg_len);
 		o += line->msg_len;
@@ -127,26 +172,46 @@ digits(const char *p, int n)
 	return v;
 }
 
+/* The days of a "YYYY-MM-DD" date (validated: a real day, 1970 or later), or
+ * -1. The last date read is kept per thread: consecutive lines share it. */
+static int64_t
+evidence_days(const char *l)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static _Thread_local struct {
+		char ymd[10];
+		int64_t days;
+	} last = { "", -1 };
+	int y, mo, d;
+
+	if (memcmp(l, last.ymd, 10) == 0)
+		return last.days;
+	y = digits(l, 4), mo = digits(l + 5, 2), d = digits(l + 8, 2);
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))) || l[4] != '-' || l[7] != '-')
+		return -1;
+	memcpy(last.ymd, l, 10);
+	last.days = days_from_civil(y, (unsigned)mo, (unsigned)d);
+	return last.days;
+}
+
 bool
 evidence_time(const char *l, size_t len, int64_t *ret_us)
 {
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y, mo, d, h, mi, se, us;
+	int64_t days;
+	int h, mi, se, us;
 
 	if (len <= EVIDENCE_TS_LEN)
 		return false;
-	y = digits(l, 4), mo = digits(l + 5, 2), d = digits(l + 8, 2);
+	days = evidence_days(l);
 	h = digits(l + 11, 2), mi = digits(l + 14, 2), se = digits(l + 17, 2);
 	us = digits(l + 20, 6);
 	/* Only what format_iso8601() gives back byte for byte. */
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-	    (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))) || h < 0 || h > 23 ||
-	    mi < 0 || mi > 59 || se < 0 || se > 59 || us < 0 || l[4] != '-' || l[7] != '-' ||
+	if (days < 0 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59 || us < 0 ||
 	    l[10] != 'T' || l[13] != ':' || l[16] != ':' || l[19] != '.' ||
 	    memcmp(l + 26, "+00:00 ", 7) != 0)
 		return false;
-	*ret_us = ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se) *
-		   INT64_C(1000000)) + us;
+	*ret_us = ((days * 86400 + h * 3600 + mi * 60 + se) * INT64_C(1000000)) + us;
 	return true;
 }
 

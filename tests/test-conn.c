@@ -340,6 +340,58 @@ START_TEST(test_evidence_parse_round_trip)
 }
 END_TEST
 
+/* One clock over a walk of times (seconds within a day, across days and
+ * years, backwards, before 1970) writes what a fresh clock writes. */
+START_TEST(test_evidence_format_clock)
+{
+	static const int64_t steps[] = {
+		1, 59, 3600, 86399, 1, -1, -86400, 86400 * 365, -86400 * 400, 7, 86400 * 30,
+	};
+	struct evidence_clock shared, fresh;
+	struct log_line l = { .host = "h", .host_len = 1, .ident = "sshd", .ident_len = 4, .pid = 1,
+			      .msg = "m", .msg_len = 1 };
+	char a[EVIDENCE_CAP_MIN], b[EVIDENCE_CAP_MIN];
+	int64_t t = INT64_C(-90000) * 1000000 + 123;
+
+	evidence_clock_init(&shared);
+	for (unsigned i = 0; i < 40000; i++) {
+		l.time_us = t;
+		evidence_clock_init(&fresh);
+		evidence_format(&shared, a, sizeof a, &l);
+		evidence_format(&fresh, b, sizeof b, &l);
+		ck_assert_msg(streq(a, b), "%lld: '%s' want '%s'", (long long)t, a, b);
+		t += steps[(i * 7 + i / 3) % ELEMENTSOF(steps)] * 1000000 + (int64_t)(i % 3);
+	}
+}
+END_TEST
+
+/* NUL, CR and LF are escaped wherever they fall (the eight-byte scan and its
+ * tail); bytes that differ from them by the high bit are not. */
+START_TEST(test_evidence_format_escapes)
+{
+	static const char bytes[] = { '\0', '\r', '\n', (char)0x80, (char)0x8a, (char)0x8d, '\x0b', (char)0xff };
+	struct evidence_clock clock;
+	struct log_line l = { .host = "h", .host_len = 1, .ident = "sshd", .ident_len = 4 };
+	char msg[21], out[EVIDENCE_CAP_MIN];
+
+	evidence_clock_init(&clock);
+	for (size_t k = 0; k < sizeof msg; k++)
+		for (size_t b = 0; b < sizeof bytes; b++) {
+			size_t n;
+
+			memset(msg, 'x', sizeof msg);
+			msg[k] = bytes[b];
+			l.msg = msg;
+			l.msg_len = sizeof msg;
+			n = evidence_format(&clock, out, sizeof out, &l);
+			if (b < 3)
+				ck_assert_uint_eq(n, EVIDENCE_TS_LEN + 9 + sizeof msg + 3);
+			else
+				ck_assert_uint_eq(n, EVIDENCE_TS_LEN + 9 + sizeof msg);
+		}
+}
+END_TEST
+
 /* Damaged evidence lines: split as the strict syslog parser splits them, or
  * refused. The syslog reader also takes shapes from the wild (no ':' after
  * [pid]: wild = 1); evidence.c never writes those, so it refuses them. */
@@ -520,6 +572,8 @@ make_suite(void)
 	tcase_add_test(tc, test_trailing_pam_line_joins_closed);
 	tcase_add_test(tc, test_cap_bounds_memory);
 	tcase_add_loop_test(tc, test_evidence_parse_round_trip, 0, ELEMENTSOF(evidence_cases));
+	tcase_add_test(tc, test_evidence_format_clock);
+	tcase_add_test(tc, test_evidence_format_escapes);
 	tcase_add_loop_test(tc, test_evidence_parse_damaged, 0, ELEMENTSOF(evidence_raw));
 	tcase_add_test(tc, test_adopt_replay_continues_connection);
 	tcase_add_test(tc, test_session_outlives_idle);
