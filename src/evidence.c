@@ -80,28 +80,6 @@ format_date(struct evidence_clock *c, int64_t usec, char *out)
 	return c->date_len + 13;
 }
 
-/* Does s[0..n) hold a NUL, CR or LF? One pass, eight bytes at a time. */
-static bool
-needs_escape(const char *s, size_t n)
-{
-	const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		uint64_t v, cr, lf;
-
-		memcpy(&v, s + i, 8);
-		cr = v ^ (ones * '\r');
-		lf = v ^ (ones * '\n');
-		if (((v - ones) & ~v & highs) | ((cr - ones) & ~cr & highs) | ((lf - ones) & ~lf & highs))
-			return true;
-	}
-	for (; i < n; i++)
-		if (s[i] == '\0' || s[i] == '\r' || s[i] == '\n')
-			return true;
-	return false;
-}
-
 void
 evidence_clock_init(struct evidence_clock *c)
 {
@@ -130,7 +108,8 @@ evidence_format(struct evidence_clock *c, char *out, size_t cap, const struct lo
 	}
 	out[o++] = ':';
 	out[o++] = ' ';
-	if (line->msg_len + 5 < cap - o && !needs_escape(line->msg, line->msg_len)) {
+	if (line->msg_len + 5 < cap - o && !memchr(line->msg, '\0', line->msg_len) &&
+	    !memchr(line->msg, '\n', line->msg_len) && !memchr(line->msg, '\r', line->msg_len)) {
 		/* nothing to escape (nearly always): one copy */
 		memcpy(out + o, line->msg, line->msg_len);
 		o += line->msg_len;
