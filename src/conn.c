@@ -87,8 +87,15 @@ struct conn_table {
 	uint64_t last_host_hash;
 	bool early_emit;
 	struct evidence_clock clock;    /* the evidence lines' date cache */
+	struct conn *spare;             /* owned: connections ended, kept for the next ones
+					 * (their memory still in the caches), linked by next */
+	size_t n_spare;
 	char line[EVIDENCE_LINE_MAX];   /* the current line's evidence */
 };
+
+/* Connections kept for reuse: a connection is a few KiB that every line of
+ * it touches, and new ones begin as often as old ones end. */
+#define CONN_SPARE_MAX 32
 
 static void
 list_unlink(struct conn_list *l, struct conn *c)
@@ -239,7 +246,25 @@ conn_destroy(struct conn_table *t, struct conn *c)
 	if (t->adopted == c)
 		t->adopted = NULL;
 	attempt_free(c->a);
-	free(c);
+	if (t->n_spare < CONN_SPARE_MAX) {
+		c->next = t->spare;
+		t->spare = c;
+		t->n_spare++;
+	} else
+		free(c);
+}
+
+/* A zeroed connection, a spare one if there is one. */
+static struct conn *
+conn_alloc(struct conn_table *t)
+{
+	struct conn *c = t->spare;
+
+	if (!c)
+		return calloc(1, sizeof *c);
+	t->spare = c->next;
+	t->n_spare--;
+	return memset(c, 0, sizeof *c);
 }
 
 struct conn_table *
@@ -253,6 +278,10 @@ conn_table_free(struct conn_table *t)
 		conn_destroy(t, t->closing.head);
 	while (t->quiet.head)
 		conn_destroy(t, t->quiet.head);
+	for (struct conn *c = t->spare, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
 	free(t);
 	return NULL;
 }
@@ -330,7 +359,7 @@ static struct conn *
 conn_create(struct conn_table *t, uint64_t host_hash, const char *host, size_t host_len,
 	    uint32_t pid, int64_t time_us)
 {
-	struct conn *c = calloc(1, sizeof *c);
+	struct conn *c = conn_alloc(t);
 
 	if (!c)
 		return NULL;
@@ -1048,7 +1077,7 @@ conn_table_adopt(struct conn_table *t, struct attempt *a)
 			return r;
 		}
 	}
-	c = calloc(1, sizeof *c);
+	c = conn_alloc(t);
 	if (!c) {
 		attempt_free(a);
 		return -ENOMEM;

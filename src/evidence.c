@@ -10,27 +10,41 @@
 #include "util.h"
 #include "banned.h"
 
+static const char digit_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 /* Decimal digits of v, right-aligned in width (zero-padded); returns width. */
 static size_t
 put_uint(char *out, uint64_t v, size_t width)
 {
-	for (size_t i = width; i > 0; i--) {
-		out[i - 1] = (char)('0' + v % 10);
-		v /= 10;
+	size_t i = width;
+
+	for (; i >= 2; i -= 2) {
+		memcpy(out + i - 2, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
 	}
+	if (i)
+		out[0] = (char)('0' + v % 10);
 	return width;
 }
 
-static size_t
-uint_width(uint64_t v)
+/* v in decimal, ending just before end; returns where it starts. */
+static char *
+put_dec_before(char *end, uint64_t v)
 {
-	size_t w = 1;
-
-	while (v >= 10) {
-		v /= 10;
-		w++;
+	while (v >= 100) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
 	}
-	return w;
+	if (v >= 10) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * v, 2);
+	} else
+		*--end = (char)('0' + v);
+	return end;
 }
 
 static int64_t
@@ -75,7 +89,10 @@ format_date(struct evidence_clock *c, int64_t usec, char *out)
 	}
 	memcpy(out, c->date, c->date_len);
 	out[c->date_len] = '.';
-	put_uint(out + c->date_len + 1, (uint64_t)frac, 6);
+	if (frac == 0)
+		memcpy(out + c->date_len + 1, "000000", 6);     /* syslog's whole seconds */
+	else
+		put_uint(out + c->date_len + 1, (uint64_t)frac, 6);
 	memcpy(out + c->date_len + 7, "+00:00", 6);
 	return c->date_len + 13;
 }
@@ -102,8 +119,11 @@ evidence_format(struct evidence_clock *c, char *out, size_t cap, const struct lo
 	memcpy(out + o, line->ident, ident_len);
 	o += ident_len;
 	if (line->pid) {
+		char num[10], *d = put_dec_before(num + sizeof num, line->pid);
+
 		out[o++] = '[';
-		o += put_uint(out + o, line->pid, uint_width(line->pid));
+		memcpy(out + o, d, (size_t)(num + sizeof num - d));
+		o += (size_t)(num + sizeof num - d);
 		out[o++] = ']';
 	}
 	out[o++] = ':';
@@ -151,46 +171,57 @@ digits(const char *p, int n)
 	return v;
 }
 
-/* The days of a "YYYY-MM-DD" date (validated: a real day, 1970 or later), or
- * -1. The last date read is kept per thread: consecutive lines share it. */
+/* The seconds of a "YYYY-MM-DDTHH:MM:SS" (validated: a real time, 1970 or
+ * later), or -1. The last day and the last second read are kept per thread:
+ * the lines of an attempt are packed one after the other. */
 static int64_t
-evidence_days(const char *l)
+evidence_seconds(const char *l)
 {
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	static _Thread_local struct {
-		char ymd[10];
-		int64_t days;
-	} last = { "", -1 };
-	int y, mo, d;
+		char text[19];
+		int64_t days, sec;
+	} last = { "", -1, -1 };
+	int h, mi, se;
 
-	if (memcmp(l, last.ymd, 10) == 0)
-		return last.days;
-	y = digits(l, 4), mo = digits(l + 5, 2), d = digits(l + 8, 2);
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-	    (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))) || l[4] != '-' || l[7] != '-')
+	if (memcmp(l, last.text, 19) == 0)
+		return last.sec;
+	if (memcmp(l, last.text, 10) != 0) {
+		int y = digits(l, 4), mo = digits(l + 5, 2), d = digits(l + 8, 2);
+
+		if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+		    (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))) || l[4] != '-' || l[7] != '-')
+			return -1;
+		memcpy(last.text, l, 10);
+		memset(last.text + 10, 0, 9);
+		last.days = days_from_civil(y, (unsigned)mo, (unsigned)d);
+		last.sec = -1;
+	}
+	if (last.days < 0)
 		return -1;
-	memcpy(last.ymd, l, 10);
-	last.days = days_from_civil(y, (unsigned)mo, (unsigned)d);
-	return last.days;
+	h = digits(l + 11, 2), mi = digits(l + 14, 2), se = digits(l + 17, 2);
+	if (h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59 ||
+	    l[10] != 'T' || l[13] != ':' || l[16] != ':')
+		return -1;
+	memcpy(last.text + 10, l + 10, 9);
+	last.sec = last.days * 86400 + h * 3600 + mi * 60 + se;
+	return last.sec;
 }
 
 bool
 evidence_time(const char *l, size_t len, int64_t *ret_us)
 {
-	int64_t days;
-	int h, mi, se, us;
+	int64_t sec;
+	int us;
 
 	if (len <= EVIDENCE_TS_LEN)
 		return false;
-	days = evidence_days(l);
-	h = digits(l + 11, 2), mi = digits(l + 14, 2), se = digits(l + 17, 2);
+	sec = evidence_seconds(l);
 	us = digits(l + 20, 6);
 	/* Only what format_iso8601() gives back byte for byte. */
-	if (days < 0 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59 || us < 0 ||
-	    l[10] != 'T' || l[13] != ':' || l[16] != ':' || l[19] != '.' ||
-	    memcmp(l + 26, "+00:00 ", 7) != 0)
+	if (sec < 0 || us < 0 || l[19] != '.' || memcmp(l + 26, "+00:00 ", 7) != 0)
 		return false;
-	*ret_us = ((days * 86400 + h * 3600 + mi * 60 + se) * INT64_C(1000000)) + us;
+	*ret_us = sec * INT64_C(1000000) + us;
 	return true;
 }
 
@@ -259,10 +290,7 @@ evidence_pack(struct buf *b, const char *line, size_t ll, const char *host, size
 		uint64_t v = delta < 0 ? (uint64_t)-delta : (uint64_t)delta;
 
 		*--p = ' ';
-		do {
-			*--p = (char)('0' + v % 10);
-			v /= 10;
-		} while (v);
+		p = put_dec_before(p, v);
 		if (delta < 0)
 			*--p = '-';
 		*--p = '+';

@@ -392,6 +392,89 @@ START_TEST(test_evidence_format_escapes)
 }
 END_TEST
 
+/* evidence_time() as it was written first (no cache): the reference. */
+static int
+ref_digits(const char *p, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	return v;
+}
+
+static bool
+ref_evidence_time(const char *l, size_t len, int64_t *ret_us)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, mo, d, h, mi, se, us;
+
+	if (len <= EVIDENCE_TS_LEN)
+		return false;
+	y = ref_digits(l, 4), mo = ref_digits(l + 5, 2), d = ref_digits(l + 8, 2);
+	h = ref_digits(l + 11, 2), mi = ref_digits(l + 14, 2), se = ref_digits(l + 17, 2);
+	us = ref_digits(l + 20, 6);
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))) || h < 0 || h > 23 ||
+	    mi < 0 || mi > 59 || se < 0 || se > 59 || us < 0 || l[4] != '-' || l[7] != '-' ||
+	    l[10] != 'T' || l[13] != ':' || l[16] != ':' || l[19] != '.' ||
+	    memcmp(l + 26, "+00:00 ", 7) != 0)
+		return false;
+	*ret_us = ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se) *
+		   INT64_C(1000000)) + us;
+	return true;
+}
+
+/* Times read back from evidence lines (evidence_time() keeps the last second
+ * it read) agree with the reference, for lines written by evidence_format()
+ * and for each of them with one byte of the timestamp changed; packing and
+ * unpacking gives the line back. */
+START_TEST(test_evidence_time_cached)
+{
+	static const char subst[] = "0129:.-T+ x";
+	struct evidence_clock clock;
+	struct log_line l = { .host = "vm", .host_len = 2, .ident = "sshd", .ident_len = 4, .pid = 4242,
+			      .msg = "Connection closed by 1.2.3.4 port 22", .msg_len = 36 };
+	int64_t t = INT64_C(1709164799) * 1000000;      /* 2024-02-28T23:59:59 */
+	char line[EVIDENCE_CAP_MIN];
+	struct buf packed, back;
+
+	buf_init(&packed);
+	buf_init(&back);
+	evidence_clock_init(&clock);
+	for (unsigned i = 0; i < 3000; i++) {
+		size_t n;
+		int64_t a, b;
+
+		l.time_us = t;
+		n = evidence_format(&clock, line, sizeof line, &l);
+		ck_assert(evidence_time(line, n, &a));
+		ck_assert_int_eq(a, t);
+		buf_clear(&packed);
+		ck_assert_int_eq(evidence_pack(&packed, line, n, "vm", 2, t - 1234567), 0);
+		ck_assert_int_eq(evidence_unpack(&back, packed.data, packed.len, "vm", t - 1234567), 0);
+		ck_assert_str_eq(back.data, line);
+		for (size_t k = 0; k < EVIDENCE_TS_LEN + 1; k++) {
+			char keep = line[k];
+
+			line[k] = subst[(i + k) % (sizeof subst - 1)];
+			ck_assert_int_eq(evidence_time(line, n, &a), ref_evidence_time(line, n, &b));
+			if (ref_evidence_time(line, n, &b)) {
+				ck_assert(evidence_time(line, n, &a));
+				ck_assert_int_eq(a, b);
+			}
+			line[k] = keep;
+		}
+		t += (int64_t)(i % 7) * 500000 + (i % 5 == 0 ? 86400 * INT64_C(1000000) : 0);
+	}
+	buf_release(&packed);
+	buf_release(&back);
+}
+END_TEST
+
 /* Damaged evidence lines: split as the strict syslog parser splits them, or
  * refused. The syslog reader also takes shapes from the wild (no ':' after
  * [pid]: wild = 1); evidence.c never writes those, so it refuses them. */
@@ -574,6 +657,7 @@ make_suite(void)
 	tcase_add_loop_test(tc, test_evidence_parse_round_trip, 0, ELEMENTSOF(evidence_cases));
 	tcase_add_test(tc, test_evidence_format_clock);
 	tcase_add_test(tc, test_evidence_format_escapes);
+	tcase_add_test(tc, test_evidence_time_cached);
 	tcase_add_loop_test(tc, test_evidence_parse_damaged, 0, ELEMENTSOF(evidence_raw));
 	tcase_add_test(tc, test_adopt_replay_continues_connection);
 	tcase_add_test(tc, test_session_outlives_idle);
