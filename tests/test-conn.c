@@ -2,6 +2,7 @@
  * the real parser and syslog line reader in front (lines as in auth.log). */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 
 #include "attempt-text.h"
@@ -392,39 +393,33 @@ START_TEST(test_evidence_format_escapes)
 }
 END_TEST
 
-/* evidence_time() as it was written first (no cache): the reference. */
-static int
-ref_digits(const char *p, int n)
-{
-	int v = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return -1;
-		v = v * 10 + (p[i] - '0');
-	}
-	return v;
-}
-
+/* The reference for evidence_time(): the line matches the template, and
+ * timegm() keeps the date as written (no 31 April, no 29 February 2025). */
 static bool
 ref_evidence_time(const char *l, size_t len, int64_t *ret_us)
 {
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y, mo, d, h, mi, se, us;
+	static const char tmpl[] = "dddd-dd-ddTdd:dd:dd.dddddd+00:00 ";
+	static const int pos[] = { 0, 5, 8, 11, 14, 17, 20 }, wid[] = { 4, 2, 2, 2, 2, 2, 6 };
+	int f[7] = { 0 };
+	struct tm tm;
+	time_t t;
 
 	if (len <= EVIDENCE_TS_LEN)
 		return false;
-	y = ref_digits(l, 4), mo = ref_digits(l + 5, 2), d = ref_digits(l + 8, 2);
-	h = ref_digits(l + 11, 2), mi = ref_digits(l + 14, 2), se = ref_digits(l + 17, 2);
-	us = ref_digits(l + 20, 6);
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-	    (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))) || h < 0 || h > 23 ||
-	    mi < 0 || mi > 59 || se < 0 || se > 59 || us < 0 || l[4] != '-' || l[7] != '-' ||
-	    l[10] != 'T' || l[13] != ':' || l[16] != ':' || l[19] != '.' ||
-	    memcmp(l + 26, "+00:00 ", 7) != 0)
+	for (size_t k = 0; k < sizeof tmpl - 1; k++)
+		if (tmpl[k] == 'd' ? !isdigit((unsigned char)l[k]) : l[k] != tmpl[k])
+			return false;
+	for (int i = 0; i < 7; i++)
+		for (int j = 0; j < wid[i]; j++)
+			f[i] = f[i] * 10 + (l[pos[i] + j] - '0');
+	if (f[0] < 1970 || f[3] > 23 || f[4] > 59 || f[5] > 59)
 		return false;
-	*ret_us = ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se) *
-		   INT64_C(1000000)) + us;
+	tm = (struct tm){ .tm_year = f[0] - 1900, .tm_mon = f[1] - 1, .tm_mday = f[2], .tm_hour = f[3],
+			  .tm_min = f[4], .tm_sec = f[5] };
+	t = timegm(&tm);
+	if (f[1] < 1 || f[1] > 12 || f[2] < 1 || tm.tm_mday != f[2] || tm.tm_mon != f[1] - 1)
+		return false;
+	*ret_us = (int64_t)t * 1000000 + f[6];
 	return true;
 }
 
