@@ -67,6 +67,11 @@ int safe_atou(const char *s, unsigned *ret);
 int safe_atou64(const char *s, uint64_t *ret);
 int safe_atoi64(const char *s, int64_t *ret);
 
+/* memmem() for a short needle in a short text (a log message): memchr() on the
+ * needle's first byte that is not a space, then memcmp(); without glibc's
+ * setup cost per call. The first occurrence, or NULL. */
+const char *memmem_short(const char *s, size_t n, const char *needle, size_t len);
+
 /* startswith(): pointer after the prefix, or NULL. */
 const char *startswith(const char *s, const char *prefix);
 

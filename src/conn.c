@@ -87,6 +87,8 @@ struct conn_table {
 	uint64_t last_host_hash;
 	bool early_emit;
 	struct evidence_clock clock;    /* the evidence lines' date cache */
+	bool ep_valid;                  /* event_endpoint_key() of the current line: */
+	uint64_t ep_host_hash, ep_key;
 	struct conn *spare;             /* owned: connections ended, kept for the next ones
 					 * (their memory still in the caches), linked by next */
 	size_t n_spare;
@@ -158,6 +160,19 @@ static uint64_t
 key_endpoint(uint64_t host_hash, const char *addr, uint16_t port)
 {
 	return key_mix(host_hash, 'A', hash_bytes(port, addr, strlen(addr)));
+}
+
+/* The current event's endpoint key, hashed once per line however often the
+ * line's connection is looked up and keyed (conn_table_feed() forgets it). */
+static uint64_t
+event_endpoint_key(struct conn_table *t, uint64_t host_hash, const struct auth_event *ev)
+{
+	if (!t->ep_valid || t->ep_host_hash != host_hash) {
+		t->ep_key = key_endpoint(host_hash, ev->addr, ev->port);
+		t->ep_host_hash = host_hash;
+		t->ep_valid = true;
+	}
+	return t->ep_key;
 }
 
 static struct conn *
@@ -447,7 +462,7 @@ kind_is_notable(enum event_kind k)
 static bool
 msg_contains(const struct log_line *line, const char *needle)
 {
-	return memmem(line->msg, line->msg_len, needle, strlen(needle)) != NULL;
+	return memmem_short(line->msg, line->msg_len, needle, strlen(needle)) != NULL;
 }
 
 /* Does this line end the connection? */
@@ -571,7 +586,7 @@ conn_apply(struct conn_table *t, struct conn *c, const struct log_line *line,
 	if (!a->port && ev->port && ev->addr[0] && ev->kind != EVENT_NOT_ALLOWED) {
 		strlcpy_n(a->addr, sizeof a->addr, ev->addr, strlen(ev->addr));
 		a->port = ev->port;
-		index_add(t, key_endpoint(c->host_hash, a->addr, a->port), c);
+		index_add(t, event_endpoint_key(t, c->host_hash, ev), c);
 	} else if (!a->addr[0] && ev->addr[0] && ev->kind == EVENT_GRACE_TIMEOUT) {
 		strlcpy_n(a->addr, sizeof a->addr, ev->addr, strlen(ev->addr));
 	}
@@ -836,7 +851,7 @@ find_conn(struct conn_table *t, uint64_t host_hash, const struct log_line *line,
 		}
 	}
 	if (!c && ev->port && ev->addr[0] && ev->kind != EVENT_NOT_ALLOWED) {
-		struct conn *e = index_lookup(t, key_endpoint(host_hash, ev->addr, ev->port));
+		struct conn *e = index_lookup(t, event_endpoint_key(t, host_hash, ev));
 
 		/* Post-auth child lines carry their own pid but the same
 		 * endpoint (a login or a [preauth] line is another connection). */
@@ -989,6 +1004,7 @@ conn_table_feed(struct conn_table *t, const struct log_line *line, const struct 
 	int r;
 
 	t->stats.events++;
+	t->ep_valid = false;
 	if (line->time_us > t->clock_us)
 		t->clock_us = line->time_us;
 	r = sweep(t, t->clock_us, CONN_CLOSE_GRACE_US, CONN_IDLE_EMIT_US);
@@ -1107,6 +1123,7 @@ conn_table_replay(struct conn_table *t, const struct log_line *line, const struc
 {
 	if (!t->adopted)
 		return -ENOENT;
+	t->ep_valid = false;
 	return conn_apply(t, t->adopted, line, ev);
 }
 

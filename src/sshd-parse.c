@@ -996,7 +996,7 @@ find_from(const char *s, size_t lo, size_t n)
 
 	if (n < lo + 6)
 		return SIZE_MAX;
-	q = memmem(s + lo, n - lo, " from ", 6);
+	q = memmem_short(s + lo, n - lo, " from ", 6);
 	return q ? (size_t)(q - s) : SIZE_MAX;
 }
 
@@ -1140,7 +1140,7 @@ native_received_disconnect(const char *s, size_t n, size_t pfx, struct capture *
 static int
 pam_rhost_tail(const char *s, size_t lo, size_t n, struct capture *caps, unsigned *ncaps)
 {
-	const char *q = n - lo >= 7 ? memmem(s + lo, n - lo, " rhost=", 7) : NULL;
+	const char *q = n - lo >= 7 ? memmem_short(s + lo, n - lo, " rhost=", 7) : NULL;
 	size_t a, e, k;
 
 	if (!q)
@@ -1549,23 +1549,10 @@ has_prefix(const char *s, size_t len, const char *pfx, size_t n)
 	return len >= n && memcmp(s, pfx, n) == 0;
 }
 
-/* memmem() for short needles in short messages: memchr on the first byte,
- * then memcmp; avoids glibc's two-way setup cost on every call. */
 static bool
 contains(const char *s, size_t len, const char *ndl, size_t n)
 {
-	const char *end = s + len, *q = s;
-
-	if (n == 0)
-		return true;
-	while (len >= n && (q = memchr(q, ndl[0], (size_t)(end - q) - n + 1))) {
-		if (memcmp(q + 1, ndl + 1, n - 1) == 0)
-			return true;
-		q++;
-		if ((size_t)(end - q) < n)
-			break;
-	}
-	return false;
+	return memmem_short(s, len, ndl, n) != NULL;
 }
 
 static bool
