@@ -80,10 +80,11 @@ trap 'rm -rf "$T"' EXIT
 # gen N: the path of a generated N-line log (--seed 1 and the extra arguments)
 gen() {
 	local n=$1 dir=${BENCH_CACHE:-$T} f
+	shift
 	f=$dir/gen-$n-seed1$(printf '%s' "$*" | tr -c 'A-Za-z0-9=-' '_' | sed 's/^_*//;s/^./_&/').log
 	mkdir -p "$dir"
 	if [ ! -s "$f" ]; then
-		python3 tests/tools/gen_authlog.py -n "$n" --seed 1 "${@:2}" -o "$f.tmp"
+		python3 tests/tools/gen_authlog.py -n "$n" --seed 1 "$@" -o "$f.tmp"
 		mv "$f.tmp" "$f"
 	fi
 	echo "$f"

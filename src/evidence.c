@@ -289,14 +289,22 @@ evidence_pack(struct buf *b, const char *line, size_t ll, const char *host, size
 		int64_t delta = t - start_us;
 		uint64_t v = delta < 0 ? (uint64_t)-delta : (uint64_t)delta;
 
+		const char *rest = line + EVIDENCE_TS_LEN + 1 + hl + 1;
+		size_t pl, rl = ll - (EVIDENCE_TS_LEN + 1 + hl + 1);
+
 		*--p = ' ';
 		p = put_dec_before(p, v);
 		if (delta < 0)
 			*--p = '-';
 		*--p = '+';
-		if (buf_append(b, p, (size_t)(tmp + sizeof tmp - p)) < 0)
+		pl = (size_t)(tmp + sizeof tmp - p);
+		if (buf_reserve(b, pl + rl) < 0)
 			return -ENOMEM;
-		return buf_append(b, line + EVIDENCE_TS_LEN + 1 + hl + 1, ll - (EVIDENCE_TS_LEN + 1 + hl + 1));
+		memcpy(b->data + b->len, p, pl);
+		memcpy(b->data + b->len + pl, rest, rl);
+		b->len += pl + rl;
+		b->data[b->len] = '\0';
+		return 0;
 	}
 	return buf_append(b, line, ll);
 }
