@@ -772,9 +772,11 @@ START_TEST(test_sshd_parse_message_literal_matchers)
 	static const char *const addrs[] = {
 		"1.2.3.4", "255.255.255.255", "256.1.1.1", "01.2.3.4", "1.2.3", "::1", "fe80::1%eth0",
 		"2001:db8::1.2.3.4", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "12345::1", "gggg::1",
-		"host.example", "", "::", "fe80::1%", "[::1]", "1.2.3.4%x", ":::",
+		"host.example", "", "::", "fe80::1%", "[::1]", "1.2.3.4%x", ":::", "<sourceIP>", "[REDACTED]",
 	};
-	static const char *const ports[] = { "22", "0", "00", "022", "65535", "65536", "123456", "", "2x" };
+	static const char *const ports[] = {
+		"22", "0", "00", "022", "65535", "65536", "123456", "", "2x", "3>", "50...",
+	};
 	struct auth_event ev;
 	struct buf m;
 	size_t n = 0;
