@@ -2,6 +2,8 @@
  * and the key results' string table (KEY_RESULTS, attempt.h). */
 #include "config.h"
 
+#include <pthread.h>
+
 #include "attempt.h"
 #include "util.h"
 #include "banned.h"
@@ -25,6 +27,7 @@ struct attempt_mem {
 	uint64_t evidence_hash[ATTEMPT_INLINE_LINES];
 	uint32_t evidence_len[ATTEMPT_INLINE_LINES];
 	struct evidence_chunk chunk;
+	struct attempt_mem *next_spare;
 	char bytes[EVIDENCE_CHUNK_MIN];
 };
 
@@ -34,12 +37,66 @@ mem_of(struct attempt *a)
 	return (struct attempt_mem *)(void *)a;
 }
 
+/* Blocks kept for reuse by one thread, the first to make an attempt (the
+ * parsing thread of ingest and follow): ingest frees a stored batch of
+ * attempts at once, and glibc then sorts a thousand 4 KiB chunks on the next
+ * malloc(). Other threads allocate and free as usual. Off under
+ * AddressSanitizer, which must see every free(). */
+#if defined(__SANITIZE_ADDRESS__)
+#define ATTEMPT_SPARE_MAX 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ATTEMPT_SPARE_MAX 0
+#endif
+#endif
+#ifndef ATTEMPT_SPARE_MAX
+#define ATTEMPT_SPARE_MAX 2048
+#endif
+
+static const size_t spare_max = ATTEMPT_SPARE_MAX;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+static pthread_t spare_owner;
+static struct attempt_mem *spare;
+static size_t n_spare;
+
+static void
+spare_release(void)
+{
+	while (spare) {
+		struct attempt_mem *m = spare;
+
+		spare = m->next_spare;
+		free(m);
+	}
+	n_spare = 0;
+}
+
+static void
+spare_init(void)
+{
+	spare_owner = pthread_self();
+	atexit(spare_release);
+}
+
+static bool
+spare_mine(void)
+{
+	pthread_once(&spare_once, spare_init);
+	return pthread_equal(spare_owner, pthread_self());
+}
+
 struct attempt *
 attempt_new(void)
 {
-	struct attempt_mem *m = malloc(sizeof *m);
+	struct attempt_mem *m = NULL;
 	struct attempt *a;
 
+	if (spare_mine() && spare) {
+		m = spare;
+		spare = m->next_spare;
+		n_spare--;
+	} else
+		m = malloc(sizeof *m);
 	if (!m)
 		return NULL;
 	/* the attempt zeroed; the inline arrays and bytes are written before read */
@@ -76,7 +133,12 @@ attempt_free(struct attempt *a)
 	free(a->explanation);
 	free(a->fix);
 	free(a->decide);
-	free(m);
+	if (spare_mine() && n_spare < spare_max) {
+		m->next_spare = spare;
+		spare = m;
+		n_spare++;
+	} else
+		free(m);
 	return NULL;
 }
 
