@@ -5,7 +5,9 @@
  * stripped of "error: "/"fatal: "/"debugN: " and " [preauth]"/" [postauth]",
  * then only the rows whose literal prefix matches (bucketed by first byte) are
  * tried, in table order, so most messages run exactly one regex. Rows without
- * a prefix carry a needle (memmem) and are tried last.
+ * a prefix carry a needle (memmem) and are tried last. The rows of the most
+ * common messages also have a literal matcher (natives[]), tried in the row's
+ * place before its regex, which reads them without PCRE2.
  *
  * Invariants: never read past len; every captured field is truncated to its
  * buffer; attacker-controlled user names are matched greedily so that the
