@@ -11,8 +11,9 @@
 # With --big N it then runs sshwhy on an N-line log as well (issue 15: 10M lines
 # at a rate within 20% of the 1M rate) and compares the rates. With --threads it
 # runs sshwhy once more under `perf record -e cpu-clock` and prints the CPU of
-# each of its threads (sshwhy = reading the lines' meaning: parse and correlate,
-# sshwhy-read = the reader, sshwhy-write = the store).
+# each of its threads, as TID:NAME (the thread whose TID is the process's own
+# parses and correlates, sshwhy-read reads, sshwhy-write stores; builds
+# before these names show the binary's name for all three).
 #
 # usage: bench/ingest.sh [--lines N] [--runs N] [--big N] [--threads] [-- GENERATOR ARGS...]
 # env:   SSHWHY=path (default build-release/sshwhy, built --buildtype=release if missing)
@@ -121,7 +122,7 @@ median() {
 
 LOG=$(gen "$LINES" "$@")
 IN=/dev/null
-SIZE=$(stat -c %s "$LOG")
+SIZE=$(stat -L -c %s "$LOG")
 cat "$LOG" >/dev/null   # warm the page cache for both alike
 echo "input: $LINES lines, $((SIZE / 1048576)) MiB (gen_authlog.py --seed 1 $*), $RUNS runs each, alternating; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-4s %-30s %-30s %s\n' run "sshwhy wall/cpu/RSS" "sshguard wall/cpu" "ratio wall/cpu"
@@ -149,7 +150,7 @@ RATE=$(echo "$LINES / $SW" | bc -l)
 printf 'median: sshwhy %.3f s wall (%.0f lines/s), %.3f s CPU; sshguard %.3f s wall (%.0f lines/s), %.3f s CPU, %d attack lines\n' \
 	"$SW" "$RATE" "$SC" "$GW" "$(echo "$LINES / $GW" | bc -l)" "$GC" "$SSHG_LINES"
 printf 'median ratio sshwhy/sshguard: wall %.2f, CPU %.2f (target <= 0.59): %s\n' "$RW" "$RC" \
-	"$( (($(echo "$RW <= 0.59" | bc))) && echo met || echo NOT met)"
+	"$( (($(echo "$RW <= 0.59" | bc -l))) && echo met || echo NOT met)"
 printf 'sshwhy peak RSS %.1f MiB (target <= 64): %s\n' "$(echo "$RSS_MAX / 1024" | bc -l)" \
 	"$( ((RSS_MAX <= 65536)) && echo met || echo NOT met)"
 "$SSHWHY" --db "$T/b.db" ingest --no-progress --year 2026 "${INGEST_EXTRA[@]}" "$LOG" | sed 's/^/re-ingest: /'
@@ -160,8 +161,8 @@ if [ "$THREADS" = 1 ]; then
 		perf record -q -e cpu-clock -F 2000 -o "$T/perf.data" "$SSHWHY" --db "$T/b.db" ingest --quiet \
 			--no-progress --year 2026 "${INGEST_EXTRA[@]}" "$LOG" 2>/dev/null >/dev/null
 		echo "CPU by thread (perf cpu-clock samples; one run, not a median):"
-		perf report -i "$T/perf.data" --sort comm --stdio 2>/dev/null | awk -v t="$SC" \
-			'/^ +[0-9.]+%/ { p = $1; sub("%", "", p); printf "  %-14s %5.1f%%  ~%.3f s of the median %.3f s CPU\n", $2, p, p * t / 100, t }'
+		perf report -i "$T/perf.data" --sort pid --stdio 2>/dev/null | awk -v t="$SC" \
+			'/^ +[0-9.]+%/ { p = $1; sub("%", "", p); printf "  %-24s %5.1f%%  ~%.3f s of the median %.3f s CPU\n", $2, p, p * t / 100, t }'
 	else
 		echo "--threads: perf is not installed, skipped"
 	fi
@@ -183,5 +184,5 @@ if [ "$BIG" -gt 0 ]; then
 	BRATE=$(echo "$BIG / $BW" | bc -l)
 	printf 'big: median %.3f s, %.0f lines/s = %.2f of the %d-line rate (target >= 0.80): %s; peak RSS %.1f MiB\n' \
 		"$BW" "$BRATE" "$(echo "$BRATE / $RATE" | bc -l)" "$LINES" \
-		"$( (($(echo "$BRATE / $RATE >= 0.8" | bc))) && echo met || echo NOT met)" "$(echo "$BRSS / 1024" | bc -l)"
+		"$( (($(echo "$BRATE / $RATE >= 0.8" | bc -l))) && echo met || echo NOT met)" "$(echo "$BRSS / 1024" | bc -l)"
 fi
