@@ -42,16 +42,7 @@ mem_of(struct attempt *a)
  * attempts at once, and glibc then sorts a thousand 4 KiB chunks on the next
  * malloc(). Other threads allocate and free as usual. Off under
  * AddressSanitizer, which must see every free(). */
-#if defined(__SANITIZE_ADDRESS__)
-#define ATTEMPT_SPARE_MAX 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ATTEMPT_SPARE_MAX 0
-#endif
-#endif
-#ifndef ATTEMPT_SPARE_MAX
-#define ATTEMPT_SPARE_MAX 2048
-#endif
+#define ATTEMPT_SPARE_MAX (BUILT_WITH_ASAN ? 0 : 2048)
 
 static const size_t spare_max = ATTEMPT_SPARE_MAX;
 static pthread_once_t spare_once = PTHREAD_ONCE_INIT;

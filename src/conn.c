@@ -96,8 +96,10 @@ struct conn_table {
 };
 
 /* Connections kept for reuse: a connection is a few KiB that every line of
- * it touches, and new ones begin as often as old ones end. */
-#define CONN_SPARE_MAX 32
+ * it touches, and new ones begin as often as old ones end. None under
+ * AddressSanitizer, which must see every free(). */
+#define CONN_SPARE_MAX (BUILT_WITH_ASAN ? 0 : 32)
+static const size_t conn_spare_max = CONN_SPARE_MAX;
 
 static void
 list_unlink(struct conn_list *l, struct conn *c)
@@ -261,7 +263,7 @@ conn_destroy(struct conn_table *t, struct conn *c)
 	if (t->adopted == c)
 		t->adopted = NULL;
 	attempt_free(c->a);
-	if (t->n_spare < CONN_SPARE_MAX) {
+	if (t->n_spare < conn_spare_max) {
 		c->next = t->spare;
 		t->spare = c;
 		t->n_spare++;
