@@ -73,7 +73,8 @@ struct attempt {
 	uint32_t *evidence_len;         /* parallel to evidence: strlen of each line */
 	size_t n_evidence;
 	size_t cap_evidence;
-	struct evidence_chunk *chunks;  /* owned: the lines' bytes (the three arrays are one block) */
+	struct evidence_chunk *chunks;  /* owned: the lines' bytes; the first chunk and the first eight
+					 * lines' three arrays share the attempt's allocation (attempt.c) */
 	size_t n_evidence_dropped;      /* lines beyond ATTEMPT_MAX_EVIDENCE */
 	bool reported;                  /* runtime only: its verdict was shown (follow) */
 	bool head_of_input;             /* runtime only: from the head of an input (overlap check) */

@@ -67,6 +67,24 @@ int safe_atou(const char *s, unsigned *ret);
 int safe_atou64(const char *s, uint64_t *ret);
 int safe_atoi64(const char *s, int64_t *ret);
 
+/* 1 in a build with AddressSanitizer (gcc or clang): the caches of freed
+ * objects (attempt.c, conn.c) stay empty there, so it sees every free(). */
+#if defined(__SANITIZE_ADDRESS__)
+#define BUILT_WITH_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BUILT_WITH_ASAN 1
+#endif
+#endif
+#ifndef BUILT_WITH_ASAN
+#define BUILT_WITH_ASAN 0
+#endif
+
+/* memmem() for a short needle in a short text (a log message): memchr() on the
+ * needle's first byte that is not a space, then memcmp(); without glibc's
+ * setup cost per call. The first occurrence, or NULL. */
+const char *memmem_short(const char *s, size_t n, const char *needle, size_t len);
+
 /* startswith(): pointer after the prefix, or NULL. */
 const char *startswith(const char *s, const char *prefix);
 

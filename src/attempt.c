@@ -2,49 +2,134 @@
  * and the key results' string table (KEY_RESULTS, attempt.h). */
 #include "config.h"
 
+#include <pthread.h>
+
 #include "attempt.h"
 #include "util.h"
 #include "banned.h"
-
-struct attempt *
-attempt_new(void)
-{
-	struct attempt *a = calloc(1, sizeof *a);
-
-	if (!a)
-		return NULL;
-	a->user_valid = -1;
-	a->open = true;
-	a->outcome = OUTCOME_OPEN;
-	a->cause = CAUSE_NONE;
-	return a;
-}
 
 /* Evidence bytes: lines are copied into chunks that only grow, so the
  * pointers in a->evidence stay valid and a line costs no allocation of its own. */
 struct evidence_chunk {
 	struct evidence_chunk *next;
 	size_t used, cap;
-	char data[];
+	char *data;
 };
 
 #define EVIDENCE_CHUNK_MIN 1024
+#define ATTEMPT_INLINE_LINES 8
+
+/* An attempt and the room for its first lines, in one allocation: most
+ * connections log a handful of lines, so most attempts cost one malloc(). */
+struct attempt_mem {
+	struct attempt a;
+	char *evidence[ATTEMPT_INLINE_LINES];
+	uint64_t evidence_hash[ATTEMPT_INLINE_LINES];
+	uint32_t evidence_len[ATTEMPT_INLINE_LINES];
+	struct evidence_chunk chunk;
+	struct attempt_mem *next_spare;
+	char bytes[EVIDENCE_CHUNK_MIN];
+};
+
+static struct attempt_mem *
+mem_of(struct attempt *a)
+{
+	return (struct attempt_mem *)(void *)a;
+}
+
+/* Blocks kept for reuse by one thread, the first to make an attempt (the
+ * parsing thread of ingest and follow): ingest frees a stored batch of
+ * attempts at once, and glibc then sorts a thousand 4 KiB chunks on the next
+ * malloc(). Other threads allocate and free as usual. Off under
+ * AddressSanitizer, which must see every free(). */
+#define ATTEMPT_SPARE_MAX (BUILT_WITH_ASAN ? 0 : 2048)
+
+static const size_t spare_max = ATTEMPT_SPARE_MAX;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+static pthread_t spare_owner;
+static struct attempt_mem *spare;
+static size_t n_spare;
+
+static void
+spare_release(void)
+{
+	while (spare) {
+		struct attempt_mem *m = spare;
+
+		spare = m->next_spare;
+		free(m);
+	}
+	n_spare = 0;
+}
+
+static void
+spare_init(void)
+{
+	spare_owner = pthread_self();
+	atexit(spare_release);
+}
+
+static bool
+spare_mine(void)
+{
+	pthread_once(&spare_once, spare_init);
+	return pthread_equal(spare_owner, pthread_self());
+}
+
+struct attempt *
+attempt_new(void)
+{
+	struct attempt_mem *m = NULL;
+	struct attempt *a;
+
+	if (spare_mine() && spare) {
+		m = spare;
+		spare = m->next_spare;
+		n_spare--;
+	} else
+		m = malloc(sizeof *m);
+	if (!m)
+		return NULL;
+	/* the attempt zeroed; the inline arrays and bytes are written before read */
+	a = memset(&m->a, 0, sizeof m->a);
+	a->user_valid = -1;
+	a->open = true;
+	a->outcome = OUTCOME_OPEN;
+	a->cause = CAUSE_NONE;
+	a->evidence = m->evidence;
+	a->evidence_hash = m->evidence_hash;
+	a->evidence_len = m->evidence_len;
+	a->cap_evidence = ATTEMPT_INLINE_LINES;
+	m->chunk = (struct evidence_chunk){ .cap = sizeof m->bytes, .data = m->bytes };
+	a->chunks = &m->chunk;
+	return a;
+}
 
 struct attempt *
 attempt_free(struct attempt *a)
 {
+	struct attempt_mem *m;
+
 	if (!a)
 		return NULL;
+	m = mem_of(a);
 	for (struct evidence_chunk *c = a->chunks, *next; c; c = next) {
 		next = c->next;
-		free(c);
+		if (c != &m->chunk)
+			free(c);
 	}
-	free(a->evidence);
+	if (a->evidence != m->evidence)
+		free(a->evidence);
 	free(a->packed);
 	free(a->explanation);
 	free(a->fix);
 	free(a->decide);
-	free(a);
+	if (spare_mine() && n_spare < spare_max) {
+		m->next_spare = spare;
+		spare = m;
+		n_spare++;
+	} else
+		free(m);
 	return NULL;
 }
 
@@ -86,7 +171,8 @@ attempt_add_evidence(struct attempt *a, const char *line, size_t n, uint64_t has
 			memcpy(h, a->evidence_hash, a->n_evidence * sizeof *h);
 			memcpy(l, a->evidence_len, a->n_evidence * sizeof *l);
 		}
-		free(a->evidence);
+		if (a->evidence != mem_of(a)->evidence)
+			free(a->evidence);
 		a->evidence = e;
 		a->evidence_hash = h;
 		a->evidence_len = l;
@@ -102,6 +188,7 @@ attempt_add_evidence(struct attempt *a, const char *line, size_t n, uint64_t has
 		c->next = a->chunks;
 		c->used = 0;
 		c->cap = cap;
+		c->data = (char *)(c + 1);
 		a->chunks = c;
 	}
 	copy = c->data + c->used;

@@ -88,8 +88,19 @@ struct conn_table {
 	uint64_t last_host_hash;
 	bool early_emit;
 	struct evidence_clock clock;    /* the evidence lines' date cache */
+	bool ep_valid;                  /* event_endpoint_key() of the current line: */
+	uint64_t ep_host_hash, ep_key;
+	struct conn *spare;             /* owned: connections ended, kept for the next ones
+					 * (their memory still in the caches), linked by next */
+	size_t n_spare;
 	char line[EVIDENCE_LINE_MAX];   /* the current line's evidence */
 };
+
+/* Connections kept for reuse: a connection is a few KiB that every line of
+ * it touches, and new ones begin as often as old ones end. None under
+ * AddressSanitizer, which must see every free(). */
+#define CONN_SPARE_MAX (BUILT_WITH_ASAN ? 0 : 32)
+static const size_t conn_spare_max = CONN_SPARE_MAX;
 
 static void
 list_unlink(struct conn_list *l, struct conn *c)
@@ -152,6 +163,19 @@ static uint64_t
 key_endpoint(uint64_t host_hash, const char *addr, uint16_t port)
 {
 	return key_mix(host_hash, 'A', hash_bytes(port, addr, strlen(addr)));
+}
+
+/* The current event's endpoint key, hashed once per line however often the
+ * line's connection is looked up and keyed (conn_table_feed() forgets it). */
+static uint64_t
+event_endpoint_key(struct conn_table *t, uint64_t host_hash, const struct auth_event *ev)
+{
+	if (!t->ep_valid || t->ep_host_hash != host_hash) {
+		t->ep_key = key_endpoint(host_hash, ev->addr, ev->port);
+		t->ep_host_hash = host_hash;
+		t->ep_valid = true;
+	}
+	return t->ep_key;
 }
 
 static struct conn *
@@ -240,7 +264,25 @@ conn_destroy(struct conn_table *t, struct conn *c)
 	if (t->adopted == c)
 		t->adopted = NULL;
 	attempt_free(c->a);
-	free(c);
+	if (t->n_spare < conn_spare_max) {
+		c->next = t->spare;
+		t->spare = c;
+		t->n_spare++;
+	} else
+		free(c);
+}
+
+/* A zeroed connection, a spare one if there is one. */
+static struct conn *
+conn_alloc(struct conn_table *t)
+{
+	struct conn *c = t->spare;
+
+	if (!c)
+		return calloc(1, sizeof *c);
+	t->spare = c->next;
+	t->n_spare--;
+	return memset(c, 0, sizeof *c);
 }
 
 struct conn_table *
@@ -254,6 +296,10 @@ conn_table_free(struct conn_table *t)
 		conn_destroy(t, t->closing.head);
 	while (t->quiet.head)
 		conn_destroy(t, t->quiet.head);
+	for (struct conn *c = t->spare, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
 	free(t);
 	return NULL;
 }
@@ -332,7 +378,7 @@ static struct conn *
 conn_create(struct conn_table *t, uint64_t host_hash, const char *host, size_t host_len,
 	    uint32_t pid, int64_t time_us)
 {
-	struct conn *c = calloc(1, sizeof *c);
+	struct conn *c = conn_alloc(t);
 
 	if (!c)
 		return NULL;
@@ -420,7 +466,7 @@ kind_is_notable(enum event_kind k)
 static bool
 msg_contains(const struct log_line *line, const char *needle)
 {
-	return memmem(line->msg, line->msg_len, needle, strlen(needle)) != NULL;
+	return memmem_short(line->msg, line->msg_len, needle, strlen(needle)) != NULL;
 }
 
 /* Does this line end the connection? */
@@ -544,7 +590,7 @@ conn_apply(struct conn_table *t, struct conn *c, const struct log_line *line,
 	if (!a->port && ev->port && ev->addr[0] && ev->kind != EVENT_NOT_ALLOWED) {
 		strlcpy_n(a->addr, sizeof a->addr, ev->addr, strlen(ev->addr));
 		a->port = ev->port;
-		index_add(t, key_endpoint(c->host_hash, a->addr, a->port), c);
+		index_add(t, event_endpoint_key(t, c->host_hash, ev), c);
 	} else if (!a->addr[0] && ev->addr[0] && ev->kind == EVENT_GRACE_TIMEOUT) {
 		strlcpy_n(a->addr, sizeof a->addr, ev->addr, strlen(ev->addr));
 	}
@@ -809,7 +855,7 @@ find_conn(struct conn_table *t, uint64_t host_hash, const struct log_line *line,
 		}
 	}
 	if (!c && ev->port && ev->addr[0] && ev->kind != EVENT_NOT_ALLOWED) {
-		struct conn *e = index_lookup(t, key_endpoint(host_hash, ev->addr, ev->port));
+		struct conn *e = index_lookup(t, event_endpoint_key(t, host_hash, ev));
 
 		/* Post-auth child lines carry their own pid but the same
 		 * endpoint (a login or a [preauth] line is another connection). */
@@ -962,6 +1008,7 @@ conn_table_feed(struct conn_table *t, const struct log_line *line, const struct 
 	int r;
 
 	t->stats.events++;
+	t->ep_valid = false;
 	if (line->time_us > t->clock_us)
 		t->clock_us = line->time_us;
 	r = sweep(t, t->clock_us, CONN_CLOSE_GRACE_US, CONN_IDLE_EMIT_US);
@@ -1050,7 +1097,7 @@ conn_table_adopt(struct conn_table *t, struct attempt *a)
 			return r;
 		}
 	}
-	c = calloc(1, sizeof *c);
+	c = conn_alloc(t);
 	if (!c) {
 		attempt_free(a);
 		return -ENOMEM;
@@ -1080,6 +1127,7 @@ conn_table_replay(struct conn_table *t, const struct log_line *line, const struc
 {
 	if (!t->adopted)
 		return -ENOENT;
+	t->ep_valid = false;
 	return conn_apply(t, t->adopted, line, ev);
 }
 

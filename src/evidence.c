@@ -10,30 +10,55 @@
 #include "util.h"
 #include "banned.h"
 
+static const char digit_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 /* Decimal digits of v, right-aligned in width (zero-padded); returns width. */
 static size_t
 put_uint(char *out, uint64_t v, size_t width)
 {
-	for (size_t i = width; i > 0; i--) {
-		out[i - 1] = (char)('0' + v % 10);
-		v /= 10;
+	size_t i = width;
+
+	for (; i >= 2; i -= 2) {
+		memcpy(out + i - 2, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
 	}
+	if (i)
+		out[0] = (char)('0' + v % 10);
 	return width;
 }
 
-static size_t
-uint_width(uint64_t v)
+/* v in decimal, ending just before end; returns where it starts. */
+static char *
+put_dec_before(char *end, uint64_t v)
 {
-	size_t w = 1;
-
-	while (v >= 10) {
-		v /= 10;
-		w++;
+	while (v >= 100) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
 	}
-	return w;
+	if (v >= 10) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * v, 2);
+	} else
+		*--end = (char)('0' + v);
+	return end;
 }
 
-/* "YYYY-MM-DDTHH:MM:SS.uuuuuu+00:00" (32 bytes) for usec; the date part is cached per second. */
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+/* Within +-10^11 s (years -1200 to 5100) gmtime_r() never fails: the
+ * cached day is then a real one whose time of day can be rewritten. */
+#define CLOCK_DAY_MAX INT64_C(100000000000)
+
+/* "YYYY-MM-DDTHH:MM:SS.uuuuuu+00:00" (32 bytes) for usec. strftime() runs once
+ * a day: within the day of the last line only the time of day is written. */
 static size_t
 format_date(struct evidence_clock *c, int64_t usec, char *out)
 {
@@ -41,17 +66,33 @@ format_date(struct evidence_clock *c, int64_t usec, char *out)
 	int64_t frac = usec - sec * USEC_PER_SEC;
 
 	if (sec != c->sec) {
-		time_t tt = (time_t)sec;
-		struct tm tm;
+		int64_t day = floor_div(sec, 86400);
 
-		if (!gmtime_r(&tt, &tm))
-			memset(&tm, 0, sizeof tm);
-		c->date_len = strftime(c->date, sizeof c->date, "%Y-%m-%dT%H:%M:%S", &tm);
+		if (c->sec != INT64_MIN && day == floor_div(c->sec, 86400) && c->date_len >= 8 &&
+		    sec > -CLOCK_DAY_MAX && sec < CLOCK_DAY_MAX) {
+			/* the same day: only "HH:MM:SS" changes */
+			int64_t tod = sec - day * 86400;
+			char *o = c->date + c->date_len - 8;
+
+			put_uint(o, (uint64_t)(tod / 3600), 2);
+			put_uint(o + 3, (uint64_t)(tod / 60 % 60), 2);
+			put_uint(o + 6, (uint64_t)(tod % 60), 2);
+		} else {
+			time_t tt = (time_t)sec;
+			struct tm tm;
+
+			if (!gmtime_r(&tt, &tm))
+				memset(&tm, 0, sizeof tm);
+			c->date_len = strftime(c->date, sizeof c->date, "%Y-%m-%dT%H:%M:%S", &tm);
+		}
 		c->sec = sec;
 	}
 	memcpy(out, c->date, c->date_len);
 	out[c->date_len] = '.';
-	put_uint(out + c->date_len + 1, (uint64_t)frac, 6);
+	if (frac == 0)
+		memcpy(out + c->date_len + 1, "000000", 6);     /* syslog's whole seconds */
+	else
+		put_uint(out + c->date_len + 1, (uint64_t)frac, 6);
 	memcpy(out + c->date_len + 7, "+00:00", 6);
 	return c->date_len + 13;
 }
@@ -78,8 +119,11 @@ evidence_format(struct evidence_clock *c, char *out, size_t cap, const struct lo
 	memcpy(out + o, line->ident, ident_len);
 	o += ident_len;
 	if (line->pid) {
+		char num[10], *d = put_dec_before(num + sizeof num, line->pid);
+
 		out[o++] = '[';
-		o += put_uint(out + o, line->pid, uint_width(line->pid));
+		memcpy(out + o, d, (size_t)(num + sizeof num - d));
+		o += (size_t)(num + sizeof num - d);
 		out[o++] = ']';
 	}
 	out[o++] = ':';
@@ -127,26 +171,57 @@ digits(const char *p, int n)
 	return v;
 }
 
+/* The seconds of a "YYYY-MM-DDTHH:MM:SS" (validated: a real time, 1970 or
+ * later), or -1. The last day and the last second read are kept per thread:
+ * the lines of an attempt are packed one after the other. */
+static int64_t
+evidence_seconds(const char *l)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static _Thread_local struct {
+		char text[19];
+		int64_t days, sec;
+	} last = { "", -1, -1 };
+	int h, mi, se;
+
+	if (memcmp(l, last.text, 19) == 0)
+		return last.sec;
+	if (memcmp(l, last.text, 10) != 0) {
+		int y = digits(l, 4), mo = digits(l + 5, 2), d = digits(l + 8, 2);
+
+		if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+		    (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))) || l[4] != '-' || l[7] != '-')
+			return -1;
+		memcpy(last.text, l, 10);
+		memset(last.text + 10, 0, 9);
+		last.days = days_from_civil(y, (unsigned)mo, (unsigned)d);
+		last.sec = -1;
+	}
+	if (last.days < 0)
+		return -1;
+	h = digits(l + 11, 2), mi = digits(l + 14, 2), se = digits(l + 17, 2);
+	if (h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59 ||
+	    l[10] != 'T' || l[13] != ':' || l[16] != ':')
+		return -1;
+	memcpy(last.text + 10, l + 10, 9);
+	last.sec = last.days * 86400 + h * 3600 + mi * 60 + se;
+	return last.sec;
+}
+
 bool
 evidence_time(const char *l, size_t len, int64_t *ret_us)
 {
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y, mo, d, h, mi, se, us;
+	int64_t sec;
+	int us;
 
 	if (len <= EVIDENCE_TS_LEN)
 		return false;
-	y = digits(l, 4), mo = digits(l + 5, 2), d = digits(l + 8, 2);
-	h = digits(l + 11, 2), mi = digits(l + 14, 2), se = digits(l + 17, 2);
+	sec = evidence_seconds(l);
 	us = digits(l + 20, 6);
 	/* Only what format_iso8601() gives back byte for byte. */
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-	    (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))) || h < 0 || h > 23 ||
-	    mi < 0 || mi > 59 || se < 0 || se > 59 || us < 0 || l[4] != '-' || l[7] != '-' ||
-	    l[10] != 'T' || l[13] != ':' || l[16] != ':' || l[19] != '.' ||
-	    memcmp(l + 26, "+00:00 ", 7) != 0)
+	if (sec < 0 || us < 0 || l[19] != '.' || memcmp(l + 26, "+00:00 ", 7) != 0)
 		return false;
-	*ret_us = ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se) *
-		   INT64_C(1000000)) + us;
+	*ret_us = sec * INT64_C(1000000) + us;
 	return true;
 }
 
@@ -214,17 +289,22 @@ evidence_pack(struct buf *b, const char *line, size_t ll, const char *host, size
 		int64_t delta = t - start_us;
 		uint64_t v = delta < 0 ? (uint64_t)-delta : (uint64_t)delta;
 
+		const char *rest = line + EVIDENCE_TS_LEN + 1 + hl + 1;
+		size_t pl, rl = ll - (EVIDENCE_TS_LEN + 1 + hl + 1);
+
 		*--p = ' ';
-		do {
-			*--p = (char)('0' + v % 10);
-			v /= 10;
-		} while (v);
+		p = put_dec_before(p, v);
 		if (delta < 0)
 			*--p = '-';
 		*--p = '+';
-		if (buf_append(b, p, (size_t)(tmp + sizeof tmp - p)) < 0)
+		pl = (size_t)(tmp + sizeof tmp - p);
+		if (buf_reserve(b, pl + rl) < 0)
 			return -ENOMEM;
-		return buf_append(b, line + EVIDENCE_TS_LEN + 1 + hl + 1, ll - (EVIDENCE_TS_LEN + 1 + hl + 1));
+		memcpy(b->data + b->len, p, pl);
+		memcpy(b->data + b->len + pl, rest, rl);
+		b->len += pl + rl;
+		b->data[b->len] = '\0';
+		return 0;
 	}
 	return buf_append(b, line, ll);
 }

@@ -356,6 +356,7 @@ writer_main(void *arg)
 {
 	struct ingest *in = arg;
 
+	pthread_setname_np(pthread_self(), "sshwhy-write");     /* for top -H and perf */
 	pthread_mutex_lock(&in->lock);
 	for (;;) {
 		int r;

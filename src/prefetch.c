@@ -120,6 +120,7 @@ reader_main(void *arg)
 	struct log_line pending;
 	bool have_pending = false;
 
+	pthread_setname_np(pthread_self(), "sshwhy-read");      /* for top -H and perf */
 	for (;;) {
 		struct pf_block *b = take_free(p);
 		bool last = false;

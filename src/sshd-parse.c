@@ -5,7 +5,9 @@
  * stripped of "error: "/"fatal: "/"debugN: " and " [preauth]"/" [postauth]",
  * then only the rows whose literal prefix matches (bucketed by first byte) are
  * tried, in table order, so most messages run exactly one regex. Rows without
- * a prefix carry a needle (memmem) and are tried last.
+ * a prefix carry a needle (memmem) and are tried last. The rows of the most
+ * common messages also have a literal matcher (natives[]), tried in the row's
+ * place before its regex, which reads them without PCRE2.
  *
  * Invariants: never read past len; every captured field is truncated to its
  * buffer; attacker-controlled user names are matched greedily so that the
@@ -21,6 +23,7 @@
 #include <pcre2.h>
 
 #include "event.h"
+#include "sshd-parse-int.h"
 #include "sshd-parse.h"
 #include "util.h"
 #include "banned.h"
@@ -96,6 +99,29 @@ struct pattern {
 	PN(K, word " ", " for invalid user ", AUTHLOG_INVALID(word), 0, NULL, POST_NONE, fn " \"%s %s%s%s for %s%.100s from %.200s port %d ssh2%s%s\" (invalid user)"), \
 	P(K, word " ", AUTHLOG_VALID(word), 0, NULL, POST_NONE, fn " \"%s %s%s%s for %s%.100s from %.200s port %d ssh2%s%s\" + format_method_key()"), \
 	P(K, word " ", AUTHLOG_LOOSE(word), 0, NULL, POST_NONE, fn " same, extra not in the format_method_key() grammar")
+
+/* Rows that have a literal matcher too (natives[] below): each regex is
+ * named once, so the matcher is bound to the exact text it stands for. */
+#define RE_CONNECTION_CLOSED \
+	"^Connection closed by " CONNID "$"
+#define RE_CONNECTION_RESET \
+	"^Connection reset by " CONNID "$"
+#define RE_DISCONNECTED \
+	"^Disconnected from " CONNID "$"
+#define RE_KEX_IDENT \
+	"^kex_exchange_identification: (?<detail>.*)$"
+#define RE_INVALID_USER \
+	"^Invalid user (?<user>.*) from (?<addr>" IP ") port (?<port>" PORT ")$"
+#define RE_PAM_MORE \
+	"^PAM (?<detail>[0-9]+) more authentication failures?;.*? rhost=(?<addr>[^ ]*)(?: +user=(?<user>.*))? *$"
+#define RE_PAM_AUTH_FAILURE \
+	"^pam_unix\\([^():]*:auth\\): authentication failure;.*? rhost=(?<addr>[^ ]*)(?: +user=(?<user>.*))? *$"
+#define RE_PAM_USER_UNKNOWN \
+	"^pam_unix\\([^():]*:auth\\): (?<detail>check pass; user unknown)$"
+#define RE_MAX_AUTH_TRIES \
+	"^maximum authentication attempts exceeded for (?<inv>invalid user )?(?<user>.*) from (?<addr>" IP ") port (?<port>" PORT ") ssh2$"
+#define RE_RECEIVED_DISCONNECT \
+	"^Received disconnect from (?<addr>" IP ") port (?<port>" PORT "):(?<code>[0-9]{1,10}): ?(?<detail>.*)$"
 
 /* loginrec.c: the utmp/wtmp/lastlog writers' logit("%s: ...", __func__) errors */
 #define LOGINREC_RE "^(?<detail>(?:utmp|utmpx|wtmp|wtmpx|wtmpdb|lastlog|syslogin)_[a-z_]+: .*)$"
@@ -188,10 +214,10 @@ static const struct pattern patterns[] = {
 	  "^Connection (?:from|to) " CONNID ": (?<detail>.*)$", 0, NULL, POST_NONE,
 	  "packet.c:sshpkt_vfatal() \"%s%sConnection %s %s: %s\" without a tag"),
 	P(CONNECTION_CLOSED, "Connection closed by ",
-	  "^Connection closed by " CONNID "$", 0, NULL, POST_NONE,
+	  RE_CONNECTION_CLOSED, 0, NULL, POST_NONE,
 	  "packet.c:sshpkt_vfatal() \"Connection closed by %s\" (7.4 \"%.200s port %d\"); serverloop.c \"Connection closed by %.100s port %d\""),
 	P(CONNECTION_RESET, "Connection reset by ",
-	  "^Connection reset by " CONNID "$", 0, NULL, POST_NONE,
+	  RE_CONNECTION_RESET, 0, NULL, POST_NONE,
 	  "packet.c:sshpkt_vfatal() \"Connection reset by %s\""),
 	P(BANNER_FAILED, "Connection timed out during banner exchange",
 	  "^(?<detail>Connection timed out during banner exchange)$", 0, NULL, POST_NONE,
@@ -218,7 +244,7 @@ static const struct pattern patterns[] = {
 	  "^kex_exchange_identification: (?<detail>client sent invalid protocol identifier) \"(?<reason>.*)\"$", 0, NULL, POST_NONE,
 	  "kex.c:kex_exchange_identification() \"client sent invalid protocol identifier \\\"%.256s\\\"\""),
 	P(BANNER_FAILED, "kex_exchange_identification: ",
-	  "^kex_exchange_identification: (?<detail>.*)$", 0, NULL, POST_NONE,
+	  RE_KEX_IDENT, 0, NULL, POST_NONE,
 	  "kex.c:kex_exchange_identification() \"%s: Connection closed by remote host\", \"read: %.100s\", \"banner line contains invalid characters\", ..."),
 	P(BANNER_FAILED, "banner exchange: ",
 	  "^banner exchange: Connection (?:from|to) " CONNID ": (?<detail>.*)$", 0, NULL, POST_NONE,
@@ -258,7 +284,7 @@ static const struct pattern patterns[] = {
 
 	/* ---- 3.4 user lookup and account refusals ---- */
 	P(INVALID_USER, "Invalid user ",
-	  "^Invalid user (?<user>.*) from (?<addr>" IP ") port (?<port>" PORT ")$", EVF_INVALID_USER, NULL, POST_NONE,
+	  RE_INVALID_USER, EVF_INVALID_USER, NULL, POST_NONE,
 	  "auth.c:getpwnamallow() \"Invalid user %.100s from %.100s port %d\""),
 	P(INVALID_USER, "input_userauth_request: invalid user ",
 	  "^input_userauth_request: invalid user (?<user>.*)$", EVF_INVALID_USER, NULL, POST_NONE,
@@ -524,14 +550,14 @@ static const struct pattern patterns[] = {
 	  "^check_pam_user: (?<detail>PAM user \"(?<user>.*)\" does not match previous \".*\")$", 0, NULL, POST_NONE,
 	  "auth-pam.c:check_pam_user() error_f(\"PAM user \\\"%s\\\" does not match previous \\\"%s\\\"\") (10.3+)"),
 	P(PAM_MORE_FAILURES, "PAM ",
-	  "^PAM (?<detail>[0-9]+) more authentication failures?;.*? rhost=(?<addr>[^ ]*)(?: +user=(?<user>.*))? *$", 0, NULL, POST_NONE,
+	  RE_PAM_MORE, 0, NULL, POST_NONE,
 	  "pam_unix/support.c:_cleanup_failures() \"PAM %d more authentication failure%s; logname=%s uid=%d euid=%d tty=%s ruser=%s rhost=%s %s%s\""),
 	/* Linux-PAM module lines "module(service:stack): text" (libpam pam_vsyslog) */
 	PN(PAM_AUTH_FAILURE, "pam_unix(", "): authentication failure;",
-	  "^pam_unix\\([^():]*:auth\\): authentication failure;.*? rhost=(?<addr>[^ ]*)(?: +user=(?<user>.*))? *$", 0, NULL, POST_NONE,
+	  RE_PAM_AUTH_FAILURE, 0, NULL, POST_NONE,
 	  "pam_unix/support.c:_unix_verify_password() \"authentication failure; logname=%s uid=%d euid=%d tty=%s ruser=%s rhost=%s %s%s\""),
 	PN(PAM_USER_UNKNOWN, "pam_unix(", "): check pass; user unknown",
-	  "^pam_unix\\([^():]*:auth\\): (?<detail>check pass; user unknown)$", 0, NULL, POST_NONE,
+	  RE_PAM_USER_UNKNOWN, 0, NULL, POST_NONE,
 	  "pam_unix/support.c:_unix_blankpasswd()/_unix_verify_password() \"check pass; user unknown\""),
 	PN(PAM_ACCOUNT_EXPIRED, "pam_unix(", " has expired (account expired)",
 	  "^pam_unix\\([^():]*:account\\): account (?<user>.*) has expired \\((?<detail>account expired)\\)$", 0, NULL, POST_NONE,
@@ -568,7 +594,7 @@ static const struct pattern patterns[] = {
 
 	/* ---- 3.9 too many attempts, disconnects and closes ---- */
 	P(MAX_AUTH_TRIES, "maximum authentication attempts exceeded for ",
-	  "^maximum authentication attempts exceeded for (?<inv>invalid user )?(?<user>.*) from (?<addr>" IP ") port (?<port>" PORT ") ssh2$", 0, NULL, POST_NONE,
+	  RE_MAX_AUTH_TRIES, 0, NULL, POST_NONE,
 	  "auth.c:auth_maxtries_exceeded() \"maximum authentication attempts exceeded for %s%.100s from %.200s port %d ssh2\""),
 	PN(PROTOCOL_ERROR, "Disconnecting ", ": multiple KEXINIT received from peer",
 	  "^Disconnecting " CONNID ": (?<detail>multiple KEXINIT received from peer)$", 0, NULL, POST_NONE,
@@ -585,10 +611,10 @@ static const struct pattern patterns[] = {
 	  "^Disconnecting: (?<detail>.*)$", 0, NULL, POST_NONE,
 	  "packet.c:ssh_packet_disconnect() \"Disconnecting: %.100s\" (7.4)"),
 	P(RECEIVED_DISCONNECT, "Received disconnect from ",
-	  "^Received disconnect from (?<addr>" IP ") port (?<port>" PORT "):(?<code>[0-9]{1,10}): ?(?<detail>.*)$", 0, NULL, POST_NONE,
+	  RE_RECEIVED_DISCONNECT, 0, NULL, POST_NONE,
 	  "packet.c:ssh_packet_read_poll_seqnr() \"Received disconnect from %s port %d:%u: %.400s\""),
 	P(DISCONNECTED, "Disconnected from ",
-	  "^Disconnected from " CONNID "$", 0, NULL, POST_NONE,
+	  RE_DISCONNECTED, 0, NULL, POST_NONE,
 	  "packet.c:sshpkt_vfatal() \"Disconnected from %s\" (7.4 \"%.200s port %d\")"),
 
 	/* ---- 3.10 after authentication ---- */
@@ -859,6 +885,497 @@ bucket_of(const char *s)
 	return ((unsigned)u[0] * 961u + (unsigned)u[1] * 31u + (unsigned)u[2]) & (NBUCKETS - 1);
 }
 
+/* ---- literal matchers ----
+ *
+ * The most common messages (failed passwords, closes, disconnects, invalid
+ * users, pam_unix failures: nine lines in ten of a busy server's log) are
+ * read by hand-written matchers before PCRE2. A matcher is bound to one row
+ * by the row's exact regex text (natives[]) and is tried in the row's place,
+ * so the table's order still decides. It either reads the message exactly as
+ * the regex would (same fields, same captured bytes: 1), or gives up (0) and
+ * the regex runs; it never says "no match" on its own. Where the regex could
+ * backtrack (a user name holding " from 1.2.3.4 port 22", an address that is
+ * not one) the matcher gives up. tests/test-sshd-parse.c and the fuzz harness
+ * compare both ways on every input they have (sshd-parse-int.h). */
+
+struct capture {
+	uint8_t field;          /* enum field */
+	size_t off, len;
+};
+
+#define MAX_CAPTURES MAX_GROUPS
+
+struct native {
+	const char *regex;      /* the row's regex, as in patterns[] */
+	/* s[0..n) begins with the row's prefix (pfx bytes). 1: caps filled,
+	 * *ncaps of them; 0: give up. */
+	int (*match)(const char *s, size_t n, size_t pfx, struct capture *caps, unsigned *ncaps);
+};
+
+static inline bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline bool
+is_hex(char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static inline void
+cap(struct capture *caps, unsigned *ncaps, enum field f, size_t off, size_t len)
+{
+	caps[(*ncaps)++] = (struct capture){ (uint8_t)f, off, len };
+}
+
+/* s[0..n) is all of IP4 ("OCTET(\.OCTET){3}"): 0-255, no leading zero. */
+static bool
+ip4_exact(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	for (unsigned parts = 1;; parts++) {
+		size_t st = i;
+		unsigned v = 0;
+
+		while (i < n && i - st < 4 && is_digit(s[i]))
+			v = v * 10 + (unsigned)(s[i++] - '0');
+		if (i == st || i - st > 3 || (i - st > 1 && s[st] == '0') || v > 255)
+			return false;
+		if (i == n)
+			return parts == 4;
+		if (s[i] != '.' || parts == 4)
+			return false;
+		i++;
+	}
+}
+
+/* s[0..n) is all of IP6: "(h{0,4}:){2,7}(h{1,4}|IP4)?(%[A-Za-z0-9_.-]+)?".
+ * Every ':' ends a group (the tail and the zone hold none), so the split is
+ * unique: 2 to 7 colons, groups of 0-4 hex digits, the tail empty, 1-4 hex
+ * digits or an IPv4 address, then the zone. */
+static bool
+ip6_exact(const char *s, size_t n)
+{
+	const char *z = memchr(s, '%', n);
+	size_t m = z ? (size_t)(z - s) : n, i = 0, st = 0;
+	unsigned colons = 0;
+
+	if (z) {
+		if (m + 1 == n)
+			return false;
+		for (size_t k = m + 1; k < n; k++) {
+			char c = s[k];
+
+			if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) ||
+			      c == '_' || c == '.' || c == '-'))
+				return false;
+		}
+	}
+	for (i = 0; i < m; i++) {
+		if (s[i] != ':')
+			continue;
+		if (i - st > 4 || ++colons > 7)
+			return false;
+		for (size_t k = st; k < i; k++)
+			if (!is_hex(s[k]))
+				return false;
+		st = i + 1;
+	}
+	if (colons < 2)
+		return false;
+	if (m - st <= 4) {
+		for (size_t k = st; k < m; k++)
+			if (!is_hex(s[k]))
+				return ip4_exact(s + st, m - st);
+		return true;
+	}
+	return ip4_exact(s + st, m - st);
+}
+
+static bool
+ip_exact(const char *s, size_t n)
+{
+	return ip4_exact(s, n) || ip6_exact(s, n);
+}
+
+/* s[0..n) is all of PORT: 0-65535, no leading zero. */
+static bool
+port_exact(const char *s, size_t n)
+{
+	unsigned v = 0;
+
+	if (n == 0 || n > 5 || (n > 1 && s[0] == '0'))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (!is_digit(s[i]))
+			return false;
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	return v <= 65535;
+}
+
+/* The first " from " in s[lo..n), or SIZE_MAX. */
+static size_t
+find_from(const char *s, size_t lo, size_t n)
+{
+	const char *q;
+
+	if (n < lo + 6)
+		return SIZE_MAX;
+	q = memmem_short(s + lo, n - lo, " from ", 6);
+	return q ? (size_t)(q - s) : SIZE_MAX;
+}
+
+/* s[lo..n) ends in "ADDR port PORT" (the regex's "(?<addr>IP) port
+ * (?<port>PORT)$", the address preceded by a space or at lo): captures
+ * addr and port, returns where the address starts, or SIZE_MAX. */
+static size_t
+tail_addr_port(const char *s, size_t lo, size_t n, struct capture *caps, unsigned *ncaps)
+{
+	size_t ps = n, a;
+
+	while (ps > lo && is_digit(s[ps - 1]))
+		ps--;
+	if (ps == n || ps < lo + 6 || memcmp(s + ps - 6, " port ", 6) != 0 || !port_exact(s + ps, n - ps))
+		return SIZE_MAX;
+	a = ps - 6;
+	while (a > lo && s[a - 1] != ' ')
+		a--;
+	if (!ip_exact(s + a, ps - 6 - a))
+		return SIZE_MAX;
+	cap(caps, ncaps, F_ADDR, a, ps - 6 - a);
+	cap(caps, ncaps, F_PORT, ps, n - ps);
+	return a;
+}
+
+/* "... from ADDR port PORT" ending s[lo..n), the user greedy before it:
+ * returns where " from " starts (the user's end), or SIZE_MAX. */
+static size_t
+tail_from_addr_port(const char *s, size_t lo, size_t n, struct capture *caps, unsigned *ncaps)
+{
+	size_t a = tail_addr_port(s, lo, n, caps, ncaps);
+
+	if (a == SIZE_MAX || a < lo + 6 || memcmp(s + a - 6, " from ", 6) != 0)
+		return SIZE_MAX;
+	return a - 6;
+}
+
+/* RE_INVALID_USER: "Invalid user (?<user>.*) from ADDR port PORT$" */
+static int
+native_invalid_user(const char *s, size_t n, size_t pfx, struct capture *caps, unsigned *ncaps)
+{
+	size_t f = tail_from_addr_port(s, pfx, n, caps, ncaps);
+
+	if (f == SIZE_MAX)
+		return 0;
+	cap(caps, ncaps, F_USER, pfx, f - pfx);
+	return 1;
+}
+
+/* RE_MAX_AUTH_TRIES: "... for (?<inv>invalid user )?(?<user>.*) from ADDR port PORT ssh2$" */
+static int
+native_max_auth_tries(const char *s, size_t n, size_t pfx, struct capture *caps, unsigned *ncaps)
+{
+	size_t u = pfx, f;
+
+	if (n < pfx + 5 || memcmp(s + n - 5, " ssh2", 5) != 0)
+		return 0;
+	f = tail_from_addr_port(s, pfx, n - 5, caps, ncaps);
+	if (f == SIZE_MAX)
+		return 0;
+	if (n - pfx >= 13 && memcmp(s + pfx, "invalid user ", 13) == 0) {
+		u += 13;
+		if (f < u)
+			return 0;       /* the regex would read it without "invalid user " */
+		cap(caps, ncaps, F_INV, pfx, 13);
+	}
+	cap(caps, ncaps, F_USER, u, f - u);
+	return 1;
+}
+
+/* CONNID "$" after the prefix: RE_CONNECTION_CLOSED, RE_CONNECTION_RESET,
+ * RE_DISCONNECTED. "(?:(?<pre>authenticating ?user|invalid user|user)
+ * (?<user>.*) )?ADDR port PORT$": the address is the last word. */
+static int
+native_connid(const char *s, size_t n, size_t pfx, struct capture *caps, unsigned *ncaps)
+{
+	static const struct {
+		const char *text;
+		size_t len;
+	} pre[] = {
+		{ "authenticating user ", 20 }, { "authenticatinguser ", 19 },
+		{ "invalid user ", 13 }, { "user ", 5 },
+	};
+	size_t a = tail_addr_port(s, pfx, n, caps, ncaps);
+
+	if (a == SIZE_MAX)
+		return 0;
+	if (a == pfx)
+		return 1;
+	for (size_t i = 0; i < ELEMENTSOF(pre); i++) {
+		if (n - pfx < pre[i].len || memcmp(s + pfx, pre[i].text, pre[i].len) != 0)
+			continue;
+		if (a - 1 < pfx + pre[i].len)
+			return 0;
+		cap(caps, ncaps, F_PRE, pfx, pre[i].len - 1);
+		cap(caps, ncaps, F_USER, pfx + pre[i].len, a - 1 - pfx - pre[i].len);
+		return 1;
+	}
+	return 0;
+}
+
+/* RE_KEX_IDENT: the rest is the detail. */
+static int
+native_rest_detail(const char *s, size_t n, size_t pfx, struct capture *caps, unsigned *ncaps)
+{
+	(void)s;
+	cap(caps, ncaps, F_DETAIL, pfx, n - pfx);
+	return 1;
+}
+
+/* RE_RECEIVED_DISCONNECT: "ADDR port PORT:(?<code>[0-9]{1,10}): ?(?<detail>.*)$" */
+static int
+native_received_disconnect(const char *s, size_t n, size_t pfx, struct capture *caps, unsigned *ncaps)
+{
+	const char *sp = memchr(s + pfx, ' ', n - pfx);
+	size_t e = sp ? (size_t)(sp - s) : n, p, q;
+
+	if (!ip_exact(s + pfx, e - pfx) || n - e < 6 || memcmp(s + e, " port ", 6) != 0)
+		return 0;
+	for (p = q = e + 6; q < n && is_digit(s[q]); q++)
+		;
+	if (q == n || s[q] != ':' || !port_exact(s + p, q - p))
+		return 0;
+	cap(caps, ncaps, F_ADDR, pfx, e - pfx);
+	cap(caps, ncaps, F_PORT, p, q - p);
+	for (p = ++q; q < n && is_digit(s[q]); q++)
+		;
+	if (q == p || q - p > 10 || q == n || s[q] != ':')
+		return 0;
+	cap(caps, ncaps, F_CODE, p, q - p);
+	q++;
+	if (q < n && s[q] == ' ')
+		q++;
+	cap(caps, ncaps, F_DETAIL, q, n - q);
+	return 1;
+}
+
+/* pam_unix's failure tail at s[lo..n): ";.*? rhost=(?<addr>[^ ]*)(?:
+ * +user=(?<user>.*))? *$", lo just after the ';'. The first " rhost="
+ * must do. */
+static int
+pam_rhost_tail(const char *s, size_t lo, size_t n, struct capture *caps, unsigned *ncaps)
+{
+	const char *q = n - lo >= 7 ? memmem_short(s + lo, n - lo, " rhost=", 7) : NULL;
+	size_t a, e, k;
+
+	if (!q)
+		return 0;
+	a = (size_t)(q - s) + 7;
+	for (e = a; e < n && s[e] != ' '; e++)
+		;
+	cap(caps, ncaps, F_ADDR, a, e - a);
+	for (k = e; k < n && s[k] == ' '; k++)
+		;
+	if (k == n)
+		return 1;
+	if (k == e || n - k < 5 || memcmp(s + k, "user=", 5) != 0)
+		return 0;
+	cap(caps, ncaps, F_USER, k + 5, n - k - 5);
+	return 1;
+}
+
+/* "pam_unix([^():]*:auth): " after the prefix "pam_unix(": where the text
+ * after it starts, or SIZE_MAX. */
+static size_t
+pam_unix_auth(const char *s, size_t n, size_t pfx)
+{
+	size_t i = pfx;
+
+	while (i < n && s[i] != '(' && s[i] != ')' && s[i] != ':')
+		i++;
+	if (n - i < 8 || memcmp(s + i, ":auth): ", 8) != 0)
+		return SIZE_MAX;
+	return i + 8;
+}
+
+/* RE_PAM_AUTH_FAILURE */
+static int
+native_pam_auth_failure(const char *s, size_t n, size_t pfx, struct capture *caps, unsigned *ncaps)
+{
+	static const char text[] = "authentication failure;";
+	size_t t = pam_unix_auth(s, n, pfx);
+
+	if (t == SIZE_MAX || n - t < sizeof text - 1 || memcmp(s + t, text, sizeof text - 1) != 0)
+		return 0;
+	return pam_rhost_tail(s, t + sizeof text - 1, n, caps, ncaps);
+}
+
+/* RE_PAM_USER_UNKNOWN */
+static int
+native_pam_user_unknown(const char *s, size_t n, size_t pfx, struct capture *caps, unsigned *ncaps)
+{
+	static const char text[] = "check pass; user unknown";
+	size_t t = pam_unix_auth(s, n, pfx);
+
+	if (t == SIZE_MAX || n - t != sizeof text - 1 || memcmp(s + t, text, sizeof text - 1) != 0)
+		return 0;
+	cap(caps, ncaps, F_DETAIL, t, n - t);
+	return 1;
+}
+
+/* RE_PAM_MORE: "PAM (?<detail>[0-9]+) more authentication failures?;" + the rhost tail */
+static int
+native_pam_more(const char *s, size_t n, size_t pfx, struct capture *caps, unsigned *ncaps)
+{
+	static const char text[] = " more authentication failure";
+	size_t d = pfx;
+
+	while (d < n && is_digit(s[d]))
+		d++;
+	if (d == pfx || n - d < sizeof text - 1 || memcmp(s + d, text, sizeof text - 1) != 0)
+		return 0;
+	cap(caps, ncaps, F_DETAIL, pfx, d - pfx);
+	d += sizeof text - 1;
+	if (d < n && s[d] == 's')
+		d++;
+	if (d == n || s[d] != ';')
+		return 0;
+	return pam_rhost_tail(s, d + 1, n, caps, ncaps);
+}
+
+/* "WORD (?<method>[^ ]+) for " of auth_log(): where the user starts, or SIZE_MAX. */
+static size_t
+authlog_head(const char *s, size_t n, size_t pfx, struct capture *caps, unsigned *ncaps)
+{
+	const char *sp = memchr(s + pfx, ' ', n - pfx);
+	size_t m = sp ? (size_t)(sp - s) : n;
+
+	if (m == pfx || n - m < 5 || memcmp(s + m, " for ", 5) != 0)
+		return SIZE_MAX;
+	cap(caps, ncaps, F_METHOD, pfx, m - pfx);
+	return m + 5;
+}
+
+/* AUTHLOG_INVALID(word): "... for (?<inv>invalid user )(?<user>.*) from ADDR port PORT ssh2$" */
+static int
+native_authlog_invalid(const char *s, size_t n, size_t pfx, struct capture *caps, unsigned *ncaps)
+{
+	size_t u = authlog_head(s, n, pfx, caps, ncaps), f;
+
+	if (u == SIZE_MAX || n - u < 13 || memcmp(s + u, "invalid user ", 13) != 0 ||
+	    memcmp(s + n - 5, " ssh2", 5) != 0)
+		return 0;
+	cap(caps, ncaps, F_INV, u, 13);
+	u += 13;
+	f = tail_from_addr_port(s, u, n - 5, caps, ncaps);
+	if (f == SIZE_MAX)
+		return 0;
+	cap(caps, ncaps, F_USER, u, f - u);
+	return 1;
+}
+
+/* KTYPE: "[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*|unknown" */
+static bool
+ktype_exact(const char *s, size_t n)
+{
+	if (n == 7 && memcmp(s, "unknown", 7) == 0)
+		return true;
+	if (n == 0 || s[0] < 'A' || s[0] > 'Z' || s[n - 1] == '-')
+		return false;
+	for (size_t i = 1; i < n; i++) {
+		char c = s[i];
+
+		if (c == '-' ? s[i - 1] == '-' : !((c >= 'A' && c <= 'Z') || is_digit(c)))
+			return false;
+	}
+	return true;
+}
+
+/* The second alternative of FPX, "(?:SHA256|SHA1|SHA384|SHA512|MD5):[^ ,]+",
+ * which holds every string the first matches. */
+static bool
+fpx_exact(const char *s, size_t n)
+{
+	static const char *const alg[] = { "SHA256:", "SHA1:", "SHA384:", "SHA512:", "MD5:" };
+
+	for (size_t i = 0; i < ELEMENTSOF(alg); i++) {
+		size_t l = strlen(alg[i]);
+
+		if (n > l && memcmp(s, alg[i], l) == 0)
+			return !memchr(s + l, ' ', n - l) && !memchr(s + l, ',', n - l);
+	}
+	return false;
+}
+
+/* AUTHLOG_VALID(word): the user lazy, so the first " from " must do, and
+ * then either nothing after "ssh2", or ": KTYPE FP", ": KTYPE" or ": WORD". */
+static int
+native_authlog_valid(const char *s, size_t n, size_t pfx, struct capture *caps, unsigned *ncaps)
+{
+	size_t u = authlog_head(s, n, pfx, caps, ncaps), f, a, e, p, q, k, sp;
+
+	if (u == SIZE_MAX || (n - u >= 13 && memcmp(s + u, "invalid user ", 13) == 0))
+		return 0;
+	f = find_from(s, u, n);
+	if (f == SIZE_MAX)
+		return 0;
+	a = f + 6;
+	for (e = a; e < n && s[e] != ' '; e++)
+		;
+	if (!ip_exact(s + a, e - a) || n - e < 6 || memcmp(s + e, " port ", 6) != 0)
+		return 0;
+	for (p = q = e + 6; q < n && is_digit(s[q]); q++)
+		;
+	if (!port_exact(s + p, q - p) || n - q < 5 || memcmp(s + q, " ssh2", 5) != 0)
+		return 0;
+	cap(caps, ncaps, F_USER, u, f - u);
+	cap(caps, ncaps, F_ADDR, a, e - a);
+	cap(caps, ncaps, F_PORT, p, q - p);
+	k = q + 5;
+	if (k == n)
+		return 1;
+	if (n - k < 3 || s[k] != ':' || s[k + 1] != ' ')
+		return 0;
+	k += 2;
+	for (sp = k; sp < n && s[sp] != ' '; sp++)
+		;
+	if (sp == n) {
+		/* one word: a key type, else the second alternative's detail2 */
+		cap(caps, ncaps, ktype_exact(s + k, n - k) ? F_KTYPE : F_DETAIL, k, n - k);
+		return 1;
+	}
+	if (!ktype_exact(s + k, sp - k) || !fpx_exact(s + sp + 1, n - sp - 1))
+		return 0;
+	cap(caps, ncaps, F_KTYPE, k, sp - k);
+	cap(caps, ncaps, F_FP, sp + 1, n - sp - 1);
+	return 1;
+}
+
+#define AUTHLOG_NATIVES(word) \
+	{ AUTHLOG_INVALID(word), native_authlog_invalid }, \
+	{ AUTHLOG_VALID(word), native_authlog_valid }
+
+static const struct native natives[] = {
+	AUTHLOG_NATIVES("Accepted"),
+	AUTHLOG_NATIVES("Failed"),
+	AUTHLOG_NATIVES("Postponed"),
+	AUTHLOG_NATIVES("Partial"),
+	{ RE_CONNECTION_CLOSED, native_connid },
+	{ RE_CONNECTION_RESET, native_connid },
+	{ RE_DISCONNECTED, native_connid },
+	{ RE_INVALID_USER, native_invalid_user },
+	{ RE_MAX_AUTH_TRIES, native_max_auth_tries },
+	{ RE_RECEIVED_DISCONNECT, native_received_disconnect },
+	{ RE_KEX_IDENT, native_rest_detail },
+	{ RE_PAM_AUTH_FAILURE, native_pam_auth_failure },
+	{ RE_PAM_USER_UNKNOWN, native_pam_user_unknown },
+	{ RE_PAM_MORE, native_pam_more },
+};
+
 struct compiled {
 	pcre2_code *code;
 	bool jit;
@@ -867,6 +1384,8 @@ struct compiled {
 	uint8_t field[MAX_GROUPS];      /* enum field */
 	uint16_t prefix_len;
 	uint16_t needle_len;
+	/* the row's literal matcher (natives[]), or NULL */
+	int (*native)(const char *s, size_t n, size_t pfx, struct capture *caps, unsigned *ncaps);
 };
 
 struct sshd_parser {
@@ -879,6 +1398,7 @@ struct sshd_parser {
 	uint16_t *bucket[NBUCKETS];
 	uint16_t *fallback;
 	uint16_t *storage;
+	bool regex_only;                /* sshd_parser_set_regex_only() */
 };
 
 static int
@@ -973,6 +1493,22 @@ sshd_parser_new(struct sshd_parser **ret, char **reterr)
 			return r;
 		}
 	}
+	/* Each literal matcher to the rows of its regex; one that finds none
+	 * stands for a row that was changed or removed: a bug, caught here. */
+	for (size_t k = 0; k < ELEMENTSOF(natives); k++) {
+		bool bound = false;
+
+		for (size_t i = 0; i < ELEMENTSOF(patterns); i++)
+			if (streq(patterns[i].regex, natives[k].regex) && patterns[i].prefix &&
+			    !(patterns[i].flags & PF_TRUNCATED)) {
+				p->c[i].native = natives[k].match;
+				bound = true;
+			}
+		if (!bound) {
+			sshd_parser_free(TAKE_PTR(p));
+			return -EINVAL;
+		}
+	}
 
 	/* one array: every bucket and the fallback list, each UINT16_MAX-terminated */
 	total = ELEMENTSOF(patterns) + NBUCKETS + 1;
@@ -1042,23 +1578,10 @@ has_prefix(const char *s, size_t len, const char *pfx, size_t n)
 	return len >= n && memcmp(s, pfx, n) == 0;
 }
 
-/* memmem() for short needles in short messages: memchr on the first byte,
- * then memcmp; avoids glibc's two-way setup cost on every call. */
 static bool
 contains(const char *s, size_t len, const char *ndl, size_t n)
 {
-	const char *end = s + len, *q = s;
-
-	if (n == 0)
-		return true;
-	while (len >= n && (q = memchr(q, ndl[0], (size_t)(end - q) - n + 1))) {
-		if (memcmp(q + 1, ndl + 1, n - 1) == 0)
-			return true;
-		q++;
-		if ((size_t)(end - q) < n)
-			break;
-	}
-	return false;
+	return memmem_short(s, len, ndl, n) != NULL;
 }
 
 static bool
@@ -1297,32 +1820,15 @@ post_process(const struct pattern *pat, struct auth_event *ev)
 	}
 }
 
-/* 1 matched and filled, 0 no match (also on match-limit errors: hostile input
- * is "unrecognised", not an internal error). */
-static int
-try_pattern(struct sshd_parser *p, size_t i, const char *s, size_t len, struct auth_event *ev)
+/* Fill ev from row i's captures in s. */
+static void
+apply_row(size_t i, const char *s, size_t len, const struct capture *caps, unsigned ncaps,
+	  struct auth_event *ev)
 {
-	const struct compiled *c = &p->c[i];
-	PCRE2_SIZE *ov;
-	int rc;
-
-	if (c->jit)
-		rc = pcre2_jit_match(c->code, (PCRE2_SPTR)s, len, 0, 0, p->md, p->mctx);
-	else
-		rc = pcre2_match(c->code, (PCRE2_SPTR)s, len, 0, 0, p->md, p->mctx);
-	if (rc <= 0)
-		return 0;
-
-	ov = pcre2_get_ovector_pointer(p->md);
 	ev->kind = patterns[i].kind;
 	ev->flags |= patterns[i].flags & ~PF_TRUNCATED;
-	for (unsigned g = 0; g < c->ngroups; g++) {
-		unsigned n = c->group[g];
-
-		if ((int)n >= rc || ov[2 * n] == PCRE2_UNSET)
-			continue;
-		set_field(ev, c->field[g], s + ov[2 * n], ov[2 * n + 1] - ov[2 * n]);
-	}
+	for (unsigned g = 0; g < ncaps; g++)
+		set_field(ev, caps[g].field, s + caps[g].off, caps[g].len);
 	post_process(&patterns[i], ev);
 	/* A debugN: line only gets a kind that names a cause; catch-all rows
 	 * (session_*, "PAM: ...", generic errors) leave it EVENT_DEBUG. */
@@ -1331,6 +1837,40 @@ try_pattern(struct sshd_parser *p, size_t i, const char *s, size_t len, struct a
 		ev->kind = EVENT_DEBUG;
 		copy_text(ev->detail, sizeof(ev->detail), s, len);
 	}
+}
+
+/* 1 matched and filled, 0 no match (also on match-limit errors: hostile input
+ * is "unrecognised", not an internal error). */
+static int
+try_pattern(struct sshd_parser *p, size_t i, const char *s, size_t len, struct auth_event *ev)
+{
+	const struct compiled *c = &p->c[i];
+	struct capture caps[MAX_CAPTURES];
+	unsigned ncaps = 0;
+	PCRE2_SIZE *ov;
+	int rc;
+
+	if (c->native && !p->regex_only && c->native(s, len, c->prefix_len, caps, &ncaps)) {
+		apply_row(i, s, len, caps, ncaps, ev);
+		return 1;
+	}
+	if (c->jit)
+		rc = pcre2_jit_match(c->code, (PCRE2_SPTR)s, len, 0, 0, p->md, p->mctx);
+	else
+		rc = pcre2_match(c->code, (PCRE2_SPTR)s, len, 0, 0, p->md, p->mctx);
+	if (rc <= 0)
+		return 0;
+
+	ov = pcre2_get_ovector_pointer(p->md);
+	ncaps = 0;
+	for (unsigned g = 0; g < c->ngroups; g++) {
+		unsigned n = c->group[g];
+
+		if ((int)n >= rc || ov[2 * n] == PCRE2_UNSET)
+			continue;
+		caps[ncaps++] = (struct capture){ c->field[g], ov[2 * n], ov[2 * n + 1] - ov[2 * n] };
+	}
+	apply_row(i, s, len, caps, ncaps, ev);
 	return 1;
 }
 
@@ -1531,4 +2071,10 @@ sshd_parse_message(struct sshd_parser *p, const char *msg, size_t len, struct au
 	ret->kind = EVENT_UNRECOGNISED;
 	copy_text(ret->detail, sizeof(ret->detail), msg, len);
 	return 0;
+}
+
+void
+sshd_parser_set_regex_only(struct sshd_parser *p, bool on)
+{
+	p->regex_only = on;
 }

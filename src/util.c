@@ -81,6 +81,29 @@ strlcpy_n(char *dst, size_t dstsz, const char *src, size_t n)
 	return n;
 }
 
+const char *
+memmem_short(const char *s, size_t n, const char *needle, size_t len)
+{
+	const char *q, *last;
+	size_t k = 0;
+
+	if (len == 0)
+		return s;
+	if (n < len)
+		return NULL;
+	while (k + 1 < len && needle[k] == ' ')
+		k++;
+	/* the anchor byte needle[k] of a match starting at s[i], i <= n - len */
+	q = s + k;
+	last = s + (n - len) + k;
+	while (q <= last && (q = memchr(q, needle[k], (size_t)(last - q) + 1))) {
+		if (memcmp(q - k, needle, len) == 0)
+			return q - k;
+		q++;
+	}
+	return NULL;
+}
+
 int64_t
 now_usec(void)
 {

@@ -2,6 +2,7 @@
  * the real parser and syslog line reader in front (lines as in auth.log). */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 
 #include "attempt-text.h"
@@ -340,6 +341,135 @@ START_TEST(test_evidence_parse_round_trip)
 }
 END_TEST
 
+/* One clock over a walk of times (seconds within a day, across days and
+ * years, backwards, before 1970) writes what a fresh clock writes. */
+START_TEST(test_evidence_format_clock)
+{
+	static const int64_t steps[] = {
+		1, 59, 3600, 86399, 1, -1, -86400, 86400 * 365, -86400 * 400, 7, 86400 * 30,
+	};
+	struct evidence_clock shared, fresh;
+	struct log_line l = { .host = "h", .host_len = 1, .ident = "sshd", .ident_len = 4, .pid = 1,
+			      .msg = "m", .msg_len = 1 };
+	char a[EVIDENCE_CAP_MIN], b[EVIDENCE_CAP_MIN];
+	int64_t t = INT64_C(-90000) * 1000000 + 123;
+
+	evidence_clock_init(&shared);
+	for (unsigned i = 0; i < 40000; i++) {
+		l.time_us = t;
+		evidence_clock_init(&fresh);
+		evidence_format(&shared, a, sizeof a, &l);
+		evidence_format(&fresh, b, sizeof b, &l);
+		ck_assert_msg(streq(a, b), "%lld: '%s' want '%s'", (long long)t, a, b);
+		t += steps[(i * 7 + i / 3) % ELEMENTSOF(steps)] * 1000000 + (int64_t)(i % 3);
+	}
+}
+END_TEST
+
+/* NUL, CR and LF are escaped wherever they fall (the eight-byte scan and its
+ * tail); bytes that differ from them by the high bit are not. */
+START_TEST(test_evidence_format_escapes)
+{
+	static const char bytes[] = { '\0', '\r', '\n', (char)0x80, (char)0x8a, (char)0x8d, '\x0b', (char)0xff };
+	struct evidence_clock clock;
+	struct log_line l = { .host = "h", .host_len = 1, .ident = "sshd", .ident_len = 4 };
+	char msg[21], out[EVIDENCE_CAP_MIN];
+
+	evidence_clock_init(&clock);
+	for (size_t k = 0; k < sizeof msg; k++)
+		for (size_t b = 0; b < sizeof bytes; b++) {
+			size_t n;
+
+			memset(msg, 'x', sizeof msg);
+			msg[k] = bytes[b];
+			l.msg = msg;
+			l.msg_len = sizeof msg;
+			n = evidence_format(&clock, out, sizeof out, &l);
+			if (b < 3)
+				ck_assert_uint_eq(n, EVIDENCE_TS_LEN + 9 + sizeof msg + 3);
+			else
+				ck_assert_uint_eq(n, EVIDENCE_TS_LEN + 9 + sizeof msg);
+		}
+}
+END_TEST
+
+/* The reference for evidence_time(): the line matches the template, and
+ * timegm() keeps the date as written (no 31 April, no 29 February 2025). */
+static bool
+ref_evidence_time(const char *l, size_t len, int64_t *ret_us)
+{
+	static const char tmpl[] = "dddd-dd-ddTdd:dd:dd.dddddd+00:00 ";
+	static const int pos[] = { 0, 5, 8, 11, 14, 17, 20 }, wid[] = { 4, 2, 2, 2, 2, 2, 6 };
+	int f[7] = { 0 };
+	struct tm tm;
+	time_t t;
+
+	if (len <= EVIDENCE_TS_LEN)
+		return false;
+	for (size_t k = 0; k < sizeof tmpl - 1; k++)
+		if (tmpl[k] == 'd' ? !isdigit((unsigned char)l[k]) : l[k] != tmpl[k])
+			return false;
+	for (int i = 0; i < 7; i++)
+		for (int j = 0; j < wid[i]; j++)
+			f[i] = f[i] * 10 + (l[pos[i] + j] - '0');
+	if (f[0] < 1970 || f[3] > 23 || f[4] > 59 || f[5] > 59)
+		return false;
+	tm = (struct tm){ .tm_year = f[0] - 1900, .tm_mon = f[1] - 1, .tm_mday = f[2], .tm_hour = f[3],
+			  .tm_min = f[4], .tm_sec = f[5] };
+	t = timegm(&tm);
+	if (f[1] < 1 || f[1] > 12 || f[2] < 1 || tm.tm_mday != f[2] || tm.tm_mon != f[1] - 1)
+		return false;
+	*ret_us = (int64_t)t * 1000000 + f[6];
+	return true;
+}
+
+/* Times read back from evidence lines (evidence_time() keeps the last second
+ * it read) agree with the reference, for lines written by evidence_format()
+ * and for each of them with one byte of the timestamp changed; packing and
+ * unpacking gives the line back. */
+START_TEST(test_evidence_time_cached)
+{
+	static const char subst[] = "0129:.-T+ x";
+	struct evidence_clock clock;
+	struct log_line l = { .host = "vm", .host_len = 2, .ident = "sshd", .ident_len = 4, .pid = 4242,
+			      .msg = "Connection closed by 1.2.3.4 port 22", .msg_len = 36 };
+	int64_t t = INT64_C(1709164799) * 1000000;      /* 2024-02-28T23:59:59 */
+	char line[EVIDENCE_CAP_MIN];
+	struct buf packed, back;
+
+	buf_init(&packed);
+	buf_init(&back);
+	evidence_clock_init(&clock);
+	for (unsigned i = 0; i < 3000; i++) {
+		size_t n;
+		int64_t a, b;
+
+		l.time_us = t;
+		n = evidence_format(&clock, line, sizeof line, &l);
+		ck_assert(evidence_time(line, n, &a));
+		ck_assert_int_eq(a, t);
+		buf_clear(&packed);
+		ck_assert_int_eq(evidence_pack(&packed, line, n, "vm", 2, t - 1234567), 0);
+		ck_assert_int_eq(evidence_unpack(&back, packed.data, packed.len, "vm", t - 1234567), 0);
+		ck_assert_str_eq(back.data, line);
+		for (size_t k = 0; k < EVIDENCE_TS_LEN + 1; k++) {
+			char keep = line[k];
+
+			line[k] = subst[(i + k) % (sizeof subst - 1)];
+			ck_assert_int_eq(evidence_time(line, n, &a), ref_evidence_time(line, n, &b));
+			if (ref_evidence_time(line, n, &b)) {
+				ck_assert(evidence_time(line, n, &a));
+				ck_assert_int_eq(a, b);
+			}
+			line[k] = keep;
+		}
+		t += (int64_t)(i % 7) * 500000 + (i % 5 == 0 ? 86400 * INT64_C(1000000) : 0);
+	}
+	buf_release(&packed);
+	buf_release(&back);
+}
+END_TEST
+
 /* Damaged evidence lines: split as the strict syslog parser splits them, or
  * refused. The syslog reader also takes shapes from the wild (no ':' after
  * [pid]: wild = 1); evidence.c never writes those, so it refuses them. */
@@ -520,6 +650,9 @@ make_suite(void)
 	tcase_add_test(tc, test_trailing_pam_line_joins_closed);
 	tcase_add_test(tc, test_cap_bounds_memory);
 	tcase_add_loop_test(tc, test_evidence_parse_round_trip, 0, ELEMENTSOF(evidence_cases));
+	tcase_add_test(tc, test_evidence_format_clock);
+	tcase_add_test(tc, test_evidence_format_escapes);
+	tcase_add_test(tc, test_evidence_time_cached);
 	tcase_add_loop_test(tc, test_evidence_parse_damaged, 0, ELEMENTSOF(evidence_raw));
 	tcase_add_test(tc, test_adopt_replay_continues_connection);
 	tcase_add_test(tc, test_session_outlives_idle);

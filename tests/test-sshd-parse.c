@@ -21,6 +21,7 @@
 #include "event.h"
 #include "harness.h"
 #include "source.h"
+#include "sshd-parse-int.h"
 #include "sshd-parse.h"
 #include "util.h"
 #include "banned.h"
@@ -117,10 +118,34 @@ canonical(struct buf *b, const struct auth_event *ev)
 	buf_puts(b, "\n");
 }
 
+/* sshd_parse_message(), and the same again with every row's regex (no
+ * literal matcher): both must give the same event (sshd-parse-int.h). Every
+ * message the tests parse goes through here. */
+static int
+parse_both(const char *s, size_t n, struct auth_event *ev)
+{
+	struct auth_event rev;
+	struct buf a, b;
+	int r = sshd_parse_message(parser, s, n, ev), rr;
+
+	sshd_parser_set_regex_only(parser, true);
+	rr = sshd_parse_message(parser, s, n, &rev);
+	sshd_parser_set_regex_only(parser, false);
+	buf_init(&a);
+	buf_init(&b);
+	canonical(&a, ev);
+	canonical(&b, &rev);
+	ck_assert_msg(r == rr && streq(a.data, b.data), "'%.*s': literal matcher %d %s  regex %d %s",
+		      (int)MIN(n, 600), s ? s : "", r, a.data, rr, b.data);
+	buf_release(&a);
+	buf_release(&b);
+	return r;
+}
+
 static int
 parse_str(const char *s, struct auth_event *ev)
 {
-	return sshd_parse_message(parser, s, strlen(s), ev);
+	return parse_both(s, strlen(s), ev);
 }
 
 /* ---- syslog line splitting (RFC 3339 and traditional) ---- */
@@ -174,7 +199,7 @@ scan_syslog(const char *data, size_t len, const char *name, struct scan_stats *s
 		msg = split_syslog(p, n, &ident, &ident_len);
 		if (msg && sshd_ident_match(ident, ident_len)) {
 			struct auth_event ev;
-			int r = sshd_parse_message(parser, msg, (size_t)(p + n - msg), &ev);
+			int r = parse_both(msg, (size_t)(p + n - msg), &ev);
 
 			ck_assert_int_ge(r, 0);
 			st->sshd++;
@@ -288,7 +313,7 @@ parse_exact(const void *data, size_t len, struct auth_event *ev)
 
 	ck_assert_ptr_nonnull(m);
 	memcpy(m, data, len);
-	r = sshd_parse_message(parser, m, len, ev);
+	r = parse_both(m, len, ev);
 	free(m);
 	return r;
 }
@@ -315,7 +340,7 @@ START_TEST(test_sshd_parse_message_bounds)
 	ck_assert_str_eq(ev.user, "\xff\xfe\xc3");
 
 	/* length excludes the port digits that follow in memory */
-	r = sshd_parse_message(parser, "Connection closed by 1.2.3.4 port 2299999", 36, &ev);
+	r = parse_both("Connection closed by 1.2.3.4 port 2299999", 36, &ev);
 	ck_assert_int_eq(r, 1);
 	ck_assert_int_eq(ev.port, 22);
 
@@ -421,7 +446,7 @@ dump_file(const char *path, struct buf *out)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		struct auth_event ev;
-		int r = sshd_parse_message(parser, p, n, &ev);
+		int r = parse_both(p, n, &ev);
 
 		if (r < 0)
 			return r;
@@ -680,6 +705,110 @@ START_TEST(test_sshd_parse_message_generator_full)
 }
 END_TEST
 
+/* ---- literal matchers against their regexes ----
+ * The common messages, with users, addresses and ports that make a regex
+ * backtrack or fail, each also cut at every length and with each byte
+ * changed: parse_both() asserts both ways agree. */
+
+static void
+expand(const char *tmpl, const char *user, const char *addr, const char *port, struct buf *out)
+{
+	buf_clear(out);
+	for (const char *t = tmpl; *t; t++) {
+		if (*t == 'U' && t[1] == '$')
+			buf_puts(out, user), t++;
+		else if (*t == 'A' && t[1] == '$')
+			buf_puts(out, addr), t++;
+		else if (*t == 'P' && t[1] == '$')
+			buf_puts(out, port), t++;
+		else
+			buf_append(out, t, 1);
+	}
+}
+
+START_TEST(test_sshd_parse_message_literal_matchers)
+{
+	static const char *const tmpls[] = {
+		"Failed password for U$ from A$ port P$ ssh2",
+		"Failed password for invalid user U$ from A$ port P$ ssh2 [preauth]",
+		"Failed publickey for U$ from A$ port P$ ssh2: ED25519 SHA256:QmlnIGtleSBmaW5nZXJwcmludCBoZXJl",
+		"Failed none for invalid user U$ from A$ port P$ ssh2",
+		"Accepted publickey for U$ from A$ port P$ ssh2: RSA-CERT SHA256:x ID foo (serial 1) CA RSA SHA256:y",
+		"Accepted publickey for U$ from A$ port P$ ssh2: ED25519-CERT",
+		"Accepted hostbased for U$ from A$ port P$ ssh2: ssh-rsa,x",
+		"Accepted password for U$ from A$ port P$ ssh2",
+		"Accepted keyboard-interactive/pam for U$ from A$ port P$ ssh2: ",
+		"Postponed keyboard-interactive/pam for U$ from A$ port P$ ssh2 [preauth]",
+		"Partial publickey for U$ from A$ port P$ ssh2: RSA MD5:aa:bb",
+		"Connection closed by A$ port P$",
+		"Connection closed by authenticating user U$ A$ port P$ [preauth]",
+		"Connection closed by invalid user U$ A$ port P$ [preauth]",
+		"Connection reset by user U$ A$ port P$",
+		"Disconnected from user U$ A$ port P$",
+		"Disconnected from authenticatinguser U$ A$ port P$",
+		"Disconnected from U$ A$ port P$",
+		"Invalid user U$ from A$ port P$",
+		"error: maximum authentication attempts exceeded for U$ from A$ port P$ ssh2 [preauth]",
+		"error: maximum authentication attempts exceeded for invalid user U$ from A$ port P$ ssh2 [preauth]",
+		"Received disconnect from A$ port P$:11: Bye Bye [preauth]",
+		"Received disconnect from A$ port P$:11:  [preauth]",
+		"Received disconnect from A$ port P$:12345678901: x",
+		"Received disconnect from A$ port P$:: U$",
+		"error: kex_exchange_identification: Connection closed by remote host",
+		"kex_exchange_identification: client sent invalid protocol identifier \"U$\"",
+		"pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=A$  user=U$",
+		"pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=A$ ",
+		"pam_unix(sshd:auth): authentication failure; rhost=A$ U$ rhost=A$",
+		"pam_unix(sshd:auth): check pass; user unknown",
+		"pam_unix(sshd:account): check pass; user unknown",
+		"PAM 2 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=A$  user=U$",
+		"PAM 1 more authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=A$",
+	};
+	static const char *const users[] = {
+		"root", "", " ", "a b", "x from 1.2.3.4 port 22", "x from 1.2.3.4 port 22 ssh2",
+		"invalid user y", "user", "authenticating user z", "a\\040b", "q port 1", "rhost=9.9.9.9",
+		"user=x", " from ", "x  user=y", "x ssh2: RSA SHA256:z from ::1 port 2",
+	};
+	static const char *const addrs[] = {
+		"1.2.3.4", "255.255.255.255", "256.1.1.1", "01.2.3.4", "1.2.3", "::1", "fe80::1%eth0",
+		"2001:db8::1.2.3.4", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "12345::1", "gggg::1",
+		"host.example", "", "::", "fe80::1%", "[::1]", "1.2.3.4%x", ":::", "<sourceIP>", "[REDACTED]",
+	};
+	static const char *const ports[] = {
+		"22", "0", "00", "022", "65535", "65536", "123456", "", "2x", "3>", "50...",
+	};
+	struct auth_event ev;
+	struct buf m;
+	size_t n = 0;
+
+	buf_init(&m);
+	for (size_t t = 0; t < ELEMENTSOF(tmpls); t++)
+		for (size_t u = 0; u < ELEMENTSOF(users); u++)
+			for (size_t a = 0; a < ELEMENTSOF(addrs); a++)
+				for (size_t p = 0; p < ELEMENTSOF(ports); p++) {
+					expand(tmpls[t], users[u], addrs[a], ports[p], &m);
+					ck_assert_int_ge(parse_both(m.data, m.len, &ev), 0);
+					n++;
+					if (u > 1 || (a > 0 && a != 5) || p > 0)
+						continue;
+					/* every cut, and every byte changed */
+					for (size_t k = 0; k < m.len; k++) {
+						char keep = m.data[k];
+
+						ck_assert_int_ge(parse_exact(m.data, k, &ev), 0);
+						for (const char *c = " 0:.a%"; *c; c++) {
+							m.data[k] = *c;
+							ck_assert_int_ge(parse_both(m.data, m.len, &ev), 0);
+						}
+						m.data[k] = keep;
+						n += 7;
+					}
+				}
+	buf_release(&m);
+	fprintf(stderr, "literal matchers: %zu messages, the same both ways\n", n);
+}
+END_TEST
+
 /* ---- modes ---- */
 
 START_TEST(test_sshd_parse_dump)
@@ -832,6 +961,7 @@ make_suite(void)
 	tcase_add_loop_test(tc, test_sshd_parse_message_hostile, 0, (int)ELEMENTSOF(hostile_cases));
 	tcase_add_test(tc, test_sshd_parse_message_bounds);
 	tcase_add_test(tc, test_sshd_parse_message_prefix_suffix);
+	tcase_add_test(tc, test_sshd_parse_message_literal_matchers);
 	tcase_add_test(tc, test_sshd_ident_match);
 	tcase_add_loop_test(tc, test_syslog_parse_line_wild_headers, 0, (int)ELEMENTSOF(header_cases));
 	suite_add_tcase(s, tc);

@@ -81,6 +81,27 @@ START_TEST(test_buf_printf_grows)
 }
 END_TEST
 
+/* memmem_short() finds what memmem() finds, on texts and needles of spaces
+ * and two letters at every length and offset. */
+START_TEST(test_memmem_short)
+{
+	static const char alphabet[] = " ab";
+	char text[12], needle[5];
+	unsigned seed = 1;
+
+	for (unsigned round = 0; round < 200000; round++) {
+		size_t n = (seed >> 3) % sizeof text, len = (seed >> 7) % sizeof needle;
+
+		for (size_t i = 0; i < n; i++, seed = seed * 1103515245 + 12345)
+			text[i] = alphabet[(seed >> 16) % 3];
+		for (size_t i = 0; i < len; i++, seed = seed * 1103515245 + 12345)
+			needle[i] = alphabet[(seed >> 16) % 3];
+		seed = seed * 1103515245 + 12345;
+		ck_assert_ptr_eq(memmem_short(text, n, needle, len), memmem(text, n, needle, len));
+	}
+}
+END_TEST
+
 START_TEST(test_levenshtein)
 {
 	ck_assert_uint_eq(levenshtein("ingest", "ingets"), 2);
@@ -102,6 +123,7 @@ make_suite(void)
 	tcase_add_test(tc, test_hash_bytes_stable);
 	tcase_add_test(tc, test_buf_printf_grows);
 	tcase_add_test(tc, test_levenshtein);
+	tcase_add_test(tc, test_memmem_short);
 	suite_add_tcase(s, tc);
 	return s;
 }
