@@ -35,6 +35,17 @@ store_freep(struct store **s)
 	store_free(*s);
 }
 
+/* Called while store_open() upgrades a database in place (migration 3
+ * posts every stored attempt): attempts done of total. Process-wide, for
+ * the command that draws progress; NULL: none. */
+void store_set_upgrade_progress(void (*cb)(uint64_t done, uint64_t total, void *ud), void *ud);
+
+/* Bulk load (ingest, follow's catch-up): no WAL checkpoint until it is
+ * turned off, which checkpoints once. Synchronous stays NORMAL: a crash
+ * loses at most the transaction in flight, a power loss never corrupts.
+ * Call outside a transaction. */
+int store_set_bulk(struct store *s, bool on);
+
 /* Writers batch: begin ... commit. store_put_attempt() failing inside a batch
  * rolls the whole batch back (so no attempt can be committed in part); the
  * commit that follows fails. */

@@ -1,0 +1,628 @@
+/* Postings: per batch of written attempts, one row per (kind, key) holding
+ * the batch's attempt ids as ascending varint deltas (sql/003-postings.sql).
+ * Instead of three secondary indexes updated in random key order per row
+ * (733k B-tree insertions per 1M lines), ~65k appended rows. A posting is
+ * never rewritten: an update appends one, a stale one stays until prune, and
+ * every reader re-checks the rows it fetches by id against its filter. The
+ * pending postings of a batch are visible to this connection's own lookups
+ * (postings_walk) before they are flushed. Nothing here prints. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store-postings.h"
+#include "util.h"
+#include "banned.h"
+
+/* One attempt's key, pending. key points into keys.data at koff. */
+struct post_entry {
+	int64_t id, start_us;
+	uint32_t koff;
+	uint16_t klen;
+	uint8_t kind;
+};
+
+enum {
+	PS_INSERT,
+	PS_EXACT,
+	PS_RANGE,
+	PS_DROP,
+	_PS_MAX,
+};
+
+/* tag: posting-kinds. The index postings_key (kind, k, max_us, min_us)
+ * drives both lookups: an exact key walks its postings newest first; a
+ * range (CIDR) sorts the range's postings. */
+static const char *const ps_sql[_PS_MAX] = {
+	[PS_INSERT] = "INSERT INTO postings (kind, k, max_us, min_us, first_id, ids) "
+		      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[PS_EXACT] = "SELECT max_us, first_id, ids FROM postings INDEXED BY postings_key "
+		     "WHERE kind = ?1 AND k = ?2 AND max_us >= ?4 AND min_us < ?5 ORDER BY max_us DESC",
+	[PS_RANGE] = "SELECT max_us, first_id, ids FROM postings INDEXED BY postings_key "
+		     "WHERE kind = ?1 AND k >= ?2 AND k <= ?3 AND max_us >= ?4 AND min_us < ?5 "
+		     "ORDER BY max_us DESC",
+	[PS_DROP] = "DELETE FROM postings WHERE max_us < ?1",
+};
+
+struct postings {
+	sqlite3 *db;
+	sqlite3_stmt *st[_PS_MAX];      /* prepared on first use */
+	struct post_entry *v;           /* owned */
+	size_t n, cap;
+	size_t n_attempts;              /* added since the last flush */
+	struct buf keys;                /* the entries' keys */
+	struct buf blob;                /* scratch: one posting's encoded ids */
+	struct idvec scratch;           /* scratch: one posting's decoded ids */
+};
+
+void
+idvec_release(struct idvec *v)
+{
+	free(v->v);
+	*v = (struct idvec){ 0 };
+}
+
+int
+idvec_push(struct idvec *v, int64_t id)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 256;
+		int64_t *n = realloc(v->v, cap * sizeof *n);
+
+		if (!n)
+			return -ENOMEM;
+		v->v = n;
+		v->cap = cap;
+	}
+	v->v[v->n++] = id;
+	return 0;
+}
+
+static int
+cmp_i64(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+void
+idvec_sort_unique(struct idvec *v, size_t from)
+{
+	size_t w = from;
+
+	qsort(v->v + from, v->n - from, sizeof *v->v, cmp_i64);
+	for (size_t i = from; i < v->n; i++)
+		if (w == from || v->v[w - 1] != v->v[i])
+			v->v[w++] = v->v[i];
+	v->n = w;
+}
+
+/* ------------------------------------------------------------------------ */
+/* id_list(?): the ids of a bound struct idvec as a one-column table, so a
+ * query says `id IN (SELECT value FROM id_list(?N))` and SQLite fetches the
+ * rows by rowid. Eponymous-only, read-only. */
+
+struct idl_cursor {
+	sqlite3_vtab_cursor base;
+	const struct idvec *ids;
+	size_t i;
+};
+
+static int
+idl_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **ret, char **err)
+{
+	sqlite3_vtab *v;
+	int rc;
+
+	(void)aux;
+	(void)argc;
+	(void)argv;
+	(void)err;
+	rc = sqlite3_declare_vtab(db, "CREATE TABLE x(value INTEGER, ptr HIDDEN)");
+	if (rc != SQLITE_OK)
+		return rc;
+	v = sqlite3_malloc(sizeof *v);
+	if (!v)
+		return SQLITE_NOMEM;
+	memset(v, 0, sizeof *v);
+	sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
+	*ret = v;
+	return SQLITE_OK;
+}
+
+static int
+idl_disconnect(sqlite3_vtab *v)
+{
+	sqlite3_free(v);
+	return SQLITE_OK;
+}
+
+static int
+idl_best_index(sqlite3_vtab *v, sqlite3_index_info *info)
+{
+	(void)v;
+	for (int i = 0; i < info->nConstraint; i++) {
+		const struct sqlite3_index_constraint *c = &info->aConstraint[i];
+
+		if (c->iColumn != 1 || c->op != SQLITE_INDEX_CONSTRAINT_EQ)
+			continue;
+		if (!c->usable)
+			return SQLITE_CONSTRAINT;
+		info->aConstraintUsage[i].argvIndex = 1;
+		info->aConstraintUsage[i].omit = 1;
+		info->idxNum = 1;
+		info->estimatedCost = 10;
+		info->estimatedRows = 100;
+		return SQLITE_OK;
+	}
+	info->idxNum = 0;       /* no list bound: empty */
+	info->estimatedCost = 1;
+	info->estimatedRows = 1;
+	return SQLITE_OK;
+}
+
+static int
+idl_open(sqlite3_vtab *v, sqlite3_vtab_cursor **ret)
+{
+	struct idl_cursor *c = sqlite3_malloc(sizeof *c);
+
+	(void)v;
+	if (!c)
+		return SQLITE_NOMEM;
+	memset(c, 0, sizeof *c);
+	*ret = &c->base;
+	return SQLITE_OK;
+}
+
+static int
+idl_close(sqlite3_vtab_cursor *c)
+{
+	sqlite3_free(c);
+	return SQLITE_OK;
+}
+
+static int
+idl_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, int argc, sqlite3_value **argv)
+{
+	struct idl_cursor *c = (struct idl_cursor *)cur;
+
+	(void)idxstr;
+	c->i = 0;
+	c->ids = idx == 1 && argc == 1 ? sqlite3_value_pointer(argv[0], IDVEC_POINTER_TYPE) : NULL;
+	return SQLITE_OK;
+}
+
+static int
+idl_next(sqlite3_vtab_cursor *cur)
+{
+	((struct idl_cursor *)cur)->i++;
+	return SQLITE_OK;
+}
+
+static int
+idl_eof(sqlite3_vtab_cursor *cur)
+{
+	const struct idl_cursor *c = (const struct idl_cursor *)cur;
+
+	return !c->ids || c->i >= c->ids->n;
+}
+
+static int
+idl_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
+{
+	const struct idl_cursor *c = (const struct idl_cursor *)cur;
+
+	if (col == 0)
+		sqlite3_result_int64(ctx, c->ids->v[c->i]);
+	return SQLITE_OK;
+}
+
+static int
+idl_rowid(sqlite3_vtab_cursor *cur, sqlite_int64 *ret)
+{
+	*ret = (sqlite_int64)((const struct idl_cursor *)cur)->i;
+	return SQLITE_OK;
+}
+
+static const sqlite3_module idl_module = {
+	.iVersion = 0,
+	.xCreate = NULL,        /* eponymous-only */
+	.xConnect = idl_connect,
+	.xBestIndex = idl_best_index,
+	.xDisconnect = idl_disconnect,
+	.xDestroy = idl_disconnect,
+	.xOpen = idl_open,
+	.xClose = idl_close,
+	.xFilter = idl_filter,
+	.xNext = idl_next,
+	.xEof = idl_eof,
+	.xColumn = idl_column,
+	.xRowid = idl_rowid,
+};
+
+int
+postings_register(sqlite3 *db)
+{
+	return sqlite3_create_module(db, "id_list", &idl_module, NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+
+struct postings *
+postings_new(sqlite3 *db)
+{
+	struct postings *p = calloc(1, sizeof *p);
+
+	if (!p)
+		return NULL;
+	p->db = db;
+	buf_init(&p->keys);
+	buf_init(&p->blob);
+	return p;
+}
+
+struct postings *
+postings_free(struct postings *p)
+{
+	if (!p)
+		return NULL;
+	for (size_t i = 0; i < _PS_MAX; i++)
+		sqlite3_finalize(p->st[i]);
+	free(p->v);
+	buf_release(&p->keys);
+	buf_release(&p->blob);
+	idvec_release(&p->scratch);
+	free(p);
+	return NULL;
+}
+
+static int
+ps_get(struct postings *p, int which, sqlite3_stmt **ret)
+{
+	if (!p->st[which]) {
+		int rc = sqlite3_prepare_v3(p->db, ps_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+					    &p->st[which], NULL);
+
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	*ret = p->st[which];
+	return SQLITE_OK;
+}
+
+/* Same parse as store.c's cidr_parse() of a single address: "%zone" cut. */
+size_t
+postings_addr_key(const char *addr, unsigned char *ret)
+{
+	char tmp[INET6_ADDRSTRLEN + 16];
+	size_t n = strlen(addr);
+	const char *pct;
+
+	if (n > 0 && n < sizeof tmp) {
+		memcpy(tmp, addr, n + 1);
+		pct = strchr(tmp, '%');
+		if (pct)
+			tmp[pct - tmp] = '\0';
+		if (inet_pton(AF_INET, tmp, ret + 1) == 1) {
+			ret[0] = 4;
+			return 5;
+		}
+		if (inet_pton(AF_INET6, tmp, ret + 1) == 1) {
+			ret[0] = 6;
+			return 17;
+		}
+	}
+	ret[0] = 0;
+	n = MIN(n, (size_t)POST_KEY_MAX - 1);
+	memcpy(ret + 1, addr, n);
+	return n + 1;
+}
+
+void
+postings_cidr_range(int family, const unsigned char *bytes, unsigned prefix,
+		    unsigned char *lo, unsigned char *hi, size_t *ret_len)
+{
+	size_t len = family == AF_INET ? 4 : 16;
+
+	lo[0] = hi[0] = family == AF_INET ? 4 : 6;
+	for (size_t i = 0; i < len; i++) {
+		unsigned keep = prefix >= (i + 1) * 8 ? 8 : prefix > i * 8 ? prefix - (unsigned)i * 8 : 0;
+		unsigned char mask = (unsigned char)(keep ? 0xff << (8 - keep) : 0);
+
+		lo[1 + i] = bytes[i] & mask;
+		hi[1 + i] = (unsigned char)(bytes[i] | ~mask);
+	}
+	*ret_len = len + 1;
+}
+
+static int
+add_key(struct postings *p, enum post_kind kind, int64_t id, int64_t start_us,
+	const unsigned char *key, size_t klen)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 3 * POST_BATCH;
+		struct post_entry *v = realloc(p->v, cap * sizeof *v);
+
+		if (!v)
+			return SQLITE_NOMEM;
+		p->v = v;
+		p->cap = cap;
+	}
+	if (p->keys.len > UINT32_MAX - POST_KEY_MAX)
+		return SQLITE_TOOBIG;
+	p->v[p->n++] = (struct post_entry){ .id = id, .start_us = start_us,
+					    .koff = (uint32_t)p->keys.len, .klen = (uint16_t)klen,
+					    .kind = (uint8_t)kind };
+	return buf_append(&p->keys, (const char *)key, klen) < 0 ? SQLITE_NOMEM : SQLITE_OK;
+}
+
+int
+postings_add(struct postings *p, int64_t id, int64_t start_us, const char *user,
+	     const char *addr, const char *cause)
+{
+	unsigned char key[POST_KEY_MAX];
+	size_t ul = MIN(strlen(user), (size_t)POST_KEY_MAX), cl = MIN(strlen(cause), (size_t)POST_KEY_MAX);
+	int rc;
+
+	rc = add_key(p, POST_USER, id, start_us, (const unsigned char *)user, ul);
+	if (rc == SQLITE_OK)
+		rc = add_key(p, POST_ADDR, id, start_us, key, postings_addr_key(addr, key));
+	if (rc == SQLITE_OK)
+		rc = add_key(p, POST_CAUSE, id, start_us, (const unsigned char *)cause, cl);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (++p->n_attempts >= POST_BATCH)
+		return postings_flush(p);
+	return SQLITE_OK;
+}
+
+static int
+entry_cmp(const void *x, const void *y, void *ud)
+{
+	const struct post_entry *a = x, *b = y;
+	const char *keys = ud;
+	int c;
+
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	c = memcmp(keys + a->koff, keys + b->koff, MIN(a->klen, b->klen));
+	if (c)
+		return c;
+	if (a->klen != b->klen)
+		return a->klen < b->klen ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static bool
+same_key(const struct postings *p, const struct post_entry *a, const struct post_entry *b)
+{
+	return a->kind == b->kind && a->klen == b->klen &&
+	       memcmp(p->keys.data + a->koff, p->keys.data + b->koff, a->klen) == 0;
+}
+
+static int
+put_varint(struct buf *b, uint64_t v)
+{
+	char tmp[10];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+		v >>= 7;
+	} while (v);
+	return buf_append(b, tmp, n);
+}
+
+/* Decode a posting: first, then the deltas of blob, appended to ret.
+ * A malformed blob ends the list where it breaks (readers re-check). */
+static int
+decode_ids(int64_t first, const unsigned char *blob, size_t len, struct idvec *ret)
+{
+	int64_t id = first;
+	size_t i = 0;
+
+	if (idvec_push(ret, id) < 0)
+		return SQLITE_NOMEM;
+	while (i < len) {
+		uint64_t d = 0;
+		unsigned shift = 0;
+
+		for (; i < len && shift < 64; shift += 7) {
+			unsigned char c = blob[i++];
+
+			d |= (uint64_t)(c & 0x7f) << shift;
+			if (!(c & 0x80))
+				break;
+		}
+		id += (int64_t)d;
+		if (idvec_push(ret, id) < 0)
+			return SQLITE_NOMEM;
+	}
+	return SQLITE_OK;
+}
+
+static int
+step_reset(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+int
+postings_flush(struct postings *p)
+{
+	sqlite3_stmt *st;
+	int rc = SQLITE_OK;
+
+	if (p->n == 0) {
+		p->n_attempts = 0;
+		return SQLITE_OK;
+	}
+	rc = ps_get(p, PS_INSERT, &st);
+	if (rc != SQLITE_OK)
+		return rc;
+	/* Key order: the rows go into the index in order, and a key's ids
+	 * ascend within its run. */
+	qsort_r(p->v, p->n, sizeof *p->v, entry_cmp, p->keys.data);
+	for (size_t i = 0, j; i < p->n && rc == SQLITE_OK; i = j) {
+		const struct post_entry *e = &p->v[i];
+		int64_t lo = e->start_us, hi = e->start_us, prev = e->id;
+
+		buf_clear(&p->blob);
+		for (j = i + 1; j < p->n && same_key(p, e, &p->v[j]); j++) {
+			lo = MIN(lo, p->v[j].start_us);
+			hi = MAX(hi, p->v[j].start_us);
+			if (p->v[j].id == prev)
+				continue;
+			if (put_varint(&p->blob, (uint64_t)(p->v[j].id - prev)) < 0) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			prev = p->v[j].id;
+		}
+		if (rc != SQLITE_OK)
+			break;
+		sqlite3_bind_int(st, 1, e->kind);
+		sqlite3_bind_blob(st, 2, p->keys.data + e->koff, e->klen, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, hi);
+		sqlite3_bind_int64(st, 4, lo);
+		sqlite3_bind_int64(st, 5, e->id);
+		sqlite3_bind_blob(st, 6, p->blob.data ? p->blob.data : "", (int)p->blob.len, SQLITE_STATIC);
+		rc = step_reset(st);
+	}
+	postings_clear(p);
+	return rc;
+}
+
+void
+postings_clear(struct postings *p)
+{
+	p->n = 0;
+	p->n_attempts = 0;
+	buf_clear(&p->keys);
+}
+
+static bool
+key_in(const unsigned char *k, size_t kl, const unsigned char *lo, size_t lolen,
+       const unsigned char *hi, size_t hilen)
+{
+	int c;
+
+	if (!hi)
+		return kl == lolen && memcmp(k, lo, kl) == 0;
+	c = memcmp(k, lo, MIN(kl, lolen));
+	if (c < 0 || (c == 0 && kl < lolen))
+		return false;
+	c = memcmp(k, hi, MIN(kl, hilen));
+	return c < 0 || (c == 0 && kl <= hilen);
+}
+
+/* The pending entries of the key (range) as one posting, newest of all. */
+static int
+walk_pending(struct postings *p, enum post_kind kind, const unsigned char *lo, size_t lolen,
+	     const unsigned char *hi, size_t hilen, int64_t since_us, int64_t until_us,
+	     int (*cb)(int64_t max_us, const int64_t *ids, size_t n, void *ud), void *ud)
+{
+	int64_t max_us = INT64_MIN;
+
+	p->scratch.n = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct post_entry *e = &p->v[i];
+
+		if (e->kind != kind || e->start_us < since_us || e->start_us >= until_us ||
+		    !key_in((const unsigned char *)p->keys.data + e->koff, e->klen, lo, lolen, hi, hilen))
+			continue;
+		if (idvec_push(&p->scratch, e->id) < 0)
+			return -ENOMEM;
+		max_us = MAX(max_us, e->start_us);
+	}
+	if (p->scratch.n == 0)
+		return 0;
+	idvec_sort_unique(&p->scratch, 0);
+	return cb(max_us, p->scratch.v, p->scratch.n, ud);
+}
+
+int
+postings_walk(struct postings *p, enum post_kind kind, const unsigned char *lo, size_t lolen,
+	      const unsigned char *hi, size_t hilen, int64_t since_us, int64_t until_us,
+	      int (*cb)(int64_t max_us, const int64_t *ids, size_t n, void *ud), void *ud)
+{
+	sqlite3_stmt *st;
+	int rc, r;
+
+	r = walk_pending(p, kind, lo, lolen, hi, hilen, since_us, until_us, cb, ud);
+	if (r < 0)
+		return r == -ENOMEM ? SQLITE_NOMEM : SQLITE_ABORT;
+	if (r > 0)
+		return SQLITE_OK;
+	rc = ps_get(p, hi ? PS_RANGE : PS_EXACT, &st);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int(st, 1, kind);
+	sqlite3_bind_blob(st, 2, lo, (int)lolen, SQLITE_STATIC);
+	if (hi)
+		sqlite3_bind_blob(st, 3, hi, (int)hilen, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, since_us);
+	sqlite3_bind_int64(st, 5, until_us);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		p->scratch.n = 0;
+		rc = decode_ids(sqlite3_column_int64(st, 1), sqlite3_column_blob(st, 2),
+				(size_t)sqlite3_column_bytes(st, 2), &p->scratch);
+		if (rc != SQLITE_OK)
+			break;
+		r = cb(sqlite3_column_int64(st, 0), p->scratch.v, p->scratch.n, ud);
+		if (r != 0) {
+			rc = r < 0 ? (r == -ENOMEM ? SQLITE_NOMEM : SQLITE_ABORT) : SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int
+collect_cb(int64_t max_us, const int64_t *ids, size_t n, void *ud)
+{
+	struct idvec *v = ud;
+
+	(void)max_us;
+	for (size_t i = 0; i < n; i++)
+		if (idvec_push(v, ids[i]) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+int
+postings_collect(struct postings *p, enum post_kind kind, const unsigned char *lo, size_t lolen,
+		 const unsigned char *hi, size_t hilen, int64_t since_us, int64_t until_us,
+		 struct idvec *ret)
+{
+	size_t from = ret->n;
+	int rc;
+
+	rc = postings_walk(p, kind, lo, lolen, hi, hilen, since_us, until_us, collect_cb, ret);
+	if (rc == SQLITE_OK)
+		idvec_sort_unique(ret, from);
+	return rc;
+}
+
+int
+postings_drop_before(struct postings *p, int64_t before_us)
+{
+	sqlite3_stmt *st;
+	int rc = ps_get(p, PS_DROP, &st);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, before_us);
+	return step_reset(st);
+}
