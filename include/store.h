@@ -107,6 +107,11 @@ int store_scan_brief(struct store *s, const struct attempt_filter *f,
 int store_scan_keys(struct store *s, const struct attempt_filter *f,
 		    int (*cb)(const char *user, const char *fingerprint, int outcome, void *ud), void *ud);
 
+/* EXPLAIN QUERY PLAN of every filtered query shape and posting lookup:
+ * cb(name, detail) per plan line ("all/postings", "SEARCH attempts USING
+ * INTEGER PRIMARY KEY (rowid=?)"). For tests: no posted filter scans. */
+int store_explain_plans(struct store *s, int (*cb)(const char *name, const char *detail, void *ud), void *ud);
+
 /* Orphan lines of one event kind (e.g. "penalty") logged in [since, until)
  * (0 = unbounded), on host (NULL = any). */
 int store_count_orphans(struct store *s, const char *kind, const char *host, int64_t since_us,

@@ -37,14 +37,19 @@ enum {
 /* tag: posting-kinds. The index postings_key (kind, k, max_us, min_us)
  * drives both lookups: an exact key walks its postings newest first; a
  * range (CIDR) sorts the range's postings. */
+#define PS_EXACT_SQL \
+	"SELECT max_us, first_id, ids FROM postings INDEXED BY postings_key " \
+	"WHERE kind = ?1 AND k = ?2 AND max_us >= ?4 AND min_us < ?5 ORDER BY max_us DESC"
+#define PS_RANGE_SQL \
+	"SELECT max_us, first_id, ids FROM postings INDEXED BY postings_key " \
+	"WHERE kind = ?1 AND k >= ?2 AND k <= ?3 AND max_us >= ?4 AND min_us < ?5 " \
+	"ORDER BY max_us DESC"
 static const char *const ps_sql[_PS_MAX] = {
 	[PS_INSERT] = "INSERT INTO postings (kind, k, max_us, min_us, first_id, ids) "
 		      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[PS_EXACT] = "SELECT max_us, first_id, ids FROM postings INDEXED BY postings_key "
-		     "WHERE kind = ?1 AND k = ?2 AND max_us >= ?4 AND min_us < ?5 ORDER BY max_us DESC",
-	[PS_RANGE] = "SELECT max_us, first_id, ids FROM postings INDEXED BY postings_key "
-		     "WHERE kind = ?1 AND k >= ?2 AND k <= ?3 AND max_us >= ?4 AND min_us < ?5 "
-		     "ORDER BY max_us DESC",
+	[PS_EXACT] = PS_EXACT_SQL,
+	[PS_RANGE] = PS_RANGE_SQL,
+	/* prune: one pass over the postings, which are few */
 	[PS_DROP] = "DELETE FROM postings WHERE max_us < ?1",
 };
 
@@ -625,4 +630,31 @@ postings_drop_before(struct postings *p, int64_t before_us)
 		return rc;
 	sqlite3_bind_int64(st, 1, before_us);
 	return step_reset(st);
+}
+
+int
+postings_explain(struct postings *p, int (*cb)(const char *name, const char *detail, void *ud), void *ud)
+{
+	static const struct {
+		const char *name, *sql;
+	} plans[] = {
+		{ "postings-exact", "EXPLAIN QUERY PLAN " PS_EXACT_SQL },
+		{ "postings-range", "EXPLAIN QUERY PLAN " PS_RANGE_SQL },
+	};
+	int rc = SQLITE_OK;
+
+	for (size_t i = 0; i < ELEMENTSOF(plans) && rc == SQLITE_OK; i++) {
+		sqlite3_stmt *st = NULL;
+
+		rc = sqlite3_prepare_v2(p->db, plans[i].sql, -1, &st, NULL);
+		while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *d = (const char *)sqlite3_column_text(st, 3);
+
+			rc = cb(plans[i].name, d ? d : "", ud) < 0 ? SQLITE_ABORT : SQLITE_OK;
+		}
+		if (rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+		sqlite3_finalize(st);
+	}
+	return rc;
 }

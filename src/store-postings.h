@@ -83,3 +83,5 @@ int postings_collect(struct postings *p, enum post_kind kind, const unsigned cha
 /* Drop the postings whose attempts all started before before_us (prune:
  * the caller posts the attempts it kept again). */
 int postings_drop_before(struct postings *p, int64_t before_us);
+/* EXPLAIN QUERY PLAN of the two lookups (store_explain_plans()). */
+int postings_explain(struct postings *p, int (*cb)(const char *name, const char *detail, void *ud), void *ud);

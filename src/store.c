@@ -60,6 +60,15 @@ enum {
 	COL_EVIDENCE, COL_EVIDENCE_DROPPED, COL_SESSION_END,
 };
 
+/* store_find_connection(): the same connection stored from another
+ * (overlapping) file: same host, pid and client endpoint within a day. ?8:
+ * the ids the address's postings hold in that day. */
+#define FIND_CONN_SQL \
+	"SELECT id FROM attempts WHERE id IN (SELECT value FROM id_list(?8)) " \
+	"AND addr = ?1 AND start_us BETWEEN ?2 AND ?3 AND port = ?4 " \
+	"AND (pid = ?5 OR child_pid = ?5) AND host = ?6 AND start_us != ?7 " \
+	"ORDER BY start_us LIMIT 1"
+
 /* Hot statements, prepared in store_open(). */
 enum {
 	ST_BEGIN,
@@ -132,14 +141,7 @@ static const char *const stmt_sql[_ST_MAX] = {
 	[ST_LOAD_OPEN] = "SELECT " ATTEMPT_COLS " FROM attempts WHERE open = 1 ORDER BY start_us, id",
 	[ST_GET] = "SELECT " ATTEMPT_COLS " FROM attempts WHERE id = ?1",
 	[ST_START] = "SELECT start_us FROM attempts WHERE id = ?1",
-	/* The same connection stored from another (overlapping) file: same
-	 * host, pid and client endpoint within a day. ?8: the ids the
-	 * address's postings hold in that day (store_find_connection()). */
-	[ST_FIND_CONN] =
-		"SELECT id FROM attempts WHERE id IN (SELECT value FROM id_list(?8)) "
-		"AND addr = ?1 AND start_us BETWEEN ?2 AND ?3 AND port = ?4 "
-		"AND (pid = ?5 OR child_pid = ?5) AND host = ?6 AND start_us != ?7 "
-		"ORDER BY start_us LIMIT 1",
+	[ST_FIND_CONN] = FIND_CONN_SQL,
 	[ST_POS_GET] = "SELECT position FROM positions WHERE kind = ?1 AND key = ?2",
 	[ST_POS_PUT] =
 		"INSERT INTO positions (kind, key, position, updated_us) VALUES (?1, ?2, ?3, ?4) "
@@ -250,6 +252,25 @@ enum { QM_ALL, QM_NEWEST, QM_BRIEF, QM_KEYS, QM_PROBE, _QM_MAX };
 static const char *const query_sql[_QM_MAX][_DRV_MAX] = {
 	[QM_ALL] = Q_DRIVERS(Q_ALL), [QM_NEWEST] = Q_DRIVERS(Q_NEWEST), [QM_BRIEF] = Q_DRIVERS(Q_BRIEF),
 	[QM_KEYS] = Q_DRIVERS(Q_KEYS), [QM_PROBE] = Q_DRIVERS(Q_PROBE),
+};
+/* The same under EXPLAIN QUERY PLAN (store_explain_plans(): tests prove no
+ * posted filter falls back to a scan of attempts). */
+#define EQP "EXPLAIN QUERY PLAN "
+#define EQP_ALL(i, d) EQP Q_ALL(i, d)
+#define EQP_NEWEST(i, d) EQP Q_NEWEST(i, d)
+#define EQP_BRIEF(i, d) EQP Q_BRIEF(i, d)
+#define EQP_KEYS(i, d) EQP Q_KEYS(i, d)
+#define EQP_PROBE(i, d) EQP Q_PROBE(i, d)
+static const char *const plan_sql[_QM_MAX][_DRV_MAX] = {
+	[QM_ALL] = Q_DRIVERS(EQP_ALL), [QM_NEWEST] = Q_DRIVERS(EQP_NEWEST), [QM_BRIEF] = Q_DRIVERS(EQP_BRIEF),
+	[QM_KEYS] = Q_DRIVERS(EQP_KEYS), [QM_PROBE] = Q_DRIVERS(EQP_PROBE),
+};
+static const char *const mode_names[_QM_MAX] = {
+	[QM_ALL] = "all", [QM_NEWEST] = "newest", [QM_BRIEF] = "brief", [QM_KEYS] = "keys", [QM_PROBE] = "probe",
+};
+static const char *const drv_names[_DRV_MAX] = {
+	[DRV_FINGERPRINT] = "fingerprint", [DRV_IDS] = "postings", [DRV_PROBE] = "probe",
+	[DRV_OUTCOME] = "outcome", [DRV_TIME] = "time", [DRV_ACTIVE] = "active",
 };
 
 #define STRINGIFY_(x) #x
@@ -2073,6 +2094,48 @@ store_scan_keys(struct store *s, const struct attempt_filter *f,
 
 	r = query_bind(s, f, QM_KEYS, &t, &st);
 	return r < 0 ? r : step_rows(s, st, row_to_key, &c);
+}
+
+static int
+explain_one(struct store *s, const char *name, const char *sql,
+	    int (*cb)(const char *name, const char *detail, void *ud), void *ud)
+{
+	_cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
+	int rc, r = store_prepare(s, sql, &st);
+
+	if (r < 0)
+		return r;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *d = (const char *)sqlite3_column_text(st, 3);
+
+		r = cb(name, d ? d : "", ud);
+		if (r < 0)
+			return r;
+	}
+	return rc == SQLITE_DONE ? 0 : store_errno(s->db, rc);
+}
+
+int
+store_explain_plans(struct store *s, int (*cb)(const char *name, const char *detail, void *ud), void *ud)
+{
+	char name[64];
+	int r;
+
+	for (int m = 0; m < _QM_MAX; m++)
+		for (int d = 0; d < _DRV_MAX; d++) {
+			if ((m == QM_PROBE) != (d == DRV_PROBE))
+				continue;       /* shapes never run */
+			if (m == QM_KEYS && (d == DRV_TIME || d == DRV_OUTCOME))
+				continue;       /* Q_KEYS_BY_TIME instead */
+			snprintf(name, sizeof name, "%s/%s", mode_names[m], drv_names[d]);
+			r = explain_one(s, name, plan_sql[m][d], cb, ud);
+			if (r < 0)
+				return r;
+		}
+	r = explain_one(s, "find-connection", EQP FIND_CONN_SQL, cb, ud);
+	if (r >= 0)
+		r = store_errno(s->db, postings_explain(s->post, cb, ud));
+	return r;
 }
 
 int
