@@ -207,10 +207,12 @@ static const char *const stmt_sql[_ST_MAX] = {
  * tell that a time range is wider than a key's attempts. */
 #define Q_SELECT(idx, drv) "SELECT " ATTEMPT_COLS " FROM attempts " idx " WHERE " drv Q_REST
 #define Q_ALL(idx, drv) Q_SELECT(idx, drv) " ORDER BY start_us, id"
-/* --limit N: the newest N, then re-sorted so the newest prints last. */
+/* --limit N: the ids of the newest N (sorting ids, not whole rows with their
+ * evidence: the first page of a key with 20k attempts), then their rows,
+ * sorted so the newest prints last. */
 #define Q_NEWEST(idx, drv) \
-	"SELECT * FROM (" Q_SELECT(idx, drv) " ORDER BY start_us DESC, id DESC LIMIT ?12) " \
-	"ORDER BY start_us, id"
+	"SELECT " ATTEMPT_COLS " FROM attempts WHERE id IN (SELECT id FROM attempts " idx " WHERE " drv Q_REST \
+	" ORDER BY start_us DESC, id DESC LIMIT ?12) ORDER BY start_us, id"
 /* store_scan_brief(): the columns a summary needs, no evidence, in no
  * particular order (the caller aggregates). */
 #define Q_BRIEF(idx, drv) \
