@@ -9,7 +9,7 @@
 -- (follow closing an attempt, a merge, a session join) appends a posting; the
 -- stale ones stay until prune, and readers re-check every row they fetch.
 CREATE TABLE postings (
-	kind     INTEGER NOT NULL,          -- tag: posting-kinds: 1 user, 2 address, 3 cause
+	kind     INTEGER NOT NULL,          -- tag: posting-kinds: 1 user, 2 address, 3 cause, 4 fingerprint
 	k        BLOB    NOT NULL,          -- user or cause bytes; address: 0x04 + 4 bytes,
 					    -- 0x06 + 16 bytes, else 0x00 + text (a CIDR is a range)
 	max_us   INTEGER NOT NULL,          -- newest start_us of its attempts when written

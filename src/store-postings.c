@@ -30,6 +30,7 @@ enum {
 	PS_INSERT,
 	PS_EXACT,
 	PS_RANGE,
+	PS_IDS,
 	PS_DROP,
 	_PS_MAX,
 };
@@ -40,8 +41,10 @@ enum {
 #define PS_EXACT_SQL \
 	"SELECT max_us, first_id, ids FROM postings INDEXED BY postings_key " \
 	"WHERE kind = ?1 AND k = ?2 AND max_us >= ?4 AND min_us < ?5 ORDER BY max_us DESC"
+/* A range sorts only (max_us, rowid) from the index; the ids are read per
+ * posting (PS_IDS) as the walk goes, which mostly stops early. */
 #define PS_RANGE_SQL \
-	"SELECT max_us, first_id, ids FROM postings INDEXED BY postings_key " \
+	"SELECT max_us, rowid FROM postings INDEXED BY postings_key " \
 	"WHERE kind = ?1 AND k >= ?2 AND k <= ?3 AND max_us >= ?4 AND min_us < ?5 " \
 	"ORDER BY max_us DESC"
 static const char *const ps_sql[_PS_MAX] = {
@@ -49,6 +52,7 @@ static const char *const ps_sql[_PS_MAX] = {
 		      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[PS_EXACT] = PS_EXACT_SQL,
 	[PS_RANGE] = PS_RANGE_SQL,
+	[PS_IDS] = "SELECT first_id, ids FROM postings WHERE rowid = ?1",
 	/* prune: one pass over the postings, which are few */
 	[PS_DROP] = "DELETE FROM postings WHERE max_us < ?1",
 };
@@ -366,6 +370,16 @@ add_key(struct postings *p, enum post_kind kind, int64_t id, int64_t start_us,
 	return buf_append(&p->keys, (const char *)key, klen) < 0 ? SQLITE_NOMEM : SQLITE_OK;
 }
 
+/* A batch is POST_BATCH attempts, or fewer with many keys: a posting's ids
+ * are probed all or none by a --limit walk, so none may grow without bound. */
+static int
+flush_if_full(struct postings *p)
+{
+	if (p->n_attempts >= POST_BATCH || p->n >= 4 * POST_BATCH)
+		return postings_flush(p);
+	return SQLITE_OK;
+}
+
 int
 postings_add(struct postings *p, int64_t id, int64_t start_us, const char *user,
 	     const char *addr, const char *cause)
@@ -381,9 +395,17 @@ postings_add(struct postings *p, int64_t id, int64_t start_us, const char *user,
 		rc = add_key(p, POST_CAUSE, id, start_us, (const unsigned char *)cause, cl);
 	if (rc != SQLITE_OK)
 		return rc;
-	if (++p->n_attempts >= POST_BATCH)
-		return postings_flush(p);
-	return SQLITE_OK;
+	p->n_attempts++;
+	return flush_if_full(p);
+}
+
+int
+postings_add_key(struct postings *p, enum post_kind kind, int64_t id, int64_t start_us, const char *key)
+{
+	int rc = add_key(p, kind, id, start_us, (const unsigned char *)key,
+			 MIN(strlen(key), (size_t)POST_KEY_MAX));
+
+	return rc != SQLITE_OK ? rc : flush_if_full(p);
 }
 
 static int
@@ -555,6 +577,26 @@ walk_pending(struct postings *p, enum post_kind kind, const unsigned char *lo, s
 	return cb(max_us, p->scratch.v, p->scratch.n, ud);
 }
 
+/* The ids of the posting at rowid (a range walk), into p->scratch. */
+static int
+range_ids(struct postings *p, int64_t rowid)
+{
+	sqlite3_stmt *st;
+	int rc = ps_get(p, PS_IDS, &st);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, rowid);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = decode_ids(sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
+				(size_t)sqlite3_column_bytes(st, 1), &p->scratch);
+	else if (rc == SQLITE_DONE)
+		rc = SQLITE_OK;
+	sqlite3_reset(st);
+	return rc;
+}
+
 int
 postings_walk(struct postings *p, enum post_kind kind, const unsigned char *lo, size_t lolen,
 	      const unsigned char *hi, size_t hilen, int64_t since_us, int64_t until_us,
@@ -579,8 +621,11 @@ postings_walk(struct postings *p, enum post_kind kind, const unsigned char *lo, 
 	sqlite3_bind_int64(st, 5, until_us);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		p->scratch.n = 0;
-		rc = decode_ids(sqlite3_column_int64(st, 1), sqlite3_column_blob(st, 2),
-				(size_t)sqlite3_column_bytes(st, 2), &p->scratch);
+		if (hi)
+			rc = range_ids(p, sqlite3_column_int64(st, 1));
+		else
+			rc = decode_ids(sqlite3_column_int64(st, 1), sqlite3_column_blob(st, 2),
+					(size_t)sqlite3_column_bytes(st, 2), &p->scratch);
 		if (rc != SQLITE_OK)
 			break;
 		r = cb(sqlite3_column_int64(st, 0), p->scratch.v, p->scratch.n, ud);

@@ -16,6 +16,7 @@ enum post_kind {
 	POST_USER = 1,
 	POST_ADDR = 2,
 	POST_CAUSE = 3,
+	POST_FINGERPRINT = 4,   /* keys offered or used (attempt_keys): --fingerprint's first page */
 };
 
 /* A key as stored: users and causes as their bytes, addresses in
@@ -62,6 +63,9 @@ void postings_cidr_range(int family, const unsigned char *bytes, unsigned prefix
  * POST_BATCH attempts; must run inside the writer's transaction. */
 int postings_add(struct postings *p, int64_t id, int64_t start_us, const char *user,
 		 const char *addr, const char *cause);
+/* One more key of an attempt (a fingerprint). Flushes as postings_add(). */
+int postings_add_key(struct postings *p, enum post_kind kind, int64_t id, int64_t start_us,
+		     const char *key);
 /* Write the pending postings (one row per kind and key) into the open
  * transaction. */
 int postings_flush(struct postings *p);

@@ -470,6 +470,13 @@ create_db_file(const char *path, char **reterr)
 	return 0;
 }
 
+static void
+reset_stmt(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
 static int
 exec_sql(struct store *s, const char *sql)
 {
@@ -521,34 +528,67 @@ post_row(struct store *s, sqlite3_stmt *st)
 					       c ? c : ""));
 }
 
-/* Migration 3 (sql/003-postings.sql): post every stored attempt, in id
- * order, POST_BATCH at a time as the writer would, reporting progress. */
+/* A stored key (attempt_id, start_us, fingerprint) -> its posting. */
+static int
+post_key_row(struct store *s, sqlite3_stmt *st)
+{
+	const char *fp = (const char *)sqlite3_column_text(st, 2);
+
+	return store_errno(s->db, postings_add_key(s->post, POST_FINGERPRINT, sqlite3_column_int64(st, 0),
+						   sqlite3_column_int64(st, 1), fp ? fp : ""));
+}
+
+/* Post the rows of st (one of the two shapes above), then flush. ?1 is
+ * bound to bound_us when the statement has it. Progress over total rows,
+ * counted from *done. */
+static int
+post_rows(struct store *s, sqlite3_stmt *st, int (*row)(struct store *s, sqlite3_stmt *st),
+	  int64_t bound_us, int64_t total, int64_t *done)
+{
+	int rc, r = 0;
+
+	if (sqlite3_bind_parameter_count(st) >= 1)
+		sqlite3_bind_int64(st, 1, bound_us);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r = row(s, st);
+		if (r < 0)
+			break;
+		if (upgrade_progress && total > 0 && (++*done % (64 * POST_BATCH)) == 0)
+			upgrade_progress((uint64_t)MIN(*done, total), (uint64_t)total, upgrade_progress_ud);
+	}
+	if (r >= 0 && rc != SQLITE_DONE)
+		r = store_errno(s->db, rc);
+	reset_stmt(st);
+	if (r >= 0)
+		r = store_errno(s->db, postings_flush(s->post));
+	return r;
+}
+
+/* Migration 3 (sql/003-postings.sql): post every stored attempt and key,
+ * in id order, POST_BATCH at a time as the writer would, with progress. */
 static int
 post_all_attempts(struct store *s)
 {
-	_cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
-	int64_t total = 0, done = 0;
-	int rc, r;
+	_cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL, *keys = NULL;
+	int64_t total = 0, n_keys = 0, done = 0;
+	int r;
 
 	r = pragma_int(s, "SELECT count(*) FROM attempts", &total);
-	if (r < 0)
-		return r;
-	r = store_errno(s->db, sqlite3_prepare_v2(s->db,
-		"SELECT id, start_us, user, addr, cause FROM attempts ORDER BY id", -1, &st, NULL));
-	if (r < 0)
-		return r;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r = post_row(s, st);
-		if (r < 0)
-			return r;
-		if (upgrade_progress && (++done % (64 * POST_BATCH)) == 0)
-			upgrade_progress((uint64_t)done, (uint64_t)total, upgrade_progress_ud);
-	}
-	if (rc != SQLITE_DONE)
-		return store_errno(s->db, rc);
-	r = store_errno(s->db, postings_flush(s->post));
-	if (r >= 0 && upgrade_progress && total > 0)
-		upgrade_progress((uint64_t)total, (uint64_t)total, upgrade_progress_ud);
+	if (r >= 0)
+		r = pragma_int(s, "SELECT count(*) FROM attempt_keys", &n_keys);
+	if (r >= 0)
+		r = store_errno(s->db, sqlite3_prepare_v2(s->db,
+			"SELECT id, start_us, user, addr, cause FROM attempts ORDER BY id", -1, &st, NULL));
+	if (r >= 0)
+		r = store_errno(s->db, sqlite3_prepare_v2(s->db,
+			"SELECT k.attempt_id, a.start_us, k.fingerprint FROM attempt_keys k "
+			"JOIN attempts a ON a.id = k.attempt_id ORDER BY k.attempt_id", -1, &keys, NULL));
+	if (r >= 0)
+		r = post_rows(s, st, post_row, 0, total + n_keys, &done);
+	if (r >= 0)
+		r = post_rows(s, keys, post_key_row, 0, total + n_keys, &done);
+	if (r >= 0 && upgrade_progress && total + n_keys > 0)
+		upgrade_progress((uint64_t)(total + n_keys), (uint64_t)(total + n_keys), upgrade_progress_ud);
 	return r;
 }
 
@@ -1020,13 +1060,6 @@ store_rollback(struct store *s)
 	return step_done(s, s->st[ST_ROLLBACK]);
 }
 
-static void
-reset_stmt(sqlite3_stmt *st)
-{
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-}
-
 /* Bind a C string; SQLITE_STATIC: every caller steps and resets before the
  * string can change. */
 static int
@@ -1172,8 +1205,11 @@ post_attempt(struct store *s, const struct attempt *a, bool reread)
 		if (r <= 0)
 			return r < 0 ? r : -ENOENT;
 	}
-	return store_errno(s->db, postings_add(s->post, a->id, start_us, a->user, a->addr,
-					       cause_to_string(a->cause)));
+	int rc = postings_add(s->post, a->id, start_us, a->user, a->addr, cause_to_string(a->cause));
+
+	for (size_t i = 0; rc == SQLITE_OK && i < a->n_keys && i < ATTEMPT_MAX_KEYS; i++)
+		rc = postings_add_key(s->post, POST_FINGERPRINT, a->id, start_us, a->keys[i].fingerprint);
+	return store_errno(s->db, rc);
 }
 
 static int
@@ -1681,8 +1717,13 @@ query_plan(const struct attempt_filter *f, struct query_texts *t)
 		return -EINVAL;
 	if (f->active)
 		return DRV_ACTIVE;
-	if (f->fingerprint)
+	if (f->fingerprint) {
+		/* attempt_keys_fingerprint reads every match; --limit walks postings */
+		t->kind = POST_FINGERPRINT;
+		t->lolen = MIN(strlen(f->fingerprint), sizeof t->lo);
+		memcpy(t->lo, f->fingerprint, t->lolen);
 		return DRV_FINGERPRINT;
+	}
 	if (f->user) {
 		t->kind = POST_USER;
 		t->lolen = MIN(strlen(f->user), sizeof t->lo);
@@ -1970,7 +2011,7 @@ store_query(struct store *s, const struct attempt_filter *f,
 		drv = query_plan(f, &t);
 		if (drv < 0)
 			return drv;
-		if (drv == DRV_IDS) {
+		if (t.kind) {   /* posted: DRV_IDS or DRV_FINGERPRINT */
 			r = query_top(s, f, &t);
 			if (r >= 0)
 				r = query_bind_drv(s, f, QM_ALL, DRV_IDS, &t, &st);
@@ -2186,6 +2227,7 @@ enum {
 	PR_COUNT_OPEN,
 	PR_STAMP,
 	PR_KEPT,
+	PR_KEPT_KEYS,
 	_PR_MAX,
 };
 
@@ -2205,6 +2247,8 @@ static const char *const prune_sql[_PR_MAX] = {
 	/* What the cut left (open, or ended after it): posted again, after
 	 * the postings older than the cut are dropped (prune_postings()). */
 	[PR_KEPT] = "SELECT id, start_us, user, addr, cause FROM attempts WHERE start_us < ?1",
+	[PR_KEPT_KEYS] = "SELECT k.attempt_id, a.start_us, k.fingerprint FROM attempts a "
+			 "JOIN attempt_keys k ON k.attempt_id = a.id WHERE a.start_us < ?1",
 };
 
 static void
@@ -2245,22 +2289,15 @@ prune_step(struct store *s, sqlite3_stmt *st, int64_t before_us, int64_t chunk, 
  * goes, and the attempts the cut kept are posted again (committed with the
  * caller's transaction), so lookups do not wade through dead ids. */
 static int
-prune_postings(struct store *s, sqlite3_stmt *kept, int64_t before_us)
+prune_postings(struct store *s, sqlite3_stmt *kept, sqlite3_stmt *kept_keys, int64_t before_us)
 {
+	int64_t done = 0;
 	int r = store_errno(s->db, postings_drop_before(s->post, before_us));
-	int rc;
 
-	if (r < 0)
-		return r;
-	sqlite3_bind_int64(kept, 1, before_us);
-	while ((rc = sqlite3_step(kept)) == SQLITE_ROW) {
-		r = post_row(s, kept);
-		if (r < 0)
-			break;
-	}
-	if (r >= 0 && rc != SQLITE_DONE)
-		r = store_errno(s->db, rc);
-	reset_stmt(kept);
+	if (r >= 0)
+		r = post_rows(s, kept, post_row, before_us, 0, &done);
+	if (r >= 0)
+		r = post_rows(s, kept_keys, post_key_row, before_us, 0, &done);
 	return r;
 }
 
@@ -2320,7 +2357,7 @@ store_prune(struct store *s, int64_t before_us, int64_t chunk, bool dry_run,
 	r = store_begin(s);
 	if (r < 0)
 		return r;
-	r = prune_postings(s, st[PR_KEPT], before_us);
+	r = prune_postings(s, st[PR_KEPT], st[PR_KEPT_KEYS], before_us);
 	if (r >= 0)
 		r = prune_step(s, st[PR_ORPHANS], before_us, chunk, &stats.orphans);
 	if (r >= 0)
