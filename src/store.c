@@ -192,7 +192,7 @@ static const char *const stmt_sql[_ST_MAX] = {
  * Parameters: ?1 user, ?2 host, ?3 since, ?4 until, ?5 outcome, ?6 cause,
  * ?7 fingerprint, ?8 exact address, ?9 CIDR, ?12 limit, ?13 the ids a
  * posting lookup found (id_list), ?14 one id (a probe). The posted
- * conditions (?1, ?6, ?8, ?9) are always re-checked on the row: a posting
+ * conditions (?1, ?6, ?7, ?8, ?9) are always re-checked on the row: a posting
  * may be stale. */
 #define Q_REST \
 	" AND start_us >= ?3 AND start_us < ?4" \
@@ -200,7 +200,8 @@ static const char *const stmt_sql[_ST_MAX] = {
 	" AND (?2 IS NULL OR host = ?2)" \
 	" AND (?5 IS NULL OR outcome = ?5)" \
 	" AND (?6 IS NULL OR cause = ?6)" \
-	" AND (?7 IS NULL OR id IN (SELECT attempt_id FROM attempt_keys WHERE fingerprint = ?7))" \
+	" AND (?7 IS NULL OR EXISTS (SELECT 1 FROM attempt_keys WHERE attempt_keys.attempt_id = attempts.id" \
+	"  AND fingerprint = ?7))" \
 	" AND (?8 IS NULL OR addr = ?8)" \
 	" AND (?9 IS NULL OR cidr_match(addr, ?9))"
 /* INDEXED BY pins the plan: with only bound parameters the planner cannot
