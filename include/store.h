@@ -41,9 +41,10 @@ store_freep(struct store **s)
 void store_set_upgrade_progress(void (*cb)(uint64_t done, uint64_t total, void *ud), void *ud);
 
 /* Bulk load (ingest, follow's catch-up): no WAL checkpoint until it is
- * turned off, which checkpoints once. Synchronous stays NORMAL: a crash
- * loses at most the transaction in flight, a power loss never corrupts.
- * Call outside a transaction. */
+ * turned off, which checkpoints once (unless the WAL passes 256 MiB: a
+ * checkpoint then keeps the file bounded). Synchronous stays NORMAL: a
+ * crash loses at most the transaction in flight, a power loss never
+ * corrupts. Call outside a transaction. */
 int store_set_bulk(struct store *s, bool on);
 
 /* Writers batch: begin ... commit. store_put_attempt() failing inside a batch
