@@ -740,15 +740,77 @@ postings_walk(struct postings *p, enum post_kind kind, const unsigned char *lo, 
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* postings_collect(): each posting's ids are one ascending run. */
+struct run {
+	size_t off, n;
+	int64_t first;
+};
+
+struct collector {
+	struct idvec *out;
+	struct run *runs;               /* owned */
+	size_t n_runs, cap_runs;
+};
+
 static int
 collect_cb(int64_t max_us, const int64_t *ids, size_t n, void *ud)
 {
-	struct idvec *v = ud;
+	struct collector *c = ud;
 
 	(void)max_us;
-	for (size_t i = 0; i < n; i++)
-		if (idvec_push(v, ids[i]) < 0)
+	if (c->n_runs == c->cap_runs) {
+		size_t cap = c->cap_runs ? c->cap_runs * 2 : 256;
+		struct run *r = realloc(c->runs, cap * sizeof *r);
+
+		if (!r)
 			return -ENOMEM;
+		c->runs = r;
+		c->cap_runs = cap;
+	}
+	c->runs[c->n_runs++] = (struct run){ .off = c->out->n, .n = n, .first = ids[0] };
+	for (size_t i = 0; i < n; i++)
+		if (idvec_push(c->out, ids[i]) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static int
+run_cmp(const void *x, const void *y)
+{
+	const struct run *a = x, *b = y;
+
+	return a->first < b->first ? -1 : a->first > b->first;
+}
+
+/* Sort out->v[from..] made of runs: the runs of a key's postings are
+ * batches, disjoint in ids but for updates, so ordering the runs by their
+ * first id mostly sorts the whole (a sort of every id was a sixth of a
+ * whole-answer query); overlapping runs fall back to sorting everything. */
+static int
+merge_runs(struct collector *c, size_t from)
+{
+	struct idvec *v = c->out;
+	int64_t *w;
+	size_t n = 0;
+
+	qsort(c->runs, c->n_runs, sizeof *c->runs, run_cmp);
+	for (size_t i = 1; i < c->n_runs; i++) {
+		const struct run *r = &c->runs[i - 1];
+
+		if (v->v[r->off + r->n - 1] >= c->runs[i].first) {
+			idvec_sort_unique(v, from);
+			return 0;
+		}
+	}
+	w = malloc((v->n - from) * sizeof *w + 1);
+	if (!w)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->n_runs; i++) {
+		memcpy(w + n, v->v + c->runs[i].off, c->runs[i].n * sizeof *w);
+		n += c->runs[i].n;
+	}
+	memcpy(v->v + from, w, n * sizeof *w);
+	free(w);
 	return 0;
 }
 
@@ -757,12 +819,14 @@ postings_collect(struct postings *p, enum post_kind kind, const unsigned char *l
 		 const unsigned char *hi, size_t hilen, int64_t since_us, int64_t until_us,
 		 struct idvec *ret)
 {
+	struct collector c = { .out = ret };
 	size_t from = ret->n;
 	int rc;
 
-	rc = postings_walk(p, kind, lo, lolen, hi, hilen, since_us, until_us, collect_cb, ret);
-	if (rc == SQLITE_OK)
-		idvec_sort_unique(ret, from);
+	rc = postings_walk(p, kind, lo, lolen, hi, hilen, since_us, until_us, collect_cb, &c);
+	if (rc == SQLITE_OK && merge_runs(&c, from) < 0)
+		rc = SQLITE_NOMEM;
+	free(c.runs);
 	return rc;
 }
 

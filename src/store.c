@@ -212,22 +212,23 @@ static const char *const stmt_sql[_ST_MAX] = {
 	" AND (?9 IS NULL OR cidr_match(addr, ?9))"
 /* INDEXED BY pins the plan: with only bound parameters the planner cannot
  * tell that a time range is wider than a key's attempts. */
-#define Q_SELECT(idx, drv) "SELECT " ATTEMPT_COLS " FROM attempts " idx " WHERE " drv Q_REST
+/* idx: the FROM clause (attempts, maybe INDEXED BY or behind a list). */
+#define Q_SELECT(idx, drv) "SELECT " ATTEMPT_COLS " FROM " idx " WHERE " drv Q_REST
 #define Q_ALL(idx, drv) Q_SELECT(idx, drv) " ORDER BY start_us, id"
 /* --limit N: the ids of the newest N (sorting ids, not whole rows with their
  * evidence: the first page of a key with 20k attempts), then their rows,
  * sorted so the newest prints last. */
 #define Q_NEWEST(idx, drv) \
-	"SELECT " ATTEMPT_COLS " FROM attempts WHERE id IN (SELECT id FROM attempts " idx " WHERE " drv Q_REST \
+	"SELECT " ATTEMPT_COLS " FROM attempts WHERE id IN (SELECT id FROM " idx " WHERE " drv Q_REST \
 	" ORDER BY start_us DESC, id DESC LIMIT ?12) ORDER BY start_us, id"
 /* store_scan_brief(): the columns a summary needs, no evidence, in no
  * particular order (the caller aggregates). */
 #define Q_BRIEF(idx, drv) \
-	"SELECT start_us, host, user, addr, outcome, cause FROM attempts " idx " WHERE " drv Q_REST
+	"SELECT start_us, host, user, addr, outcome, cause FROM " idx " WHERE " drv Q_REST
 /* store_scan_keys() with a selective driver: its attempts, each probing
  * attempt_keys by its primary key. */
 #define Q_KEYS(idx, drv) \
-	"SELECT user, fingerprint, outcome FROM attempts " idx \
+	"SELECT user, fingerprint, outcome FROM " idx \
 	" JOIN attempt_keys ON attempt_keys.attempt_id = attempts.id WHERE " drv Q_REST
 /* ... with a time range only: one pass over attempt_keys from the smallest
  * id in the range on (ids grow with ingest order, which follows time, so
@@ -251,15 +252,15 @@ enum {
 };
 
 #define Q_DRIVERS(Q) { \
-	[DRV_FINGERPRINT] = Q("", "id IN (SELECT attempt_id FROM attempt_keys WHERE fingerprint = ?7)"), \
-	[DRV_IDS] = Q("", "id IN (SELECT value FROM id_list(?13))"), \
-	[DRV_PROBE] = Q("", "id = ?14"), \
-	[DRV_OUTCOME] = Q("INDEXED BY attempts_start", "outcome = ?5"), \
-	[DRV_TIME] = Q("INDEXED BY attempts_start", "1"), \
-	[DRV_ACTIVE] = Q("INDEXED BY attempts_open_sessions", "open = 1 AND cause = 'accepted'"), \
+	[DRV_FINGERPRINT] = Q("attempts", "id IN (SELECT attempt_id FROM attempt_keys WHERE fingerprint = ?7)"), \
+	[DRV_IDS] = Q("id_list(?13) AS l CROSS JOIN attempts", "attempts.id = l.value"), \
+	[DRV_PROBE] = Q("attempts", "id = ?14"), \
+	[DRV_OUTCOME] = Q("attempts INDEXED BY attempts_start", "outcome = ?5"), \
+	[DRV_TIME] = Q("attempts INDEXED BY attempts_start", "1"), \
+	[DRV_ACTIVE] = Q("attempts INDEXED BY attempts_open_sessions", "open = 1 AND cause = 'accepted'"), \
 }
 /* store_query() with a limit over postings: one id's start, if it matches. */
-#define Q_PROBE(idx, drv) "SELECT start_us FROM attempts " idx " WHERE " drv Q_REST
+#define Q_PROBE(idx, drv) "SELECT start_us FROM " idx " WHERE " drv Q_REST
 /* The shapes of one filtered query. */
 enum { QM_ALL, QM_NEWEST, QM_BRIEF, QM_KEYS, QM_PROBE, _QM_MAX };
 static const char *const query_sql[_QM_MAX][_DRV_MAX] = {
@@ -1835,15 +1836,19 @@ query_bind(struct store *s, const struct attempt_filter *f, int mode, struct que
 		int64_t until = f->until_us ? f->until_us : INT64_MAX;
 		int rc;
 
+		size_t n1;
+
 		rc = postings_collect(s->post, t->kind, t->lo, t->lolen, t->range ? t->hi : NULL,
 				      t->hilen, since, until, &t->ids);
+		n1 = t->ids.n;
 		if (rc == SQLITE_OK && t->len6)
 			rc = postings_collect(s->post, t->kind, t->lo6, t->len6, t->hi6, t->len6,
 					      since, until, &t->ids);
 		r = store_errno(s->db, rc);
 		if (r < 0)
 			return r;
-		idvec_sort_unique(&t->ids, 0);
+		if (t->ids.n > n1 && n1 > 0)    /* two sorted lists */
+			idvec_sort_unique(&t->ids, 0);
 	}
 	return query_bind_drv(s, f, mode, drv, t, ret);
 }
