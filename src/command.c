@@ -86,7 +86,7 @@ static void
 upgrade_progress(uint64_t done, uint64_t total, void *ud)
 {
 	struct upgrade_progress *u = ud;
-	struct progress_report rep = { .label = _("upgrading the database"), .unit = "attempts",
+	struct progress_report rep = { .label = _("upgrading the database"), .unit = "rows",
 				       .count = done, .elapsed_us = now_usec() - u->t0,
 				       .final = done == total };
 
