@@ -610,7 +610,8 @@ postings_flush(struct postings *p)
 		if (rc != SQLITE_OK)
 			break;
 		sqlite3_bind_int(st, 1, g->kind);
-		sqlite3_bind_blob(st, 2, p->keys.data + g->koff, g->klen, SQLITE_STATIC);
+		/* never a NULL pointer: that would bind NULL, not an empty key */
+		sqlite3_bind_blob(st, 2, g->klen ? p->keys.data + g->koff : "", g->klen, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, g->max_us);
 		sqlite3_bind_int64(st, 4, g->min_us);
 		sqlite3_bind_int64(st, 5, p->scratch.v[0]);
