@@ -76,9 +76,11 @@ command_help(const struct command *c)
 		c->help();
 }
 
-/* A big database upgraded in place (store_set_upgrade_progress()). */
+/* A big database upgraded in place (store_set_upgrade_progress()): its
+ * path as the label, as ingest labels its inputs. */
 struct upgrade_progress {
 	struct progress p;
+	const char *path;
 	int64_t t0;
 };
 
@@ -86,7 +88,7 @@ static void
 upgrade_progress(uint64_t done, uint64_t total, void *ud)
 {
 	struct upgrade_progress *u = ud;
-	struct progress_report rep = { .label = _("upgrading the database"), .unit = "rows",
+	struct progress_report rep = { .label = u->path, .unit = "rows",
 				       .count = done, .elapsed_us = now_usec() - u->t0,
 				       .final = done == total };
 
@@ -129,7 +131,8 @@ open_store(const struct global_opts *g, unsigned flags, struct store **ret)
 int
 command_open_store(const struct global_opts *g, unsigned flags, struct store **ret)
 {
-	struct upgrade_progress up = { .p.enabled = isatty(STDERR_FILENO), .t0 = now_usec() };
+	struct upgrade_progress up = { .p.enabled = isatty(STDERR_FILENO), .path = g->db_path,
+				       .t0 = now_usec() };
 	int r;
 
 	store_set_upgrade_progress(upgrade_progress, &up);
