@@ -67,7 +67,6 @@ int penalty_cache_put_orphan(struct penalty_cache *c, int64_t time_us, const cha
 int penalty_cache_query(struct penalty_cache *c, const struct attempt_filter *f,
 			int (*cb)(const struct penalty *p, void *ud), void *ud);
 int penalty_cache_of_drop(struct penalty_cache *c, const struct attempt *a, struct penalty *ret);
-/* Run after each schema migration, inside its transaction: the one that
- * creates penalties (named *-penalties.sql) fills it from the orphan lines of
- * kind "penalty" stored before. Other names: 0. */
-int penalty_cache_migrated(struct penalty_cache *c, const char *migration_name);
+/* The migration that creates penalties runs it, inside its transaction: the
+ * table filled from the orphan lines of kind "penalty" stored before. */
+int penalty_cache_fill(struct penalty_cache *c);

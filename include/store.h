@@ -35,6 +35,18 @@ store_freep(struct store **s)
 	store_free(*s);
 }
 
+/* Called while store_open() upgrades a database in place (migration 3
+ * posts every stored attempt): attempts done of total. Process-wide, for
+ * the command that draws progress; NULL: none. */
+void store_set_upgrade_progress(void (*cb)(uint64_t done, uint64_t total, void *ud), void *ud);
+
+/* Bulk load (ingest, follow's catch-up): no WAL checkpoint until it is
+ * turned off, which checkpoints once (unless the WAL passes 256 MiB: a
+ * checkpoint then keeps the file bounded). Synchronous stays NORMAL: a
+ * crash loses at most the transaction in flight, a power loss never
+ * corrupts. Call outside a transaction. */
+int store_set_bulk(struct store *s, bool on);
+
 /* Writers batch: begin ... commit. store_put_attempt() failing inside a batch
  * rolls the whole batch back (so no attempt can be committed in part); the
  * commit that follows fails. */
@@ -95,6 +107,11 @@ int store_scan_brief(struct store *s, const struct attempt_filter *f,
  * the count or negative errno. */
 int store_scan_keys(struct store *s, const struct attempt_filter *f,
 		    int (*cb)(const char *user, const char *fingerprint, int outcome, void *ud), void *ud);
+
+/* EXPLAIN QUERY PLAN of every filtered query shape and posting lookup:
+ * cb(name, detail) per plan line ("all/postings", "SEARCH attempts USING
+ * INTEGER PRIMARY KEY (rowid=?)"). For tests: no posted filter scans. */
+int store_explain_plans(struct store *s, int (*cb)(const char *name, const char *detail, void *ud), void *ud);
 
 /* Orphan lines of one event kind (e.g. "penalty") logged in [since, until)
  * (0 = unbounded), on host (NULL = any). */

@@ -12,6 +12,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "options.h"
+#include "progress.h"
 #include "store.h"
 #include "util.h"
 #include "width.h"
@@ -75,8 +76,27 @@ command_help(const struct command *c)
 		c->help();
 }
 
-int
-command_open_store(const struct global_opts *g, unsigned flags, struct store **ret)
+/* A big database upgraded in place (store_set_upgrade_progress()): its
+ * path as the label, as ingest labels its inputs. */
+struct upgrade_progress {
+	struct progress p;
+	const char *path;
+	int64_t t0;
+};
+
+static void
+upgrade_progress(uint64_t done, uint64_t total, void *ud)
+{
+	struct upgrade_progress *u = ud;
+	struct progress_report rep = { .label = u->path, .unit = "rows",
+				       .count = done, .elapsed_us = now_usec() - u->t0,
+				       .final = done == total };
+
+	progress_draw(&u->p, &rep);
+}
+
+static int
+open_store(const struct global_opts *g, unsigned flags, struct store **ret)
 {
 	_cleanup_(freep) char *err = NULL;
 	int r;
@@ -105,5 +125,18 @@ command_open_store(const struct global_opts *g, unsigned flags, struct store **r
 		else
 			log_error_errno(r, _("cannot open database '%s'"), g->db_path);
 	}
+	return r;
+}
+
+int
+command_open_store(const struct global_opts *g, unsigned flags, struct store **ret)
+{
+	struct upgrade_progress up = { .p.enabled = isatty(STDERR_FILENO), .path = g->db_path,
+				       .t0 = now_usec() };
+	int r;
+
+	store_set_upgrade_progress(upgrade_progress, &up);
+	r = open_store(g, flags, ret);
+	store_set_upgrade_progress(NULL, NULL);
 	return r;
 }

@@ -31,6 +31,10 @@
 #include "util.h"
 #include "banned.h"
 
+/* Writes per transaction, bulk load or not: a SIGKILL loses at most these,
+ * and a re-ingest stores them again. In WAL with synchronous=NORMAL a commit
+ * does not sync, so bigger ones do not pay (1M lines, bulk, user+sys over 3
+ * runs: 20k 2.33-2.60 s, 200k 2.38-2.87 s, 1M 2.47-3.36 s). */
 #define INGEST_BATCH 20000
 #define DEFER_MAX 1024
 #define INGEST_OVERLAP_US (INT64_C(15) * 60 * 1000000)  /* head of an input checked for overlap */
@@ -61,6 +65,7 @@ struct ingest {
 	struct ingest_options o;
 	unsigned pending;               /* writes in the open transaction */
 	bool in_txn;
+	bool bulk;                      /* store_set_bulk() on: until ingest_finish() or live follow */
 	int64_t started_us;
 	bool follow;                    /* early emit: attempts stay with the table */
 	struct item deferred[DEFER_MAX];        /* owned: finished, not handed over yet */
@@ -94,6 +99,18 @@ txn_begin(struct ingest *in)
 	return 0;
 }
 
+/* Leave bulk mode (its one checkpoint); outside a transaction. */
+static int
+bulk_end(struct ingest *in)
+{
+	if (!in->bulk || in->in_txn)
+		return 0;
+	in->bulk = false;
+	return store_set_bulk(in->st, false);
+}
+
+/* The one place the writer's batch is committed (store_commit() writes the
+ * batch's postings first). */
 static int
 txn_commit(struct ingest *in)
 {
@@ -106,7 +123,8 @@ txn_commit(struct ingest *in)
 		return r;
 	in->in_txn = false;
 	in->pending = 0;
-	return 0;
+	/* live follow: small commits, checkpoints again */
+	return in->follow ? bulk_end(in) : 0;
 }
 
 static int
@@ -565,6 +583,10 @@ ingest_new(struct store *st, const struct ingest_options *o, struct ingest **ret
 	r = conn_table_new(&cb, in, &in->conns);
 	if (r < 0)
 		goto fail;
+	r = store_set_bulk(st, true);
+	if (r < 0)
+		goto fail;
+	in->bulk = true;
 	r = store_load_open(st, on_load_open, in);
 	if (r < 0) {
 		if (reterr && !*reterr)
@@ -590,8 +612,11 @@ ingest_free(struct ingest *in)
 	writer_stop(in);
 	for (size_t i = 0; i < in->n_deferred; i++)
 		item_free(&in->deferred[i]);
-	if (in->in_txn)
+	if (in->in_txn) {
 		store_rollback(in->st);
+		in->in_txn = false;
+	}
+	(void)bulk_end(in);
 	conn_table_free(in->conns);
 	conn_table_free(in->merge);
 	pthread_mutex_destroy(&in->lock);
@@ -676,6 +701,8 @@ ingest_finish(struct ingest *in, char **reterr)
 	if (r >= 0)
 		r = commit_all(in);
 	writer_stop(in);
+	if (r >= 0)
+		r = bulk_end(in);
 	conn_table_stats(in->conns, &cs);
 	in->stats.duplicate_lines = cs.duplicates;
 	return r;

@@ -344,16 +344,11 @@ penalty_cache_put_orphan(struct penalty_cache *c, int64_t time_us, const char *h
 }
 
 int
-penalty_cache_migrated(struct penalty_cache *c, const char *migration_name)
+penalty_cache_fill(struct penalty_cache *c)
 {
 	sqlite3_stmt *st;
 	int r, rc;
 
-	size_t n = migration_name ? strlen(migration_name) : 0;
-
-	/* by name, not number: the number may change when schemas merge */
-	if (n < 14 || !streq(migration_name + n - 14, "-penalties.sql"))
-		return 0;
 	r = stmt(c, PS_ORPHANS, &st);
 	if (r < 0)
 		return r;

@@ -620,6 +620,124 @@ START_TEST(test_store_default_path)
 }
 END_TEST
 
+/* Postings (issue 15): every posted filter reads its rows by id, and every
+ * posting lookup walks postings_key; nothing scans attempts or postings. */
+static int
+plan_line(const char *name, const char *detail, void *ud)
+{
+	size_t *n = ud;
+	bool posted = strstr(name, "/postings") || strstr(name, "/probe") || streq(name, "find-connection");
+
+	(*n)++;
+	if (posted) {
+		ck_assert_msg(!strstr(detail, "SCAN attempts"), "%s scans: %s", name, detail);
+		ck_assert_msg(!strstr(detail, "SCAN attempt_keys"), "%s scans: %s", name, detail);
+	}
+	if (strstr(name, "postings-") && strstr(detail, " postings"))
+		ck_assert_msg(strstr(detail, "INDEX postings_key") && !strstr(detail, "SCAN postings"),
+			      "%s: %s", name, detail);
+	if (posted && strstr(detail, "attempts") && !strstr(detail, "attempt_keys"))
+		ck_assert_msg(strstr(detail, "SEARCH attempts USING INTEGER PRIMARY KEY"), "%s: %s", name,
+			      detail);
+	return 0;
+}
+
+START_TEST(test_store_plans_no_scan)
+{
+	struct store *s = query_fixture();
+	size_t n = 0;
+
+	ck_assert_int_eq(store_explain_plans(s, plan_line, &n), 0);
+	ck_assert_uint_gt(n, 20);
+	store_free(s);
+}
+END_TEST
+
+/* An update appends a posting; the stale one never shows a wrong row. */
+START_TEST(test_store_postings_stale)
+{
+	struct store *s = query_fixture();
+	struct attempt *a = NULL;
+	struct collect c = { 0 };
+
+	ck_assert_int_eq(store_get(s, 3, &a), 1);       /* bob, 198.51.100.7, password-failed */
+	strlcpy_n(a->user, sizeof a->user, "mallory", 7);
+	strlcpy_n(a->addr, sizeof a->addr, "203.0.113.9", 11);
+	a->cause = CAUSE_INVALID_USER;
+	ck_assert_int_eq(store_put_attempt(s, a), 1);
+	attempt_free(a);
+	for (int lim = 0; lim <= 1; lim++) {
+		c.n = 0;
+		ck_assert_int_eq(store_query(s, FR(.user = "bob", .limit = lim), collect_q, &c), 0);
+		ck_assert_int_eq(store_query(s, FR(.from = "198.51.100.0/24", .limit = lim), collect_q, &c), 0);
+		struct attempt_filter f = { .outcome = -1, .cause = CAUSE_PASSWORD_FAILED, .limit = lim };
+
+		ck_assert_int_eq(store_query(s, &f, collect_q, &c), 0);
+		ck_assert_uint_eq(c.n, 0);
+		ck_assert_int_eq(store_query(s, FR(.user = "mallory", .limit = lim), collect_q, &c), 1);
+		ck_assert_int_eq(store_query(s, FR(.from = "203.0.113.0/24", .limit = lim), collect_q, &c), 1);
+		f.cause = CAUSE_INVALID_USER;
+		ck_assert_int_eq(store_query(s, &f, collect_q, &c), lim ? 1 : 2);
+	}
+	store_free(s);
+}
+END_TEST
+
+/* An IPv4 network also holds the IPv4-mapped IPv6 addresses (as
+ * cidr_match() says), and the writer's own batch is visible before it is
+ * flushed (store_find_connection() looks inside it). */
+START_TEST(test_store_postings_mapped_and_pending)
+{
+	struct store *s = open_mem();
+	struct attempt *a = mk(7, "zed", "::ffff:10.9.8.7", 4000, T0, OUTCOME_FAILED,
+			       CAUSE_PASSWORD_FAILED, NULL);
+	struct attempt *b = mk(8, "zed", "::ffff:10.9.8.7", 4000, T0 + 60 * USEC_PER_SEC,
+			       OUTCOME_FAILED, CAUSE_PASSWORD_FAILED, NULL);
+	struct collect c = { 0 };
+	int64_t id = 0;
+
+	ck_assert_int_eq(store_begin(s), 0);
+	ck_assert_int_eq(store_put_attempt(s, a), 1);
+	b->pid = a->pid;
+	ck_assert_int_eq(store_find_connection(s, b, &id), 1);  /* pending, not flushed */
+	ck_assert_int_eq(id, a->id);
+	ck_assert_int_eq(store_commit(s), 0);
+	ck_assert_int_eq(store_query(s, FR(.from = "10.0.0.0/8"), collect_q, &c), 1);
+	ck_assert_int_eq(store_query(s, FR(.from = "10.9.8.0/24", .limit = 5), collect_q, &c), 1);
+	ck_assert_int_eq(store_query(s, FR(.from = "::ffff:10.9.8.7"), collect_q, &c), 1);
+	ck_assert_int_eq(store_query(s, FR(.from = "11.0.0.0/8"), collect_q, &c), 0);
+	attempt_free(a);
+	attempt_free(b);
+	store_free(s);
+}
+END_TEST
+
+/* Prune drops the postings it made stale and posts what it kept again. */
+START_TEST(test_store_postings_prune)
+{
+	struct store *s = query_fixture();
+	struct store_prune_stats ps;
+	struct attempt *a = NULL;
+	struct collect c = { 0 };
+	char got[64];
+
+	/* row 2 (alice, 192.0.2.200) stays open: prune keeps it */
+	ck_assert_int_eq(store_get(s, 2, &a), 1);
+	a->open = true;
+	ck_assert_int_eq(store_put_attempt(s, a), 1);
+	attempt_free(a);
+	ck_assert_int_eq(store_prune(s, T0 + 4 * 60 * USEC_PER_SEC, 2, false, &ps), 0);
+	ck_assert_int_eq(ps.attempts, 3);
+	ck_assert_int_eq(store_query(s, FR(.user = "alice"), collect_q, &c), 2);
+	ids_str(&c, got, sizeof got);
+	ck_assert_str_eq(got, "2,5");
+	c.n = 0;
+	ck_assert_int_eq(store_query(s, FR(.from = "192.0.2.0/24", .limit = 10), collect_q, &c), 1);
+	ck_assert_int_eq(c.ids[0], 2);
+	store_free(s);
+}
+END_TEST
+
 Suite *
 make_suite(void)
 {
@@ -649,6 +767,10 @@ make_suite(void)
 	tcase_add_loop_test(tc, test_store_query_filters, 0, (int)ELEMENTSOF(query_cases));
 	tcase_add_test(tc, test_store_query_bad_cidr);
 	tcase_add_test(tc, test_store_query_callback_error);
+	tcase_add_test(tc, test_store_plans_no_scan);
+	tcase_add_test(tc, test_store_postings_stale);
+	tcase_add_test(tc, test_store_postings_mapped_and_pending);
+	tcase_add_test(tc, test_store_postings_prune);
 	suite_add_tcase(s, tc);
 	return s;
 }
