@@ -119,6 +119,8 @@ idvec_sort_unique(struct idvec *v, size_t from)
 {
 	size_t w = from;
 
+	if (v->n <= from)
+		return;
 	qsort(v->v + from, v->n - from, sizeof *v->v, cmp_i64);
 	for (size_t i = from; i < v->n; i++)
 		if (w == from || v->v[w - 1] != v->v[i])
@@ -794,6 +796,8 @@ merge_runs(struct collector *c, size_t from)
 	int64_t *w;
 	size_t n = 0;
 
+	if (c->n_runs == 0)
+		return 0;
 	qsort(c->runs, c->n_runs, sizeof *c->runs, run_cmp);
 	for (size_t i = 1; i < c->n_runs; i++) {
 		const struct run *r = &c->runs[i - 1];
