@@ -169,3 +169,6 @@ struct store_summary {
 	bool more_hosts;
 };
 int store_summary(struct store *s, struct store_summary *ret);
+/* The first and last start of the stored attempts: 1 and both set, 0 when
+ * there is none (ingest's overlap check, overlap.h). */
+int store_time_span(struct store *s, int64_t *ret_first, int64_t *ret_last);
