@@ -6,6 +6,7 @@
  * are counted as malformed, never fatal. */
 #include "config.h"
 
+#include <dirent.h>
 #include <poll.h>
 
 #include <systemd/sd-journal.h>
@@ -94,6 +95,8 @@ journal_read_fields(sd_journal *j, struct jentry *je)
 }
 
 #define DENSE_SAMPLE 512        /* entries looked at from each end */
+#define DENSE_SAMPLE_HOST 32    /* the same for one host's files of a directory of many: a
+				 * sample of 512 read a small file three times over */
 
 /* Are most entries sshd's? Then reading every entry and letting
  * jentry_emit() choose is cheaper than sd-journal's match iteration, which
@@ -102,14 +105,14 @@ journal_read_fields(sd_journal *j, struct jentry *je)
  * the tail; either way the same entries come out (jentry_emit() applies the
  * same rule as the default matches). Leaves the journal at its head. */
 static bool
-journal_is_dense(sd_journal *j, struct jentry *je)
+journal_is_dense(sd_journal *j, struct jentry *je, unsigned sample)
 {
 	unsigned seen = 0, ours = 0;
 
 	for (int tail = 0; tail < 2; tail++) {
 		if ((tail ? sd_journal_seek_tail(j) : sd_journal_seek_head(j)) < 0)
 			break;
-		for (unsigned i = 0; i < DENSE_SAMPLE; i++) {
+		for (unsigned i = 0; i < sample; i++) {
 			struct log_line l;
 			int r = tail ? sd_journal_previous(j) : sd_journal_next(j);
 
@@ -186,6 +189,300 @@ static const struct source_ops journal_ops = {
 	.release = journal_release,
 };
 
+/* ---- a directory of many hosts' files ----
+ * sd-journal merges every file of a directory into one time order, and in
+ * 252 each sd_journal_next() looks at every file: a collector's directory of
+ * 1,000 hosts' files costs 15 times what one host's file with as many entries
+ * does. Connections never cross hosts, so each host's files are read as a
+ * stream of their own (sd_journal_open_files() on that host's files: its
+ * rotated files, or a machine's system and user files, still merge), one
+ * host after the other. The host of a file is the _MACHINE_ID of its first
+ * entry (journal-remote's file headers carry the collector's id, not the
+ * sender's; _HOSTNAME when there is none). */
+
+#define JOURNAL_GROUP_MIN 16    /* fewer files: one merged stream, as before */
+
+static void
+strv_free(char **v)
+{
+	size_t i;
+
+	for (i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int
+strv_push(char ***v, size_t *n, char *s)
+{
+	char **nv;
+
+	if (!s)
+		return -ENOMEM;
+	nv = realloc(*v, (*n + 2) * sizeof(**v));
+	if (!nv) {
+		free(s);
+		return -ENOMEM;
+	}
+	nv[(*n)++] = s;
+	nv[*n] = NULL;
+	*v = nv;
+	return 0;
+}
+
+static void
+strvv_free(char ***v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		strv_free(v[i]);
+	free(v);
+}
+
+static void
+closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+
+static bool
+is_journal_name(const char *n)
+{
+	size_t l = strlen(n);
+
+	return (l > 8 && streq(n + l - 8, ".journal")) || (l > 9 && streq(n + l - 9, ".journal~"));
+}
+
+static bool
+is_id128_name(const char *n)
+{
+	size_t i;
+
+	for (i = 0; n[i]; i++)
+		if (!((n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f')))
+			return false;
+	return i == 32;
+}
+
+/* The journal files sd_journal_open_directory() would open: DIR's, and those
+ * of its machine-id subdirectories. *ret: owned, NULL-terminated. */
+static int
+journal_list_files(const char *dir, int depth, char ***ret, size_t *ret_n)
+{
+	_cleanup_(closedirp) DIR *d = opendir(dir);
+	struct dirent *de;
+	int r = 0;
+
+	if (!d)
+		return depth ? 0 : -errno;
+	while (r >= 0 && (de = readdir(d))) {
+		char *path = NULL;
+
+		if (is_journal_name(de->d_name)) {
+			if (asprintf(&path, "%s/%s", dir, de->d_name) < 0)
+				return -ENOMEM;
+			r = strv_push(ret, ret_n, path);
+		} else if (depth == 0 && is_id128_name(de->d_name)) {
+			if (asprintf(&path, "%s/%s", dir, de->d_name) < 0)
+				return -ENOMEM;
+			r = journal_list_files(path, 1, ret, ret_n);
+			free(path);
+		}
+	}
+	return r;
+}
+
+struct jfile {
+	char id[HOST_MAX];      /* the host: _MACHINE_ID, else "host:" _HOSTNAME */
+	char *path;             /* borrowed from the listing */
+};
+
+static int
+jfile_cmp(const void *x, const void *y)
+{
+	const struct jfile *a = x, *b = y;
+	int c = strcmp(a->id, b->id);
+
+	return c ? c : strcmp(a->path, b->path);
+}
+
+/* The host of one file, from its first entry: 1 found, 0 no entry (or not
+ * readable: counted in *malformed, as sd-journal skips such a file too). */
+static int
+journal_file_host(const char *path, char *id, size_t idsz, uint64_t *malformed)
+{
+	_cleanup_(sd_journal_closep) sd_journal *j = NULL;
+	const char *files[] = { path, NULL };
+	const void *d;
+	size_t l;
+	int r;
+
+	r = sd_journal_open_files(&j, files, 0);
+	if (r >= 0)
+		r = sd_journal_next(j);
+	if (r < 0)
+		(*malformed)++;
+	if (r <= 0)
+		return 0;
+	if (sd_journal_get_data(j, "_MACHINE_ID", &d, &l) >= 0 && l > 12)
+		strlcpy_n(id, idsz, (const char *)d + 12, l - 12);
+	else if (sd_journal_get_data(j, "_HOSTNAME", &d, &l) >= 0 && l > 10) {
+		memcpy(id, "host:", 5);
+		strlcpy_n(id + 5, idsz - 5, (const char *)d + 10, l - 10);
+	} else
+		id[0] = '\0';
+	return 1;
+}
+
+/* The files of dir, grouped by host: *ret_groups is a NULL-terminated list
+ * of NULL-terminated lists of paths (owned, free with strvv_free()). Fewer
+ * than JOURNAL_GROUP_MIN files: 0 and nothing set (read them merged). */
+static int
+journal_group_files(const char *dir, uint64_t *malformed, char ****ret_groups, size_t *ret_n)
+{
+	_cleanup_(freep) struct jfile *jf = NULL;
+	char **files = NULL, ***groups = NULL;
+	size_t n = 0, nf = 0, ng = 0;
+	int r;
+
+	r = journal_list_files(dir, 0, &files, &n);
+	if (r < 0 || n < JOURNAL_GROUP_MIN) {
+		strv_free(files);
+		return r;
+	}
+	jf = calloc(n, sizeof *jf);
+	if (!jf) {
+		strv_free(files);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (journal_file_host(files[i], jf[nf].id, sizeof jf[nf].id, malformed) > 0)
+			jf[nf++].path = files[i];
+	qsort(jf, nf, sizeof *jf, jfile_cmp);
+	groups = calloc(nf + 1, sizeof *groups);
+	r = groups ? 0 : -ENOMEM;
+	for (size_t i = 0, k = 0; r >= 0 && i < nf; i++) {
+		if (i == 0 || !jf[i].id[0] || !streq(jf[i].id, jf[i - 1].id)) {
+			ng++;
+			k = 0;
+		}
+		r = strv_push(&groups[ng - 1], &k, strdup(jf[i].path));
+	}
+	strv_free(files);
+	if (r < 0) {
+		strvv_free(groups);
+		return r;
+	}
+	*ret_groups = groups;
+	*ret_n = ng;
+	return 1;
+}
+
+/* Bound what sd-journal decompresses for one field (MESSAGE is cut at
+ * max_line anyway; the +1 lets us see that it was longer), and match the
+ * ssh entries unless most are. */
+static int
+journal_setup(struct source *s, sd_journal *j, unsigned sample)
+{
+	int r = sd_journal_set_data_threshold(j, s->opts.max_line + sizeof("MESSAGE=") + 1);
+
+	if (r >= 0 && !s->opts.all_idents && !journal_is_dense(j, &s->je, sample))
+		r = journal_add_matches(j);
+	return r;
+}
+
+struct jhosts {
+	char ***groups;         /* owned: each host's files (journal_group_files()) */
+	size_t n_groups, next;  /* next: the group opened after the current one */
+	sd_journal *j;          /* the current host's files; NULL between hosts */
+};
+
+static int
+hosts_next(struct source *s, struct log_line *ret, char **reterr)
+{
+	struct jhosts *jh = s->priv;
+
+	(void)reterr;
+	for (;;) {
+		int r;
+
+		if (!jh->j) {
+			if (jh->next >= jh->n_groups)
+				return 0;
+			r = sd_journal_open_files(&jh->j, (const char **)jh->groups[jh->next++], 0);
+			if (r >= 0)
+				r = journal_setup(s, jh->j, DENSE_SAMPLE_HOST);
+			if (r < 0) {
+				/* as a corrupt file in a merged read: counted, skipped */
+				s->stats.malformed++;
+				sd_journal_close(jh->j);
+				jh->j = NULL;
+				continue;
+			}
+		}
+		r = sd_journal_next(jh->j);
+		if (r <= 0) {
+			if (r < 0)
+				s->stats.malformed++;
+			sd_journal_close(jh->j);
+			jh->j = NULL;
+			continue;
+		}
+		if (journal_entry(s, jh->j, s->opts.all_idents, ret) > 0)
+			return 1;
+	}
+}
+
+static void
+hosts_release(struct source *s)
+{
+	struct jhosts *jh = s->priv;
+
+	if (!jh)
+		return;
+	if (jh->j)
+		sd_journal_close(jh->j);
+	strvv_free(jh->groups);
+	free(jh);
+	s->priv = NULL;
+}
+
+static const struct source_ops journal_hosts_ops = {
+	.next = hosts_next,
+	.release = hosts_release,
+};
+
+/* A directory of at least JOURNAL_GROUP_MIN files, read host by host: 1 and
+ * *ret set, 0 fewer files (or none readable: the merged open says why). */
+static int
+open_hosts(const char *directory, const struct source_options *o, struct source **ret)
+{
+	struct source *s = NULL;
+	struct jhosts *jh;
+	int r;
+
+	r = source_new(directory, o, &s);
+	if (r < 0)
+		return r;
+	s->format = SOURCE_JOURNAL;
+	jh = calloc(1, sizeof *jh);
+	if (!jh) {
+		source_free(s);
+		return -ENOMEM;
+	}
+	s->priv = jh;
+	s->ops = &journal_hosts_ops;
+	r = jentry_init(&s->je, s->opts.max_line);
+	if (r >= 0)
+		r = journal_group_files(directory, &s->stats.malformed, &jh->groups, &jh->n_groups);
+	if (r <= 0) {
+		source_free(s);
+		return r == -ENOMEM ? r : 0;
+	}
+	*ret = s;
+	return 1;
+}
+
 int
 source_open_journal(const char *directory, char **files, const struct source_options *o,
 		    struct source **ret, char **reterr)
@@ -197,6 +494,11 @@ source_open_journal(const char *directory, char **files, const struct source_opt
 	uint64_t usage = 0;
 	int r;
 
+	if (directory && !files) {
+		r = open_hosts(directory, o, ret);
+		if (r != 0)
+			return r < 0 ? r : 0;
+	}
 	if (files) {
 		what = files[0] ? files[0] : "(none)";
 		r = sd_journal_open_files(&j, (const char **)files, 0);
@@ -241,11 +543,7 @@ source_open_journal(const char *directory, char **files, const struct source_opt
 		source_free(s);
 		return r;
 	}
-	/* Bound what sd-journal decompresses for one field; MESSAGE is cut at
-	 * max_line anyway (the +1 lets us see that it was longer). */
-	r = sd_journal_set_data_threshold(j, s->opts.max_line + sizeof("MESSAGE=") + 1);
-	if (r >= 0 && !s->opts.all_idents && !journal_is_dense(j, &s->je))
-		r = journal_add_matches(j);
+	r = journal_setup(s, j, DENSE_SAMPLE);
 	if (r < 0) {
 		source_free(s);
 		return source_error(reterr, r, "cannot set up the journal matches: %s", strerror(-r));
@@ -283,33 +581,6 @@ struct jfollow {
 	char *cursor;           /* owned: cached position, may be NULL */
 };
 
-static void
-strv_free(char **v)
-{
-	size_t i;
-
-	for (i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
-static int
-strv_push(char ***v, size_t *n, char *s)
-{
-	char **nv;
-
-	if (!s)
-		return -ENOMEM;
-	nv = realloc(*v, (*n + 2) * sizeof(**v));
-	if (!nv) {
-		free(s);
-		return -ENOMEM;
-	}
-	nv[(*n)++] = s;
-	nv[*n] = NULL;
-	*v = nv;
-	return 0;
-}
 
 /* A template glob "NAME@*.service" or "NAME@.service": its instances run in
  * system-NAME.slice ('-' escaped as in unit names). Returns the match or NULL. */
@@ -387,7 +658,7 @@ jf_add_matches(struct source *s, struct jfollow *jf, sd_journal *j)
 	if (s->opts.all_idents)
 		return 0;
 	if (!jf->matches) {
-		if (journal_is_dense(j, &s->je))
+		if (journal_is_dense(j, &s->je, DENSE_SAMPLE))
 			return 0;
 		/* The batch matches find the instance units there are now; new
 		 * socket-activated instances (ssh@N-....service) come later,
