@@ -155,6 +155,8 @@ on_start(const char *position, void *ud)
 			buf_printf(&b, " from byte %llu (saved position)", strtoull(off + 5, NULL, 10));
 		else if (f->file)
 			buf_puts(&b, " from the saved position");
+		else if (streq(position, SOURCE_POSITION_HOSTS))
+			buf_puts(&b, " from each host's saved position");
 		else
 			buf_printf(&b, " from cursor %s (saved position)", position);
 	} else if (f->since_us) {

@@ -712,6 +712,13 @@ ingest_feed(struct ingest *in, const struct log_line *line)
 int
 ingest_checkpoint(struct ingest *in, const char *kind, const char *key, const char *position)
 {
+	return ingest_checkpoint_more(in, kind, key, position, NULL, NULL);
+}
+
+int
+ingest_checkpoint_more(struct ingest *in, const char *kind, const char *key, const char *position,
+		       int (*more)(struct store *st, void *ud), void *ud)
+{
 	int r;
 
 	r = flush_deferred(in);
@@ -723,6 +730,8 @@ ingest_checkpoint(struct ingest *in, const char *kind, const char *key, const ch
 		r = conn_table_persist(in->conns);
 	if (r >= 0 && position)
 		r = store_put_position(in->st, kind, key, position);
+	if (r >= 0 && more)
+		r = more(in->st, ud);
 	if (r >= 0)
 		r = txn_commit(in);
 	return r;
