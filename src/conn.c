@@ -960,7 +960,10 @@ conn_table_feed(struct conn_table *t, const struct log_line *line, const struct 
 	int r;
 
 	t->stats.events++;
-	if (line->time_us > t->clock_us)
+	/* Another host's lines may be older (a fleet's logs read host by host,
+	 * or concatenated): the clock that closes connections is this host's. */
+	if (line->time_us > t->clock_us || (line->time_us && (line->host_len != t->last_host_len ||
+					   memcmp(line->host, t->last_host, line->host_len) != 0)))
 		t->clock_us = line->time_us;
 	r = sweep(t, t->clock_us, CONN_CLOSE_GRACE_US, CONN_IDLE_EMIT_US);
 	if (r < 0)
