@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <poll.h>
+#include <sys/resource.h>
 
 #include <systemd/sd-journal.h>
 
@@ -1451,6 +1452,21 @@ fleet_positions(struct jfleet *fl, const struct follow_options *f)
 	return 0;
 }
 
+/* The live side keeps every file of the directory open, as journalctl does:
+ * 10,000 hosts' files need more descriptors than the usual soft limit of
+ * 1024. Raised toward the hard limit (nothing here uses select()). */
+static void
+raise_fd_limit(size_t n_files)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)n_files + 1024;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	(void)setrlimit(RLIMIT_NOFILE, &rl);
+}
+
 /* A directory of at least JOURNAL_GROUP_MIN files: 1 and *ret set; 0 fewer. */
 static int
 open_follow_fleet(const char *directory, const struct source_options *o, const struct follow_options *f,
@@ -1501,6 +1517,7 @@ open_follow_fleet(const char *directory, const struct source_options *o, const s
 	if (r >= 0)
 		r = fleet_positions(fl, f);
 	/* the live side waits at the directory's tail of now */
+	raise_fd_limit(fl->n_known);
 	fl->jf.at_end = true;
 	if (r >= 0)
 		r = jf_open(s, &fl->jf, &fl->jf.j, reterr);
