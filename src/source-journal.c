@@ -339,10 +339,10 @@ journal_file_host(const char *path, char *id, size_t idsz, uint64_t *malformed)
  * of NULL-terminated lists of paths (owned, free with strvv_free()), and
  * *ret_ids (if not NULL) the hosts' ids in the same order (owned, a
  * NULL-terminated list; "file:PATH" when a file's entries name no host). Fewer than
- * JOURNAL_GROUP_MIN files: 0 and nothing set (read them merged). */
+ * min_files files: 0 and nothing set (read them merged). */
 static int
-journal_group_files(const char *dir, uint64_t *malformed, char ****ret_groups, char ***ret_ids,
-		    size_t *ret_n)
+journal_group_files(const char *dir, size_t min_files, uint64_t *malformed, char ****ret_groups,
+		    char ***ret_ids, size_t *ret_n)
 {
 	_cleanup_(freep) struct jfile *jf = NULL;
 	char **files = NULL, ***groups = NULL, **ids = NULL;
@@ -350,11 +350,11 @@ journal_group_files(const char *dir, uint64_t *malformed, char ****ret_groups, c
 	int r;
 
 	r = journal_list_files(dir, 0, &files, &n);
-	if (r < 0 || n < JOURNAL_GROUP_MIN) {
+	if (r < 0 || n < min_files) {
 		strv_free(files);
 		return r;
 	}
-	jf = calloc(n, sizeof *jf);
+	jf = calloc(n + 1, sizeof *jf);
 	if (!jf) {
 		strv_free(files);
 		return -ENOMEM;
@@ -505,7 +505,8 @@ open_hosts(const char *directory, const struct source_options *o, struct source 
 	if (r < 0)
 		return r;
 	jh = s->priv;
-	r = journal_group_files(directory, &s->stats.malformed, &jh->groups, NULL, &jh->n_groups);
+	r = journal_group_files(directory, JOURNAL_GROUP_MIN, &s->stats.malformed, &jh->groups, NULL,
+				&jh->n_groups);
 	if (r <= 0) {
 		source_free(s);
 		return r == -ENOMEM ? r : 0;
@@ -1467,7 +1468,8 @@ raise_fd_limit(size_t n_files)
 	(void)setrlimit(RLIMIT_NOFILE, &rl);
 }
 
-/* A directory of at least JOURNAL_GROUP_MIN files: 1 and *ret set; 0 fewer. */
+/* A directory of at least JOURNAL_GROUP_MIN files, or any once its hosts have
+ * positions of their own: 1 and *ret set; 0 fewer. */
 static int
 open_follow_fleet(const char *directory, const struct source_options *o, const struct follow_options *f,
 		  struct source **ret, char **reterr)
@@ -1482,7 +1484,8 @@ open_follow_fleet(const char *directory, const struct source_options *o, const s
 	if (r < 0)
 		return r;
 	fl = s->priv;
-	r = journal_group_files(directory, &s->stats.malformed, &groups, &ids, &n);
+	r = journal_group_files(directory, f && f->position && streq(f->position, SOURCE_POSITION_HOSTS) ?
+				0 : JOURNAL_GROUP_MIN, &s->stats.malformed, &groups, &ids, &n);
 	if (r <= 0) {
 		source_free(s);
 		return r == -ENOMEM ? r : 0;
