@@ -10,13 +10,7 @@ set -eu
 cd "$(dirname "$0")/.."
 N=${1:-1000000}
 RUNS=${2:-3}
-SSHWHY=${SSHWHY:-build-release/sshwhy}
-if [ ! -x "$SSHWHY" ]; then
-	meson setup build-release --buildtype=release -Dtests=disabled >/dev/null
-	ninja -C build-release >/dev/null
-fi
-REMOTE=/lib/systemd/systemd-journal-remote
-[ -x "$REMOTE" ] || { echo "bench: needs $REMOTE (apt-get install systemd-journal-remote)" >&2; exit 1; }
+. bench/journal-common.sh
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 if [ -n "${JOURNAL_DIR:-}" ]; then
@@ -40,8 +34,6 @@ once() {
 	echo "($t1 - $t0) / 1000000000" | bc -l >>"$T/$name.s"
 	cat "$T/time" >>"$T/$name.rss"
 }
-
-median() { sort -n "$1" | sed -n "$(( ($(wc -l <"$1") + 1) / 2 ))p"; }
 
 report() {
 	local label=$1 name=$2 med rss

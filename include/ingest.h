@@ -58,5 +58,9 @@ int ingest_feed(struct ingest *in, const struct log_line *line);
 /* Save what the correlator holds (open attempts), the source position (if
  * not NULL) and commit, all in one transaction. */
 int ingest_checkpoint(struct ingest *in, const char *kind, const char *key, const char *position);
+/* The same, with more(st, ud) called inside that transaction after the
+ * position is put (follow's per-host positions; NULL: nothing more). */
+int ingest_checkpoint_more(struct ingest *in, const char *kind, const char *key, const char *position,
+			   int (*more)(struct store *st, void *ud), void *ud);
 /* Wall-clock expiry (see conn_table_expire()). */
 int ingest_expire(struct ingest *in, int64_t now_us, int64_t grace_us, int64_t login_grace_us);

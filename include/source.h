@@ -109,6 +109,9 @@ struct follow_options {
 	bool at_end;            /* no position and no since: start at the end (--no-catch-up) */
 	char **units;           /* journal: _SYSTEMD_UNIT matches (NULL: the defaults) */
 	char **identifiers;     /* journal: SYSLOG_IDENTIFIER matches (NULL: sshd, sshd-session, sshd-auth) */
+	char **host_positions;  /* journal directory: the per-host positions saved earlier, a
+				 * NULL-terminated list of pairs host, position (see
+				 * source_foreach_host_position()); NULL: none */
 };
 
 /* Follow a syslog text file the way tail -F does: survives rename+create
@@ -125,6 +128,20 @@ int source_open_follow_journal(const char *directory, const struct source_option
 /* Position after the last line source_next() returned, or NULL before the
  * first (then nothing is to be saved). Borrowed: valid until the next call. */
 const char *source_get_position(struct source *s);
+
+/* A journal directory of many hosts (at least 16 files at the start) is
+ * followed host by host: each host's files are caught up as a stream of
+ * their own, then the directory is followed live. Each host has a position;
+ * source_get_position() then says SOURCE_POSITION_HOSTS, and a later run
+ * resumes from follow_options.host_positions (an old single cursor in
+ * follow_options.position is where every host resumes; a host with no
+ * position under SOURCE_POSITION_HOSTS is new: read from its start).
+ * source_foreach_host_position() calls cb(host, position) for every host
+ * whose position moved since its last call (forgotten as moved when cb
+ * returns 0); returns 0 or cb's first negative return. Other sources: 0. */
+#define SOURCE_POSITION_HOSTS "hosts"
+int source_foreach_host_position(struct source *s, int (*cb)(const char *host, const char *position, void *ud),
+				 void *ud);
 
 /* Wait until more data may be there, at most timeout_us (-1 = forever).
  * Returns 1 data may be ready, 0 timeout, -EINTR on a signal, negative errno. */

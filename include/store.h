@@ -158,6 +158,10 @@ int store_find_session(struct store *s, const struct attempt *a, int64_t *ret_id
  * the caller), 0 = none. */
 int store_get_position(struct store *s, const char *kind, const char *key, char **ret);
 int store_put_position(struct store *s, const char *kind, const char *key, const char *position);
+/* Every position of kind, in key order: cb(key, position) until it returns
+ * a negative errno (returned). */
+int store_list_positions(struct store *s, const char *kind,
+			 int (*cb)(const char *key, const char *position, void *ud), void *ud);
 
 struct store_counts {
 	int64_t attempts;
@@ -205,3 +209,6 @@ struct store_summary {
 	bool more_hosts;
 };
 int store_summary(struct store *s, struct store_summary *ret);
+/* The first and last start of the stored attempts: 1 and both set, 0 when
+ * there is none (ingest's overlap check, overlap.h). */
+int store_time_span(struct store *s, int64_t *ret_first, int64_t *ret_last);

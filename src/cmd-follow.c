@@ -180,6 +180,8 @@ on_start(const char *position, void *ud)
 			buf_printf(&b, _(" from byte %llu (saved position)"), strtoull(off + 5, NULL, 10));
 		else if (f->file)
 			buf_puts(&b, _(" from the saved position"));
+		else if (streq(position, SOURCE_POSITION_HOSTS))
+			buf_puts(&b, _(" from each host's saved position"));
 		else
 			buf_printf(&b, _(" from cursor %s (saved position)"), position);
 	} else if (f->since_us) {

@@ -1004,12 +1004,17 @@ conn_table_feed(struct conn_table *t, const struct log_line *line, const struct 
 	uint64_t host_hash, ehash;
 	struct conn *c = NULL;
 	uint32_t pid = line->pid;
+	bool same_host;
 	size_t n;
 	int r;
 
 	t->stats.events++;
 	t->ep_valid = false;
-	if (line->time_us > t->clock_us)
+	/* last_host_len is at most sizeof last_host, or SIZE_MAX: none */
+	same_host = line->host_len == t->last_host_len && memcmp(line->host, t->last_host, line->host_len) == 0;
+	/* Another host's lines may be older (a fleet's logs read host by host,
+	 * or concatenated): the clock that closes connections is this host's. */
+	if (line->time_us > t->clock_us || (line->time_us && !same_host))
 		t->clock_us = line->time_us;
 	r = sweep(t, t->clock_us, CONN_CLOSE_GRACE_US, CONN_IDLE_EMIT_US);
 	if (r < 0)
@@ -1018,8 +1023,7 @@ conn_table_feed(struct conn_table *t, const struct log_line *line, const struct 
 	n = evidence_format(&t->clock, t->line, sizeof t->line, line);
 	ehash = hash_bytes(HASH_INIT, t->line, n);
 	/* Lines come from few hosts: hash a host once while it repeats. */
-	if (line->host_len != t->last_host_len || line->host_len > sizeof t->last_host ||
-	    memcmp(line->host, t->last_host, line->host_len) != 0) {
+	if (!same_host) {
 		t->last_host_hash = hash_bytes(HASH_INIT, line->host, line->host_len);
 		t->last_host_len = line->host_len <= sizeof t->last_host ? line->host_len : SIZE_MAX;
 		if (line->host_len <= sizeof t->last_host)

@@ -95,6 +95,85 @@ report_progress(const struct follow_config *c, struct source *src, int64_t t0, b
 	c->progress(&rep, c->userdata);
 }
 
+/* A journal directory of many hosts keeps one position per host (source.h):
+ * rows of kind HOST_KIND keyed "DIRECTORY<tab>HOST", written with the
+ * directory's own row (SOURCE_POSITION_HOSTS) in the checkpoint's
+ * transaction, only for the hosts whose position moved. */
+#define HOST_KIND "journal-host"
+
+struct host_rows {
+	const char *directory;
+	size_t dlen;
+	char **pairs;           /* owned: NULL-terminated pairs host, position */
+	size_t n;
+};
+
+static int
+collect_host_row(const char *key, const char *position, void *ud)
+{
+	struct host_rows *h = ud;
+	char **v;
+
+	if (strncmp(key, h->directory, h->dlen) != 0 || key[h->dlen] != '\t')
+		return 0;
+	v = realloc(h->pairs, (h->n + 3) * sizeof *v);
+	if (!v)
+		return -ENOMEM;
+	h->pairs = v;
+	v[h->n] = strdup(key + h->dlen + 1);
+	v[h->n + 1] = strdup(position);
+	v[h->n + 2] = NULL;
+	h->n += 2;
+	return v[h->n - 2] && v[h->n - 1] ? 0 : -ENOMEM;
+}
+
+static void
+host_rows_release(struct host_rows *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		free(h->pairs[i]);
+	free(h->pairs);
+}
+
+struct put_hosts {
+	struct store *st;
+	const char *directory;
+};
+
+static int
+put_host_row(const char *host, const char *position, void *ud)
+{
+	struct put_hosts *p = ud;
+	_cleanup_(freep) char *key = NULL;
+
+	if (asprintf(&key, "%s\t%s", p->directory, host) < 0)
+		return -ENOMEM;
+	return store_put_position(p->st, HOST_KIND, key, position);
+}
+
+struct checkpoint_ctx {
+	struct source *src;
+	const char *directory;
+};
+
+static int
+put_hosts(struct store *st, void *ud)
+{
+	struct checkpoint_ctx *c = ud;
+	struct put_hosts p = { .st = st, .directory = c->directory };
+
+	return c->src && c->directory ? source_foreach_host_position(c->src, put_host_row, &p) : 0;
+}
+
+/* Commit what is read: the attempts, the open ones, the position(s). */
+static int
+checkpoint(struct ingest *in, const char *kind, const char *key, struct source *src, const char *directory)
+{
+	struct checkpoint_ctx c = { .src = src, .directory = directory };
+
+	return ingest_checkpoint_more(in, kind, key, src ? source_get_position(src) : NULL, put_hosts, &c);
+}
+
 int
 follow_run(const struct follow_config *c, char **reterr)
 {
@@ -105,6 +184,7 @@ follow_run(const struct follow_config *c, char **reterr)
 	const char *key = c->file ? c->file : c->directory ? c->directory : "local";
 	_cleanup_(freep) char *position = NULL;
 	_cleanup_(freep) char *err = NULL;
+	struct host_rows hosts = { .directory = c->file ? NULL : c->directory };
 	struct store *st = c->store;
 	struct ingest *in = NULL;
 	struct source *src = NULL;
@@ -137,6 +217,15 @@ follow_run(const struct follow_config *c, char **reterr)
 		goto out;
 	}
 	fo.position = position;
+	if (hosts.directory) {
+		hosts.dlen = strlen(hosts.directory);
+		r = store_list_positions(st, HOST_KIND, collect_host_row, &hosts);
+		if (r < 0) {
+			fail_errno(reterr, r, "cannot read the saved positions");
+			goto out;
+		}
+		fo.host_positions = hosts.pairs;
+	}
 	if (c->start)
 		c->start(position, c->userdata);
 	r = ingest_new(st, &io, &in, &err);
@@ -182,7 +271,7 @@ follow_run(const struct follow_config *c, char **reterr)
 					break;
 			}
 			if (++since_checkpoint >= CHECKPOINT_LINES) {
-				r = ingest_checkpoint(in, kind, key, source_get_position(src));
+				r = checkpoint(in, kind, key, src, hosts.directory);
 				if (r < 0) {
 					store_failed(st, c->db_path, r, reterr);
 					goto out;
@@ -235,7 +324,7 @@ follow_run(const struct follow_config *c, char **reterr)
 		r = ingest_expire(in, now, CLOSE_GRACE_US,
 				  c->login_grace ? (int64_t)(c->login_grace + 10) * USEC_PER_SEC : 0);
 		if (r >= 0)
-			r = ingest_checkpoint(in, kind, key, source_get_position(src));
+			r = checkpoint(in, kind, key, src, hosts.directory);
 		if (r < 0) {
 			store_failed(st, c->db_path, r, reterr);
 			goto out;
@@ -297,13 +386,14 @@ follow_run(const struct follow_config *c, char **reterr)
 	}
 out:
 	if (in && r >= 0)
-		r = ingest_checkpoint(in, kind, key, src ? source_get_position(src) : NULL);
+		r = checkpoint(in, kind, key, src, hosts.directory);
 	if (r >= 0 && announce_at && c->caught_up)
 		c->caught_up(c->userdata);
 	if (r >= 0)
 		c->flush(c->userdata);
 	source_free(src);
 	ingest_free(in);
+	host_rows_release(&hosts);
 	return r < 0 ? r : 0;
 }
 

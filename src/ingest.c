@@ -22,6 +22,7 @@
 #include "i18n.h"         /* N_() */
 #include "ingest.h"
 #include "missed.h"
+#include "overlap.h"
 #include "prefetch.h"
 #include "progress.h"
 #include "source.h"
@@ -37,7 +38,6 @@
  * runs: 20k 2.33-2.60 s, 200k 2.38-2.87 s, 1M 2.47-3.36 s). */
 #define INGEST_BATCH 20000
 #define DEFER_MAX 1024
-#define INGEST_OVERLAP_US (INT64_C(15) * 60 * 1000000)  /* head of an input checked for overlap */
 
 /* A line no connection holds, queued for the writer like an attempt. */
 struct orphan {
@@ -80,7 +80,7 @@ struct ingest {
 	bool busy;                      /* work[] handed over, not stored yet */
 	bool stop;
 	int werr;                       /* the writer's first error */
-	int64_t input_first_us;         /* time of the current input's first line */
+	struct overlap *overlap;        /* owned: which attempts may be tails of stored ones */
 	struct conn_table *merge;       /* merge_into_stored()'s table, kept for its parser; empty between uses */
 };
 
@@ -474,7 +474,7 @@ on_emit(struct attempt *a, void *ud)
 	struct ingest *in = ud;
 	int r;
 
-	a->head_of_input = a->start_us < in->input_first_us + INGEST_OVERLAP_US;
+	a->head_of_input = overlap_check(in->overlap, a->host, a->start_us);
 	if (in->follow)
 		return store_attempt(in, a);    /* the table keeps a: early emit */
 	/* Encoded here: this thread has time to spare, the writer has none. */
@@ -566,6 +566,7 @@ ingest_new(struct store *st, const struct ingest_options *o, struct ingest **ret
 		.emit = on_emit, .orphan = on_orphan, .persist = on_persist,
 	};
 	struct ingest *in = calloc(1, sizeof *in);
+	int64_t first_us, last_us;
 	int r;
 
 	if (!in)
@@ -576,8 +577,13 @@ ingest_new(struct store *st, const struct ingest_options *o, struct ingest **ret
 	pthread_mutex_init(&in->lock, NULL);
 	pthread_cond_init(&in->cond, NULL);
 	in->started_us = now_usec();
-	in->input_first_us = INT64_MIN / 2;
-	r = sshd_parser_new(&in->parser, reterr);
+	r = overlap_new(&in->overlap);
+	if (r >= 0)
+		r = store_time_span(st, &first_us, &last_us);
+	if (r > 0)
+		overlap_set_stored(in->overlap, first_us, last_us);
+	if (r >= 0)
+		r = sshd_parser_new(&in->parser, reterr);
 	if (r < 0)
 		goto fail;
 	r = conn_table_new(&cb, in, &in->conns);
@@ -619,6 +625,7 @@ ingest_free(struct ingest *in)
 	(void)bulk_end(in);
 	conn_table_free(in->conns);
 	conn_table_free(in->merge);
+	overlap_free(in->overlap);
 	pthread_mutex_destroy(&in->lock);
 	pthread_cond_destroy(&in->cond);
 	sshd_parser_free(in->parser);
@@ -658,6 +665,7 @@ ingest_run(struct ingest *in, struct source *src, const char *label, char **rete
 	int r, rr;
 
 	conn_table_new_input(in->conns);
+	overlap_new_input(in->overlap);
 	/* Batch mode reads ahead on a thread of its own (the journal costs as
 	 * much to read as the rest to do); without it, or if it cannot start,
 	 * the source is read here. */
@@ -667,9 +675,9 @@ ingest_run(struct ingest *in, struct source *src, const char *label, char **rete
 		r = pf ? prefetch_next(pf, &line, reterr) : source_next(src, &line, reterr);
 		if (r <= 0)
 			break;
-		if (n == 0 && !line.missed)
-			in->input_first_us = line.time_us;
-		rr = ingest_feed(in, &line);
+		rr = line.missed ? 0 : overlap_line(in->overlap, line.host, line.host_len, line.time_us);
+		if (rr >= 0)
+			rr = ingest_feed(in, &line);
 		if (rr < 0) {
 			r = rr;
 			break;
@@ -737,6 +745,13 @@ ingest_feed(struct ingest *in, const struct log_line *line)
 int
 ingest_checkpoint(struct ingest *in, const char *kind, const char *key, const char *position)
 {
+	return ingest_checkpoint_more(in, kind, key, position, NULL, NULL);
+}
+
+int
+ingest_checkpoint_more(struct ingest *in, const char *kind, const char *key, const char *position,
+		       int (*more)(struct store *st, void *ud), void *ud)
+{
 	int r;
 
 	r = flush_deferred(in);
@@ -748,6 +763,8 @@ ingest_checkpoint(struct ingest *in, const char *kind, const char *key, const ch
 		r = conn_table_persist(in->conns);
 	if (r >= 0 && position)
 		r = store_put_position(in->st, kind, key, position);
+	if (r >= 0 && more)
+		r = more(in->st, ud);
 	if (r >= 0)
 		r = txn_commit(in);
 	return r;

@@ -75,6 +75,13 @@ source_get_position(struct source *s)
 }
 
 int
+source_foreach_host_position(struct source *s, int (*cb)(const char *host, const char *position, void *ud),
+			     void *ud)
+{
+	return s->ops->foreach_position ? s->ops->foreach_position(s, cb, ud) : 0;
+}
+
+int
 source_wait(struct source *s, int64_t timeout_us)
 {
 	return s->ops->wait ? s->ops->wait(s, timeout_us) : -EOPNOTSUPP;

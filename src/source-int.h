@@ -63,6 +63,9 @@ struct source_ops {
 	int (*wait)(struct source *s, int64_t timeout_us);
 	int (*get_fd)(struct source *s);
 	int (*reopen)(struct source *s, char **reterr);
+	/* a journal directory followed host by host (source.h); NULL: none */
+	int (*foreach_position)(struct source *s, int (*cb)(const char *host, const char *position, void *ud),
+				void *ud);
 };
 
 /* Fields of one journal entry we care about, copied and bounded (sd-journal

@@ -2535,3 +2535,51 @@ store_summary(struct store *s, struct store_summary *ret)
 	}
 	return 0;
 }
+
+/* ingest's overlap check (overlap.h): the span of the stored attempts'
+ * starts, two walks of the attempts_start index (no row count). */
+int
+store_time_span(struct store *s, int64_t *ret_first, int64_t *ret_last)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r = 0;
+
+	rc = sqlite3_prepare_v2(s->db, "SELECT (SELECT min(start_us) FROM attempts), "
+				"(SELECT max(start_us) FROM attempts)", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return store_errno(s->db, rc);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*ret_first = sqlite3_column_int64(st, 0);
+		*ret_last = sqlite3_column_int64(st, 1);
+		r = 1;
+	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		r = store_errno(s->db, rc);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* follow's per-host journal positions (source.h): every row of kind. */
+int
+store_list_positions(struct store *s, const char *kind, int (*cb)(const char *key, const char *position, void *ud),
+		     void *ud)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r = 0;
+
+	rc = sqlite3_prepare_v2(s->db, "SELECT key, position FROM positions WHERE kind = ?1 ORDER BY key",
+				-1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return store_errno(s->db, rc);
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	while (r >= 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, 0);
+		const char *p = (const char *)sqlite3_column_text(st, 1);
+
+		r = cb(k ? k : "", p ? p : "", ud);
+	}
+	if (r >= 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		r = store_errno(s->db, rc);
+	sqlite3_finalize(st);
+	return r;
+}

@@ -350,6 +350,99 @@ START_TEST(test_source_journal_local)
 }
 END_TEST
 
+/* A collector's directory: FLEET_HOSTS hosts over the same minutes, each in
+ * two rotated files (the last host's two overlap in time), journal-remote's
+ * remote-HOST.journal names. */
+#define FLEET_HOSTS 20
+#define FLEET_PER_FILE 30
+
+static void
+write_fleet(char files[][256], size_t *ret_n)
+{
+	size_t n = 0;
+
+	for (int h = 0; h < FLEET_HOSTS; h++)
+		for (int part = 0; part < 2; part++) {
+			char ex[256];
+			FILE *f;
+
+			snprintf(ex, sizeof ex, "%s/h%d-%d.export", tmpdir, h, part);
+			f = fopen(ex, "we");
+			ck_assert_ptr_nonnull(f);
+			for (int i = 0; i < FLEET_PER_FILE; i++) {
+				/* rotated: the second file goes on where the first
+				 * stopped; the last host's second file overlaps */
+				int k = part * FLEET_PER_FILE + i - (h == FLEET_HOSTS - 1 && part ? 15 : 0);
+
+				fprintf(f, "__REALTIME_TIMESTAMP=%lld\n_MACHINE_ID=%032x\n_BOOT_ID=%032x\n"
+					"_HOSTNAME=host%d\nSYSLOG_IDENTIFIER=sshd\nSYSLOG_PID=%d\n"
+					"MESSAGE=Connection closed by 10.0.0.%d port %d [preauth] %d-%d\n\n",
+					1790000000000000LL + k * 1000000LL + h, h + 1, h + 1, h, 100 + k, h,
+					1000 + k, part, i);
+			}
+			ck_assert_int_eq(fclose(f), 0);
+			snprintf(files[n], 256, "%s/remote-host%d%s.journal", tmpdir, h,
+				 part ? "" : "@0000000000000001-0000000000000001");
+			make_journal(ex, files[n]);
+			unlink(ex);
+			n++;
+		}
+	*ret_n = n;
+}
+
+static int
+tline_cmp(const void *x, const void *y)
+{
+	const struct tline *a = x, *b = y;
+	int c = strcmp(a->host, b->host);
+
+	if (c)
+		return c;
+	if (a->time_us != b->time_us)
+		return a->time_us < b->time_us ? -1 : 1;
+	return strcmp(a->msg, b->msg);
+}
+
+/* Many hosts' files: read host by host, each host's entries one run in time
+ * order, and the same entries as sd-journal's merge of them all. */
+START_TEST(test_source_journal_fleet_directory)
+{
+	char files[2 * FLEET_HOSTS][256], *fv[2 * FLEET_HOSTS + 1], *err = NULL;
+	struct source *s = NULL;
+	struct tlines a, b;
+	size_t n, runs = 1;
+
+	write_fleet(files, &n);
+	for (size_t i = 0; i < n; i++)
+		fv[i] = files[i];
+	fv[n] = NULL;
+	ck_assert_int_eq(source_open_journal(tmpdir, NULL, NULL, &s, &err), 0);
+	drain(s, &a, SIZE_MAX);
+	source_free(s);
+	ck_assert_int_eq(source_open_journal(NULL, fv, NULL, &s, &err), 0);
+	drain(s, &b, SIZE_MAX);
+	source_free(s);
+	ck_assert_uint_eq(a.n, 2 * FLEET_HOSTS * FLEET_PER_FILE);
+	ck_assert_uint_eq(a.st.malformed, 0);
+	for (size_t i = 1; i < a.n; i++) {
+		if (!streq(a.v[i].host, a.v[i - 1].host)) {
+			runs++;
+			continue;
+		}
+		ck_assert_msg(a.v[i].time_us >= a.v[i - 1].time_us, "entry %zu of %s out of order", i, a.v[i].host);
+	}
+	ck_assert_uint_eq(runs, FLEET_HOSTS);
+	/* the merged read interleaves the hosts */
+	ck_assert_str_ne(b.v[0].host, b.v[1].host);
+	qsort(a.v, a.n, sizeof *a.v, tline_cmp);
+	qsort(b.v, b.n, sizeof *b.v, tline_cmp);
+	expect_same(&a, &b, "fleet directory");
+	tlines_free(&a);
+	tlines_free(&b);
+	free(err);
+}
+END_TEST
+
 Suite *
 make_suite(void)
 {
@@ -371,6 +464,7 @@ make_suite(void)
 	tcase_add_test(tc, test_source_journal_damaged);
 	tcase_add_test(tc, test_source_journal_open_errors);
 	tcase_add_test(tc, test_source_journal_local);
+	tcase_add_test(tc, test_source_journal_fleet_directory);
 	suite_add_tcase(s, tc);
 	return s;
 }
