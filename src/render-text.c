@@ -423,6 +423,10 @@ table_print(struct table *t, FILE *f)
 			short_time = true;
 			natural[COL_TIME] -= 5;
 		}
+		/* the penalty goes before OUTCOME is cut (show has it, and
+		 * attempts --from lists the penalties after the table) */
+		if (!shrink_to_fit(w, natural, show, (size_t)t->opts.width, 2))
+			show[COL_PENALTY] = false;
 		/* still too wide with every column at its minimum: the
 		 * session goes (sshwhy show has it) */
 		if (!shrink_to_fit(w, natural, show, (size_t)t->opts.width, ELEMENTSOF(shrink_stages))) {
@@ -669,8 +673,8 @@ penalty_table_print(struct penalty_table *t, const char *from, FILE *f)
 {
 	_cleanup_(freep) char *efrom = NULL;
 	char time_header[32];
-	bool one_offset = true;
-	size_t tw;
+	bool one_offset = true, show_until, short_time = false;
+	size_t tw, total = 0, last = _P_MAX - 1, wreason = SIZE_MAX;
 
 	if (!t || t->n_rows == 0)
 		return 0;
@@ -686,6 +690,23 @@ penalty_table_print(struct penalty_table *t, const char *from, FILE *f)
 	else
 		snprintf(time_header, sizeof time_header, "%s", _("TIME"));
 	tw = MAX(t->w[P_TIME] + (one_offset ? 0 : 6), str_width(time_header));
+	/* too wide for the terminal: UNTIL goes (TIME and FOR give it) */
+	for (size_t c = 0; c < _P_MAX; c++)
+		total += (c == P_TIME ? tw : t->w[c]) + (c ? 2 : 0);
+	show_until = t->opts.width <= 0 || total <= (size_t)t->opts.width;
+	/* still too wide: the year goes when every row has the same one */
+	if (!show_until && total - t->w[P_UNTIL] - 2 > (size_t)t->opts.width) {
+		short_time = tw > 5;
+		for (size_t i = 1; i < t->n_rows && short_time; i++)
+			short_time = strncmp(t->cell[i * _P_MAX + P_TIME], t->cell[P_TIME], 5) == 0;
+	}
+	/* and what is still too wide comes off the reason's end (show has it) */
+	if (!show_until) {
+		size_t rest = total - t->w[P_UNTIL] - 2 - (short_time ? 5 : 0) - t->w[P_REASON];
+
+		if (rest + t->w[P_REASON] > (size_t)t->opts.width)
+			wreason = (size_t)t->opts.width > rest + 8 ? (size_t)t->opts.width - rest : 8;
+	}
 	fputc('\n', f);
 	fprintf(f, _("Penalties on %s (PerSourcePenalties):\n"), efrom);
 	for (size_t i = 0; i <= t->n_rows; i++) {
@@ -694,15 +715,19 @@ penalty_table_print(struct penalty_table *t, const char *from, FILE *f)
 		for (size_t c = 0; c < _P_MAX; c++) {
 			const char *cell = row ? row[c] : c == P_TIME ? time_header : _(penalty_header[c]);
 			char with[64];
+			size_t cw;
 
+			if (c == P_UNTIL && !show_until)
+				continue;
 			if (c)
 				fputs("  ", f);
-			if (row && c == P_TIME && !one_offset) {
-				snprintf(with, sizeof with, "%s%s", cell, t->offset[i - 1]);
+			if (row && c == P_TIME) {
+				snprintf(with, sizeof with, "%s%s", cell + (short_time ? 5 : 0),
+					 one_offset ? "" : t->offset[i - 1]);
 				cell = with;
 			}
-			print_cell(f, cell, c == P_TIME ? tw : t->w[c], c == P_ID, c == _P_MAX - 1,
-				   !row && t->opts.color ? ANSI_BOLD : NULL);
+			cw = c == P_TIME ? tw - (short_time ? 5 : 0) : c == P_REASON ? MIN(t->w[c], wreason) : t->w[c];
+			print_cell(f, cell, cw, c == P_ID, c == last, !row && t->opts.color ? ANSI_BOLD : NULL);
 		}
 		fputc('\n', f);
 	}
