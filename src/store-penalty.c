@@ -281,7 +281,7 @@ step_done(struct penalty_cache *c, sqlite3_stmt *st)
 static int
 put(struct penalty_cache *c, const struct penalty *p, uint64_t hash)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int r;
 
 	r = stmt(c, PS_PUT, &st);
@@ -346,7 +346,7 @@ penalty_cache_put_orphan(struct penalty_cache *c, int64_t time_us, const char *h
 int
 penalty_cache_fill(struct penalty_cache *c)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int r, rc;
 
 	r = stmt(c, PS_ORPHANS, &st);
@@ -430,7 +430,7 @@ penalty_cache_query(struct penalty_cache *c, const struct attempt_filter *f,
 	_cleanup_(freep) struct penalty *p = NULL;     /* 2 KiB: not on the stack of a callback chain */
 	unsigned char q[16];
 	unsigned qbits;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int r, rc, n = 0;
 
 	if (!f->from || net_parse(f->from, q, &qbits) < 0)
@@ -464,7 +464,7 @@ penalty_cache_of_drop(struct penalty_cache *c, const struct attempt *a, struct p
 {
 	unsigned char addr[16];
 	unsigned abits;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int r, rc;
 
 	if (a->cause != CAUSE_PER_SOURCE_PENALTY || net_parse(a->addr, addr, &abits) < 0)

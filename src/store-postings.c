@@ -587,7 +587,7 @@ step_reset(sqlite3_stmt *st)
 int
 postings_flush(struct postings *p)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc = SQLITE_OK;
 
 	if (p->n_g == 0) {
@@ -685,7 +685,7 @@ walk_pending(struct postings *p, enum post_kind kind, const unsigned char *lo, s
 static int
 range_ids(struct postings *p, int64_t rowid)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc = ps_get(p, PS_IDS, &st);
 
 	if (rc != SQLITE_OK)
@@ -706,7 +706,7 @@ postings_walk(struct postings *p, enum post_kind kind, const unsigned char *lo, 
 	      const unsigned char *hi, size_t hilen, int64_t since_us, int64_t until_us,
 	      int (*cb)(int64_t max_us, const int64_t *ids, size_t n, void *ud), void *ud)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc, r;
 
 	r = walk_pending(p, kind, lo, lolen, hi, hilen, since_us, until_us, cb, ud);
@@ -838,7 +838,7 @@ postings_collect(struct postings *p, enum post_kind kind, const unsigned char *l
 int
 postings_drop_before(struct postings *p, int64_t before_us)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc = ps_get(p, PS_DROP, &st);
 
 	if (rc != SQLITE_OK)

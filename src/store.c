@@ -1266,7 +1266,7 @@ static int
 put_attempt_locked(struct store *s, struct attempt *a)
 {
 	char cand[ATTEMPT_MAX_CANDIDATES * 64];
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int which, r;
 
 	if (a->id == 0) {
@@ -1834,7 +1834,7 @@ static int
 query_bind_drv(struct store *s, const struct attempt_filter *f, int mode, int drv,
 	       struct query_texts *t, sqlite3_stmt **ret)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int r;
 
 	if (!s->query[mode][drv]) {
@@ -2058,7 +2058,7 @@ store_query(struct store *s, const struct attempt_filter *f,
 {
 	struct attempt_cb c = { .cb_borrow = cb, .ud = ud };
 	_cleanup_(query_texts_release) struct query_texts t = { 0 };
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int drv, r;
 
 	if (f->limit > 0) {
@@ -2164,7 +2164,7 @@ store_scan_brief(struct store *s, const struct attempt_filter *f,
 {
 	struct brief_cb c = { .cb = cb, .ud = ud };
 	_cleanup_(query_texts_release) struct query_texts t = { 0 };
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int r;
 
 	r = query_bind(s, f, QM_BRIEF, &t, &st);
@@ -2190,7 +2190,7 @@ store_scan_keys(struct store *s, const struct attempt_filter *f,
 {
 	struct key_cb c = { .cb = cb, .ud = ud };
 	_cleanup_(query_texts_release) struct query_texts t = { 0 };
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int r;
 
 	r = query_bind(s, f, QM_KEYS, &t, &st);
