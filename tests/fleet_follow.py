@@ -80,8 +80,12 @@ def wait_rows(db, p, want, timeout=60):
 
 
 def stop(p):
+    """SIGTERM: follow commits and exits 0. A follow stopped before it has set
+    its handlers (a restart that found nothing to do ends at once; slower
+    under ASan) dies of the signal instead, having committed nothing yet:
+    that is a stop too, and the caller compares the database either way."""
     p.send_signal(signal.SIGTERM)
-    if p.wait(timeout=60) != 0:
+    if p.wait(timeout=60) not in (0, -signal.SIGTERM):
         raise SystemExit("FAIL follow exited %d" % p.returncode)
 
 
