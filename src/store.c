@@ -24,6 +24,7 @@
 #include "evidence.h"
 #include "i18n.h"
 #include "store-migrations.h"
+#include "store-checkpointer.h"
 #include "store-penalty.h"
 #include "store-postings.h"
 #include "store-summary.h"
@@ -304,6 +305,7 @@ struct store {
 	bool bulk;                              /* store_set_bulk() */
 	char last_error[256];                   /* the last failed statement's message */
 	struct penalty_cache *penalty;          /* owned: store-penalty.c's statements and parser */
+	struct checkpointer *ckpt;              /* owned: the bulk load's checkpoints (store-checkpointer.c) */
 };
 
 static inline void
@@ -1048,6 +1050,7 @@ store_free(struct store *s)
 {
 	if (!s)
 		return NULL;
+	s->ckpt = checkpointer_stop(s->ckpt);
 	s->penalty = penalty_cache_free(s->penalty);     /* its statements before the close */
 	for (size_t i = 0; i < _ST_MAX; i++)
 		sqlite3_finalize(s->st[i]);
@@ -1096,9 +1099,11 @@ store_commit(struct store *s)
 
 	if (r >= 0)
 		r = summary_writer_flush(s->db);        /* stats' summaries: store-summary.h */
-	if (r < 0)
-		return r;
-	return step_done(s, s->st[ST_COMMIT]);
+	if (r >= 0)
+		r = step_done(s, s->st[ST_COMMIT]);
+	if (r >= 0)
+		checkpointer_kick(s->ckpt);
+	return r;
 }
 
 int
@@ -2439,9 +2444,13 @@ store_set_bulk(struct store *s, bool on)
 			r = exec_sql(s, "PRAGMA cache_size = -" STRINGIFY(STORE_BULK_CACHE_KIB));
 		if (r >= 0)
 			s->bulk = true;
+		/* Without its thread the load checkpoints at its end only. */
+		if (r >= 0 && !streq(s->path, ":memory:") && checkpointer_start(s->path, &s->ckpt) < 0)
+			s->ckpt = NULL;
 		return r;
 	}
 	s->bulk = false;
+	s->ckpt = checkpointer_stop(s->ckpt);
 	r = exec_sql(s, "PRAGMA wal_autocheckpoint = " STRINGIFY(STORE_WAL_CHECKPOINT_PAGES));
 	if (r >= 0)
 		r = exec_sql(s, "PRAGMA cache_size = -" STRINGIFY(STORE_CACHE_KIB));
