@@ -272,10 +272,20 @@ render_text(struct buf *b, const struct client_report *c, const struct explain_r
 		format_iso8601(a->start_us, false, 0, tb, sizeof tb);
 		e |= buf_printf(b, _("  #%lld %s score %d: "), (long long)a->id, tb, r->matches[i].score);
 		e |= put_escaped(b, a->user[0] ? a->user : "-");
-		e |= buf_printf(b, " %s:%u %s %s (", a->addr, a->port, outcome_words(a->outcome),
-				cause_to_string(a->cause));
-		e |= put_escaped(b, r->matches[i].reasons);
-		e |= buf_puts(b, ")\n");
+		/* the endpoint as ssh writes it: [v6]:port, no port when the log gave none */
+		if (!a->addr[0])
+			e |= buf_puts(b, " -");
+		else if (!a->port)
+			e |= buf_printf(b, " %s", a->addr);
+		else
+			e |= buf_printf(b, strchr(a->addr, ':') ? " [%s]:%u" : " %s:%u", a->addr, a->port);
+		e |= buf_printf(b, " %s %s", outcome_words(a->outcome), cause_to_string(a->cause));
+		if (r->matches[i].reasons[0]) {
+			e |= buf_puts(b, " (");
+			e |= put_escaped(b, r->matches[i].reasons);
+			e |= buf_puts(b, ")");
+		}
+		e |= buf_puts(b, "\n");
 		if (i == 0)
 			for (size_t k = 0; k < a->n_evidence; k++) {
 				e |= buf_puts(b, "      ");
