@@ -27,6 +27,7 @@ struct post_group {
 	int64_t min_us, max_us;
 	uint32_t koff;
 	uint32_t head, tail;            /* entries (index + 1; 0: none) */
+	uint32_t n_ids;                 /* entries in its chain */
 	uint16_t klen;
 	uint8_t kind;
 };
@@ -428,6 +429,8 @@ find_group(struct postings *p, enum post_kind kind, const unsigned char *key, si
 	return &p->g[p->n_g - 1];
 }
 
+static int flush_group(struct postings *p, struct post_group *g);
+
 static int
 add_key(struct postings *p, enum post_kind kind, int64_t id, int64_t start_us,
 	const unsigned char *key, size_t klen)
@@ -451,17 +454,19 @@ add_key(struct postings *p, enum post_kind kind, int64_t id, int64_t start_us,
 	else
 		g->head = (uint32_t)p->n + 1;
 	g->tail = (uint32_t)++p->n;
+	g->n_ids++;
 	g->min_us = MIN(g->min_us, start_us);
 	g->max_us = MAX(g->max_us, start_us);
-	return SQLITE_OK;
+	return g->n_ids >= POST_BATCH ? flush_group(p, g) : SQLITE_OK;
 }
 
-/* A batch is POST_BATCH attempts, or fewer with many keys: a posting's ids
- * are probed all or none by a --limit walk, so none may grow without bound. */
+/* The pending postings span POST_SPAN attempts, or fewer with many keys, so
+ * the entries kept stay bounded; a key's ids are written as soon as they are
+ * POST_BATCH (flush_group()). */
 static int
 flush_if_full(struct postings *p)
 {
-	if (p->n_attempts >= POST_BATCH || p->n >= 4 * POST_BATCH)
+	if (p->n_attempts >= POST_SPAN || p->n >= 4 * POST_SPAN)
 		return postings_flush(p);
 	return SQLITE_OK;
 }
@@ -584,6 +589,43 @@ step_reset(sqlite3_stmt *st)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
 
+/* Insert g's posting row and empty its chain (the entries stay in p->v
+ * until postings_clear(); the group stays in the hash table). */
+static int
+write_group(struct postings *p, sqlite3_stmt *st, struct post_group *g)
+{
+	int rc = group_ids(p, g);
+
+	buf_clear(&p->blob);
+	for (size_t j = 1; rc == SQLITE_OK && j < p->scratch.n; j++)
+		if (put_varint(&p->blob, (uint64_t)(p->scratch.v[j] - p->scratch.v[j - 1])) < 0)
+			rc = SQLITE_NOMEM;
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int(st, 1, g->kind);
+	/* never a NULL pointer: that would bind NULL, not an empty key */
+	sqlite3_bind_blob(st, 2, g->klen ? p->keys.data + g->koff : "", g->klen, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, g->max_us);
+	sqlite3_bind_int64(st, 4, g->min_us);
+	sqlite3_bind_int64(st, 5, p->scratch.v[0]);
+	sqlite3_bind_blob(st, 6, p->blob.data ? p->blob.data : "", (int)p->blob.len, SQLITE_STATIC);
+	rc = step_reset(st);
+	g->head = g->tail = g->n_ids = 0;
+	g->min_us = INT64_MAX;
+	g->max_us = INT64_MIN;
+	return rc;
+}
+
+/* A key with POST_BATCH ids pending: its row now, the others go on. */
+static int
+flush_group(struct postings *p, struct post_group *g)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = ps_get(p, PS_INSERT, &st);
+
+	return rc != SQLITE_OK ? rc : write_group(p, st, g);
+}
+
 int
 postings_flush(struct postings *p)
 {
@@ -602,23 +644,10 @@ postings_flush(struct postings *p)
 		p->order[i] = (uint32_t)i + 1;
 	qsort_r(p->order, p->n_g, sizeof *p->order, group_cmp, p);
 	for (size_t i = 0; i < p->n_g && rc == SQLITE_OK; i++) {
-		const struct post_group *g = group_of(p, p->order[i]);
+		struct post_group *g = group_of(p, p->order[i]);
 
-		rc = group_ids(p, g);
-		buf_clear(&p->blob);
-		for (size_t j = 1; rc == SQLITE_OK && j < p->scratch.n; j++)
-			if (put_varint(&p->blob, (uint64_t)(p->scratch.v[j] - p->scratch.v[j - 1])) < 0)
-				rc = SQLITE_NOMEM;
-		if (rc != SQLITE_OK)
-			break;
-		sqlite3_bind_int(st, 1, g->kind);
-		/* never a NULL pointer: that would bind NULL, not an empty key */
-		sqlite3_bind_blob(st, 2, g->klen ? p->keys.data + g->koff : "", g->klen, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, g->max_us);
-		sqlite3_bind_int64(st, 4, g->min_us);
-		sqlite3_bind_int64(st, 5, p->scratch.v[0]);
-		sqlite3_bind_blob(st, 6, p->blob.data ? p->blob.data : "", (int)p->blob.len, SQLITE_STATIC);
-		rc = step_reset(st);
+		if (g->head)
+			rc = write_group(p, st, g);
 	}
 	postings_clear(p);
 	return rc;

@@ -23,8 +23,15 @@ enum post_kind {
  * postings_addr_key()'s sortable form. */
 #define POST_KEY_MAX 512
 
-/* Writes since the last flush that make one posting row per key. */
+/* The most ids of one posting row: a --limit walk probes a posting's ids
+ * all or none. */
 #define POST_BATCH 1024
+/* Attempts whose postings are kept pending at most: one row per key per
+ * span (or per POST_BATCH ids of a key), so a rare key of a bulk load is one
+ * row, not one per POST_BATCH attempts (1M lines: 64k rows against 20k;
+ * each is a random insert into postings_key, which at 10M lines outgrows
+ * the cache). */
+#define POST_SPAN (16 * POST_BATCH)
 
 struct postings;
 
@@ -59,8 +66,9 @@ void postings_cidr_range(int family, const unsigned char *bytes, unsigned prefix
 			 unsigned char *lo, unsigned char *hi, size_t *ret_len);
 
 /* Note an attempt as written (inserted, or updated: a posting is appended,
- * the stale ones stay until prune; readers re-check each row). Flushes every
- * POST_BATCH attempts; must run inside the writer's transaction. */
+ * the stale ones stay until prune; readers re-check each row). Writes a key's
+ * row once it has POST_BATCH ids, and all of them every POST_SPAN attempts;
+ * must run inside the writer's transaction. */
 int postings_add(struct postings *p, int64_t id, int64_t start_us, const char *user,
 		 const char *addr, const char *cause);
 /* One more key of an attempt (a fingerprint). Flushes as postings_add(). */

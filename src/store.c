@@ -579,7 +579,7 @@ post_rows(struct store *s, sqlite3_stmt *st, int (*row)(struct store *s, sqlite3
 }
 
 /* Migration 3 (sql/003-postings.sql): post every stored attempt and key,
- * in id order, POST_BATCH at a time as the writer would, with progress. */
+ * in id order, in spans as the writer would, with progress. */
 static int
 post_all_attempts(struct store *s)
 {
