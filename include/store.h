@@ -210,5 +210,5 @@ struct store_summary {
 };
 int store_summary(struct store *s, struct store_summary *ret);
 /* The first and last start of the stored attempts: 1 and both set, 0 when
- * there is none (ingest's overlap check, overlap.h). */
+ * there is none (ingest's overlap check, overlap.h; store_summary()). */
 int store_time_span(struct store *s, int64_t *ret_first, int64_t *ret_last);
