@@ -1027,6 +1027,13 @@ store_penalties_query(struct store *s, const struct attempt_filter *f,
 }
 
 int
+store_penalties_count(struct store *s, const char *host, int64_t since_us, int64_t until_us,
+		      int64_t *ret_count)
+{
+	return penalty_cache_count(s->penalty, host, since_us, until_us, ret_count);
+}
+
+int
 store_penalty_of_drop(struct store *s, const struct attempt *a, struct penalty *ret)
 {
 	return penalty_cache_of_drop(s->penalty, a, ret);
@@ -2242,30 +2249,6 @@ store_explain_plans(struct store *s, int (*cb)(const char *name, const char *det
 	if (r >= 0)
 		r = store_errno(s->db, postings_explain(s->post, cb, ud));
 	return r;
-}
-
-int
-store_count_orphans(struct store *s, const char *kind, const char *host, int64_t since_us, int64_t until_us,
-		    int64_t *ret)
-{
-	static const char sql[] =
-		"SELECT count(*) FROM orphans WHERE kind = ?1 AND (?2 IS NULL OR host = ?2)"
-		" AND time_us >= ?3 AND time_us < ?4";
-	_cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
-	int rc, r;
-
-	r = store_prepare(s, sql, &st);
-	if (r < 0)
-		return r;
-	bind_str(st, 1, kind);
-	bind_str(st, 2, host);
-	sqlite3_bind_int64(st, 3, since_us ? since_us : INT64_MIN);
-	sqlite3_bind_int64(st, 4, until_us ? until_us : INT64_MAX);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW)
-		return store_errno(s->db, rc);
-	*ret = sqlite3_column_int64(st, 0);
-	return 0;
 }
 
 /* ------------------------------------------------------------------------ */
