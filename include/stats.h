@@ -51,7 +51,7 @@ struct stats {
 	uint64_t by_outcome[_OUTCOME_MAX];
 	uint64_t by_cause[_CAUSE_MAX];
 	int64_t first_us, last_us;      /* of the attempts seen; 0 when none */
-	int64_t penalties;              /* PerSourcePenalties imposed (listener lines), -1 unknown */
+	int64_t penalties;              /* PerSourcePenalties (store_penalties_count()), -1 unknown */
 	uint64_t n_overflow;            /* attempts (and keys) whose user, source, key or minute did not fit the caps */
 	unsigned v4_prefix, v6_prefix;  /* as applied */
 	/* Sorted arrays, owned: users and sources by failed then accepted count

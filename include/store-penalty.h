@@ -63,9 +63,12 @@ struct penalty_cache *penalty_cache_free(struct penalty_cache *c);
  * stored, deduplicated on hash (other kinds: 0 at once). 1 stored, 0 nothing. */
 int penalty_cache_put_orphan(struct penalty_cache *c, int64_t time_us, const char *host, uint32_t pid,
 			     const char *kind, const char *line, uint64_t hash);
-/* See store_penalties_query() / store_penalty_of_drop(). */
+/* See store_penalties_query() / store_penalties_count() /
+ * store_penalty_of_drop(). */
 int penalty_cache_query(struct penalty_cache *c, const struct attempt_filter *f,
 			int (*cb)(const struct penalty *p, void *ud), void *ud);
+int penalty_cache_count(struct penalty_cache *c, const char *host, int64_t since_us, int64_t until_us,
+			int64_t *ret_count);
 int penalty_cache_of_drop(struct penalty_cache *c, const struct attempt *a, struct penalty *ret);
 /* The migration that creates penalties runs it, inside its transaction: the
  * table filled from the orphan lines of kind "penalty" stored before. */

@@ -113,11 +113,6 @@ int store_scan_keys(struct store *s, const struct attempt_filter *f,
  * INTEGER PRIMARY KEY (rowid=?)"). For tests: no posted filter scans. */
 int store_explain_plans(struct store *s, int (*cb)(const char *name, const char *detail, void *ud), void *ud);
 
-/* Orphan lines of one event kind (e.g. "penalty") logged in [since, until)
- * (0 = unbounded), on host (NULL = any). */
-int store_count_orphans(struct store *s, const char *kind, const char *host, int64_t since_us,
-			int64_t until_us, int64_t *ret);
-
 /* PerSourcePenalties (table penalties; store-penalty.h has struct penalty).
  * The writer's one hook, where orphan lines are stored (ingest.c): an orphan
  * of kind "penalty" becomes a penalty row too, deduplicated on hash; other
@@ -131,6 +126,12 @@ int store_penalty_put_orphan(struct store *s, int64_t time_us, const char *host,
  * errno. */
 int store_penalties_query(struct store *s, const struct attempt_filter *f,
 			  int (*cb)(const struct penalty *p, void *ud), void *ud);
+/* How many penalties (rows, any state) on host (NULL = any) were logged in
+ * [since, until) (0 = unbounded): stats' count. Not the listener's other
+ * penalty lines (the SIGINFO dump, debug lines): they are no penalties.
+ * 0 and *ret_count set, or negative errno. */
+int store_penalties_count(struct store *s, const char *host, int64_t since_us, int64_t until_us,
+			  int64_t *ret_count);
 /* The penalty that dropped a (cause per-source-penalty): the newest active or
  * activated penalty on a's host whose range contains a's address, imposed
  * before the drop and at most a day before. 1 = found (*ret filled), 0 =
@@ -210,5 +211,5 @@ struct store_summary {
 };
 int store_summary(struct store *s, struct store_summary *ret);
 /* The first and last start of the stored attempts: 1 and both set, 0 when
- * there is none (ingest's overlap check, overlap.h). */
+ * there is none (ingest's overlap check, overlap.h; store_summary()). */
 int store_time_span(struct store *s, int64_t *ret_first, int64_t *ret_last);

@@ -558,10 +558,12 @@ stats_collect(struct store *st, const struct attempt_filter *f, const struct sta
 		r = map_to_items(&c.keys, cmp_user_key, &s->user_keys, &s->n_user_keys);
 	if (r >= 0)
 		r = minutes_to_array(&c.minutes, s);
-	/* Penalties are listener lines (no user): counted only when no filter
-	 * but time and host narrows the attempts. */
+	/* Penalties are the listener's (no user): counted only when no filter
+	 * but time and host narrows the attempts. The rows of penalties, not
+	 * the orphan lines of kind "penalty": those also hold the SIGINFO
+	 * dump and other srclimit lines that impose nothing. */
 	if (r >= 0 && !f->user && !f->from && !f->fingerprint && f->cause < 0 && f->outcome < 0)
-		r = store_count_orphans(st, "penalty", f->host, f->since_us, f->until_us, &s->penalties);
+		r = store_penalties_count(st, f->host, f->since_us, f->until_us, &s->penalties);
 	collect_release(&c);
 	if (r < 0) {
 		stats_free(s);

@@ -55,6 +55,7 @@ enum {
 	PS_NEWEST,
 	PS_DROP,
 	PS_ORPHANS,
+	PS_COUNT,
 	_PS_MAX,
 };
 
@@ -95,6 +96,9 @@ static const char *const ps_sql[_PS_MAX] = {
 		"AND p.state IN ('active', 'activating') ORDER BY p.time_us DESC, p.id DESC LIMIT 1",
 	/* tag: event-kinds: "penalty" */
 	[PS_ORPHANS] = "SELECT hash, time_us, host, pid, line FROM orphans WHERE kind = 'penalty' ORDER BY id",
+	/* stats: ?1 host or NULL, [?2, ?3) time */
+	[PS_COUNT] =
+		"SELECT count(*) FROM penalties WHERE (?1 IS NULL OR host = ?1) AND time_us >= ?2 AND time_us < ?3",
 };
 
 struct penalty_cache {
@@ -455,6 +459,30 @@ penalty_cache_query(struct penalty_cache *c, const struct attempt_filter *f,
 		n++;
 	}
 	r = rc == SQLITE_DONE ? n : c->errnum(c->db, rc);
+	sqlite3_reset(st);
+	return r;
+}
+
+int
+penalty_cache_count(struct penalty_cache *c, const char *host, int64_t since_us, int64_t until_us,
+		    int64_t *ret_count)
+{
+	sqlite3_stmt *st = NULL;
+	int r, rc;
+
+	r = stmt(c, PS_COUNT, &st);
+	if (r < 0)
+		return r;
+	if (host)
+		sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, since_us ? since_us : INT64_MIN);
+	sqlite3_bind_int64(st, 3, until_us ? until_us : INT64_MAX);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*ret_count = sqlite3_column_int64(st, 0);
+		r = 0;
+	} else
+		r = c->errnum(c->db, rc);
 	sqlite3_reset(st);
 	return r;
 }

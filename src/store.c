@@ -1027,6 +1027,13 @@ store_penalties_query(struct store *s, const struct attempt_filter *f,
 }
 
 int
+store_penalties_count(struct store *s, const char *host, int64_t since_us, int64_t until_us,
+		      int64_t *ret_count)
+{
+	return penalty_cache_count(s->penalty, host, since_us, until_us, ret_count);
+}
+
+int
 store_penalty_of_drop(struct store *s, const struct attempt *a, struct penalty *ret)
 {
 	return penalty_cache_of_drop(s->penalty, a, ret);
@@ -2244,30 +2251,6 @@ store_explain_plans(struct store *s, int (*cb)(const char *name, const char *det
 	return r;
 }
 
-int
-store_count_orphans(struct store *s, const char *kind, const char *host, int64_t since_us, int64_t until_us,
-		    int64_t *ret)
-{
-	static const char sql[] =
-		"SELECT count(*) FROM orphans WHERE kind = ?1 AND (?2 IS NULL OR host = ?2)"
-		" AND time_us >= ?3 AND time_us < ?4";
-	_cleanup_(sqlite3_finalizep) sqlite3_stmt *st = NULL;
-	int rc, r;
-
-	r = store_prepare(s, sql, &st);
-	if (r < 0)
-		return r;
-	bind_str(st, 1, kind);
-	bind_str(st, 2, host);
-	sqlite3_bind_int64(st, 3, since_us ? since_us : INT64_MIN);
-	sqlite3_bind_int64(st, 4, until_us ? until_us : INT64_MAX);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW)
-		return store_errno(s->db, rc);
-	*ret = sqlite3_column_int64(st, 0);
-	return 0;
-}
-
 /* ------------------------------------------------------------------------ */
 /* Retention */
 
@@ -2503,23 +2486,26 @@ store_vacuum(struct store *s)
 	return r < 0 ? r : step_done(s, st);
 }
 /* explain's "the database holds N attempts from .. to .. on hosts ..":
- * count, time range (min/max walk the attempts_start index), and the hosts
- * of the newest and oldest 1000 attempts (a full GROUP BY host would scan
- * a million rows: 400 ms). */
+ * count, time range (store_time_span()), and the hosts of the newest and
+ * oldest 1000 attempts (a full GROUP BY host would scan a million rows:
+ * 400 ms). */
 int
 store_summary(struct store *s, struct store_summary *ret)
 {
 	static const char *const sql[] = {
-		"SELECT (SELECT count(*) FROM attempts), (SELECT min(start_us) FROM attempts), "
-		"(SELECT max(start_us) FROM attempts)",
+		"SELECT count(*) FROM attempts",
 		"SELECT DISTINCT host FROM (SELECT host FROM (SELECT host FROM attempts ORDER BY start_us DESC "
 		"LIMIT 1000) UNION ALL SELECT host FROM (SELECT host FROM attempts ORDER BY start_us LIMIT 1000)) "
 		"LIMIT 5",
 	};
 	sqlite3_stmt *st = NULL;
-	int rc;
+	int rc, r;
 
 	*ret = (struct store_summary){ 0 };
+	/* none: first and last stay 0, as the count says */
+	r = store_time_span(s, &ret->first_us, &ret->last_us);
+	if (r < 0)
+		return r;
 	for (size_t q = 0; q < 2; q++) {
 		rc = sqlite3_prepare_v2(s->db, sql[q], -1, &st, NULL);
 		if (rc != SQLITE_OK)
@@ -2527,8 +2513,6 @@ store_summary(struct store *s, struct store_summary *ret)
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			if (q == 0) {
 				ret->attempts = sqlite3_column_int64(st, 0);
-				ret->first_us = sqlite3_column_int64(st, 1);
-				ret->last_us = sqlite3_column_int64(st, 2);
 			} else if (ret->n_hosts < ELEMENTSOF(ret->hosts)) {
 				const char *h = (const char *)sqlite3_column_text(st, 0);
 
@@ -2545,8 +2529,9 @@ store_summary(struct store *s, struct store_summary *ret)
 	return 0;
 }
 
-/* ingest's overlap check (overlap.h): the span of the stored attempts'
- * starts, two walks of the attempts_start index (no row count). */
+/* ingest's overlap check (overlap.h) and store_summary(): the span of the
+ * stored attempts' starts, two walks of the attempts_start index (no row
+ * count). */
 int
 store_time_span(struct store *s, int64_t *ret_first, int64_t *ret_last)
 {

@@ -14,9 +14,10 @@ lines are written here from openssh-portable's format strings:
               "drop connection #%d from [%s]:%d on [%s]:%d %s" (%s = the penalty's reason)
 
 Checks: the penalties table's rows (state, duration, range, reason), no
-duplicate on re-ingest, attempts --from ADDR / CIDR (text and --json), the
-drop naming its penalty, --since/--until/--host, show, prune, and the
-migration from a version-2 file filling the table from stored orphans.
+duplicate on re-ingest, stats counting the rows (not the listener's other
+penalty lines), attempts --from ADDR / CIDR (text and --json), the drop
+naming its penalty, --since/--until/--host, show, prune, and the migration
+from a version-2 file filling the table from stored orphans.
 
 usage: penalties.py SSHWHY"""
 import json
@@ -118,6 +119,25 @@ def main():
     p = run(sshwhy, db, "ingest", "--no-progress", log)
     check(p.returncode == 0 and rows(db) == want, "re-ingest adds no penalty", str(rows(db)))
 
+    # stats counts the rows: the SIGINFO dump's two lines are kept as
+    # orphan lines of kind "penalty" too, but impose nothing
+    def stats_penalties(d, *args):
+        q = run(sshwhy, d, "stats", "--json", *args)
+        return json.loads(q.stdout)["penalties"] if q.returncode == 0 else q.stderr
+
+    n = stats_penalties(db)
+    check(n == len(want), "stats: the penalties, not the SIGINFO lines", "%s, want %d" % (n, len(want)))
+    n = stats_penalties(db, "--host", "web1")
+    check(n == len(want) - 1, "stats --host web1", str(n))
+    n = stats_penalties(db, "--host", "db1")
+    check(n == 1, "stats --host db1", str(n))
+    n = stats_penalties(db, "--since", "2026-05-19T14:32:36Z", "--until", "2026-05-19T14:32:40Z")
+    check(n == 2, "stats --since/--until bound the penalties", str(n))
+    n = stats_penalties(db, "--since", "2026-05-19T14:32:41Z", "--until", "2026-05-19T14:33:00Z")
+    check(n == 0, "stats: a SIGINFO dump alone is no penalty", str(n))
+    n = stats_penalties(db, "--user", "alice")
+    check(n is None, "stats --user: penalties unknown (null)", str(n))
+
     # attempts --from ADDR, JSON: the attempts, then the penalties
     p = run(sshwhy, db, "attempts", "--from", "203.0.113.38", "--json")
     objs = json_lines(p)
@@ -211,6 +231,8 @@ def main():
     q = run(sshwhy, old, "attempts", "--json", "--from", "203.0.113.38")
     check(q.returncode == 0 and "upgrading database" in q.stderr, "attempts upgrades the version-2 file", q.stderr)
     check(rows(old) == want, "the migration fills penalties from the orphans", str(rows(old)))
+    n = stats_penalties(old)
+    check(n == len(want), "stats on the upgraded file: the same count", str(n))
     pens2 = [o["state"] for o in json_lines(q) if o.get("record") == "penalty"]
     check(pens2 == ["deferred", "activating", "active"], "and attempts shows them at once", str(pens2))
 

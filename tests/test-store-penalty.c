@@ -1,8 +1,9 @@
 /* PerSourcePenalties in the store (store-penalty.c): a typed PENALTY event
  * to a row (states, durations, ranges, bad networks), and on a :memory:
  * store the lookups by address and CIDR at the edges of a range, the
- * prefix lengths in use changing between lookups, and the penalty of a drop
- * (newest active one before it, on its host, within a day). */
+ * prefix lengths in use changing between lookups, the penalty of a drop
+ * (newest active one before it, on its host, within a day), and stats' count
+ * (by host and time, the rows only). */
 #include "config.h"
 
 #include <string.h>
@@ -164,6 +165,39 @@ START_TEST(test_query_ranges)
 }
 END_TEST
 
+static int64_t
+count(const char *host, int since_sec, int until_sec)
+{
+	int64_t n = -1;
+
+	ck_assert_int_eq(store_penalties_count(st, host, since_sec ? T0 + since_sec * USEC_PER_SEC : 0,
+					       until_sec ? T0 + until_sec * USEC_PER_SEC : 0, &n), 0);
+	return n;
+}
+
+/* The rows in [since, until) on a host; the listener's other penalty lines
+ * are orphan lines of kind "penalty" too, but no rows: not counted. */
+START_TEST(test_count)
+{
+	ck_assert_int_eq(count(NULL, 0, 0), 0);
+	put_line(0, "web1", "srclimit_penalise: ipv4: new 10.9.9.9/32 deferred penalty of 5 seconds for penalty: failed authentication", 20);
+	put_line(5, "web1", "srclimit_penalise: 10.9.9.9/32: activating ipv4 penalty of 18 seconds for penalty: failed authentication", 21);
+	put_line(7, "web2", "srclimit_penalise: ipv4: new 10.9.9.9/32 active penalty of 90.000 seconds for penalty: caused crash", 22);
+	/* ingest's hook: the orphan line is kept, no row is made */
+	ck_assert_int_eq(store_put_orphan(st, T0 + 8 * USEC_PER_SEC, "web1", 900, "penalty",
+					  "1 active ipv4 penalties", 23), 1);
+	ck_assert_int_eq(put_line(8, "web1", "1 active ipv4 penalties", 23), 0);
+	ck_assert_int_eq(count(NULL, 0, 0), 3);
+	ck_assert_int_eq(count("web1", 0, 0), 2);
+	ck_assert_int_eq(count("web2", 0, 0), 1);
+	ck_assert_int_eq(count("web3", 0, 0), 0);
+	ck_assert_int_eq(count(NULL, 5, 0), 2);         /* since: inclusive */
+	ck_assert_int_eq(count(NULL, 0, 7), 2);         /* until: exclusive */
+	ck_assert_int_eq(count("web1", 1, 9), 1);
+	ck_assert_int_eq(count(NULL, 8, 0), 0);         /* the SIGINFO line alone */
+}
+END_TEST
+
 static struct attempt *
 drop(const char *host, const char *addr, int sec)
 {
@@ -221,6 +255,7 @@ make_suite(void)
 	tcase_add_checked_fixture(tc, mem_setup, mem_teardown);
 	tcase_add_test(tc, test_query_ranges);
 	tcase_add_test(tc, test_of_drop);
+	tcase_add_test(tc, test_count);
 	suite_add_tcase(s, tc);
 	return s;
 }

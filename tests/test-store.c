@@ -382,6 +382,58 @@ query_fixture(void)
 	return s;
 }
 
+/* explain's note: count, span and hosts; an empty store says 0 everywhere
+ * and its span is "none" (outputs untouched). */
+START_TEST(test_store_summary_span)
+{
+	struct store *s = open_mem();
+	struct store_summary sum;
+	int64_t first = -1, last = -1;
+
+	ck_assert_int_eq(store_time_span(s, &first, &last), 0);
+	ck_assert_int_eq(first, -1);
+	ck_assert_int_eq(last, -1);
+	ck_assert_int_eq(store_summary(s, &sum), 0);
+	ck_assert_int_eq(sum.attempts, 0);
+	ck_assert_int_eq(sum.first_us, 0);
+	ck_assert_int_eq(sum.last_us, 0);
+	ck_assert_uint_eq(sum.n_hosts, 0);
+	ck_assert(!sum.more_hosts);
+	store_free(s);
+
+	s = query_fixture();
+	ck_assert_int_eq(store_time_span(s, &first, &last), 1);
+	ck_assert_int_eq(first, T0);
+	ck_assert_int_eq(last, T0 + 7 * 60 * USEC_PER_SEC);
+	ck_assert_int_eq(store_summary(s, &sum), 0);
+	ck_assert_int_eq(sum.attempts, 8);
+	ck_assert_int_eq(sum.first_us, T0);
+	ck_assert_int_eq(sum.last_us, T0 + 7 * 60 * USEC_PER_SEC);
+	ck_assert_uint_eq(sum.n_hosts, 1);
+	ck_assert_str_eq(sum.hosts[0], "web1");
+	ck_assert(!sum.more_hosts);
+
+	/* five more hosts, one attempt each, before the fixture's: four named */
+	ck_assert_int_eq(store_begin(s), 0);
+	for (int i = 0; i < 5; i++) {
+		struct attempt *a = mk(2000 + (uint64_t)i, "zoe", "192.0.2.9", 6000, T0 - (i + 1) * USEC_PER_SEC,
+				       OUTCOME_FAILED, CAUSE_PASSWORD_FAILED, NULL);
+
+		snprintf(a->host, sizeof a->host, "db%d", i);
+		ck_assert_int_eq(store_put_attempt(s, a), 1);
+		attempt_free(a);
+	}
+	ck_assert_int_eq(store_commit(s), 0);
+	ck_assert_int_eq(store_summary(s, &sum), 0);
+	ck_assert_int_eq(sum.attempts, 13);
+	ck_assert_int_eq(sum.first_us, T0 - 5 * USEC_PER_SEC);
+	ck_assert_int_eq(sum.last_us, T0 + 7 * 60 * USEC_PER_SEC);
+	ck_assert_uint_eq(sum.n_hosts, 4);
+	ck_assert(sum.more_hosts);
+	store_free(s);
+}
+END_TEST
+
 static int
 collect_q(const struct attempt *a, void *ud)
 {
@@ -771,6 +823,7 @@ make_suite(void)
 	tcase_add_test(tc, test_store_postings_stale);
 	tcase_add_test(tc, test_store_postings_mapped_and_pending);
 	tcase_add_test(tc, test_store_postings_prune);
+	tcase_add_test(tc, test_store_summary_span);
 	suite_add_tcase(s, tc);
 	return s;
 }
