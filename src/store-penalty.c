@@ -98,7 +98,11 @@ static const char *const ps_sql[_PS_MAX] = {
 	[PS_ORPHANS] = "SELECT hash, time_us, host, pid, line FROM orphans WHERE kind = 'penalty' ORDER BY id",
 	/* stats: ?1 host or NULL, [?2, ?3) time */
 	[PS_COUNT] =
-		"SELECT count(*) FROM penalties WHERE (?1 IS NULL OR host = ?1) AND time_us >= ?2 AND time_us < ?3",
+		/* imposed: the ones that began to drop connections, once each (a
+		 * deferred penalty counts when it activates; a full table imposes
+		 * nothing) */
+		"SELECT count(*) FROM penalties WHERE (?1 IS NULL OR host = ?1) AND time_us >= ?2 AND time_us < ?3 "
+		"AND state IN ('active', 'activating')",
 };
 
 struct penalty_cache {
