@@ -24,6 +24,7 @@
  * entry (measured: sorting the entries was a tenth of the writer). */
 struct post_group {
 	uint64_t hash;
+	uint64_t prefix;                /* kind, then the key's first 7 bytes, big-endian: sorts as the key */
 	int64_t min_us, max_us;
 	uint32_t koff;
 	uint32_t head, tail;            /* entries (index + 1; 0: none) */
@@ -376,6 +377,19 @@ group_of(struct postings *p, uint32_t i)
 	return &p->g[i - 1];
 }
 
+/* A group's sort prefix: kind, then up to 7 key bytes zero-padded. Equal
+ * prefixes tie (a shorter key padded with zeros may equal a longer one):
+ * group_cmp() then compares the keys. */
+static uint64_t
+key_prefix(enum post_kind kind, const unsigned char *key, size_t klen)
+{
+	uint64_t v = (uint64_t)(uint8_t)kind << 56;
+
+	for (size_t i = 0; i < 7 && i < klen; i++)
+		v |= (uint64_t)key[i] << (48 - 8 * i);
+	return v;
+}
+
 /* The group of (kind, key), made if new. NULL: out of memory. */
 static struct post_group *
 find_group(struct postings *p, enum post_kind kind, const unsigned char *key, size_t klen)
@@ -422,7 +436,8 @@ find_group(struct postings *p, enum post_kind kind, const unsigned char *key, si
 	if (p->keys.len > UINT32_MAX - POST_KEY_MAX ||
 	    buf_append(&p->keys, (const char *)key, klen) < 0)
 		return NULL;
-	p->g[p->n_g] = (struct post_group){ .hash = h, .min_us = INT64_MAX, .max_us = INT64_MIN,
+	p->g[p->n_g] = (struct post_group){ .hash = h, .prefix = key_prefix(kind, key, klen),
+					    .min_us = INT64_MAX, .max_us = INT64_MIN,
 					    .koff = (uint32_t)(p->keys.len - klen), .klen = (uint16_t)klen,
 					    .kind = (uint8_t)kind };
 	p->slot[i] = (uint32_t)++p->n_g;
@@ -507,6 +522,8 @@ group_cmp(const void *x, const void *y, void *ud)
 	const struct post_group *b = group_of((struct postings *)p, *(const uint32_t *)y);
 	int c;
 
+	if (a->prefix != b->prefix)
+		return a->prefix < b->prefix ? -1 : 1;
 	if (a->kind != b->kind)
 		return a->kind < b->kind ? -1 : 1;
 	c = memcmp(p->keys.data + a->koff, p->keys.data + b->koff, MIN(a->klen, b->klen));
