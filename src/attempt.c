@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 
 #include "attempt.h"
 #include "util.h"
@@ -44,7 +45,7 @@ mem_of(struct attempt *a)
  * AddressSanitizer, which must see every free(). */
 #define ATTEMPT_SPARE_MAX (BUILT_WITH_ASAN ? 0 : 2048)
 
-static const size_t spare_max = ATTEMPT_SPARE_MAX;
+static size_t spare_max;        /* ATTEMPT_SPARE_MAX, 0 under SSHWHY_NO_REUSE */
 static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
 static pthread_t spare_owner;
 static struct attempt_mem *spare;
@@ -65,6 +66,9 @@ spare_release(void)
 static void
 spare_init(void)
 {
+	/* SSHWHY_NO_REUSE: every block freed, for memory checkers (valgrind
+	 * sees a use after free only if the block was freed) */
+	spare_max = getenv("SSHWHY_NO_REUSE") ? 0 : ATTEMPT_SPARE_MAX;
 	spare_owner = pthread_self();
 	atexit(spare_release);
 }

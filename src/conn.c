@@ -92,7 +92,7 @@ struct conn_table {
 	uint64_t ep_host_hash, ep_key;
 	struct conn *spare;             /* owned: connections ended, kept for the next ones
 					 * (their memory still in the caches), linked by next */
-	size_t n_spare;
+	size_t n_spare, spare_max;      /* CONN_SPARE_MAX, 0 under SSHWHY_NO_REUSE (as attempt.c) */
 	char line[EVIDENCE_LINE_MAX];   /* the current line's evidence */
 };
 
@@ -106,7 +106,6 @@ struct conn_table {
  * taken anyway, and glibc keeps it after free() as well. None under
  * AddressSanitizer, which must see every free(). */
 #define CONN_SPARE_MAX (BUILT_WITH_ASAN ? 0 : CONN_MAX_OPEN)
-static const size_t conn_spare_max = CONN_SPARE_MAX;
 
 static void
 list_unlink(struct conn_list *l, struct conn *c)
@@ -253,6 +252,7 @@ conn_table_new(const struct conn_callbacks *cb, void *userdata, struct conn_tabl
 	t->ud = userdata;
 	evidence_clock_init(&t->clock);
 	t->last_host_len = SIZE_MAX;
+	t->spare_max = getenv("SSHWHY_NO_REUSE") ? 0 : CONN_SPARE_MAX;
 	*ret = t;
 	return 0;
 }
@@ -270,7 +270,7 @@ conn_destroy(struct conn_table *t, struct conn *c)
 	if (t->adopted == c)
 		t->adopted = NULL;
 	attempt_free(c->a);
-	if (t->n_spare < conn_spare_max) {
+	if (t->n_spare < t->spare_max) {
 		c->next = t->spare;
 		t->spare = c;
 		t->n_spare++;
