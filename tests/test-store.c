@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -151,6 +152,55 @@ START_TEST(test_store_open_file_modes)
 	store_free(s);
 	ck_assert_int_eq(store_open(path, STORE_READONLY, &s, NULL), 0);
 	store_free(s);
+}
+END_TEST
+
+static off_t
+file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) < 0 ? 0 : st.st_size;
+}
+
+/* A bulk load's commits reach the database file while it goes on (the
+ * checkpointer thread), not only at its end; without the thread nothing is
+ * checkpointed before store_set_bulk(false) (autocheckpoint at 256 MiB). */
+START_TEST(test_store_bulk_checkpoints_while_loading)
+{
+	_cleanup_(freep) char *path = tmp_path("bulk.db");
+	struct store *s = NULL;
+	off_t before, reached = 0;
+	int64_t deadline;
+
+	ck_assert_int_eq(store_open(path, STORE_CREATE, &s, NULL), 0);
+	ck_assert_int_eq(store_set_bulk(s, true), 0);
+	before = file_size(path);
+	for (int b = 0; b < 4; b++) {
+		ck_assert_int_eq(store_begin(s), 0);
+		for (int i = 0; i < 2000; i++) {
+			int n = b * 2000 + i;
+			char addr[32];
+			struct attempt *a;
+
+			snprintf(addr, sizeof addr, "10.%d.%d.%d", n >> 16 & 255, n >> 8 & 255, n & 255);
+			a = mk((uint64_t)n + 1, "alice", addr, (uint16_t)(1024 + n % 60000),
+			       T0 + (int64_t)n * USEC_PER_SEC, OUTCOME_FAILED, CAUSE_PASSWORD_FAILED, NULL);
+			ck_assert_int_ge(store_put_attempt(s, a), 0);
+			attempt_free(a);
+		}
+		ck_assert_int_eq(store_commit(s), 0);
+	}
+	/* the last commit's checkpoint, within a generous time */
+	deadline = now_usec() + 20 * USEC_PER_SEC;
+	while ((reached = file_size(path)) < before + 1024 * 1024 && now_usec() < deadline)
+		usleep(10 * 1000);
+	ck_assert_msg(reached >= before + 1024 * 1024, "the file stayed at %lld bytes (was %lld)",
+		      (long long)reached, (long long)before);
+	ck_assert_int_eq(store_set_bulk(s, false), 0);
+	store_free(s);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM attempts"), 8000);
+	ck_assert_int_eq(raw_int(path, "SELECT count(*) FROM attempts WHERE user = 'alice'"), 8000);
 }
 END_TEST
 
@@ -800,6 +850,7 @@ make_suite(void)
 	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
 	tcase_add_test(tc, test_store_open_memory_migrates);
 	tcase_add_test(tc, test_store_open_file_modes);
+	tcase_add_test(tc, test_store_bulk_checkpoints_while_loading);
 	tcase_add_test(tc, test_store_open_not_a_database);
 	tcase_add_test(tc, test_store_open_foreign_sqlite);
 	tcase_add_test(tc, test_store_open_newer_version);
