@@ -66,7 +66,8 @@ struct attempt {
 	char *fix;                      /* owned; may be NULL */
 	char *decide;                   /* owned; what would decide between candidates; may be NULL */
 	char loglevel[16];              /* inferred: "INFO", "VERBOSE", "DEBUG" or "" */
-	struct attempt_key keys[ATTEMPT_MAX_KEYS];
+	struct attempt_key *keys;       /* n_keys of them: room for 2 in the attempt's block,
+					 * ATTEMPT_MAX_KEYS once a third comes (attempt_add_key()) */
 	size_t n_keys;
 	char **evidence;                /* lines "ISO8601 host ident[pid]: msg", NUL-terminated */
 	uint64_t *evidence_hash;        /* parallel to evidence: dedup on re-ingest */

@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "attempt.h"
 #include "util.h"
@@ -19,6 +20,10 @@ struct evidence_chunk {
 
 #define EVIDENCE_CHUNK_MIN 1024
 #define ATTEMPT_INLINE_LINES 8
+/* Most connections offer no key or one: room for two in the block, the
+ * other six of ATTEMPT_MAX_KEYS (984 bytes) allocated when a third comes.
+ * A fleet's ingest holds thousands of attempts at once (CONN_MAX_OPEN). */
+#define ATTEMPT_INLINE_KEYS 2
 
 /* An attempt and the room for its first lines, in one allocation: most
  * connections log a handful of lines, so most attempts cost one malloc(). */
@@ -27,6 +32,7 @@ struct attempt_mem {
 	char *evidence[ATTEMPT_INLINE_LINES];
 	uint64_t evidence_hash[ATTEMPT_INLINE_LINES];
 	uint32_t evidence_len[ATTEMPT_INLINE_LINES];
+	struct attempt_key keys[ATTEMPT_INLINE_KEYS];
 	struct evidence_chunk chunk;
 	struct attempt_mem *next_spare;
 	char bytes[EVIDENCE_CHUNK_MIN];
@@ -104,6 +110,7 @@ attempt_new(void)
 	a->evidence_hash = m->evidence_hash;
 	a->evidence_len = m->evidence_len;
 	a->cap_evidence = ATTEMPT_INLINE_LINES;
+	a->keys = m->keys;
 	m->chunk = (struct evidence_chunk){ .cap = sizeof m->bytes, .data = m->bytes };
 	a->chunks = &m->chunk;
 	return a;
@@ -124,6 +131,8 @@ attempt_free(struct attempt *a)
 	}
 	if (a->evidence != m->evidence)
 		free(a->evidence);
+	if (a->keys != m->keys)
+		free(a->keys);
 	free(a->packed);
 	free(a->explanation);
 	free(a->fix);
@@ -249,6 +258,14 @@ attempt_add_key(struct attempt *a, const char *type, const char *fp, enum key_re
 	}
 	if (a->n_keys >= ATTEMPT_MAX_KEYS)
 		return;
+	if (a->n_keys == ATTEMPT_INLINE_KEYS && a->keys == mem_of(a)->keys) {
+		struct attempt_key *all = malloc(ATTEMPT_MAX_KEYS * sizeof *all);
+
+		if (!all)
+			return;         /* out of memory: the key is not kept, as past the limit */
+		memcpy(all, a->keys, ATTEMPT_INLINE_KEYS * sizeof *all);
+		a->keys = all;
+	}
 	k = &a->keys[a->n_keys++];
 	strlcpy_n(k->type, sizeof k->type, type ? type : "", type ? strlen(type) : 0);
 	strlcpy_n(k->fingerprint, sizeof k->fingerprint, fp, strlen(fp));

@@ -140,8 +140,8 @@ gather_cb(const struct attempt *a, void *ud)
 	strlcpy_n(copy->detail, sizeof copy->detail, a->detail, strlen(a->detail));
 	strlcpy_n(copy->reason, sizeof copy->reason, a->reason, strlen(a->reason));
 	strlcpy_n(copy->loglevel, sizeof copy->loglevel, a->loglevel, strlen(a->loglevel));
-	memcpy(copy->keys, a->keys, sizeof a->keys);
-	copy->n_keys = a->n_keys;
+	for (size_t i = 0; i < a->n_keys; i++)
+		attempt_add_key(copy, a->keys[i].type, a->keys[i].fingerprint, a->keys[i].result);
 	s->v[s->n++] = (struct match_cand){ .a = copy, .fits = g->from };
 	return 0;
 }

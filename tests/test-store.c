@@ -255,6 +255,42 @@ START_TEST(test_store_put_attempt_insert_dup_update)
 }
 END_TEST
 
+/* Keys past the two kept in the attempt's block move to an array of
+ * ATTEMPT_MAX_KEYS; a repeat merges; past the limit nothing is kept; and
+ * all of them round-trip through the store. */
+START_TEST(test_store_attempt_many_keys)
+{
+	struct store *s = open_mem();
+	struct attempt *a = mk(77, "bob", "192.0.2.7", 40000, T0, OUTCOME_FAILED, CAUSE_KEY_NOT_AUTHORIZED, NULL);
+	struct attempt *got = NULL;
+	char fp[64];
+
+	for (int i = 0; i < ATTEMPT_MAX_KEYS + 3; i++) {
+		snprintf(fp, sizeof fp, "SHA256:key%02d", i);
+		attempt_add_key(a, "ED25519", fp, KEY_OFFERED);
+		if (i == 1)     /* a repeat while still inline, then after the move */
+			attempt_add_key(a, NULL, "SHA256:key00", KEY_FAILED);
+	}
+	attempt_add_key(a, "RSA", "SHA256:key01", KEY_FAILED);
+	ck_assert_uint_eq(a->n_keys, ATTEMPT_MAX_KEYS);
+	ck_assert_int_eq(a->keys[0].result, KEY_FAILED);
+	ck_assert_str_eq(a->keys[0].type, "ED25519");
+	ck_assert_int_eq(a->keys[1].result, KEY_FAILED);
+	ck_assert_str_eq(a->keys[ATTEMPT_MAX_KEYS - 1].fingerprint, "SHA256:key07");
+	ck_assert_int_eq(store_put_attempt(s, a), 1);
+	ck_assert_int_eq(store_get(s, a->id, &got), 1);
+	ck_assert_uint_eq(got->n_keys, ATTEMPT_MAX_KEYS);
+	for (size_t i = 0; i < got->n_keys; i++) {
+		snprintf(fp, sizeof fp, "SHA256:key%02zu", i);
+		ck_assert_str_eq(got->keys[i].fingerprint, fp);
+		ck_assert_int_eq(got->keys[i].result, i < 2 ? KEY_FAILED : KEY_OFFERED);
+	}
+	attempt_free(got);
+	attempt_free(a);
+	store_free(s);
+}
+END_TEST
+
 static const char *const hostile[] = {
 	"O'Brien \"quoted\"",
 	"'; DROP TABLE attempts; --",
@@ -851,6 +887,7 @@ make_suite(void)
 	tcase_add_test(tc, test_store_open_memory_migrates);
 	tcase_add_test(tc, test_store_open_file_modes);
 	tcase_add_test(tc, test_store_bulk_checkpoints_while_loading);
+	tcase_add_test(tc, test_store_attempt_many_keys);
 	tcase_add_test(tc, test_store_open_not_a_database);
 	tcase_add_test(tc, test_store_open_foreign_sqlite);
 	tcase_add_test(tc, test_store_open_newer_version);
