@@ -22,6 +22,9 @@ struct note {
 };
 
 #define FACTS_MAX_NOTES 8
+/* Most connections keep none or one: two in the facts, the other six
+ * (2 KiB) allocated when a third comes; facts_release() frees them. */
+#define FACTS_INLINE_NOTES 2
 
 struct conn_facts {
 	uint64_t seen[(_EVENT_KIND_MAX + 63) / 64];     /* bit per event kind */
@@ -51,7 +54,8 @@ struct conn_facts {
 	char last_failed_fp[FP_MAX];
 	char last_failed_type[KEYTYPE_MAX];
 	char last_failed_method[METHOD_MAX];
-	struct note notes[FACTS_MAX_NOTES];
+	struct note notes[FACTS_INLINE_NOTES];  /* the first ones: facts_note() reads them all */
+	struct note *more_notes;        /* owned: FACTS_MAX_NOTES - FACTS_INLINE_NOTES, or NULL */
 	size_t n_notes;
 	bool session_tail;              /* began with a post-auth line: a session whose start is elsewhere */
 };
@@ -67,3 +71,5 @@ const struct note *facts_note(const struct conn_facts *f, enum event_kind k);
 /* Keep ev as the note of its kind unless one is kept already or the notes are
  * full (FACTS_MAX_NOTES: later kinds are dropped). */
 void facts_add_note(struct conn_facts *f, const struct auth_event *ev);
+/* Free what facts_add_note() allocated; f may be zeroed after. */
+void facts_release(struct conn_facts *f);

@@ -270,6 +270,7 @@ conn_destroy(struct conn_table *t, struct conn *c)
 	if (t->adopted == c)
 		t->adopted = NULL;
 	attempt_free(c->a);
+	facts_release(&c->f);
 	if (t->n_spare < t->spare_max) {
 		c->next = t->spare;
 		t->spare = c;
