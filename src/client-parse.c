@@ -1531,7 +1531,9 @@ h_perms_too_open(struct parser *ps, const char *m, const char *v, unsigned linen
 	const char *e = strstr(v, " are too open."), *q1 = strchr(v, '\'');
 	char path[512];
 
-	if (q1 && q1 < e && e[-1] == '\'') {
+	/* 'PATH' are too open: two quotes, the second one just before e (a
+	 * lone quote before e is q1 itself: no path) */
+	if (e && q1 && e > q1 + 1 && e[-1] == '\'') {
 		vis_decode(path, sizeof(path), q1 + 1, (size_t)(e - 1 - q1 - 1));
 		key_problem(key_by_path(ps, path, lineno), CKP_BAD_PERMISSIONS, m, lineno, false);
 	}

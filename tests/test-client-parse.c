@@ -417,6 +417,36 @@ START_TEST(test_client_parse_partial)
 }
 END_TEST
 
+/* "Permissions 0644 for 'PATH' are too open.": the path between the quotes;
+ * a line with one quote right before " are too open." has no path (the
+ * fuzzer's input read past the buffer there). */
+START_TEST(test_client_parse_perms_too_open_quotes)
+{
+	static const char *const logs[] = {
+		"OpenSSH_9.2p1 Debian-2+deb12u3, OpenSSL 3.0.11 19 Sep 2023\n"
+		"debug1: Connecting to 192.0.2.1 [192.0.2.1] port 22.\n"
+		"Permissions 0644 for '/home/alice/.ssh/id_ed25519' are too open.\n"
+		"alice@192.0.2.1: Permission denied (publickey).\n",
+		"OpenSSH_9.2p1 Debian-2+deb12u3, OpenSSL 3.0.11 19 Sep 2023\n"
+		"debug1: Connecting to 192.0.2.1 [192.0.2.1] port 22.\n"
+		"Permissions 0644 for ' are too open.\n"
+		"Permissions 0644 for '' are too open.\n"
+		"Permissions 0644 for are too open.'\n"
+		"alice@192.0.2.1: Permission denied (publickey).\n",
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(logs); i++) {
+		_cleanup_(freep) struct client_report *r = calloc(1, sizeof(*r));
+
+		ck_assert_ptr_nonnull(r);
+		ck_assert_int_eq(client_parse(logs[i], strlen(logs[i]), r), 1);
+		ck_assert_int_eq(r->result, CR_PERMISSION_DENIED);
+		if (i == 0)
+			ck_assert(has_problem(r, CKP_BAD_PERMISSIONS));
+	}
+}
+END_TEST
+
 /* Windows client: version string and doubled backslashes (vis) in paths. */
 START_TEST(test_client_parse_windows)
 {
@@ -1305,6 +1335,7 @@ make_suite(void)
 	tcase_add_test(tc, test_client_parse_paramiko);
 	tcase_add_test(tc, test_client_parse_variants);
 	tcase_add_test(tc, test_client_parse_partial);
+	tcase_add_test(tc, test_client_parse_perms_too_open_quotes);
 	tcase_add_test(tc, test_client_parse_windows);
 	suite_add_tcase(s, tc);
 
