@@ -126,10 +126,11 @@ int store_penalty_put_orphan(struct store *s, int64_t time_us, const char *host,
  * errno. */
 int store_penalties_query(struct store *s, const struct attempt_filter *f,
 			  int (*cb)(const struct penalty *p, void *ud), void *ud);
-/* How many penalties (rows, any state) on host (NULL = any) were logged in
- * [since, until) (0 = unbounded): stats' count. Not the listener's other
- * penalty lines (the SIGINFO dump, debug lines): they are no penalties.
- * 0 and *ret_count set, or negative errno. */
+/* How many penalties were imposed on host (NULL = any) in [since, until)
+ * (0 = unbounded): rows that began to drop, active or activating (a deferred
+ * one counts when it activates, a full table's refusal not at all); stats'
+ * count. Not the listener's other penalty lines (the SIGINFO dump, debug
+ * lines). 0 and *ret_count set, or negative errno. */
 int store_penalties_count(struct store *s, const char *host, int64_t since_us, int64_t until_us,
 			  int64_t *ret_count);
 /* The penalty that dropped a (cause per-source-penalty): the newest active or

@@ -28,7 +28,7 @@ struct checkpointer {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	unsigned kicks;         /* commits not yet checkpointed */
+	bool kicked;            /* a commit since the last checkpoint began */
 	bool stop;
 };
 
@@ -40,11 +40,11 @@ checkpointer_main(void *userdata)
 	pthread_setname_np(pthread_self(), "sshwhy-ckpt");      /* for top -H and perf */
 	pthread_mutex_lock(&c->lock);
 	for (;;) {
-		while (!c->kicks && !c->stop)
+		while (!c->kicked && !c->stop)
 			pthread_cond_wait(&c->cond, &c->lock);
 		if (c->stop)
 			break;
-		c->kicks = 0;
+		c->kicked = false;
 		pthread_mutex_unlock(&c->lock);
 		/* SQLITE_BUSY (the writer's own autocheckpoint holds the
 		 * checkpoint lock) or an error: the next kick, or the load's
@@ -93,7 +93,7 @@ checkpointer_kick(struct checkpointer *c)
 	if (!c)
 		return;
 	pthread_mutex_lock(&c->lock);
-	c->kicks++;
+	c->kicked = true;
 	pthread_cond_signal(&c->cond);
 	pthread_mutex_unlock(&c->lock);
 }

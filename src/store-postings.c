@@ -522,10 +522,9 @@ group_cmp(const void *x, const void *y, void *ud)
 	const struct post_group *b = group_of((struct postings *)p, *(const uint32_t *)y);
 	int c;
 
+	/* the prefix holds the kind: equal prefixes, equal kinds */
 	if (a->prefix != b->prefix)
 		return a->prefix < b->prefix ? -1 : 1;
-	if (a->kind != b->kind)
-		return a->kind < b->kind ? -1 : 1;
 	c = memcmp(p->keys.data + a->koff, p->keys.data + b->koff, MIN(a->klen, b->klen));
 	if (c)
 		return c;
