@@ -80,6 +80,15 @@ int safe_atoi64(const char *s, int64_t *ret);
 #define BUILT_WITH_ASAN 0
 #endif
 
+/* May the caches of freed objects (attempt.c, conn.c) keep blocks? Not under
+ * AddressSanitizer, nor with SSHWHY_NO_REUSE set (valgrind's test setup):
+ * a memory checker sees a use after free only if the block was freed. */
+static inline bool
+reuse_freed_blocks(void)
+{
+	return !BUILT_WITH_ASAN && !getenv("SSHWHY_NO_REUSE");
+}
+
 /* memmem() for a short needle in a short text (a log message): memchr() on the
  * needle's first byte that is not a space, then memcmp(); without glibc's
  * setup cost per call. The first occurrence, or NULL. */

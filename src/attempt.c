@@ -47,11 +47,11 @@ mem_of(struct attempt *a)
 /* Blocks kept for reuse by one thread, the first to make an attempt (the
  * parsing thread of ingest and follow): ingest frees a stored batch of
  * attempts at once, and glibc then sorts a thousand 4 KiB chunks on the next
- * malloc(). Other threads allocate and free as usual. Off under
- * AddressSanitizer, which must see every free(). */
-#define ATTEMPT_SPARE_MAX (BUILT_WITH_ASAN ? 0 : 2048)
+ * malloc(). Other threads allocate and free as usual. None unless
+ * reuse_freed_blocks(). */
+#define ATTEMPT_SPARE_MAX 2048
 
-static size_t spare_max;        /* ATTEMPT_SPARE_MAX, 0 under SSHWHY_NO_REUSE */
+static size_t spare_max;        /* ATTEMPT_SPARE_MAX, or 0 */
 static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
 static pthread_t spare_owner;
 static struct attempt_mem *spare;
@@ -72,9 +72,7 @@ spare_release(void)
 static void
 spare_init(void)
 {
-	/* SSHWHY_NO_REUSE: every block freed, for memory checkers (valgrind
-	 * sees a use after free only if the block was freed) */
-	spare_max = getenv("SSHWHY_NO_REUSE") ? 0 : ATTEMPT_SPARE_MAX;
+	spare_max = reuse_freed_blocks() ? ATTEMPT_SPARE_MAX : 0;
 	spare_owner = pthread_self();
 	atexit(spare_release);
 }

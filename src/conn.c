@@ -92,7 +92,7 @@ struct conn_table {
 	uint64_t ep_host_hash, ep_key;
 	struct conn *spare;             /* owned: connections ended, kept for the next ones
 					 * (their memory still in the caches), linked by next */
-	size_t n_spare, spare_max;      /* CONN_SPARE_MAX, 0 under SSHWHY_NO_REUSE (as attempt.c) */
+	size_t n_spare, spare_max;      /* CONN_SPARE_MAX, or 0 */
 	char line[EVIDENCE_LINE_MAX];   /* the current line's evidence */
 };
 
@@ -103,9 +103,9 @@ struct conn_table {
  * glibc's bins (1,000 hosts: 3.7k instructions a connection against 0.9k).
  * Spares and open connections together never outgrow the most that were
  * open at once (at most CONN_MAX_OPEN plus the parked ones): that memory was
- * taken anyway, and glibc keeps it after free() as well. None under
- * AddressSanitizer, which must see every free(). */
-#define CONN_SPARE_MAX (BUILT_WITH_ASAN ? 0 : CONN_MAX_OPEN)
+ * taken anyway, and glibc keeps it after free() as well. None unless
+ * reuse_freed_blocks(). */
+#define CONN_SPARE_MAX CONN_MAX_OPEN
 
 static void
 list_unlink(struct conn_list *l, struct conn *c)
@@ -252,7 +252,7 @@ conn_table_new(const struct conn_callbacks *cb, void *userdata, struct conn_tabl
 	t->ud = userdata;
 	evidence_clock_init(&t->clock);
 	t->last_host_len = SIZE_MAX;
-	t->spare_max = getenv("SSHWHY_NO_REUSE") ? 0 : CONN_SPARE_MAX;
+	t->spare_max = reuse_freed_blocks() ? CONN_SPARE_MAX : 0;
 	*ret = t;
 	return 0;
 }
